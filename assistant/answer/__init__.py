@@ -1,0 +1,1 @@
+"""The answering head: routing, context packing, state reuse, citations."""

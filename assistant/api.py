@@ -1,0 +1,209 @@
+"""The facade: the one surface the CLI and the UI use. It returns plain typed values and raises
+`AssistantError`s with messages a user can act on. Work lives in the modules it delegates to."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from assistant import privacy
+from assistant.config import Settings, load_settings, save_settings
+from assistant.errors import AssistantError, Locked, NotFound
+from assistant.importers.registry import read_messages
+from assistant.logs import setup_logging
+from assistant.models import ImportResult, Memory, MemoryType, RawEvent, SearchHit, VaultEntry
+from assistant.paths import DataPaths, resolve_data_dir
+from assistant.retrieval.search import Searcher
+from assistant.store import backup, opened
+from assistant.store import events as event_repo
+from assistant.store import memories as memory_repo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Status:
+    data_dir: str
+    initialized: bool
+    unlocked: bool
+    schema_version: int | None = None
+    memories: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
+    pending_consolidation: int = 0
+    local_only: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Assistant:
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
+        self.paths = DataPaths(resolve_data_dir(data_dir))
+        self.settings: Settings = load_settings(self.paths.config)
+        privacy.set_local_only(self.settings.privacy.local_only)
+        self._store: opened.OpenedStore | None = None
+        self._searcher: Searcher | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    @property
+    def initialized(self) -> bool:
+        return opened.is_initialized(self.paths)
+
+    @property
+    def unlocked(self) -> bool:
+        return self._store is not None
+
+    def _opened(self, store: opened.OpenedStore) -> None:
+        self._store = store
+        self._searcher = Searcher(store.db)
+        setup_logging(self.paths)
+        if not self.paths.config.exists():
+            self.save_settings()
+
+    def init(self, passphrase: str) -> None:
+        self._opened(opened.create(self.paths, passphrase))
+        log.info("store created (schema %s)", self.store.db.schema_version)
+
+    def unlock(self, passphrase: str | None = None) -> None:
+        """Unlock with the passphrase; None tries the OS keyring (if the user opted in)."""
+        if self._store is None:
+            self._opened(opened.open_existing(self.paths, passphrase))
+            log.info("store unlocked")
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+            self._searcher = None
+
+    @property
+    def store(self) -> opened.OpenedStore:
+        if self._store is None:
+            raise Locked()
+        return self._store
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            raise Locked()
+        return self._searcher
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        opened.change_passphrase(self.store, old, new)
+        log.info("passphrase changed")
+
+    def set_keyring_unlock(self, enabled: bool) -> None:
+        opened.set_keyring(self.store, enabled)
+
+    # -- settings ---------------------------------------------------------------------------------
+    def save_settings(self) -> None:
+        self.paths.ensure()
+        save_settings(self.paths.config, self.settings)
+        privacy.set_local_only(self.settings.privacy.local_only)
+
+    def set_setting(self, dotted: str, value: Any) -> None:
+        self.settings.set(dotted, value)
+        self.save_settings()
+
+    # -- status -----------------------------------------------------------------------------------
+    def status(self) -> Status:
+        st = Status(data_dir=str(self.paths.root), initialized=self.initialized, unlocked=self.unlocked,
+                    local_only=privacy.local_only())
+        if self._store is not None:
+            conn = self._store.db.reader()
+            st.schema_version = self._store.db.schema_version
+            st.memories = memory_repo.counts_by_type(conn)
+            st.events = event_repo.counts_by_kind(conn)
+            st.pending_consolidation = event_repo.count_pending(conn)
+        return st
+
+    # -- import -----------------------------------------------------------------------------------
+    def import_file(self, path: str | os.PathLike[str], fmt: str) -> ImportResult:
+        messages = read_messages(Path(path), fmt)  # parsed whole first: a bad file imports nothing
+        with self.store.db.write() as conn:
+            added = event_repo.add_events(conn, (m.to_event(fmt) for m in messages))
+        log.info("import %s: %d read, %d added", fmt, len(messages), added)
+        return ImportResult(path=str(path), format=fmt, read=len(messages), added=added)
+
+    def add_events(self, events: Sequence[RawEvent]) -> int:
+        with self.store.db.write() as conn:
+            return event_repo.add_events(conn, ((e, None) for e in events))
+
+    # -- memories ---------------------------------------------------------------------------------
+    def list_memories(self, type_: MemoryType | None = None, *, limit: int = 100,
+                      offset: int = 0) -> list[Memory]:
+        return memory_repo.list_memories(self.store.db.reader(), type_, limit=limit, offset=offset)
+
+    def get_memory(self, memory_id: str) -> Memory:
+        found = memory_repo.get(self.store.db.reader(), memory_id)
+        if found is None:
+            raise NotFound(f"no memory with id {memory_id}")
+        return found
+
+    def get_event(self, event_id: str) -> RawEvent:
+        found = event_repo.get_event(self.store.db.reader(), event_id)
+        if found is None:
+            raise NotFound(f"no raw event with id {event_id}")
+        return found
+
+    def add_memory(self, memory: Memory, *, secret: str | None = None) -> Memory:
+        if isinstance(memory, VaultEntry) != (secret is not None):
+            raise AssistantError("a vault entry needs a secret value, and only a vault entry may have one")
+        sealed = self.store.seal_secret(secret, memory.id) if secret is not None else None
+        with self.store.db.write() as conn:
+            memory_repo.insert(conn, memory, sealed=sealed)
+        return memory
+
+    def update_memory(self, memory: Memory) -> Memory:
+        with self.store.db.write() as conn:
+            if memory_repo.get(conn, memory.id) is None:
+                raise NotFound(f"no memory with id {memory.id}")
+            memory_repo.update(conn, memory)
+        return memory
+
+    def forget(self, item_id: str, *, with_sources: bool = False) -> list[str]:
+        """Delete a memory or raw event from the store and every index; returns the ids removed."""
+        removed: list[str] = []
+        with self.store.db.write() as conn:
+            if item_id.startswith("ev_"):
+                if event_repo.delete_events(conn, [item_id]):
+                    removed.append(item_id)
+            else:
+                memory = memory_repo.get(conn, item_id)
+                if memory is not None and memory_repo.delete(conn, item_id):
+                    removed.append(item_id)
+                    if with_sources:
+                        ids = [s.event_id for s in memory.sources if s.event_id]
+                        event_repo.delete_events(conn, ids)
+                        removed.extend(ids)
+        if not removed:
+            raise NotFound(f"no memory or event with id {item_id}")
+        log.info("forgot %d item(s)", len(removed))
+        return removed
+
+    def reveal_secret(self, memory_id: str, passphrase: str) -> str:
+        """The sealed value of a vault entry; needs the passphrase even if the store was unlocked."""
+        sealed = memory_repo.sealed_secret(self.store.db.reader(), memory_id)
+        if sealed is None:
+            raise NotFound(f"no vault entry with id {memory_id}")
+        log.info("vault secret revealed")
+        return self.store.unseal_secret(passphrase, sealed, memory_id)
+
+    # -- search -----------------------------------------------------------------------------------
+    def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
+               until: datetime | None = None, limit: int = 10) -> list[SearchHit]:
+        if limit < 1:
+            raise AssistantError("--limit must be at least 1")
+        return self.searcher.search(query, types=types, since=since, until=until, limit=limit)
+
+    # -- backup -----------------------------------------------------------------------------------
+    def export(self, out: str | os.PathLike[str]) -> Path:
+        return backup.export(self.store, Path(out))
+
+    def restore(self, archive: str | os.PathLike[str], passphrase: str) -> None:
+        self.close()
+        backup.restore(self.paths, Path(archive), passphrase)
+        self.unlock(passphrase)

@@ -1,0 +1,1 @@
+"""Screen capture: grabbing, change detection, window metadata, privacy filters, redaction."""

@@ -1,0 +1,35 @@
+"""The `assistant` command: a thin argparse front on the facade, with no logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from assistant import __version__
+from assistant.errors import AssistantError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from assistant.cli import store_cmds
+
+    parser = argparse.ArgumentParser(prog="assistant", description="A private, local memory assistant.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", help="where the store lives (default: ASSISTANT_HOME or the user "
+                                           "data dir)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    store_cmds.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AssistantError as exc:
+        print(f"assistant: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("assistant: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,80 @@
+"""What every CLI command shares: opening the facade, asking for the passphrase, printing results."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from typing import Any
+
+from assistant.api import Assistant
+from assistant.errors import AssistantError
+
+ENV_PASSPHRASE = "ASSISTANT_PASSPHRASE"  # noqa: S105 (a variable name, not a secret); for headless use and tests; interactive users are prompted
+
+
+def passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
+    env = os.environ.get(ENV_PASSPHRASE)
+    if env is not None:
+        return env
+    if not sys.stdin.isatty():
+        raise AssistantError(f"no passphrase: set {ENV_PASSPHRASE} or run in a terminal")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Repeat it: ") != first:
+        raise AssistantError("the two passphrases differ; nothing was created")
+    return first
+
+
+def open_assistant(args: argparse.Namespace, *, unlock: bool = True) -> Assistant:
+    app = Assistant(args.data_dir)
+    if unlock:
+        if not app.initialized:
+            from assistant.errors import NotInitialized
+
+            raise NotInitialized(str(app.paths.root))
+        keyring_first = app_uses_keyring(app) and os.environ.get(ENV_PASSPHRASE) is None
+        app.unlock(None if keyring_first else passphrase())
+    return app
+
+
+def app_uses_keyring(app: Assistant) -> bool:
+    from assistant.crypto.keys import KeyFile
+
+    return KeyFile.load(app.paths.keyfile).keyring
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, default=_default, ensure_ascii=False)
+
+
+def emit(args: argparse.Namespace, value: Any, human: str) -> None:
+    print(to_json(value) if getattr(args, "json", False) else human)
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def parse_day(text: str) -> datetime:
+    """A YYYY-MM-DD (or full ISO) date from the command line, as an aware UTC datetime."""
+    from datetime import UTC
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise AssistantError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

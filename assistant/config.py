@@ -1,0 +1,157 @@
+"""Typed settings with defaults, kept in config.toml in the data dir. Unknown keys are kept, not lost."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import tomli_w
+
+from assistant.errors import AssistantError
+from assistant.paths import write_atomic
+
+DEFAULT_EXCLUDED_APPS = [
+    "keepassxc", "1password", "bitwarden", "lastpass", "dashlane", "enpass", "keychain access",
+]
+DEFAULT_EXCLUDED_TITLES = ["Private Browsing", "Incognito", "InPrivate"]
+
+
+@dataclass
+class CaptureSettings:
+    enabled: bool = False  # off until the user consents
+    interval_seconds: float = 3.0
+    monitors: str = "all"  # "all" or "primary"
+    ocr: bool = True
+    ocr_active_window_only: bool = False
+    ocr_min_confidence: int = 60
+    ocr_queue_size: int = 4
+    tesseract_path: str = ""
+    excluded_apps: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDED_APPS))
+    excluded_titles: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDED_TITLES))
+    idle_seconds: float = 300.0
+    keep_thumbnails: bool = False
+    thumbnail_width: int = 480
+    thumbnail_retention_days: int = 14
+    storage_budget_mb: int = 2048
+
+
+@dataclass
+class PrivacySettings:
+    local_only: bool = True
+
+
+@dataclass
+class ConsolidationSettings:
+    interval_minutes: float = 10.0
+    batch_events: int = 200
+    batch_tokens: int = 3000
+    raw_retention_days: int = 90
+    use_model: bool = True
+
+
+@dataclass
+class ModelSettings:
+    chat_model: str = ""
+    embedding_model: str = ""
+    n_ctx: int = 4096
+    n_threads: int = 0  # 0 = let llama.cpp decide
+
+
+@dataclass
+class RetrievalSettings:
+    vector_mode: str = "memory"  # "memory" (default, nothing on disk), "persistent", or "server"
+    server_url: str = ""
+    timezone: str = "UTC"
+
+
+@dataclass
+class UiSettings:
+    hotkey: str = "<ctrl>+<shift>+<space>"
+    start_on_login: bool = False
+    theme: str = "system"
+
+
+@dataclass
+class BackupSettings:
+    keep: int = 5
+
+
+@dataclass
+class Settings:
+    capture: CaptureSettings = field(default_factory=CaptureSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    consolidation: ConsolidationSettings = field(default_factory=ConsolidationSettings)
+    models: ModelSettings = field(default_factory=ModelSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
+
+    def get(self, dotted: str) -> Any:
+        section, key = _split(dotted)
+        return getattr(getattr(self, section), key)
+
+    def set(self, dotted: str, raw: Any) -> None:
+        """Set `section.key`, coercing strings from the command line to the field's type."""
+        section, key = _split(dotted)
+        target = getattr(self, section, None)
+        if target is None or not hasattr(target, key):
+            raise AssistantError(f"unknown setting {dotted!r}")
+        hint = get_type_hints(type(target))[key]
+        setattr(target, key, _coerce(dotted, hint, raw))
+
+
+def _split(dotted: str) -> tuple[str, str]:
+    section, _, key = dotted.partition(".")
+    if not key:
+        raise AssistantError(f"settings are named section.key, got {dotted!r}")
+    return section, key
+
+
+def _coerce(name: str, hint: Any, raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    try:
+        if hint is bool:
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if hint is int:
+            return int(raw)
+        if hint is float:
+            return float(raw)
+        if getattr(hint, "__origin__", None) is list:
+            return [p.strip() for p in raw.split(",") if p.strip()]
+    except ValueError as exc:
+        raise AssistantError(f"{name}: {raw!r} is not a valid {getattr(hint, '__name__', hint)}") from exc
+    return raw
+
+
+def _fill(obj: Any, data: dict[str, Any]) -> None:
+    hints = get_type_hints(type(obj))
+    for f in fields(obj):
+        if f.name not in data:
+            continue
+        current = getattr(obj, f.name)
+        if is_dataclass(current) and isinstance(data[f.name], dict):
+            _fill(current, data[f.name])
+        else:
+            setattr(obj, f.name, _coerce(f.name, hints[f.name], data[f.name]))
+
+
+def load_settings(path: Path) -> Settings:
+    settings = Settings()
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise AssistantError(f"the settings file {path} is not valid TOML ({exc}); fix or delete it") from exc
+        _fill(settings, data)
+    return settings
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    write_atomic(path, tomli_w.dumps(asdict(settings)).encode("utf-8"))

@@ -1,0 +1,1 @@
+"""Turning raw events into the six typed memory stores."""

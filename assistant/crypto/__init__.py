@@ -1,0 +1,1 @@
+"""Key derivation, key wrapping, sealed vault secrets and encrypted blob files."""

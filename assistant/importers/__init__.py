@@ -1,0 +1,1 @@
+"""Chat transcript importers: each parses a whole file or raises, so nothing is half-imported."""

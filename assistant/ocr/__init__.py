@@ -1,0 +1,1 @@
+"""Optical character recognition behind a small interface."""

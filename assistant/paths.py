@@ -1,0 +1,107 @@
+"""Every path the core uses. The data dir comes from --data-dir, then ASSISTANT_HOME, then platformdirs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import DataDirError
+
+APP_NAME = "memory-assistant"
+ENV_HOME = "ASSISTANT_HOME"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser().resolve()
+    return default_data_dir()
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "memory.db"
+
+    @property
+    def keyfile(self) -> Path:
+        return self.root / "keys.json"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config.toml"
+
+    @property
+    def blobs(self) -> Path:
+        return self.root / "blobs"
+
+    @property
+    def models(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def log_file(self) -> Path:
+        return self.logs / "assistant.log"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def vector_index(self) -> Path:
+        return self.root / "vector-index"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / "store.lock"
+
+    def ensure(self) -> None:
+        """Create the data dir tree, private to the user (0700)."""
+        try:
+            for d in (self.root, self.blobs, self.models, self.logs, self.backups):
+                d.mkdir(parents=True, exist_ok=True)
+                os.chmod(d, 0o700)
+            probe = self.root / ".write-probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise DataDirError(
+                f"cannot write to the data dir {self.root}: {exc.strerror or exc}; "
+                f"choose another with --data-dir or {ENV_HOME}"
+            ) from exc
+
+
+def private_file(path: Path) -> None:
+    """Make a file readable by its owner only (0600)."""
+    os.chmod(path, 0o600)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a crash leaves either the old or the new file, never half of one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""Finding memories: full text, embeddings, the vector index, fusion, time and type routing."""

@@ -1,0 +1,1 @@
+"""Background jobs (APScheduler): capture, consolidation, retention, backups."""

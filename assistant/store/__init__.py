@@ -1,0 +1,1 @@
+"""The encrypted SQLCipher store: connection, migrations, repositories."""

@@ -1,0 +1,111 @@
+"""The SQLCipher database: keyed connections, WAL, one serial write lane, many readers.
+
+Page-level encryption covers the main file and its WAL; temp tables stay in memory so nothing spills
+to disk unencrypted. Each thread reads through its own connection; every write goes through `write()`,
+which holds one lock and one IMMEDIATE transaction, so a crash leaves the last committed state.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import StoreCorrupt
+from assistant.paths import private_file
+from assistant.store.migrations import migrate
+
+Connection = Any  # sqlcipher3's Connection has no type stubs
+
+
+def _connect(path: Path, key: bytes) -> Connection:
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise StoreCorrupt(
+            f"{path} cannot be opened with this key: it is not a memory store, belongs to another key file, "
+            f"or is damaged ({exc}); restore a backup with `assistant restore`"
+        ) from exc
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+class Database:
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = path
+        self._key = key
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._writer = _connect(path, key)
+        self._writer.execute("PRAGMA journal_mode = WAL")
+        self._writer.execute("PRAGMA synchronous = NORMAL")
+        with self._write_lock:
+            self.schema_version = migrate(self._writer)
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(f"{path}{suffix}")
+            if p.exists():
+                private_file(p)
+        self._readers: list[Connection] = []
+
+    def reader(self) -> Connection:
+        """This thread's read connection (sees every committed write)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path, self._key)
+            self._local.conn = conn
+            self._readers.append(conn)
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """The serial write lane: one transaction, committed on success, rolled back on any error."""
+        with self._write_lock:
+            conn = self._writer
+            if conn.in_transaction:  # nested use joins the outer transaction
+                yield conn
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def integrity_check(self) -> list[str]:
+        rows = self.reader().execute("PRAGMA integrity_check").fetchall()
+        problems = [r[0] for r in rows if r[0] != "ok"]
+        problems += [r[0] for r in self.reader().execute("PRAGMA cipher_integrity_check").fetchall()]
+        return problems
+
+    def checkpoint(self) -> None:
+        with self._write_lock:
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def backup_to(self, target: Path, key: bytes) -> None:
+        """A consistent encrypted copy of the whole database under `key`."""
+        with self._write_lock:
+            self._writer.execute("ATTACH DATABASE ? AS backup KEY ?", (str(target), f"x'{key.hex()}'"))
+            try:
+                self._writer.execute("SELECT sqlcipher_export('backup')")
+                ver = self._writer.execute("PRAGMA user_version").fetchone()[0]
+                self._writer.execute(f"PRAGMA backup.user_version = {int(ver)}")
+            finally:
+                self._writer.execute("DETACH DATABASE backup")
+
+    def close(self) -> None:
+        for conn in self._readers:
+            conn.close()
+        self._readers.clear()
+        self._local = threading.local()
+        with self._write_lock:
+            self._writer.close()

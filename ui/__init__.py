@@ -1,0 +1,1 @@
+"""The desktop app (PySide6). It reaches the core only through assistant.api."""
