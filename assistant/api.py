@@ -5,23 +5,35 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from assistant import privacy
+from assistant.answer.extractive import extractive_answer
 from assistant.config import Settings, load_settings, save_settings
+from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
 from assistant.errors import AssistantError, Locked, NotFound
 from assistant.importers.registry import read_messages
 from assistant.logs import setup_logging
-from assistant.models import ImportResult, Memory, MemoryType, RawEvent, SearchHit, VaultEntry
+from assistant.models import (
+    Answer,
+    ImportResult,
+    Memory,
+    MemoryType,
+    RawEvent,
+    SearchHit,
+    Timeline,
+    VaultEntry,
+)
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.search import Searcher
 from assistant.store import backup, opened
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
+from assistant.timeline import build_timeline
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +58,7 @@ class Assistant:
         privacy.set_local_only(self.settings.privacy.local_only)
         self._store: opened.OpenedStore | None = None
         self._searcher: Searcher | None = None
+        self._consolidator: Consolidator | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     @property
@@ -78,6 +91,7 @@ class Assistant:
             self._store.close()
             self._store = None
             self._searcher = None
+            self._consolidator = None
 
     @property
     def store(self) -> opened.OpenedStore:
@@ -198,6 +212,53 @@ class Assistant:
         if limit < 1:
             raise AssistantError("--limit must be at least 1")
         return self.searcher.search(query, types=types, since=since, until=until, limit=limit)
+
+    # -- consolidation ----------------------------------------------------------------------------
+    @property
+    def consolidator(self) -> Consolidator:
+        if self._consolidator is None:
+            store = self.store
+            self._consolidator = Consolidator(store.db, self.settings.consolidation, seal=store.seal_secret)
+        return self._consolidator
+
+    def consolidate(self, progress: Progress | None = None) -> ConsolidationReport:
+        """Turn pending raw events into memories now, then apply raw-event retention."""
+        report = self.consolidator.run(progress)
+        report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
+        return report
+
+    # -- timeline -------------------------------------------------------------------------------
+    def timeline(self, start: datetime, end: datetime) -> Timeline:
+        """Activity blocks and episodes between `start` and `end` (works before consolidation too)."""
+        return build_timeline(self.store.db.reader(), start, end)
+
+    def timeline_day(self, day: date) -> Timeline:
+        start = datetime.combine(day, time(0), tzinfo=UTC)
+        return self.timeline(start, start + timedelta(days=1))
+
+    # -- ask --------------------------------------------------------------------------------------
+    def ask(self, question: str, *, on_token: Callable[[str], None] | None = None, now: datetime | None = None,
+            record: bool = True) -> Answer:
+        """Answer from memory with citations; the turn is recorded as chat unless `record` is False."""
+        if not question.strip():
+            raise AssistantError("ask a question")
+        hits = self.search(question, limit=10)
+        answer = extractive_answer(question, hits)
+        if on_token is not None:
+            on_token(answer.text)
+        if record:
+            self._record_turn(question, answer, now or datetime.now(UTC))
+        return answer
+
+    def _record_turn(self, question: str, answer: Answer, when: datetime) -> None:
+        session = f"assistant:{when.date().isoformat()}"
+        cited = [c.hit.id for c in answer.citations]
+        self.add_events([
+            RawEvent(kind="chat", occurred_at=when, text=question, speaker="user", session=session,
+                     meta={"origin": "ask"}),
+            RawEvent(kind="chat", occurred_at=when + timedelta(microseconds=1), text=answer.text,
+                     speaker="assistant", session=session, meta={"origin": "ask", "cited": cited}),
+        ])
 
     # -- backup -----------------------------------------------------------------------------------
     def export(self, out: str | os.PathLike[str]) -> Path:

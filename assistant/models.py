@@ -223,3 +223,64 @@ class ImportResult:
     @property
     def skipped(self) -> int:
         return self.read - self.added
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A memory an answer rests on, with the short tag the answer text uses for it (e.g. "[2]")."""
+
+    tag: str
+    hit: SearchHit
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    citations: list[Citation]
+    known: bool  # False: nothing relevant was found and the answer says so
+    extractive: bool  # True: quoted from memory, no generative model involved
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "text": self.text, "known": self.known,
+                "extractive": self.extractive,
+                "citations": [{"tag": c.tag, **c.hit.as_dict()} for c in self.citations]}
+
+
+@dataclass(frozen=True)
+class ActivityBlock:
+    """A run of consecutive screen captures of the same app and window."""
+
+    app: str
+    title: str
+    start: datetime
+    end: datetime
+    event_ids: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"app": self.app, "title": self.title, "start": self.start.isoformat(),
+                "end": self.end.isoformat(), "events": len(self.event_ids), "event_ids": self.event_ids}
+
+
+@dataclass(frozen=True)
+class TimelineEpisode:
+    id: str
+    summary: str
+    start: datetime
+    end: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "summary": self.summary, "start": self.start.isoformat(),
+                "end": self.end.isoformat()}
+
+
+@dataclass
+class Timeline:
+    start: datetime
+    end: datetime
+    blocks: list[ActivityBlock]
+    episodes: list[TimelineEpisode]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
+                "blocks": [b.as_dict() for b in self.blocks], "episodes": [e.as_dict() for e in self.episodes]}

@@ -18,13 +18,21 @@ def rrf(ranked_lists: Sequence[Sequence[tuple[str, float]]], *, k: int = RRF_K,
     return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
 
 
+NARROW = 3  # a hit resting on at most this many sources is specific enough to stand for them
+
+
 def drop_covered(ranked: Sequence[tuple[str, frozenset[str]]]) -> list[int]:
-    """Indexes of items to keep: an item whose sources all belong to higher-ranked items adds nothing."""
-    seen: set[str] = set()
+    """Indexes of items to keep: drop an item whose sources a higher-ranked, narrow item already covers.
+
+    A broad item (a whole conversation's episode) does not hide the precise turn inside it: the turn is
+    the better evidence, so only narrow items (a fact from one or two events) de-duplicate.
+    """
+    narrow: list[frozenset[str]] = []
     keep: list[int] = []
     for index, (_, sources) in enumerate(ranked):
-        if sources and sources <= seen:
+        if sources and any(sources <= earlier for earlier in narrow):
             continue
         keep.append(index)
-        seen |= sources
+        if len(sources) <= NARROW:
+            narrow.append(sources)
     return keep

@@ -1,0 +1,52 @@
+"""Answers without a generative model: the best supporting memories, each cut to its matching passage.
+
+Used when no instruction-tuned model is installed (a base model cannot follow the answering prompt), and
+labelled as such, so a quote is never mistaken for the assistant's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.models import Answer, Citation, SearchHit
+from assistant.retrieval.fulltext import STOPWORDS
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+NOT_FOUND = "I don't know: nothing in your memory matches that question."
+LABEL = "From your memory (quoted; no language model was used):"
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in (m.lower() for m in _WORD.findall(text)) if w not in STOPWORDS and len(w) > 1}
+
+
+def best_passage(text: str, question: str, max_chars: int = 300) -> str:
+    """The sentence (with its neighbour if short) sharing the most content words with the question."""
+    wanted = content_words(question)
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()] or [text]
+    scored = [(len(content_words(s) & wanted), -i, s) for i, s in enumerate(sentences)]
+    _, neg_index, best = max(scored)
+    index = -neg_index
+    if len(best) < 80 and index + 1 < len(sentences):
+        best = f"{best} {sentences[index + 1]}"
+    return best if len(best) <= max_chars else best[: max_chars - 1].rstrip() + "…"
+
+
+def relevant(hits: Sequence[SearchHit], question: str) -> list[SearchHit]:
+    """Hits that share at least one content word with the question (or all, for a vector-only match)."""
+    wanted = content_words(question)
+    return [h for h in hits if not wanted or content_words(h.text) & wanted]
+
+
+def extractive_answer(question: str, hits: Sequence[SearchHit], *, max_items: int = 3) -> Answer:
+    chosen = relevant(hits, question)[:max_items]
+    if not chosen:
+        return Answer(question=question, text=NOT_FOUND, citations=[], known=False, extractive=True)
+    citations = [Citation(tag=f"[{i}]", hit=h) for i, h in enumerate(chosen, start=1)]
+    lines = [LABEL]
+    for c in citations:
+        when = c.hit.occurred_at.strftime("%Y-%m-%d %H:%M") if c.hit.occurred_at else "undated"
+        lines.append(f"{c.tag} {when}: {best_passage(c.hit.text, question)}")
+    return Answer(question=question, text="\n".join(lines), citations=citations, known=True, extractive=True)

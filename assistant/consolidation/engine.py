@@ -1,0 +1,164 @@
+"""The consolidation run: pending raw events, in time order and in batches, become typed memories.
+
+Each batch is planned outside the write lock (the model is slow), then written and its events marked
+consolidated in ONE transaction. A crash mid-batch leaves the batch pending; a re-run replays it and,
+with ids derived from merge keys, produces the same memories as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from assistant.config import ConsolidationSettings
+from assistant.consolidation import deterministic, merge
+from assistant.consolidation.deterministic import Planned
+from assistant.consolidation.grouping import MAX_GAP
+from assistant.errors import AssistantError
+from assistant.models import RawEvent, to_ts
+from assistant.store import events as event_repo
+from assistant.store.db import Database
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Extraction:
+    """What the model pass found in one batch, beyond the deterministic episodes."""
+
+    planned: list[Planned] = field(default_factory=list)
+    secrets: list[tuple[Planned, str]] = field(default_factory=list)  # vault entry + its secret value
+    calls: int = 0
+    fallbacks: int = 0
+
+
+class Extractor(Protocol):
+    def extract(self, events: Sequence[RawEvent]) -> Extraction: ...
+
+
+@dataclass
+class ConsolidationReport:
+    events: int = 0
+    batches: int = 0
+    added: int = 0
+    merged: int = 0
+    updated: int = 0
+    model_calls: int = 0
+    model_fallbacks: int = 0
+    retention_deleted: int = 0
+    seconds: float = 0.0
+
+
+def _continues(prev: RawEvent, ev: RawEvent) -> bool:
+    """Whether `ev` belongs to the same activity run or chat session as `prev`."""
+    if prev.kind != ev.kind:
+        return False
+    if ev.kind == "chat":
+        return ev.session is not None and ev.session == prev.session
+    return (prev.app, prev.title) == (ev.app, ev.title) and ev.occurred_at - prev.occurred_at <= MAX_GAP
+
+
+def batches(events: Sequence[RawEvent], max_events: int, max_tokens: int) -> list[list[RawEvent]]:
+    """Split by count and by a rough token budget (4 characters a token), never inside a run or session.
+
+    Keeping runs whole makes the memories independent of where the batches fall; a run longer than four
+    batches is cut anyway (its episode is then extended by merge) so one batch stays bounded.
+    """
+    out: list[list[RawEvent]] = []
+    current: list[RawEvent] = []
+    tokens = 0
+    for ev in events:
+        cost = len(ev.text) // 4 + 8
+        full = len(current) >= max_events or tokens + cost > max_tokens
+        huge = len(current) >= 4 * max_events or tokens + cost > 4 * max_tokens
+        if current and (huge or (full and not _continues(current[-1], ev))):
+            out.append(current)
+            current, tokens = [], 0
+        current.append(ev)
+        tokens += cost
+    if current:
+        out.append(current)
+    return out
+
+
+class Consolidator:
+    def __init__(self, db: Database, settings: ConsolidationSettings, *,
+                 seal: Callable[[str, str], bytes], extractor: Extractor | None = None) -> None:
+        self._db = db
+        self._settings = settings
+        self._seal = seal
+        self.extractor = extractor
+        self._running = threading.Lock()
+
+    def run(self, progress: Progress | None = None, *, max_batches: int | None = None) -> ConsolidationReport:
+        if not self._running.acquire(blocking=False):
+            raise AssistantError("consolidation is already running")
+        try:
+            return self._run(progress, max_batches)
+        finally:
+            self._running.release()
+
+    def _run(self, progress: Progress | None, max_batches: int | None) -> ConsolidationReport:
+        started = time.monotonic()
+        report = ConsolidationReport()
+        pending = event_repo.list_events(self._db.reader(), pending_only=True)
+        total = len(pending)
+        if progress:
+            progress(0, total)
+        for batch in batches(pending, self._settings.batch_events, self._settings.batch_tokens):
+            if max_batches is not None and report.batches >= max_batches:
+                break
+            self._one_batch(batch, report)
+            report.events += len(batch)
+            if progress:
+                progress(report.events, total)
+        report.seconds = time.monotonic() - started
+        log.info("consolidated %d events in %d batches: %d added, %d merged, %d updated",
+                 report.events, report.batches, report.added, report.merged, report.updated)
+        return report
+
+    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport) -> None:
+        planned = deterministic.plan(batch)
+        secrets: list[tuple[Planned, str]] = []
+        if self.extractor is not None and self._settings.use_model:
+            found = self.extractor.extract(batch)
+            planned += found.planned
+            secrets = found.secrets
+            report.model_calls += found.calls
+            report.model_fallbacks += found.fallbacks
+        with self._db.write() as conn:
+            for item in planned:
+                self._count(report, merge.write(conn, item))
+            for item, value in secrets:
+                item.memory.id = merge.stable_id(item.merge_key, item.memory)
+                self._count(report, merge.write(conn, item, sealed=self._seal(value, item.memory.id)))
+            event_repo.mark_consolidated(conn, [e.id for e in batch])
+        report.batches += 1
+
+    @staticmethod
+    def _count(report: ConsolidationReport, outcome: merge.Outcome) -> None:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+
+    def apply_retention(self, now: datetime) -> int:
+        """Delete consolidated raw events stored longer than the retention period; memories keep their refs.
+
+        Age counts from when an event entered the store, so importing an old transcript does not delete
+        its messages the moment they are consolidated.
+        """
+        days = self._settings.raw_retention_days
+        if days <= 0:
+            return 0
+        cutoff = to_ts(now - timedelta(days=days))
+        with self._db.write() as conn:
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM raw_events WHERE consolidated = 1 AND created_at < ?", (cutoff,))]
+            event_repo.delete_events(conn, ids)
+        if ids:
+            log.info("retention removed %d raw events", len(ids))
+        return len(ids)

@@ -1,0 +1,229 @@
+"""The deterministic consolidation pass: episodes, resources, merging, idempotence and crash safety."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from assistant.api import Assistant
+from assistant.consolidation import merge
+from assistant.consolidation.deterministic import Planned
+from assistant.models import CoreBlock, EpisodicMemory, RawEvent, ResourceMemory, SemanticMemory, Source
+from tests.conftest import FIXTURES, PASSPHRASE
+
+T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def screen(minute: float, app: str, title: str, text: str = "", url: str | None = None) -> RawEvent:
+    return RawEvent(kind="screen", occurred_at=T0 + timedelta(minutes=minute), app=app, title=title, text=text,
+                    url=url)
+
+
+def workday() -> list[RawEvent]:
+    return [
+        screen(0, "code", "engine.py - project", "def consolidate(batch):\nFile Edit View"),
+        screen(1, "code", "engine.py - project", "return report\nFile Edit View"),
+        screen(2, "code", "engine.py - project", "File Edit View\nraise AssistantError"),
+        screen(3, "firefox", "SQLCipher docs — Mozilla Firefox", "PRAGMA key", url="https://www.zetetic.net/sqlcipher/"),
+        screen(4, "firefox", "SQLCipher docs — Mozilla Firefox", "see https://sqlite.org/fts5.html for FTS5"),
+        screen(5, "evince", "quarterly-report.pdf — Document Viewer", "Revenue grew 12%"),
+        screen(30, "code", "engine.py - project", "a later, separate visit"),
+    ]
+
+
+def snapshot(app: Assistant) -> dict[str, Any]:
+    return {m.id: (m.type, m.search_text(), sorted((s.kind, s.ref) for s in m.sources))
+            for m in app.list_memories(limit=10_000)}
+
+
+def test_activity_runs_become_episodes_with_their_spans(app: Assistant) -> None:
+    app.add_events(workday())
+    report = app.consolidate()
+    assert report.events == 7
+    episodes = sorted((m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory)),
+                      key=lambda m: m.occurred_at or T0)
+    assert [(e.summary, e.occurred_at, e.ended_at) for e in episodes] == [
+        ("Used code: engine.py - project", T0, T0 + timedelta(minutes=2)),
+        ("Used firefox: SQLCipher docs — Mozilla Firefox", T0 + timedelta(minutes=3), T0 + timedelta(minutes=4)),
+        ("Used evince: quarterly-report.pdf — Document Viewer", T0 + timedelta(minutes=5),
+         T0 + timedelta(minutes=5)),
+        ("Used code: engine.py - project", T0 + timedelta(minutes=30), T0 + timedelta(minutes=30)),
+    ]
+    first = episodes[0]
+    assert "def consolidate(batch):" in first.details and "File Edit View" not in first.details
+    assert len(first.sources) == 3
+    assert app.status().pending_consolidation == 0
+
+
+def test_resources_from_urls_and_documents(app: Assistant) -> None:
+    app.add_events(workday())
+    app.consolidate()
+    found = {m.locator: m for m in app.list_memories("resource") if isinstance(m, ResourceMemory)}
+    assert set(found) == {"https://www.zetetic.net/sqlcipher/", "https://sqlite.org/fts5.html",
+                          "document:quarterly-report.pdf"}
+    assert found["https://sqlite.org/fts5.html"].resource_type == "url"
+    assert found["document:quarterly-report.pdf"].summary == "document seen in evince"
+
+
+def test_rerun_and_batch_size_change_nothing(app: Assistant, tmp_path: Path) -> None:
+    events = workday()
+    app.add_events(events)
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.store.db.checkpoint()
+    app.close()
+    other = tmp_path / "copy"
+    shutil.copytree(app.paths.root, other)
+    one = Assistant(app.paths.root)
+    one.unlock(PASSPHRASE)
+    one.consolidate()
+    expected = snapshot(one)
+    one.consolidate()  # nothing pending: a no-op
+    assert snapshot(one) == expected
+
+    small = Assistant(other)
+    small.unlock(PASSPHRASE)
+    small.settings.consolidation.batch_events = 2  # runs and sessions now span batches
+    small.consolidate()
+    assert snapshot(small) == expected
+    one.close()
+    small.close()
+
+
+def test_chat_sessions_become_episodes(app: Assistant) -> None:
+    app.import_file(FIXTURES / "locomo_sample.json", "locomo")
+    app.consolidate()
+    eps = sorted((m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory)),
+                 key=lambda m: m.occurred_at or T0)
+    assert [e.actor for e in eps] == ["Ana, Ben", "Ben, Ana"]
+    assert eps[0].occurred_at == datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
+    assert eps[0].summary.startswith("Conversation between Ana and Ben about")
+    assert [s.ref for s in eps[0].sources] == ["D1:1", "D1:2", "D1:3"]
+
+
+def test_locomo_conversation_episodes_per_session(app: Assistant, locomo_path: Path, tmp_path: Path) -> None:
+    import json
+
+    sample = json.loads(locomo_path.read_text(encoding="utf-8"))[0]
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps([sample]), encoding="utf-8")
+    app.import_file(one, "locomo")
+    app.consolidate()
+    conv = sample["conversation"]
+    sessions = [k for k in conv if k.startswith("session_") and not k.endswith("date_time")]
+    eps = [m for m in app.list_memories("episodic", limit=1000) if isinstance(m, EpisodicMemory)]
+    assert len(eps) == len(sessions)
+    by_first_ref = {m.sources[0].ref: m for m in eps}
+    for key in sessions:
+        turns = conv[key]
+        ep = by_first_ref[turns[0]["dia_id"]]
+        assert [s.ref for s in ep.sources] == [t["dia_id"] for t in turns]
+        assert set(ep.actor.split(", ")) == {t["speaker"] for t in turns}
+        assert ep.occurred_at == datetime.strptime(conv[f"{key}_date_time"], "%I:%M %p on %d %B, %Y").replace(
+            tzinfo=UTC)
+
+
+def test_changed_fact_updates_in_place_and_keeps_sources(app: Assistant) -> None:
+    def fact(summary: str, ref: str) -> Planned:
+        return Planned(SemanticMemory(name="Ana's employer", summary=summary, sources=[Source("chat", ref)]),
+                       merge_key="semantic:ana's employer", extend=False)
+
+    with app.store.db.write() as conn:
+        assert merge.write(conn, fact("Ana works at Acme", "m1")) == "added"
+        assert merge.write(conn, fact("Ana works at Globex since May", "m2")) == "updated"
+    [mem] = app.list_memories("semantic")
+    assert isinstance(mem, SemanticMemory) and mem.summary == "Ana works at Globex since May"
+    assert [s.ref for s in mem.sources] == ["m1", "m2"]
+
+
+def test_near_duplicate_fact_is_merged(app: Assistant) -> None:
+    with app.store.db.write() as conn:
+        merge.write(conn, Planned(SemanticMemory(name="Lisbon hotel", summary="The hotel is the Pestana on Rua Augusta",
+                                                 sources=[Source("chat", "a")]), merge_key="semantic:lisbon hotel"))
+        out = merge.write(conn, Planned(SemanticMemory(name="hotel Lisbon", summary="the hotel is the Pestana on Rua Augusta",
+                                                       sources=[Source("chat", "b")]), merge_key="semantic:hotel lisbon"))
+    assert out == "merged"
+    assert len(app.list_memories("semantic")) == 1
+
+
+def test_core_block_stays_within_its_limit(app: Assistant) -> None:
+    with app.store.db.write() as conn:
+        for i in range(30):
+            merge.write(conn, Planned(CoreBlock(label="human", value=f"fact number {i:02d} about the user", limit=200),
+                                      merge_key="core:human"))
+    [block] = app.list_memories("core")
+    assert isinstance(block, CoreBlock)
+    assert len(block.value) <= 200
+    assert block.value.endswith("fact number 29 about the user")  # newest kept, oldest rewritten away
+
+
+def test_timeline_works_before_consolidation(app: Assistant) -> None:
+    app.add_events(workday())
+    tl = app.timeline_day(T0.date())
+    assert [(b.app, b.start.strftime("%H:%M"), b.end.strftime("%H:%M")) for b in tl.blocks] == [
+        ("code", "09:00", "09:02"), ("firefox", "09:03", "09:04"), ("evince", "09:05", "09:05"),
+        ("code", "09:30", "09:30")]
+    assert tl.episodes == []
+    app.consolidate()
+    assert len(app.timeline_day(T0.date()).episodes) == 4
+
+
+def test_retention_removes_old_consolidated_events_only(app: Assistant) -> None:
+    app.add_events(workday())
+    app.consolidate()
+    with app.store.db.write() as conn:
+        conn.execute("UPDATE raw_events SET created_at = created_at - 100 * 86400")
+    app.add_events([screen(60, "code", "new.py", "fresh")])  # pending: never removed
+    assert app.consolidator.apply_retention(datetime.now(UTC)) == 7
+    assert app.status().events == {"screen": 1}
+    assert len(app.list_memories("episodic")) == 4  # memories outlive their raw events
+
+
+CRASHER = textwrap.dedent("""
+    import os, sys
+    from assistant.api import Assistant
+    from assistant.consolidation import merge
+    real, calls = merge.write, [0]
+    def dying_write(*a, **k):
+        calls[0] += 1
+        if calls[0] == int(sys.argv[2]):
+            os._exit(9)  # a kill in the middle of the batch's transaction
+        return real(*a, **k)
+    merge.write = dying_write
+    app = Assistant(sys.argv[1]); app.unlock(sys.argv[3])
+    app.settings.consolidation.batch_events = 3
+    app.consolidate()
+""")
+
+
+def test_kill_mid_batch_then_rerun_equals_a_clean_run(app: Assistant, tmp_path: Path) -> None:
+    app.add_events(workday())
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.store.db.checkpoint()
+    app.close()
+    clean_dir = tmp_path / "clean"
+    shutil.copytree(app.paths.root, clean_dir)
+    clean = Assistant(clean_dir)
+    clean.unlock(PASSPHRASE)
+    clean.settings.consolidation.batch_events = 3
+    clean.consolidate()
+    expected = snapshot(clean)
+    clean.close()
+
+    for kill_at in (1, 3, 5):
+        crash_dir = tmp_path / f"crash{kill_at}"
+        shutil.copytree(app.paths.root, crash_dir)
+        r = subprocess.run([sys.executable, "-c", CRASHER, str(crash_dir), str(kill_at), PASSPHRASE],
+                           capture_output=True, text=True, check=False)
+        assert r.returncode == 9, r.stderr
+        again = Assistant(crash_dir)
+        again.unlock(PASSPHRASE)
+        assert again.store.db.integrity_check() == []
+        again.settings.consolidation.batch_events = 3
+        again.consolidate()
+        assert snapshot(again) == expected
+        again.close()
