@@ -141,13 +141,16 @@ def test_changed_fact_updates_in_place_and_keeps_sources(app: Assistant) -> None
 
 
 def test_near_duplicate_fact_is_merged(app: Assistant) -> None:
+    def fact(name: str, summary: str, ref: str) -> Planned:
+        return Planned(SemanticMemory(name=name, summary=summary, sources=[Source("chat", ref)]),
+                       merge_key=f"semantic:{name.lower()}")
+
     with app.store.db.write() as conn:
-        merge.write(conn, Planned(SemanticMemory(name="Lisbon hotel", summary="The hotel is the Pestana on Rua Augusta",
-                                                 sources=[Source("chat", "a")]), merge_key="semantic:lisbon hotel"))
-        out = merge.write(conn, Planned(SemanticMemory(name="hotel Lisbon", summary="the hotel is the Pestana on Rua Augusta",
-                                                       sources=[Source("chat", "b")]), merge_key="semantic:hotel lisbon"))
+        merge.write(conn, fact("Lisbon hotel", "The hotel is the Pestana on Rua Augusta", "a"))
+        out = merge.write(conn, fact("hotel Lisbon", "the hotel is the Pestana on Rua Augusta", "b"))
     assert out == "merged"
-    assert len(app.list_memories("semantic")) == 1
+    [mem] = app.list_memories("semantic")
+    assert [s.ref for s in mem.sources] == ["a", "b"]
 
 
 def test_core_block_stays_within_its_limit(app: Assistant) -> None:
