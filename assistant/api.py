@@ -15,9 +15,12 @@ from assistant import privacy
 from assistant.answer.extractive import extractive_answer
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
-from assistant.errors import AssistantError, Locked, NotFound
+from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import read_messages
+from assistant.llm.gguf_info import Role
+from assistant.llm.manager import ModelEntry
 from assistant.logs import setup_logging
+from assistant.model_service import ModelService
 from assistant.models import (
     Answer,
     ImportResult,
@@ -56,6 +59,7 @@ class Assistant:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)
         privacy.set_local_only(self.settings.privacy.local_only)
+        self.models = ModelService(self.paths.models, self.settings.models)
         self._store: opened.OpenedStore | None = None
         self._searcher: Searcher | None = None
         self._consolidator: Consolidator | None = None
@@ -87,6 +91,7 @@ class Assistant:
             log.info("store unlocked")
 
     def close(self) -> None:
+        self.models.unload()
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -222,10 +227,39 @@ class Assistant:
         return self._consolidator
 
     def consolidate(self, progress: Progress | None = None) -> ConsolidationReport:
-        """Turn pending raw events into memories now, then apply raw-event retention."""
+        """Turn pending raw events into memories now, then apply raw-event retention.
+
+        With a chat model the model pass runs too; a missing or broken model is reported in the
+        result and the deterministic pass carries on.
+        """
+        from assistant.consolidation.model_pass import ModelExtractor
+
+        status = ""
+        try:
+            model = self.models.chat_model() if self.settings.consolidation.use_model else None
+            tokens = self.settings.consolidation.model_answer_tokens
+            self.consolidator.extractor = ModelExtractor(model, answer_tokens=tokens) if model else None
+        except ModelError as exc:
+            self.consolidator.extractor = None
+            status = f"model unavailable ({exc}); deterministic pass only"
         report = self.consolidator.run(progress)
+        if status:
+            report.model_status = status
+        elif self.consolidator.extractor is not None:
+            report.model_status = "model pass on"
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
         return report
+
+    # -- models -----------------------------------------------------------------------------------
+    def list_models(self) -> list[ModelEntry]:
+        return self.models.list()
+
+    def use_model(self, name: str, role: Role) -> ModelEntry:
+        return self.models.use(name, role)
+
+    def download_model(self, name: str, progress: Callable[[int, int], None] | None = None) -> ModelEntry:
+        self.paths.ensure()
+        return self.models.download(name, progress)
 
     # -- timeline -------------------------------------------------------------------------------
     def timeline(self, start: datetime, end: datetime) -> Timeline:

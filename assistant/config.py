@@ -49,12 +49,12 @@ class ConsolidationSettings:
     batch_tokens: int = 3000
     raw_retention_days: int = 90
     use_model: bool = True
+    model_answer_tokens: int = 192  # per extraction; grammar-constrained sampling is the slow part
 
 
 @dataclass
 class ModelSettings:
-    chat_model: str = ""
-    embedding_model: str = ""
+    # Which models are active is kept by the model manager's registry (models/registry.json).
     n_ctx: int = 4096
     n_threads: int = 0  # 0 = let llama.cpp decide
 

@@ -53,6 +53,7 @@ class ConsolidationReport:
     model_fallbacks: int = 0
     retention_deleted: int = 0
     seconds: float = 0.0
+    model_status: str = "no chat model configured: deterministic pass only"
 
 
 def _continues(prev: RawEvent, ev: RawEvent) -> bool:
