@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import privacy
-from assistant.answer.extractive import extractive_answer
+from assistant.answer.head import AnswerHead, ChatModel
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
@@ -23,6 +23,7 @@ from assistant.logs import setup_logging
 from assistant.model_service import ModelService
 from assistant.models import (
     Answer,
+    CoreBlock,
     ImportResult,
     Memory,
     MemoryType,
@@ -32,7 +33,7 @@ from assistant.models import (
     VaultEntry,
 )
 from assistant.paths import DataPaths, resolve_data_dir
-from assistant.retrieval.search import Searcher
+from assistant.retrieval.recall import Recall
 from assistant.store import backup, opened
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
@@ -61,8 +62,10 @@ class Assistant:
         privacy.set_local_only(self.settings.privacy.local_only)
         self.models = ModelService(self.paths.models, self.settings.models)
         self._store: opened.OpenedStore | None = None
-        self._searcher: Searcher | None = None
+        self._recall: Recall | None = None
         self._consolidator: Consolidator | None = None
+        self._head: AnswerHead | None = None
+        self.notes: dict[str, str] = {}  # conditions worth showing in status (a broken model, ...)
 
     # -- lifecycle -------------------------------------------------------------------------------
     @property
@@ -75,7 +78,7 @@ class Assistant:
 
     def _opened(self, store: opened.OpenedStore) -> None:
         self._store = store
-        self._searcher = Searcher(store.db)
+        self._recall = Recall(store.db, timezone=self.settings.retrieval.timezone)
         setup_logging(self.paths)
         if not self.paths.config.exists():
             self.save_settings()
@@ -95,8 +98,9 @@ class Assistant:
         if self._store is not None:
             self._store.close()
             self._store = None
-            self._searcher = None
+            self._recall = None
             self._consolidator = None
+            self._head = None
 
     @property
     def store(self) -> opened.OpenedStore:
@@ -105,10 +109,10 @@ class Assistant:
         return self._store
 
     @property
-    def searcher(self) -> Searcher:
-        if self._searcher is None:
+    def recall(self) -> Recall:
+        if self._recall is None:
             raise Locked()
-        return self._searcher
+        return self._recall
 
     def change_passphrase(self, old: str, new: str) -> None:
         opened.change_passphrase(self.store, old, new)
@@ -213,10 +217,11 @@ class Assistant:
 
     # -- search -----------------------------------------------------------------------------------
     def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
-               until: datetime | None = None, limit: int = 10) -> list[SearchHit]:
+               until: datetime | None = None, limit: int = 10, now: datetime | None = None) -> list[SearchHit]:
+        """Hybrid search; a time phrase in the query ("last Tuesday") filters by time relative to `now`."""
         if limit < 1:
             raise AssistantError("--limit must be at least 1")
-        return self.searcher.search(query, types=types, since=since, until=until, limit=limit)
+        return self.recall.search(query, types=types, since=since, until=until, limit=limit, now=now)
 
     # -- consolidation ----------------------------------------------------------------------------
     @property
@@ -276,13 +281,27 @@ class Assistant:
         """Answer from memory with citations; the turn is recorded as chat unless `record` is False."""
         if not question.strip():
             raise AssistantError("ask a question")
-        hits = self.search(question, limit=10)
-        answer = extractive_answer(question, hits)
-        if on_token is not None:
-            on_token(answer.text)
+        answer = self.answer_head.answer(question, now=now, on_token=on_token)
         if record:
             self._record_turn(question, answer, now or datetime.now(UTC))
         return answer
+
+    @property
+    def answer_head(self) -> AnswerHead:
+        if self._head is None:
+            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks)
+        return self._head
+
+    def _answer_model(self) -> ChatModel | None:
+        """The chat model for answers; a broken model leaves answers extractive instead of failing."""
+        try:
+            return self.models.chat_model()
+        except ModelError as exc:
+            self.notes["model"] = f"model unavailable: {exc}"
+            return None
+
+    def _core_blocks(self) -> list[CoreBlock]:
+        return [m for m in self.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
 
     def _record_turn(self, question: str, answer: Answer, when: datetime) -> None:
         session = f"assistant:{when.date().isoformat()}"

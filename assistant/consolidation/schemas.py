@@ -1,7 +1,7 @@
 """The JSON schemas and prompts of the model pass: one meta step, then one extraction per memory type.
 
-Every schema bounds its arrays and strings, so a weak model under the grammar still ends its object
-within the token budget. Prompts are written as documents to continue, which base and instruct models
+Every schema bounds its arrays and strings, so even a weak model under the grammar closes its object
+within the token budget (a worst-case object is about 300 tokens). Prompts are written as documents to continue, which base and instruct models
 both handle; the grammar forces the shape either way.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-_STR = {"type": "string", "maxLength": 200}
-_LONG_STR = {"type": "string", "maxLength": 400}
+_STR = {"type": "string", "maxLength": 60}
+_LONG_STR = {"type": "string", "maxLength": 160}
 
 META: dict[str, Any] = {
     "type": "object",
@@ -22,16 +22,16 @@ META: dict[str, Any] = {
 SCHEMAS: dict[str, dict[str, Any]] = {
     "semantic": {
         "type": "object",
-        "properties": {"facts": {"type": "array", "maxItems": 6, "items": {
+        "properties": {"facts": {"type": "array", "maxItems": 3, "items": {
             "type": "object", "properties": {"name": _STR, "summary": _LONG_STR},
             "required": ["name", "summary"]}}},
         "required": ["facts"],
     },
     "procedural": {
         "type": "object",
-        "properties": {"procedures": {"type": "array", "maxItems": 3, "items": {
+        "properties": {"procedures": {"type": "array", "maxItems": 2, "items": {
             "type": "object",
-            "properties": {"summary": _STR, "steps": {"type": "array", "maxItems": 10, "items": _STR}},
+            "properties": {"summary": _STR, "steps": {"type": "array", "maxItems": 6, "items": _STR}},
             "required": ["summary", "steps"]}}},
         "required": ["procedures"],
     },
@@ -45,7 +45,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "resource": {
         "type": "object",
-        "properties": {"resources": {"type": "array", "maxItems": 4, "items": {
+        "properties": {"resources": {"type": "array", "maxItems": 3, "items": {
             "type": "object",
             "properties": {"title": _STR, "summary": _STR, "locator": _STR,
                            "resource_type": {"type": "string", "enum": ["document", "url", "file", "other"]}},
@@ -54,7 +54,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "vault": {
         "type": "object",
-        "properties": {"entries": {"type": "array", "maxItems": 3, "items": {
+        "properties": {"entries": {"type": "array", "maxItems": 2, "items": {
             "type": "object",
             "properties": {
                 "caption": _STR, "value": _STR,

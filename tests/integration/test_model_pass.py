@@ -1,0 +1,108 @@
+"""The consolidation model pass and the answering head with the real (base) gemma GGUF.
+
+A 270M base model extracts little of value; what must hold is the path: load, schema-constrained
+generation that always parses, grounding, attribution, merge, and the answering head's cached prefix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.answer.head import AnswerHead
+from assistant.api import Assistant
+from assistant.consolidation import schemas
+from assistant.consolidation.model_pass import log_lines
+from assistant.llm.runtime import LlamaChatModel
+from assistant.models import CoreBlock
+from tests.conftest import FIXTURES
+from tests.integration.gemma_model import gemma_model_path
+
+LOG = "\n".join([
+    "[2024-05-02 09:15] alice: Did you book the flights to Lisbon?",
+    "[2024-05-02 09:16] bob: Yes, TAP flight TP1337 leaves Friday at 07:40.",
+    "[2024-05-02 09:17] alice: To reset the router, unplug it, wait ten seconds, plug it back in.",
+])
+
+
+@pytest.fixture(scope="module")
+def gemma(tmp_path_factory: pytest.TempPathFactory) -> LlamaChatModel:
+    model = LlamaChatModel(gemma_model_path(tmp_path_factory), n_ctx=2048)
+    yield model
+    model.close()
+
+
+def conforms(value: Any, schema: dict[str, Any]) -> bool:
+    """Enough of JSON Schema for ours: types, required keys, enums, bounds."""
+    kind = schema.get("type")
+    if kind == "object":
+        return isinstance(value, dict) and all(k in value for k in schema.get("required", [])) and all(
+            conforms(value[k], sub) for k, sub in schema.get("properties", {}).items() if k in value)
+    if kind == "array":
+        return isinstance(value, list) and len(value) <= schema.get("maxItems", 10**9) and all(
+            conforms(v, schema["items"]) for v in value)
+    if kind == "string":
+        ok = isinstance(value, str) and len(value) <= schema.get("maxLength", 10**9)
+        return ok and ("enum" not in schema or value in schema["enum"])
+    return False
+
+
+@pytest.mark.parametrize("kind", ["meta", *schemas.SCHEMAS])
+def test_every_schema_gives_a_valid_object(gemma: LlamaChatModel, kind: str) -> None:
+    schema = schemas.META if kind == "meta" else schemas.SCHEMAS[kind]
+    value = gemma.generate_json(schemas.prompt(kind, LOG), schema, max_tokens=320)
+    assert conforms(value, schema), value
+
+
+def test_consolidation_with_the_model_writes_grounded_attributed_memories(
+        app: Assistant, tmp_path_factory: pytest.TempPathFactory) -> None:
+    app.models.add(gemma_model_path(tmp_path_factory), role="chat", name="gemma")
+    app.use_model("gemma", "chat")
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    report = app.consolidate()
+    assert report.model_status == "model pass on"
+    assert report.model_calls >= 1 and report.events == 4
+    assert report.model_fallbacks <= report.model_calls
+    episodes = app.list_memories("episodic")
+    assert len(episodes) == 1  # the deterministic episode stands whatever the model said
+    for memory in app.list_memories(limit=100):
+        assert memory.sources, memory  # every model-made memory is attributed to events
+    again = app.consolidate()
+    assert again.events == 0 and again.model_calls == 0
+
+
+def test_log_lines_are_dated_and_single_line(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    events = app.recall.search("flights Lisbon hotel", types=["chat"], limit=10)
+    lines = log_lines([app.get_event(h.id) for h in events])
+    assert all(line.startswith("[2024-05-02 ") and "\n" not in line for line in lines)
+
+
+def test_answer_head_model_path_reuses_the_primed_prefix(app: Assistant, gemma: LlamaChatModel,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    primes: list[str] = []
+    real_prime = gemma.prime
+    monkeypatch.setattr(gemma, "prime", lambda prefix: primes.append(prefix) or real_prime(prefix))
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.add_memory(CoreBlock(label="human", value="Alice plans a trip to Lisbon in May."))
+    core = lambda: [m for m in app.list_memories("core") if isinstance(m, CoreBlock)]  # noqa: E731
+    head = AnswerHead(app.recall, lambda: gemma, core, force_generative=True)
+    pieces: list[str] = []
+    first = head.answer("Which hotel is it?", on_token=pieces.append)
+    assert len(pieces) >= 2 and not first.extractive
+    assert first.citations and all(c.tag.startswith("[") for c in first.citations)
+    assert len(primes) == 1 and gemma.primed_tokens > 20
+    head.answer("Which flight was booked?")
+    assert len(primes) == 1  # same core memory: the prefix was not evaluated again
+
+
+def test_facade_ask_with_a_base_model_stays_extractive(app: Assistant, tmp_path_factory: pytest.TempPathFactory,
+                                                       tmp_path: Path) -> None:
+    app.models.add(gemma_model_path(tmp_path_factory), role="chat", name="gemma")
+    app.use_model("gemma", "chat")
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    answer = app.ask("Which hotel is it?")
+    assert answer.extractive and answer.known and "Pestana" in answer.text
+    assert app.status().events == {"chat": 6}  # the question and the answer were recorded as chat

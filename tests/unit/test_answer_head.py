@@ -1,0 +1,122 @@
+"""The answering head over a real store, with a scripted model standing in for an instruct GGUF."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from assistant.answer.context import pack
+from assistant.answer.head import AnswerHead, multi_hop_terms
+from assistant.api import Assistant
+from assistant.models import CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
+from tests.conftest import FIXTURES
+from tests.fakes.chat_model import ScriptedModel
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def hit(i: int, text: str, type_: str = "semantic") -> SearchHit:
+    return SearchHit(id=f"mem_{i}", type=type_, text=text, score=1.0 / i,
+                     occurred_at=NOW - timedelta(days=i), sources=[Source("chat", f"r{i}")])
+
+
+def head_for(app: Assistant, model: ScriptedModel) -> AnswerHead:
+    core = lambda: [m for m in app.list_memories("core") if isinstance(m, CoreBlock)]  # noqa: E731
+    return AnswerHead(app.recall, lambda: model, core)
+
+
+def test_pack_respects_the_budget_and_never_cuts_an_item() -> None:
+    hits = [hit(i, f"fact number {i} " + "word " * 20) for i in range(1, 8)]
+    packed = pack(hits, budget=80, count_tokens=lambda t: len(t.split()))
+    assert 1 <= len(packed.citations) < 7
+    assert packed.tokens <= 80 + 5
+    for c in packed.citations:
+        assert f"fact number {c.hit.id[4:]} " + "word " * 19 + "word" in packed.text  # whole items only
+    assert [c.tag for c in packed.citations] == [f"[{i}]" for i in range(1, len(packed.citations) + 1)]
+    assert packed.left_out == hits[len(packed.citations):]
+
+
+def test_grouped_by_type_with_dates() -> None:
+    packed = pack([hit(1, "Ana likes tea"), hit(2, "Met Ana at the cafe", "episodic")], 500, lambda t: len(t.split()))
+    assert packed.text.startswith("Facts:\n[1] (2024-05-31 12:00) Ana likes tea")
+    assert "Events:\n[2] (2024-05-30 12:00) Met Ana at the cafe" in packed.text
+
+
+def test_generative_answer_streams_and_keeps_only_known_citations(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    model = ScriptedModel(["TAP flight TP1337 leaves Friday [1] [9]"])
+    tokens: list[str] = []
+    answer = head_for(app, model).answer("Which TAP flight was booked?", now=NOW, on_token=tokens.append)
+    assert len(tokens) > 3  # streamed piece by piece
+    assert answer.text == "TAP flight TP1337 leaves Friday [1]"  # [9] was never in the context
+    assert [c.tag for c in answer.citations] == ["[1]"]
+    assert "TP1337" in answer.citations[0].hit.text and answer.known and not answer.extractive
+
+
+def test_prefix_is_primed_once_and_again_when_core_memory_changes(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    model = ScriptedModel(["Lisbon [1]"])
+    head = head_for(app, model)
+    head.answer("Where are the flights to?", now=NOW)
+    head.answer("Which hotel is it?", now=NOW)
+    assert len(model.primed) == 1
+    assert all(p.startswith(model.primed[0]) for p in model.prompts)  # the cached state is a true prefix
+    app.add_memory(CoreBlock(label="human", value="Alice lives in Porto"))
+    head.answer("Which hotel is it?", now=NOW)
+    assert len(model.primed) == 2 and "Alice lives in Porto" in model.primed[1]
+
+
+def test_nothing_relevant_means_i_dont_know(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    model = ScriptedModel()
+    answer = head_for(app, model).answer("What is the capital of Mongolia?", now=NOW)
+    assert not answer.known and answer.citations == [] and "don't know" in answer.text
+    assert model.prompts == []  # the model is not even asked
+
+
+def test_base_model_gives_a_labelled_extractive_answer(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    model = ScriptedModel(instruct=False)
+    answer = head_for(app, model).answer("Which hotel?", now=NOW)
+    assert answer.extractive and answer.known
+    assert answer.text.startswith("From your memory (quoted; no language model was used):")
+    assert "Pestana" in answer.text and model.prompts == []
+
+
+def test_order_questions_are_answered_from_dates(app: Assistant) -> None:
+    app.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Read the SQLCipher design paper",
+                                  occurred_at=NOW - timedelta(days=3)))
+    app.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Wrote the encryption module",
+                                  occurred_at=NOW - timedelta(days=1)))
+    model = ScriptedModel(["(the model must not be asked)"])
+    head = head_for(app, model)
+    yes = head.answer("Did I read the SQLCipher design paper before I wrote the encryption module?", now=NOW)
+    assert yes.text.startswith("From the dates in your memory: Yes:")
+    assert yes.citations[0].hit.text.startswith("Read the SQLCipher design paper")
+    no = head.answer("Did I write the encryption module before I read the SQLCipher design paper?", now=NOW)
+    assert "No:" in no.text
+    first = head.answer("Which came first, the encryption module or the SQLCipher paper?", now=NOW)
+    assert first.text.startswith("From the dates in your memory: SQLCipher paper:")
+    assert model.prompts == []
+
+
+def test_second_hop_follows_an_entity_the_first_round_found(app: Assistant) -> None:
+    app.add_memory(SemanticMemory(name="Ana's dog", summary="Ana's dog is called Pixel"))
+    app.add_memory(SemanticMemory(name="Pixel vet", summary="Pixel sees Dr Okafor at the Riverside clinic"))
+    first = app.recall.search("Which vet does Ana's dog see?", limit=5, now=NOW)
+    assert "Pixel" in multi_hop_terms("Which vet does Ana's dog see?", first)
+    hits = head_for(app, ScriptedModel()).retrieve("Who treats Ana's dog?", NOW)
+    assert any("Riverside" in h.text for h in hits)
+
+
+def test_evidence_larger_than_the_context_goes_through_bounded_map_reduce(app: Assistant) -> None:
+    for day in range(40):
+        app.add_memory(EpisodicMemory(actor="user", event_type="activity",
+                                      summary=f"Worked on the parser project, part {day}: " + "detail " * 30,
+                                      occurred_at=NOW - timedelta(hours=day)))
+    model = ScriptedModel(["note about parser [1]", "note two [2]", "note three", "note four",
+                           "You worked on the parser project [1]."], n_ctx=400)
+    answer = head_for(app, model).answer("Summarise everything about the parser project", now=NOW)
+    maps = [p for p in model.prompts if "Write brief notes" in p]
+    assert 1 < len(maps) <= 4
+    assert answer.text == "You worked on the parser project [1]."
+    assert all(len(p.split()) <= 400 for p in model.prompts)  # every step fits the context
