@@ -242,8 +242,7 @@ class Assistant:
         status = ""
         try:
             model = self.models.chat_model() if self.settings.consolidation.use_model else None
-            tokens = self.settings.consolidation.model_answer_tokens
-            self.consolidator.extractor = ModelExtractor(model, answer_tokens=tokens) if model else None
+            self.consolidator.extractor = ModelExtractor(model) if model else None
         except ModelError as exc:
             self.consolidator.extractor = None
             status = f"model unavailable ({exc}); deterministic pass only"

@@ -49,7 +49,6 @@ class ConsolidationSettings:
     batch_tokens: int = 3000
     raw_retention_days: int = 90
     use_model: bool = True
-    model_answer_tokens: int = 320  # per extraction; grammar-constrained sampling is the slow part
 
 
 @dataclass

@@ -31,7 +31,6 @@ from assistant.models import (
 )
 
 log = logging.getLogger(__name__)
-ANSWER_TOKENS = 384
 
 
 def log_lines(events: Sequence[RawEvent]) -> list[str]:
@@ -43,9 +42,9 @@ def log_lines(events: Sequence[RawEvent]) -> list[str]:
 
 
 class ModelExtractor:
-    def __init__(self, model: TextModel, *, answer_tokens: int = ANSWER_TOKENS) -> None:
+    def __init__(self, model: TextModel) -> None:
         self._model = model
-        self._answer_tokens = answer_tokens
+        self._answer_tokens = max(schemas.token_bound(s) for s in [schemas.META, *schemas.SCHEMAS.values()])
 
     def _log_text(self, events: Sequence[RawEvent]) -> str:
         """As much of the batch as fits the context beside the prompt and the answer."""
@@ -62,9 +61,9 @@ class ModelExtractor:
     def _ask(self, kind: str, log_text: str, result: Extraction) -> dict[str, Any] | None:
         result.calls += 1
         try:
-            return self._model.generate_json(schemas.prompt(kind, log_text),
-                                             schemas.META if kind == "meta" else schemas.SCHEMAS[kind],
-                                             max_tokens=self._answer_tokens)
+            schema = schemas.META if kind == "meta" else schemas.SCHEMAS[kind]
+            return self._model.generate_json(schemas.prompt(kind, log_text), schema,
+                                             max_tokens=schemas.token_bound(schema))
         except ModelError as exc:
             log.info("model step %s failed: %s", kind, type(exc).__name__)
             result.fallbacks += 1

@@ -1,16 +1,17 @@
 """The JSON schemas and prompts of the model pass: one meta step, then one extraction per memory type.
 
-Every schema bounds its arrays and strings, so even a weak model under the grammar closes its object
-within the token budget (a worst-case object is about 300 tokens). Prompts are written as documents to continue, which base and instruct models
-both handle; the grammar forces the shape either way.
+Every schema bounds its arrays and strings, and `token_bound` turns those bounds into a token budget
+that the longest valid object fits, so generation always ends in a complete object. The bounds are
+tight because grammar-constrained sampling is the slow part of consolidation. Prompts are written as
+documents to continue, which base and instruct models both handle; the grammar forces the shape.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-_STR = {"type": "string", "maxLength": 60}
-_LONG_STR = {"type": "string", "maxLength": 160}
+_STR = {"type": "string", "maxLength": 40}
+_LONG_STR = {"type": "string", "maxLength": 100}
 
 META: dict[str, Any] = {
     "type": "object",
@@ -22,16 +23,16 @@ META: dict[str, Any] = {
 SCHEMAS: dict[str, dict[str, Any]] = {
     "semantic": {
         "type": "object",
-        "properties": {"facts": {"type": "array", "maxItems": 3, "items": {
+        "properties": {"facts": {"type": "array", "maxItems": 2, "items": {
             "type": "object", "properties": {"name": _STR, "summary": _LONG_STR},
             "required": ["name", "summary"]}}},
         "required": ["facts"],
     },
     "procedural": {
         "type": "object",
-        "properties": {"procedures": {"type": "array", "maxItems": 2, "items": {
+        "properties": {"procedures": {"type": "array", "maxItems": 1, "items": {
             "type": "object",
-            "properties": {"summary": _STR, "steps": {"type": "array", "maxItems": 6, "items": _STR}},
+            "properties": {"summary": _STR, "steps": {"type": "array", "maxItems": 4, "items": _STR}},
             "required": ["summary", "steps"]}}},
         "required": ["procedures"],
     },
@@ -45,7 +46,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "resource": {
         "type": "object",
-        "properties": {"resources": {"type": "array", "maxItems": 3, "items": {
+        "properties": {"resources": {"type": "array", "maxItems": 2, "items": {
             "type": "object",
             "properties": {"title": _STR, "summary": _STR, "locator": _STR,
                            "resource_type": {"type": "string", "enum": ["document", "url", "file", "other"]}},
@@ -79,6 +80,20 @@ _INSTRUCTIONS = {
     "vault": "List credentials or secrets that appear in the log (passwords, API keys, tokens), copying the "
              "value exactly as written.",
 }
+
+
+_SPACE = 2  # the JSON grammar allows a little whitespace between tokens
+
+
+def token_bound(schema: dict[str, Any]) -> int:
+    """An upper bound on the tokens of any object valid for `schema` (every token is at least 1 char)."""
+    kind = schema.get("type")
+    if kind == "string":
+        return 2 + int(schema.get("maxLength") or max(len(e) for e in schema.get("enum", [""])))
+    if kind == "array":
+        return 2 + int(schema["maxItems"]) * (token_bound(schema["items"]) + 1 + _SPACE)
+    props = schema.get("properties", {})
+    return 2 + sum(len(k) + 3 + _SPACE + token_bound(v) for k, v in props.items())
 
 
 def prompt(kind: str, log_text: str) -> str:

@@ -52,7 +52,7 @@ def conforms(value: Any, schema: dict[str, Any]) -> bool:
 @pytest.mark.parametrize("kind", ["meta", *schemas.SCHEMAS])
 def test_every_schema_gives_a_valid_object(gemma: LlamaChatModel, kind: str) -> None:
     schema = schemas.META if kind == "meta" else schemas.SCHEMAS[kind]
-    value = gemma.generate_json(schemas.prompt(kind, LOG), schema, max_tokens=320)
+    value = gemma.generate_json(schemas.prompt(kind, LOG), schema, max_tokens=schemas.token_bound(schema))
     assert conforms(value, schema), value
 
 
