@@ -9,13 +9,9 @@ from typing import Any, get_type_hints
 
 import tomli_w
 
+from assistant.capture.filters import DEFAULT_EXCLUDED_APPS, DEFAULT_EXCLUDED_TITLES
 from assistant.errors import AssistantError
 from assistant.paths import write_atomic
-
-DEFAULT_EXCLUDED_APPS = [
-    "keepassxc", "1password", "bitwarden", "lastpass", "dashlane", "enpass", "keychain access",
-]
-DEFAULT_EXCLUDED_TITLES = ["Private Browsing", "Incognito", "InPrivate"]
 
 
 @dataclass

@@ -1,0 +1,40 @@
+"""Building the real capture pipeline from the user's settings (config.toml's [capture] table)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from assistant.capture.filters import ExclusionRules
+from assistant.capture.pipeline import CapturePipeline, Sink
+from assistant.capture.record import PipelineSettings
+from assistant.capture.screen import MonitorChoice, ScreenGrabber
+from assistant.capture.window import probe_for_session
+from assistant.config import CaptureSettings
+from assistant.ocr.tesseract import TesseractOcr
+
+
+def pipeline_settings(config: CaptureSettings) -> PipelineSettings:
+    return PipelineSettings(
+        idle_after_seconds=config.idle_seconds,
+        ocr_enabled=config.ocr,
+        ocr_queue_size=config.ocr_queue_size,
+        crop_to_window=config.ocr_active_window_only,
+        thumbnails=config.keep_thumbnails,
+        thumbnail_width=config.thumbnail_width,
+    )
+
+
+def build_pipeline(config: CaptureSettings, sink: Sink) -> CapturePipeline:
+    """The pipeline for this machine's display. Raises CaptureUnavailable (no display, Wayland...)
+    before anything starts; a missing tesseract does not raise: records then say "unavailable".
+
+    The exclusion lists in the settings are used as they are (they start as the defaults), so a
+    user can remove a default as well as add rules.
+    """
+    if config.monitors not in ("primary", "all"):
+        raise ValueError(f"capture.monitors must be 'primary' or 'all', not {config.monitors!r}")
+    probe = probe_for_session()
+    grabber = ScreenGrabber(monitors=cast(MonitorChoice, config.monitors))
+    ocr = TesseractOcr(tesseract_cmd=config.tesseract_path or "tesseract", min_conf=config.ocr_min_confidence)
+    rules = ExclusionRules(apps=tuple(config.excluded_apps), title_patterns=tuple(config.excluded_titles))
+    return CapturePipeline(grabber, probe, ocr, rules, sink, pipeline_settings(config))

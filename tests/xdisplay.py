@@ -1,0 +1,209 @@
+"""A private X server for tests and benchmarks, and a real X window that shows text.
+
+`Xvfb` picks a free display itself (`-displayfd`), so parallel runs never race for a number. The text
+window is a separate X client (this file run as a script): it draws with Pillow's bundled font through
+python-xlib, so it needs no X core fonts, Tk or toolkit, only Xvfb, which a fresh machine may lack of
+the rest. Run as a script it reads JSON lines on stdin ({"text": ...}) and acks each redraw on stdout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+XVFB_MISSING = "Xvfb not installed (Linux only)"
+
+
+class XvfbServer:
+    """One Xvfb process; `display` is its DISPLAY string (":N")."""
+
+    def __init__(self, width: int = 1920, height: int = 1080) -> None:
+        xvfb = shutil.which("Xvfb")
+        if xvfb is None:
+            raise FileNotFoundError(XVFB_MISSING)
+        read_fd, write_fd = os.pipe()
+        self.proc = subprocess.Popen(
+            [xvfb, "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write_fd)
+        try:
+            number = _read_display_number(read_fd, self.proc, timeout=15.0)
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            os.close(read_fd)
+        self.display = f":{number}"
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _read_display_number(fd: int, proc: subprocess.Popen[bytes], timeout: float) -> int:
+    # Xvfb writes the number only once it accepts connections, so no polling of the socket is needed.
+    deadline = time.monotonic() + timeout
+    data = b""
+    while not data.endswith(b"\n"):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or proc.poll() is not None:
+            raise RuntimeError("Xvfb did not start")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            chunk = os.read(fd, 64)
+            if not chunk:
+                raise RuntimeError("Xvfb closed its display fd before it was ready")
+            data += chunk
+    return int(data.strip())
+
+
+@pytest.fixture
+def xvfb_display(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh 1920x1080 Xvfb; DISPLAY points at it (and away from any Wayland session) for the test."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip(XVFB_MISSING)
+    server = XvfbServer()
+    monkeypatch.setenv("DISPLAY", server.display)
+    monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    try:
+        yield server.display
+    finally:
+        server.close()
+
+
+class TextWindow:
+    """A real top-level X window showing `text`, with a known title and WM_CLASS, focused on request."""
+
+    def __init__(
+        self,
+        display: str,
+        text: str,
+        title: str,
+        wm_class: str = "memtest",
+        geometry: tuple[int, int, int, int] = (100, 100, 1400, 500),
+        focus: bool = True,
+        font_size: int = 56,
+    ) -> None:
+        args = {
+            "text": text, "title": title, "wm_class": wm_class, "geometry": list(geometry),
+            "focus": focus, "font_size": font_size,
+        }
+        env = {**os.environ, "DISPLAY": display}
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), json.dumps(args)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1,
+        )
+        self.window_id = int(self._ack())
+
+    def _ack(self) -> str:
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], 20)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.close()
+            raise RuntimeError("the test window did not come up")
+        return line.strip()
+
+    def set_text(self, text: str) -> None:
+        """Redraw with new text; returns once the X server has the new pixels."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"text": text}) + "\n")
+        self.proc.stdin.flush()
+        self._ack()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(OSError):
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+    def __enter__(self) -> TextWindow:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _render(text: str, size: tuple[int, int], font_size: int) -> Any:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", size, "white")
+    font = ImageFont.load_default(size=font_size)
+    ImageDraw.Draw(image).multiline_text((30, 30), text, fill="black", font=font, spacing=font_size // 3)
+    return image
+
+
+def _window_main(args: dict[str, Any], out: IO[str]) -> None:
+    from Xlib import X, Xatom, display
+
+    d = display.Display()
+    screen = d.screen()
+    x, y, w, h = args["geometry"]
+    win = screen.root.create_window(
+        x, y, w, h, 0, screen.root_depth, X.InputOutput, X.CopyFromParent,
+        background_pixel=screen.white_pixel, event_mask=X.ExposureMask | X.StructureNotifyMask,
+    )
+    title = args["title"]
+    # WM_NAME is Latin-1 by definition; the exact UTF-8 title goes in _NET_WM_NAME, as toolkits do.
+    win.change_property(Xatom.WM_NAME, Xatom.STRING, 8, title.encode("latin-1", "replace"))
+    win.change_property(d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"), 8, title.encode())
+    win.set_wm_class(args["wm_class"], args["wm_class"].capitalize())
+    win.change_property(d.intern_atom("_NET_WM_PID"), Xatom.CARDINAL, 32, [os.getpid()])
+    gc = win.create_gc(foreground=screen.black_pixel, background=screen.white_pixel)
+    win.map()
+    image = _render(args["text"], (w, h), args["font_size"])
+    while True:  # wait until mapped: drawing before that is lost
+        if d.next_event().type == X.MapNotify:
+            break
+    win.put_pil_image(gc, 0, 0, image)
+    if args["focus"]:
+        win.set_input_focus(X.RevertToParent, X.CurrentTime)
+    d.sync()
+    print(win.id, file=out, flush=True)
+    fd = d.fileno()
+    while True:
+        ready, _, _ = select.select([sys.stdin, fd], [], [])
+        while d.pending_events():
+            if d.next_event().type == X.Expose:
+                win.put_pil_image(gc, 0, 0, image)
+        if sys.stdin in ready:
+            line = sys.stdin.readline()
+            if not line:
+                return
+            image = _render(json.loads(line)["text"], (w, h), args["font_size"])
+            win.put_pil_image(gc, 0, 0, image)
+            d.sync()
+            print("drawn", file=out, flush=True)
+
+
+if __name__ == "__main__":
+    _window_main(json.loads(sys.argv[1]), sys.stdout)
