@@ -13,10 +13,12 @@ from typing import Any
 
 from assistant import privacy
 from assistant.answer.head import AnswerHead, ChatModel
+from assistant.capture_control import CaptureControl
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import read_messages
+from assistant.ingest import Ingest
 from assistant.llm.gguf_info import Role
 from assistant.llm.manager import ModelEntry
 from assistant.logs import setup_logging
@@ -34,6 +36,7 @@ from assistant.models import (
 )
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
+from assistant.scheduler.service import BackgroundService
 from assistant.store import backup, opened
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
@@ -65,6 +68,8 @@ class Assistant:
         self._recall: Recall | None = None
         self._consolidator: Consolidator | None = None
         self._head: AnswerHead | None = None
+        self._capture: CaptureControl | None = None
+        self._background: BackgroundService | None = None
         self.notes: dict[str, str] = {}  # conditions worth showing in status (a broken model, ...)
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -94,6 +99,12 @@ class Assistant:
             log.info("store unlocked")
 
     def close(self) -> None:
+        if self._capture is not None:
+            self._capture.stop()
+            self._capture = None
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
         self.models.unload()
         if self._store is not None:
             self._store.close()
@@ -141,19 +152,27 @@ class Assistant:
             st.memories = memory_repo.counts_by_type(conn)
             st.events = event_repo.counts_by_kind(conn)
             st.pending_consolidation = event_repo.count_pending(conn)
+            capture = self._capture.status() if self._capture is not None else None
+            last = event_repo.last_event_time(conn, "screen")
+            st.extra["capture"] = capture["state"] if capture else ("on" if self.settings.capture.enabled else "off")
+            st.extra["last capture"] = last.isoformat() if last else "never"
+            if capture:
+                for key in ("frames_seen", "frames_kept", "frames_unchanged", "ocr_queue_depth", "redactions",
+                            "ocr_status"):
+                    st.extra[key] = capture.get(key)
+        st.extra.update(self.notes)
         return st
 
     # -- import -----------------------------------------------------------------------------------
     def import_file(self, path: str | os.PathLike[str], fmt: str) -> ImportResult:
         messages = read_messages(Path(path), fmt)  # parsed whole first: a bad file imports nothing
-        with self.store.db.write() as conn:
-            added = event_repo.add_events(conn, (m.to_event(fmt) for m in messages))
+        added = Ingest(self.store).add_text_events(m.to_event(fmt) for m in messages)
         log.info("import %s: %d read, %d added", fmt, len(messages), added)
         return ImportResult(path=str(path), format=fmt, read=len(messages), added=added)
 
     def add_events(self, events: Sequence[RawEvent]) -> int:
-        with self.store.db.write() as conn:
-            return event_repo.add_events(conn, ((e, None) for e in events))
+        """Store raw events (redacted; secrets go to the vault); returns how many were new."""
+        return Ingest(self.store).add_text_events((e, None) for e in events)
 
     # -- memories ---------------------------------------------------------------------------------
     def list_memories(self, type_: MemoryType | None = None, *, limit: int = 100,
@@ -222,6 +241,59 @@ class Assistant:
         if limit < 1:
             raise AssistantError("--limit must be at least 1")
         return self.recall.search(query, types=types, since=since, until=until, limit=limit, now=now)
+
+    # -- capture and background work ----------------------------------------------------------------
+    @property
+    def background(self) -> BackgroundService:
+        if self._background is None:
+            self._background = BackgroundService()
+        return self._background
+
+    @property
+    def capture(self) -> CaptureControl:
+        if self._capture is None:
+            self._capture = CaptureControl(self.store, self.settings.capture, self.background.scheduler)
+        return self._capture
+
+    def start_background(self) -> None:
+        """Periodic consolidation, and capture if the user turned it on (capture is off until they do)."""
+        self.background.schedule_consolidation(self.consolidate, self.settings.consolidation.interval_minutes)
+        if self.settings.capture.enabled:
+            self.capture.start()
+
+    def start_capture(self) -> None:
+        """Start recording the screen and remember the user's consent."""
+        self.capture.start()
+        self.set_setting("capture.enabled", True)
+        self.background.start()
+
+    def stop_capture(self) -> None:
+        self.capture.stop()
+        self.set_setting("capture.enabled", False)
+
+    def pause_capture(self, minutes: float | None = None) -> None:
+        """Pause for `minutes`, or until resumed when None; resumes by itself when the time is up."""
+        self.capture.pause(minutes)
+
+    def resume_capture(self) -> None:
+        self.capture.resume()
+
+    def capture_once(self) -> int:
+        return self.capture.capture_once()
+
+    def capture_status(self) -> dict[str, Any]:
+        return self.capture.status()
+
+    def thumbnail(self, event_id: str) -> bytes | None:
+        row = self.store.db.reader().execute(
+            "SELECT id FROM blobs WHERE event_id = ? AND kind = 'thumbnail'", (event_id,)).fetchone()
+        return self.store.blobs.get(row[0]) if row else None
+
+    def storage_usage(self) -> dict[str, int]:
+        files = [self.paths.database, Path(f"{self.paths.database}-wal")]
+        return {"database": sum(f.stat().st_size for f in files if f.exists()),
+                "thumbnails": self.store.blobs.size(),
+                "budget": self.settings.capture.storage_budget_mb * 1024 * 1024}
 
     # -- consolidation ----------------------------------------------------------------------------
     @property

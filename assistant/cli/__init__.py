@@ -11,7 +11,7 @@ from assistant.errors import AssistantError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from assistant.cli import memory_cmds, model_cmds, store_cmds
+    from assistant.cli import capture_cmds, memory_cmds, model_cmds, store_cmds
 
     parser = argparse.ArgumentParser(prog="assistant", description="A private, local memory assistant.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     store_cmds.register(sub)
     memory_cmds.register(sub)
     model_cmds.register(sub)
+    capture_cmds.register(sub)
     return parser
 
 

@@ -1,0 +1,110 @@
+"""Storing captured frames: the redacted record as a raw screen event, its secrets sealed into the
+vault, its thumbnail as an encrypted blob — all in one transaction, so a frame is stored whole or not at all.
+
+A full disk pauses capture (with a status saying so) instead of failing frame after frame; capture
+resumes by itself once a write succeeds again.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from assistant.capture.frames import CapturedFrame
+from assistant.ingest import Ingest
+from assistant.models import RawEvent
+from assistant.store.events import add_events
+from assistant.store.opened import OpenedStore
+
+log = logging.getLogger(__name__)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return True
+    text = str(exc).lower()
+    return "database or disk is full" in text or "no space left" in text
+
+
+class FrameWriter:
+    """The capture pipeline's sink. Called on the capture worker thread."""
+
+    def __init__(self, store: OpenedStore, *, thumbnail_budget_bytes: int,
+                 on_disk_full: Callable[[str], None], on_recovered: Callable[[], None]) -> None:
+        self._store = store
+        self._budget = thumbnail_budget_bytes
+        self._on_disk_full = on_disk_full
+        self._on_recovered = on_recovered
+        self._ingest = Ingest(store)
+        self.disk_full = False
+        self.stored = 0
+
+    def __call__(self, record: CapturedFrame) -> None:
+        try:
+            self._write(record)
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            self.disk_full = True
+            log.warning("disk full: capture paused")
+            self._on_disk_full("paused: the disk is full; free some space and capture resumes by itself")
+            return
+        self.stored += 1
+        if self.disk_full:
+            self.disk_full = False
+            self._on_recovered()
+
+    def _write(self, record: CapturedFrame) -> None:
+        event = RawEvent(
+            kind="screen", occurred_at=record.captured_at, text=record.text, app=record.app or None,
+            title=record.title or None, url=record.url,
+            meta={"monitor": record.monitor, "ocr": record.ocr_status, "words": record.ocr_words,
+                  "conf": record.mean_conf, "redactions": record.redactions},
+        )
+        blob_id = f"th_{event.id[3:]}" if record.thumbnail else None
+        if blob_id and record.thumbnail:
+            # The file goes first: a crash then leaves an orphan file, never a row without its file.
+            self._store.blobs.put(blob_id, record.thumbnail)
+        evicted: list[str] = []
+        try:
+            with self._store.db.write() as conn:
+                add_events(conn, [(event, None)])
+                for secret in record.secrets:
+                    self._ingest.file_secret(conn, secret, event)
+                if blob_id and record.thumbnail:
+                    conn.execute("INSERT INTO blobs (id, event_id, kind, size, created_at) VALUES (?,?,?,?,?)",
+                                 (blob_id, event.id, "thumbnail", len(record.thumbnail), time.time()))
+                    evicted = self._over_budget(conn)
+        except BaseException:
+            if blob_id:
+                self._store.blobs.delete(blob_id)
+            raise
+        for old in evicted:  # only once the rows are gone for good
+            self._store.blobs.delete(old)
+
+    def _over_budget(self, conn: Any) -> list[str]:
+        """Drop the oldest thumbnails' rows until the rest fit the storage budget; returns their ids."""
+        total = conn.execute("SELECT coalesce(sum(size), 0) FROM blobs WHERE kind = 'thumbnail'").fetchone()[0]
+        evicted: list[str] = []
+        for blob_id, size in conn.execute(
+                "SELECT id, size FROM blobs WHERE kind = 'thumbnail' ORDER BY created_at").fetchall():
+            if total <= self._budget:
+                break
+            conn.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
+            evicted.append(blob_id)
+            total -= size
+        return evicted
+
+
+def expire_thumbnails(store: OpenedStore, older_than: float) -> int:
+    """Delete thumbnails created before `older_than` (a Unix time); their events stay."""
+    with store.db.write() as conn:
+        rows = conn.execute("SELECT id FROM blobs WHERE kind = 'thumbnail' AND created_at < ?",
+                            (older_than,)).fetchall()
+        conn.executemany("DELETE FROM blobs WHERE id = ?", rows)
+    for (blob_id,) in rows:
+        store.blobs.delete(blob_id)
+    return len(rows)

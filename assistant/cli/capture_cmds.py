@@ -1,0 +1,40 @@
+"""`assistant capture once|run`: record the screen from the command line (headless)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from assistant.cli.common import add_json_flag, emit, open_assistant
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    app = open_assistant(args)
+    stored = app.capture_once()
+    status = app.capture_status()
+    emit(args, {"stored": stored, **status},
+         f"stored {stored} frame(s); OCR: {status.get('ocr_status', 'n/a')}")
+    app.close()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Capture at the configured interval and consolidate in the background until Ctrl-C."""
+    app = open_assistant(args)
+    app.start_capture()
+    app.start_background()
+    print(f"capturing every {app.settings.capture.interval_seconds:g} s into {app.paths.root}; Ctrl-C stops",
+          flush=True)
+    app.capture.run_foreground()
+    app.close()
+    print("capture stopped")
+    return 0
+
+
+def register(sub: Any) -> None:
+    cap = sub.add_parser("capture", help="record the screen").add_subparsers(dest="capture_cmd", required=True)
+    p = cap.add_parser("once", help="capture and OCR the screen once now")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_once)
+    p = cap.add_parser("run", help="capture in the foreground until Ctrl-C (turns capture on)")
+    p.set_defaults(func=cmd_run)

@@ -1,0 +1,55 @@
+"""Raw events enter the store here: text is redacted first, and every secret found is sealed into the
+knowledge vault with the event as its source, in the same transaction as the event itself."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from typing import Any
+
+from assistant.capture.frames import Secret
+from assistant.capture.redact import redact
+from assistant.models import RawEvent, VaultEntry
+from assistant.store import memories as memory_repo
+from assistant.store.events import add_events
+from assistant.store.opened import OpenedStore
+
+# Secrets shorter than this are not de-duplicated: a keyed hash of a PIN could be brute-forced by
+# someone holding the data key, and the vault's point is to need the passphrase.
+DEDUP_MIN_LENGTH = 12
+
+
+class Ingest:
+    def __init__(self, store: OpenedStore) -> None:
+        self._store = store
+        self._dedup_key = hmac.new(store.data_key, b"vault-dedup", hashlib.sha256).digest()
+
+    def file_secret(self, conn: Any, secret: Secret, event: RawEvent) -> None:
+        key = None
+        if len(secret.value) >= DEDUP_MIN_LENGTH:
+            key = "vault:" + hmac.new(self._dedup_key, secret.value.encode(), hashlib.sha256).hexdigest()
+            existing = memory_repo.find_by_merge_key(conn, "vault", key)
+            if existing is not None:
+                memory_repo.add_sources(conn, existing.id, [event.source()])
+                return
+        where = event.app or ("a chat" if event.kind == "chat" else "the screen")
+        entry = VaultEntry(entry_type=secret.kind, source=event.kind, sensitivity="high",
+                           caption=f"{secret.kind} seen in {where}", occurred_at=event.occurred_at,
+                           sources=[event.source()])
+        memory_repo.insert(conn, entry, merge_key=key, sealed=self._store.seal_secret(secret.value, entry.id))
+
+    def add_text_events(self, pairs: Iterable[tuple[RawEvent, str | None]]) -> int:
+        """Store events (with optional dedup keys) after redacting their text; returns how many were new."""
+        added = 0
+        with self._store.db.write() as conn:
+            for event, key in pairs:
+                found = redact(event.text)
+                if found.count:
+                    event.text = found.text
+                    event.meta["redactions"] = found.count
+                if add_events(conn, [(event, key)]):
+                    added += 1
+                    for secret in found.secrets:
+                        self.file_secret(conn, secret, event)
+        return added

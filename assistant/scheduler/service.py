@@ -1,0 +1,48 @@
+"""One APScheduler BackgroundScheduler for the core's periodic work: capture ticks share it, and it
+runs consolidation (and with it retention) every few minutes. Jobs never overlap themselves, missed
+runs collapse into one, and everything stops cleanly on exit."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+CONSOLIDATION_JOB = "consolidate"
+
+
+class BackgroundService:
+    def __init__(self) -> None:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        # Two workers: a capture tick is never stuck behind a long consolidation run.
+        self.scheduler: Any = BackgroundScheduler(executors={"default": ThreadPoolExecutor(max_workers=2)},
+                                                  timezone="UTC")
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if not self.scheduler.running:
+                self.scheduler.start()
+
+    def schedule_consolidation(self, run: Callable[[], Any], every_minutes: float) -> None:
+        def guarded() -> None:
+            try:
+                run()
+            except Exception as exc:  # a failed run is retried at the next interval, never kills the scheduler
+                log.warning("background consolidation failed: %s", type(exc).__name__)
+
+        self.scheduler.add_job(guarded, "interval", minutes=every_minutes, id=CONSOLIDATION_JOB,
+                               replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=60)
+        self.start()
+
+    def jobs(self) -> list[str]:
+        return [j.id for j in self.scheduler.get_jobs()]
+
+    def stop(self) -> None:
+        with self._lock:
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=True)
