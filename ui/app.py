@@ -1,18 +1,150 @@
-"""Entry point of the desktop app (`assistant-ui`)."""
+"""Entry point of the desktop app (`assistant-ui`): single instance, unlock, then the window, tray,
+quick recall and global hotkey, all sharing one Session."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from assistant.api import Assistant
+from assistant.errors import AssistantError
+from ui.actions import AppActions
+from ui.hotkey import GlobalHotkey
+from ui.icons import icon
+from ui.main_window import MainWindow
+from ui.quick_recall import QuickRecall
+from ui.session import Session
+from ui.single_instance import SingleInstance, instance_key
+from ui.tasks import TaskManager
+from ui.tray import Tray
+from ui.unlock import UnlockDialog
+
+APP_NAME = "Memory assistant"
 
 
-def main() -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="assistant-ui", description="The memory assistant's desktop app.")
+    parser.add_argument("--data-dir", help="where the encrypted store lives (default: ASSISTANT_HOME or the "
+                                           "platform's data dir)")
+    parser.add_argument("--hidden", action="store_true", help="start in the tray, without the main window")
+    parser.add_argument("--recall", action="store_true", help="open quick recall (in the running app if any)")
+    return parser.parse_args(argv)
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    label = QLabel("Memory assistant")
-    label.setWindowTitle("Memory assistant")
-    label.show()
-    return int(app.exec())
+
+class Desktop(QObject):
+    """Everything the unlocked app shows, wired together."""
+
+    def __init__(self, session: Session, use_tray: bool = True, use_hotkey: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.actions = AppActions(session, self)
+        self.window = MainWindow(session, self.actions)
+        self.recall = QuickRecall(session)
+        self.recall.open_item.connect(self.window.open_item)
+        self.actions.recall_requested.connect(self.recall.toggle)
+        self.actions.open_requested.connect(self.window.bring_to_front)
+        self.actions.quit_requested.connect(self.quit)
+        self.tray: Tray | None = None
+        if use_tray and Tray.available():
+            self.tray = Tray(session, self.actions, self)
+            self.tray.show()
+        self.window.set_tray(self.tray is not None)
+        self.hotkey = GlobalHotkey(self)
+        self.hotkey.triggered.connect(self.recall.toggle)
+        self.hotkey_message: str | None = None
+        if use_hotkey:
+            self.rebind_hotkey(session.assistant.settings.ui.hotkey)
+        self.window.settings.hotkey_changed.connect(self.rebind_hotkey)
+        session.start_polling()
+        session.start_background()
+        self._quitting = False
+
+    def rebind_hotkey(self, spec: str) -> None:
+        self.hotkey_message = self.hotkey.start(spec)
+        self.session.message.emit(self.hotkey_message or f"Quick recall: {spec}")
+
+    def handle_message(self, message: str) -> None:
+        """A second launch asked us to come forward ("show") or to open quick recall ("recall")."""
+        if message == "recall":
+            self.recall.popup()
+        else:
+            self.window.bring_to_front()
+
+    def quit(self) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
+        self.window.settings.flush()
+        self.hotkey.stop()
+        self.recall.hide()
+        if self.tray is not None:
+            self.tray.hide()
+        self.window.hide()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def shutdown(self) -> None:
+        """After the event loop ends: let running work finish, then lock the store."""
+        self.hotkey.stop()
+        self.session.shutdown()
+        self.session.assistant.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName(APP_NAME)
+    qapp.setDesktopFileName("memory-assistant")
+    qapp.setWindowIcon(icon("app"))
+    qapp.setQuitOnLastWindowClosed(False)
+
+    try:
+        assistant = Assistant(args.data_dir)
+    except AssistantError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    instance = SingleInstance(instance_key(assistant.paths.root))
+    if not instance.claim():
+        if instance.notify_running("recall" if args.recall else "show"):
+            print(f"{APP_NAME} is already running for {assistant.paths.root}; brought it forward.")
+            return 0
+        print(f"{APP_NAME} is starting or stuck for {assistant.paths.root}; try again shortly.", file=sys.stderr)
+        return 1
+
+    tasks = TaskManager()
+    dialog = UnlockDialog(assistant, tasks)
+    def raise_dialog(_message: str) -> None:
+        dialog.raise_()
+        dialog.activateWindow()
+
+    instance.activated.connect(raise_dialog)
+    dialog.show()
+    dialog.try_keyring(quiet=True)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        tasks.wait()
+        instance.release()
+        return 0
+    instance.activated.disconnect()
+
+    session = Session(assistant, tasks)
+    session.keyring_enabled = dialog.unlocked_via_keyring
+    desktop = Desktop(session)
+    instance.activated.connect(desktop.handle_message)
+    if args.recall:
+        desktop.recall.popup()
+    if not (args.hidden and desktop.tray is not None):
+        desktop.window.show()
+    rc = int(qapp.exec())
+    desktop.shutdown()
+    instance.release()
+    return rc
 
 
 if __name__ == "__main__":

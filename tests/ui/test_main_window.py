@@ -1,0 +1,77 @@
+"""The main window: Ctrl+1..5 switch views, opening items from anywhere, consolidation progress."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from assistant.models import SemanticMemory
+from tests.conftest import FIXTURES
+from tests.ui.conftest import idle
+from ui.app import Desktop
+from ui.main_window import VIEW_NAMES
+
+
+def test_keyboard_shortcuts_switch_views(qtbot: QtBot, desktop: Desktop) -> None:
+    w = desktop.window
+    w.activateWindow()
+    for number, name in reversed(list(enumerate(VIEW_NAMES, start=1))):
+        qtbot.keyClick(w, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.ControlModifier)
+        assert w.current_view() == name
+    assert w.ask.input.hasFocus()  # Ctrl+1 also puts the cursor where you type
+    qtbot.keyClick(w, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert desktop.recall.isVisible()
+    qtbot.keyClick(desktop.recall.query, Qt.Key.Key_Escape)
+    assert not desktop.recall.isVisible()
+    idle(qtbot, desktop.session)
+
+
+def test_open_item_goes_to_the_right_view(qtbot: QtBot, desktop: Desktop) -> None:
+    a = desktop.session.assistant
+    fact = a.add_memory(SemanticMemory(name="Ficus", summary="Marta waters the ficus"))
+    w = desktop.window
+    w.open_item(fact.id)
+    qtbot.waitUntil(lambda: w.current_view() == "memories" and w.memories.editor.memory is not None, timeout=15000)
+    assert w.memories.type_ == "semantic" and w.memories.editor.memory is not None
+    assert w.memories.editor.memory.id == fact.id
+    qtbot.waitUntil(lambda: w.memories.table.currentRow() == 0, timeout=15000)
+
+    a.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    event_id = a.search("ficus", types=["chat"])[0].id
+    with qtbot.waitSignal(w.search.detail.shown, timeout=15000):
+        w.open_item(event_id)
+    assert w.current_view() == "search" and "ficus" in w.search.detail.browser.toPlainText()
+    idle(qtbot, desktop.session)
+
+
+def test_consolidate_now_shows_progress_and_makes_memories(qtbot: QtBot, desktop: Desktop) -> None:
+    a = desktop.session.assistant
+    a.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    assert a.status().pending_consolidation > 0
+    action = desktop.actions.consolidate
+    assert action.isVisible()
+    progress: list[tuple[int, int]] = []
+    desktop.session.consolidation_progress.connect(lambda d, t: progress.append((d, t)))
+    with qtbot.waitSignal(desktop.session.data_changed, timeout=60000):
+        action.trigger()
+    idle(qtbot, desktop.session)
+    assert progress and progress[-1] == (0, 0)  # the gauge is hidden again at the end
+    assert not desktop.window.consolidation.isVisible()
+    assert a.status().pending_consolidation == 0
+    assert a.list_memories("episodic")
+    assert "consolidation done" in desktop.window.statusBar().currentMessage()
+
+
+def test_core_notes_reach_the_status_bar_once(qtbot: QtBot, desktop: Desktop) -> None:
+    a = desktop.session.assistant
+    a.notes["model"] = "model unavailable: the file is damaged"  # what the core notes on a broken model
+    said: list[str] = []
+    desktop.session.message.connect(said.append)
+    with qtbot.waitSignal(desktop.window.ask.answered, timeout=15000):
+        desktop.window.ask.ask("anything about ficus?")
+    assert "model unavailable: the file is damaged" in said
+    said.clear()
+    with qtbot.waitSignal(desktop.window.ask.answered, timeout=15000):
+        desktop.window.ask.ask("and again?")
+    assert "model unavailable: the file is damaged" not in said  # not repeated while unchanged
+    idle(qtbot, desktop.session)

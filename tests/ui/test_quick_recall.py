@@ -1,0 +1,39 @@
+"""Quick recall: results as you type, Enter asks, ↓ then Enter opens an item, Esc closes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import FIXTURES
+from tests.ui.conftest import idle
+from ui.app import Desktop
+
+
+def test_type_ask_open_and_close(qtbot: QtBot, desktop: Desktop) -> None:
+    desktop.session.assistant.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    recall = desktop.recall
+    flags = recall.windowFlags()
+    assert flags & Qt.WindowType.FramelessWindowHint and flags & Qt.WindowType.WindowStaysOnTopHint
+    recall.popup()
+    qtbot.waitExposed(recall)
+    qtbot.keyClicks(recall.query, "Pestana")
+    qtbot.waitUntil(lambda: recall.results.count() > 0, timeout=15000)
+    assert all("Pestana" in h.text for h in recall.hits)
+
+    qtbot.keyClick(recall.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: recall.answer is not None, timeout=15000)
+    assert recall.answer is not None and recall.answer.known and "Pestana" in recall.reply.text()
+
+    qtbot.keyClick(recall.query, Qt.Key.Key_Down)
+    assert recall.results.currentRow() == 0
+    with qtbot.waitSignal(desktop.window.search.detail.shown, timeout=15000):
+        qtbot.keyClick(recall.results, Qt.Key.Key_Return)
+    assert not recall.isVisible()
+    assert desktop.window.current_view() == "search"
+
+    recall.popup()
+    assert recall.isVisible()
+    qtbot.keyClick(recall.query, Qt.Key.Key_Escape)
+    assert not recall.isVisible()
+    idle(qtbot, desktop.session)

@@ -1,0 +1,95 @@
+"""Settings: changes are saved through the facade and survive a restart (a new Assistant on the same dir)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from assistant.api import Assistant
+from tests.conftest import PASSPHRASE
+from tests.ui.conftest import idle
+from ui import autostart
+from ui.app import Desktop
+from ui.format import human_bytes
+
+
+def test_settings_persist_across_restarts(qtbot: QtBot, desktop: Desktop, data_dir: Path) -> None:
+    view = desktop.window.show_view("settings")
+    assert view is desktop.window.settings
+    assert not view.capture_enabled.isChecked() and view.local_only.isChecked()
+    view.interval.setValue(7.5)
+    view.monitors.setCurrentIndex(view.monitors.findData("primary"))
+    view.excluded_apps.entry.setText("signal")
+    view.excluded_apps.add_current()
+    view.excluded_titles.items.setCurrentRow(0)
+    first_title = view.excluded_titles.items.currentItem().text()
+    view.excluded_titles.remove_selected()
+    view.keep_thumbnails.setChecked(True)
+    view.retention.setValue(3)
+    view.budget.setValue(4096)
+    view.local_only.setChecked(False)
+    view.hotkey.setText("<ctrl>+<alt>+m")
+    with qtbot.waitSignal(view.hotkey_changed, timeout=2000):
+        view.hotkey.editingFinished.emit()
+    view.start_on_login.setChecked(True)
+    assert view.dirty
+    with qtbot.waitSignal(view.saved, timeout=15000):
+        pass  # the debounce fires and one batch is written in the write lane
+    idle(qtbot, desktop.session)
+    assert not view.dirty
+    assert autostart.entry_path().is_file()
+    assert "--hidden" in autostart.entry_path().read_text()
+
+    restarted = Assistant(data_dir)
+    s = restarted.settings
+    assert s.capture.interval_seconds == 7.5 and s.capture.monitors == "primary"
+    assert "signal" in s.capture.excluded_apps and first_title not in s.capture.excluded_titles
+    assert s.capture.keep_thumbnails and s.capture.thumbnail_retention_days == 3
+    assert s.capture.storage_budget_mb == 4096
+    assert s.privacy.local_only is False
+    assert s.ui.hotkey == "<ctrl>+<alt>+m" and s.ui.start_on_login is True
+    assert desktop.window.privacy_label.text() == "Network allowed"
+
+    view.start_on_login.setChecked(False)
+    with qtbot.waitSignal(view.saved, timeout=15000):
+        pass
+    assert not autostart.entry_path().exists()
+    assert Assistant(data_dir).settings.ui.start_on_login is False
+
+
+def test_a_new_settings_view_shows_what_was_saved(qtbot: QtBot, desktop: Desktop, data_dir: Path) -> None:
+    desktop.session.assistant.set_setting("capture.interval_seconds", 12.0)
+    desktop.session.assistant.set_setting("capture.keep_thumbnails", True)
+    view = desktop.window.settings
+    view.load()
+    assert view.interval.value() == 12.0 and view.keep_thumbnails.isChecked()
+    assert not view.dirty  # showing values does not write them back
+
+
+def test_change_passphrase(qtbot: QtBot, desktop: Desktop, data_dir: Path) -> None:
+    box = desktop.window.settings.passphrase
+    box.old.setText("not it at all")
+    box.new.setText("a brand new passphrase")
+    box.confirm.setText("a brand new passphrase")
+    box.change_button.click()
+    qtbot.waitUntil(lambda: "wrong" in box.note.text(), timeout=15000)
+    box.old.setText(PASSPHRASE)
+    box.change_button.click()
+    qtbot.waitUntil(lambda: box.note.text() == "Passphrase changed.", timeout=15000)
+    other = Assistant(data_dir)
+    other.unlock("a brand new passphrase")
+    other.close()
+
+
+def test_storage_gauge_shows_usage_against_the_budget(qtbot: QtBot, desktop: Desktop) -> None:
+    view = desktop.window.show_view("settings")
+    assert view is desktop.window.settings
+    assert view.usage_row.isVisibleTo(view)
+    qtbot.waitUntil(lambda: view.usage.maximum() > 0, timeout=15000)  # measured
+    assert view.usage.format().endswith("of 2.0 GB")
+    used = desktop.session.assistant.storage_usage()
+    assert view.usage.format().startswith(human_bytes(used["database"] + used["thumbnails"]))
+    view.budget.setValue(1024)
+    assert "of 1.0 GB" in view.usage.format()
+    idle(qtbot, desktop.session)

@@ -1,0 +1,91 @@
+"""Timeline: seeded screen captures appear as blocks in the right hour lanes; a click shows their text."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from assistant.models import EpisodicMemory
+from tests.ui.conftest import at, idle, screen
+from ui.app import Desktop
+
+
+def seed_day(desktop: Desktop, day: date) -> None:
+    a = desktop.session.assistant
+    a.add_events([
+        *(screen(day, 9, m, "Firefox", "Release notes", f"Firefox page text {m}") for m in (10, 12, 14, 16)),
+        *(screen(day, 10, 55, "Editor", "plan.md", "quarterly plan draft", second=s) for s in (0, 30)),
+        *(screen(day, 11, m, "Editor", "plan.md", "quarterly plan draft") for m in (0, 2, 4)),
+        screen(day, 14, 5, "Terminal", "bash", "pytest -q passed"),
+    ])
+    a.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Read the Firefox release notes",
+                                occurred_at=at(day, 9, 10), ended_at=at(day, 9, 16)))
+
+
+def test_blocks_land_in_their_hour_lanes_and_show_their_text(qtbot: QtBot, desktop: Desktop) -> None:
+    today = date.today()
+    seed_day(desktop, today)
+    view = desktop.window.show_view("timeline")
+    assert view is desktop.window.timeline
+    qtbot.waitUntil(lambda: view.timeline is not None and len(view.canvas.blocks) == 3, timeout=15000)
+    canvas = view.canvas
+    assert canvas.apps_in_lane(9) == ["Firefox"]
+    assert canvas.apps_in_lane(10) == ["Editor"] and canvas.apps_in_lane(11) == ["Editor"]  # spans the hour
+    assert canvas.apps_in_lane(14) == ["Terminal"]
+    assert all(not canvas.apps_in_lane(h) for h in (0, 8, 12, 13, 15, 23))
+    assert view.timeline is not None and len(view.timeline.episodes) == 1
+    assert "3 blocks, 1 episode" in view.summary.text()
+
+    firefox = next(s for s in canvas.segments if not s.episode and canvas.blocks[s.index].app == "Firefox")
+    rect = canvas.segment_rect(firefox)
+    assert rect.top() >= canvas.lane_y(9) and rect.bottom() <= canvas.lane_y(10)
+    view.scroll_area.ensureVisible(int(rect.center().x()), int(rect.center().y()))
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert canvas.selected == firefox.index
+    qtbot.waitUntil(lambda: len(view.block_events) == 4, timeout=15000)
+    text = view.block_view.toPlainText()
+    assert "Firefox page text 10" in text and "Firefox page text 16" in text
+    assert "Read the Firefox release notes" in text  # the episode covering the block
+
+    view.zoom(1)
+    assert canvas.segment_rect(firefox).width() > rect.width()
+
+    view.next_button.click()
+    qtbot.waitUntil(lambda: view.day == today + timedelta(days=1) and view.timeline is not None
+                    and not view.canvas.blocks, timeout=15000)
+    assert "nothing recorded" in view.summary.text()
+    view.prev_button.click()
+    qtbot.waitUntil(lambda: len(view.canvas.blocks) == 3, timeout=15000)
+    idle(qtbot, desktop.session)
+
+
+def test_jump_to_a_date(qtbot: QtBot, desktop: Desktop) -> None:
+    past = date(2024, 5, 2)
+    seed_day(desktop, past)
+    view = desktop.window.show_view("timeline")
+    assert view is desktop.window.timeline
+    view.date_edit.setDate(view.date_edit.date().fromString("2024-05-02", "yyyy-MM-dd"))
+    qtbot.waitUntil(lambda: view.day == past and len(view.canvas.blocks) == 3, timeout=15000)
+    idle(qtbot, desktop.session)
+
+
+def test_a_captured_block_shows_its_thumbnail(xvfb_display: str, qtbot: QtBot, desktop: Desktop) -> None:
+    """A real capture of a private X display (thumbnails kept): clicking its block shows the picture."""
+    a = desktop.session.assistant
+    a.set_setting("capture.keep_thumbnails", True)
+    assert a.capture_once() == 1
+    view = desktop.window.show_view("timeline")
+    assert view is desktop.window.timeline
+    view.reload()
+    qtbot.waitUntil(lambda: len(view.canvas.blocks) == 1, timeout=15000)
+    block = view.canvas.blocks[0]
+    assert a.thumbnail(block.event_ids[0])
+    view.canvas.select(0)
+    qtbot.waitUntil(lambda: view.thumbs.count() > 0, timeout=15000)
+    first = view.thumbs.itemAt(0)
+    label = first.widget() if first is not None else None
+    assert isinstance(label, QLabel) and not label.pixmap().isNull()
+    idle(qtbot, desktop.session)

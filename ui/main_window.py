@@ -1,0 +1,249 @@
+"""The main window: a sidebar of views (Ctrl+1..5) and a status bar with capture state, consolidation
+progress, the answer model and the privacy mode."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
+
+from assistant.models import Memory
+from ui.actions import AppActions
+from ui.format import short, when
+from ui.icons import icon
+from ui.session import OFF, PAUSED, RECORDING, UNAVAILABLE, Session
+from ui.views.ask import AskView
+from ui.views.memories import MemoriesView
+from ui.views.search import SearchView
+from ui.views.settings import SettingsView
+from ui.views.timeline import TimelineView
+
+VIEW_NAMES = ("ask", "search", "timeline", "memories", "settings")
+CAPTURE_WORDS = {RECORDING: "● Recording", PAUSED: "❚❚ Paused", OFF: "Capture off", UNAVAILABLE: "Capture unavailable"}
+
+
+CAPTURE_DETAILS = (("last_capture", "last capture"), ("frames_seen", "frames seen"), ("frames_kept", "kept"),
+                   ("frames_unchanged", "unchanged"), ("frames_excluded", "excluded"),
+                   ("ocr_queue_depth", "waiting for OCR"), ("redactions", "redactions"),
+                   ("secrets_found", "secrets sealed"), ("ocr_status", "OCR"), ("last_skip_reason", "last skip"))
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+class MainWindow(QMainWindow):
+    close_to_tray = Signal()  # the window was closed while a tray icon keeps the app running
+
+    def __init__(self, session: Session, actions: AppActions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.app_actions = actions
+        self.has_tray = False
+        self.setWindowTitle("Memory assistant")
+        self.setWindowIcon(icon("app"))
+        self.resize(1180, 760)
+
+        self.ask = AskView(session)
+        self.search = SearchView(session)
+        self.timeline = TimelineView(session)
+        self.memories = MemoriesView(session)
+        self.settings = SettingsView(session)
+        self.views: list[QWidget] = [self.ask, self.search, self.timeline, self.memories, self.settings]
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(22, 22))
+        self.sidebar.setFixedWidth(160)
+        self.sidebar.setSpacing(2)
+        self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.stack = QStackedWidget()
+        for i, (name, view) in enumerate(zip(VIEW_NAMES, self.views, strict=True)):
+            item = QListWidgetItem(icon(name), name.capitalize())
+            item.setToolTip(f"{name.capitalize()} (Ctrl+{i + 1})")
+            item.setSizeHint(QSize(140, 38))
+            self.sidebar.addItem(item)
+            self.stack.addWidget(view)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        session.capture_changed.connect(self._show_capture)
+        session.settings_changed.connect(self._show_settings)
+        session.consolidation_progress.connect(self._show_consolidation)
+        session.model_changed.connect(self._show_model)
+        session.message.connect(self.say)
+        session.tasks.busy_changed.connect(self._show_busy)
+        self._show_capture(session.capture_state, session.capture_status)
+        self._show_settings()
+        self._show_model(session.chat_model)
+        session.refresh_model()
+        self.show_view("ask")
+
+    # -- chrome -----------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        app_menu = bar.addMenu("&Memory")
+        app_menu.addAction(self.app_actions.recall)
+        app_menu.addAction(self.app_actions.consolidate)
+        app_menu.addSeparator()
+        app_menu.addAction(self.app_actions.quit)
+        view_menu = bar.addMenu("&View")
+        for i, name in enumerate(VIEW_NAMES):
+            action = QAction(icon(name), name.capitalize(), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _c=False, n=name: self.show_view(n, focus=True))
+            view_menu.addAction(action)
+            self.addAction(action)
+        self.capture_menu = bar.addMenu("&Capture")
+        for action in self.app_actions.capture_actions():
+            self.capture_menu.addAction(action)
+        self.capture_menu.menuAction().setVisible(any(a.isVisible() for a in self.app_actions.capture_actions()))
+        self.addAction(self.app_actions.recall)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.capture_label = QLabel()
+        self.consolidation = QProgressBar()
+        self.consolidation.setMaximumWidth(180)
+        self.consolidation.setMaximumHeight(14)
+        self.consolidation.setFormat("consolidating %v/%m")
+        self.consolidation.hide()
+        self.model_label = QLabel()
+        self.privacy_label = QLabel()
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(60)
+        self.busy.setMaximumHeight(10)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.tray_note = QLabel("No system tray: capture controls are in the Capture menu")
+        self.tray_note.setStyleSheet("color: gray;")
+        self.tray_note.hide()
+        status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.tray_note)
+        status.addPermanentWidget(self.consolidation)
+        status.addPermanentWidget(self.capture_label)
+        status.addPermanentWidget(self.model_label)
+        status.addPermanentWidget(self.privacy_label)
+
+    def say(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _show_busy(self, pending: int) -> None:
+        self.busy.setVisible(pending > 0)
+
+    def set_tray(self, available: bool) -> None:
+        self.has_tray = available
+        self.tray_note.setVisible(not available)
+        has_menu = self.capture_menu.menuAction().isVisible()
+        self.tray_note.setText("No system tray: capture controls are in the Capture menu" if has_menu
+                               else "No system tray: the app runs while this window is open")
+
+
+    def _show_capture(self, state: str, status: dict[str, Any] | None = None) -> None:
+        status = status or {}
+        text = CAPTURE_WORDS.get(state, state)
+        until = _parse_time(status.get("paused_until"))
+        if state == PAUSED and until is not None:
+            text += f" until {when(until, with_date=False)}"
+        word = str(status.get("state", ""))
+        if state == RECORDING and word in ("idle", "locked"):
+            text += f" ({word})"
+        if state == UNAVAILABLE and word:
+            text = f"Capture: {word.removeprefix('unavailable: ')}"
+        self.capture_label.setText(short(text, 60))
+        self.capture_label.setStyleSheet("color: #e0383e;" if state == RECORDING else "")
+        details = []
+        for key, label in CAPTURE_DETAILS:
+            value = status.get(key)
+            if value not in (None, ""):
+                moment = _parse_time(value)
+                details.append(f"{label}: {when(moment) if moment is not None else value}")
+        self.capture_label.setToolTip("\n".join([word or state, *details]))
+
+    def _show_settings(self) -> None:
+        s = self.session.assistant.settings
+        self.privacy_label.setText("Local-only" if s.privacy.local_only else "Network allowed")
+        self.privacy_label.setStyleSheet("color: #2e9d5b;" if s.privacy.local_only else "color: #c77700;")
+        self.privacy_label.setToolTip("Local-only mode refuses every network connection" if s.privacy.local_only
+                                      else "Local-only mode is off: model downloads may use the network")
+
+    def _show_model(self, name: str | None) -> None:
+        self.model_label.setVisible(name is not None)
+        self.model_label.setText(f"Model: {name}" if name else "No model: quoted answers")
+
+    def _show_consolidation(self, done: int, total: int) -> None:
+        if total <= 0:
+            self.consolidation.hide()
+            return
+        self.consolidation.setRange(0, total)
+        self.consolidation.setValue(done)
+        self.consolidation.show()
+
+    # -- navigation -------------------------------------------------------------------------------
+    def current_view(self) -> str:
+        return VIEW_NAMES[self.stack.currentIndex()]
+
+    def show_view(self, name: str, focus: bool = False) -> QWidget:
+        index = VIEW_NAMES.index(name)
+        self.sidebar.setCurrentRow(index)
+        view = self.views[index]
+        if focus and hasattr(view, "focus_input"):
+            view.focus_input()
+        return view
+
+    def open_item(self, item_id: str) -> None:
+        """Show an id from quick recall or a link: memories in Memories, raw events in Search's panel."""
+        self.bring_to_front()
+        if item_id.startswith("ev_"):
+            self.show_view("search")
+            self.search.detail.show_item(item_id)
+            return
+        def show(memory: Memory) -> None:
+            self.show_view("memories")
+            self.memories.open_memory(memory)
+
+        self.session.run(self.session.assistant.get_memory, item_id, name="open memory", owner=self, on_result=show)
+
+    def bring_to_front(self) -> None:
+        self.show()
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.flush()
+        if self.has_tray:
+            event.ignore()
+            self.hide()
+            self.close_to_tray.emit()
+            return
+        event.accept()
+        self.app_actions.quit.trigger()

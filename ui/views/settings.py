@@ -1,0 +1,297 @@
+"""Settings: every change is saved through the facade (debounced, in the write lane) as you make it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import autostart
+from ui.format import human_bytes
+from ui.session import Session
+from ui.views.settings_widgets import ListEditor, ModelsBox, PassphraseBox
+
+SAVE_DELAY_MS = 400
+
+
+def usage_total(usage: dict[str, int]) -> int:
+    """Bytes in use: the "total" entry if the core gives one, else the sum of the parts (not the budget)."""
+    if "total" in usage:
+        return int(usage["total"])
+    return sum(int(v) for k, v in usage.items() if k != "budget")
+
+
+class SettingsView(QWidget):
+    hotkey_changed = Signal(str)
+    saved = Signal()  # after each batch of changes reached the config file
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.pending: dict[str, Any] = {}
+        self._loading = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setSpacing(14)
+        column.addWidget(self._capture_box())
+        column.addWidget(self._storage_box())
+        self.models = ModelsBox(session)
+        self.models.setVisible(session.can("list_models"))
+        column.addWidget(self.models)
+        column.addWidget(self._privacy_box())
+        self.passphrase = PassphraseBox(session)
+        column.addWidget(self.passphrase)
+        column.addWidget(self._desktop_box())
+        column.addStretch(1)
+        content.setMaximumWidth(860)
+        holder = QWidget()
+        centered = QHBoxLayout(holder)
+        centered.addWidget(content, 1)
+        centered.addStretch(0)
+        self.scroll_area = scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.load()
+
+    # -- building -----------------------------------------------------------------------------------
+    def _capture_box(self) -> QGroupBox:
+        box = QGroupBox("Screen capture")
+        form = QFormLayout(box)
+        self.capture_enabled = QCheckBox("Record the screen (text is read on this computer)")
+        self.interval = QDoubleSpinBox()
+        self.interval.setRange(0.5, 600)
+        self.interval.setSuffix(" s")
+        self.interval.setDecimals(1)
+        self.monitors = QComboBox()
+        self.monitors.addItem("All monitors", "all")
+        self.monitors.addItem("Primary monitor only", "primary")
+        self.excluded_apps = ListEditor("app name, e.g. keepassxc")
+        self.excluded_titles = ListEditor("words in a window title, e.g. Incognito")
+        for field in (self.interval, self.monitors):
+            field.setMaximumWidth(220)
+        form.addRow("", self.capture_enabled)
+        form.addRow("Every", self.interval)
+        form.addRow("Monitors", self.monitors)
+        form.addRow("Never record apps", self.excluded_apps)
+        form.addRow("Never record titles", self.excluded_titles)
+        self.capture_enabled.toggled.connect(self._capture_toggled)
+        self.session.capture_changed.connect(self._capture_state_changed)
+        self.session.settings_changed.connect(self._capture_state_changed)
+        self.interval.valueChanged.connect(lambda v: self.stage("capture.interval_seconds", float(v)))
+        self.monitors.currentIndexChanged.connect(lambda _i: self.stage("capture.monitors",
+                                                                         self.monitors.currentData()))
+        self.excluded_apps.changed.connect(lambda v: self.stage("capture.excluded_apps", v))
+        self.excluded_titles.changed.connect(lambda v: self.stage("capture.excluded_titles", v))
+        return box
+
+    def _storage_box(self) -> QGroupBox:
+        box = QGroupBox("Thumbnails and storage")
+        form = QFormLayout(box)
+        self.keep_thumbnails = QCheckBox("Keep small encrypted screenshots for the timeline")
+        self.retention = QSpinBox()
+        self.retention.setRange(1, 3650)
+        self.retention.setSuffix(" days")
+        self.budget = QSpinBox()
+        self.budget.setRange(64, 1_000_000)
+        self.budget.setSingleStep(256)
+        self.budget.setSuffix(" MB")
+        self.usage = QProgressBar()
+        self.usage.setTextVisible(True)
+        self.usage_row = QWidget()
+        row = QHBoxLayout(self.usage_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.usage, 1)
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh_usage)
+        row.addWidget(refresh)
+        for field in (self.retention, self.budget):
+            field.setMaximumWidth(220)
+        form.addRow("", self.keep_thumbnails)
+        form.addRow("Keep thumbnails for", self.retention)
+        form.addRow("Storage budget", self.budget)
+        form.addRow("In use", self.usage_row)
+        self.usage_row.setVisible(self.session.can("storage_usage"))
+        form.labelForField(self.usage_row).setVisible(self.session.can("storage_usage"))
+        self._bind_check(self.keep_thumbnails, "capture.keep_thumbnails")
+        self.retention.valueChanged.connect(lambda v: self.stage("capture.thumbnail_retention_days", int(v)))
+        self._usage_total: int | None = None  # until the first measurement
+        self.usage.setRange(0, 0)
+        self.budget.valueChanged.connect(self._budget_changed)
+        return box
+
+    def _privacy_box(self) -> QGroupBox:
+        box = QGroupBox("Privacy")
+        layout = QVBoxLayout(box)
+        self.local_only = QCheckBox("Local-only mode: refuse every network connection (model downloads too)")
+        self.keyring = QCheckBox("Unlock with the OS keyring (no passphrase at start; less protection "
+                                 "if someone uses your session)")
+        self.keyring_note = QLabel()
+        self.keyring_note.setStyleSheet("color: gray;")
+        layout.addWidget(self.local_only)
+        layout.addWidget(self.keyring)
+        layout.addWidget(self.keyring_note)
+        self._bind_check(self.local_only, "privacy.local_only")
+        self.keyring.toggled.connect(self._keyring_toggled)
+        return box
+
+    def _desktop_box(self) -> QGroupBox:
+        box = QGroupBox("Desktop")
+        form = QFormLayout(box)
+        self.hotkey = QLineEdit()
+        self.hotkey.setPlaceholderText("<ctrl>+<shift>+<space>")
+        self.hotkey.setToolTip("Global shortcut for quick recall, written like <ctrl>+<alt>+r")
+        self.hotkey.editingFinished.connect(self._hotkey_edited)
+        self.start_on_login = QCheckBox("Start when I log in (in the tray)")
+        form.addRow("Quick recall hotkey", self.hotkey)
+        form.addRow("", self.start_on_login)
+        self._bind_check(self.start_on_login, "ui.start_on_login")
+        self.start_on_login.toggled.connect(self._autostart_toggled)
+        return box
+
+    def _bind_check(self, box: QCheckBox, key: str) -> None:
+        box.toggled.connect(lambda on: self.stage(key, bool(on)))
+
+    # -- values -----------------------------------------------------------------------------------
+    def load(self) -> None:
+        """Show the current settings (no saves are triggered while filling in)."""
+        s = self.session.assistant.settings
+        self._loading = True
+        try:
+            self.capture_enabled.setChecked(s.capture.enabled)
+            self.interval.setValue(s.capture.interval_seconds)
+            self.monitors.setCurrentIndex(max(0, self.monitors.findData(s.capture.monitors)))
+            self.excluded_apps.set_values(list(s.capture.excluded_apps))
+            self.excluded_titles.set_values(list(s.capture.excluded_titles))
+            self.keep_thumbnails.setChecked(s.capture.keep_thumbnails)
+            self.retention.setValue(s.capture.thumbnail_retention_days)
+            self.budget.setValue(s.capture.storage_budget_mb)
+            self.local_only.setChecked(s.privacy.local_only)
+            self.keyring.setChecked(self.session.keyring_enabled)
+            self.hotkey.setText(s.ui.hotkey)
+            self.start_on_login.setChecked(s.ui.start_on_login)
+        finally:
+            self._loading = False
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh_usage()
+        self.models.refresh()
+
+    def stage(self, key: str, value: Any) -> None:
+        if self._loading:
+            return
+        self.pending[key] = value
+        self._save_timer.start()
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.pending) or self._save_timer.isActive()
+
+    def flush(self) -> None:
+        """Write the staged changes now (one task, in the write lane)."""
+        self._save_timer.stop()
+        if not self.pending:
+            return
+        changes, self.pending = self.pending, {}
+        assistant = self.session.assistant
+
+        def write() -> list[str]:
+            for key, value in changes.items():
+                assistant.set_setting(key, value)
+            return list(changes)
+
+        def done(keys: list[str]) -> None:
+            self.session.message.emit("settings saved")
+            self.session.settings_changed.emit()
+            self.saved.emit()
+
+        self.session.run(write, name="save settings", owner=self, serial=True, on_result=done)
+
+    # -- side effects of some settings -------------------------------------------------------------
+    def _capture_toggled(self, on: bool) -> None:
+        """Start or stop recording; the core keeps the consent. A start that fails unticks the box."""
+        if self._loading:
+            return
+        if not (self.session.can("start_capture") and self.session.can("stop_capture")):
+            self.stage("capture.enabled", on)
+            return
+        handle = self.session.start_capture() if on else self.session.stop_capture()
+        if handle is not None:
+            handle.failed.connect(lambda _exc: self._capture_state_changed())
+
+    def _capture_state_changed(self, *_args: Any) -> None:
+        self._loading = True
+        self.capture_enabled.setChecked(self.session.assistant.settings.capture.enabled)
+        self._loading = False
+
+    def _keyring_toggled(self, on: bool) -> None:
+        if self._loading:
+            return
+
+        def done(_r: Any) -> None:
+            self.session.keyring_enabled = on
+            self.keyring_note.setText("The key is in your OS keyring." if on else "The keyring no longer "
+                                      "holds the key; the passphrase is needed at start.")
+
+        def failed(exc: BaseException) -> None:
+            self._loading = True
+            self.keyring.setChecked(not on)
+            self._loading = False
+            self.keyring_note.setText(str(exc))
+
+        self.session.run(self.session.assistant.set_keyring_unlock, on, name="keyring", owner=self, serial=True,
+                         on_result=done, on_error=failed)
+
+    def _hotkey_edited(self) -> None:
+        text = self.hotkey.text().strip()
+        if text and text != self.session.assistant.settings.ui.hotkey:
+            self.stage("ui.hotkey", text)
+            self.hotkey_changed.emit(text)
+
+    def _autostart_toggled(self, on: bool) -> None:
+        if not self._loading:
+            try:
+                self.session.message.emit(autostart.set_start_on_login(on, str(self.session.assistant.paths.root)))
+            except OSError as exc:
+                self.session.message.emit(f"cannot change start on login: {exc}")
+
+    def _budget_changed(self, value: int) -> None:
+        self.stage("capture.storage_budget_mb", int(value))
+        if self._usage_total is not None:
+            self._show_usage(self._usage_total)
+
+    def refresh_usage(self) -> None:
+        if self.session.can("storage_usage"):
+            self.session.run(self.session.method("storage_usage"), name="storage usage", owner=self,
+                             on_result=lambda usage: self._show_usage(usage_total(dict(usage))))
+
+    def _show_usage(self, total: int) -> None:
+        self._usage_total = total
+        budget = self.budget.value() * 1024 * 1024
+        self.usage.setRange(0, 1000)
+        self.usage.setValue(min(1000, int(1000 * total / budget)) if budget else 0)
+        self.usage.setFormat(f"{human_bytes(total)} of {human_bytes(budget)}")
