@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import read_messages
 from assistant.ingest import Ingest
 from assistant.llm.gguf_info import Role
-from assistant.llm.manager import ModelEntry
+from assistant.llm.manager import RECOMMENDED, ModelEntry, RecommendedModel
 from assistant.logs import setup_logging
 from assistant.model_service import ModelService
 from assistant.models import (
@@ -37,25 +36,13 @@ from assistant.models import (
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
 from assistant.scheduler.service import BackgroundService
+from assistant.status import Status, fill_store_status
 from assistant.store import backup, opened
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.timeline import build_timeline
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Status:
-    data_dir: str
-    initialized: bool
-    unlocked: bool
-    schema_version: int | None = None
-    memories: dict[str, int] = field(default_factory=dict)
-    events: dict[str, int] = field(default_factory=dict)
-    pending_consolidation: int = 0
-    local_only: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Assistant:
@@ -129,6 +116,11 @@ class Assistant:
         opened.change_passphrase(self.store, old, new)
         log.info("passphrase changed")
 
+    @property
+    def keyring_enabled(self) -> bool:
+        """Whether the user opted in to unlocking from the OS keyring."""
+        return self.store.keyfile.keyring
+
     def set_keyring_unlock(self, enabled: bool) -> None:
         opened.set_keyring(self.store, enabled)
 
@@ -147,19 +139,8 @@ class Assistant:
         st = Status(data_dir=str(self.paths.root), initialized=self.initialized, unlocked=self.unlocked,
                     local_only=privacy.local_only())
         if self._store is not None:
-            conn = self._store.db.reader()
-            st.schema_version = self._store.db.schema_version
-            st.memories = memory_repo.counts_by_type(conn)
-            st.events = event_repo.counts_by_kind(conn)
-            st.pending_consolidation = event_repo.count_pending(conn)
             capture = self._capture.status() if self._capture is not None else None
-            last = event_repo.last_event_time(conn, "screen")
-            st.extra["capture"] = capture["state"] if capture else ("on" if self.settings.capture.enabled else "off")
-            st.extra["last capture"] = last.isoformat() if last else "never"
-            if capture:
-                for key in ("frames_seen", "frames_kept", "frames_unchanged", "ocr_queue_depth", "redactions",
-                            "ocr_status"):
-                    st.extra[key] = capture.get(key)
+            fill_store_status(st, self._store, capture, self.settings.capture.enabled)
         st.extra.update(self.notes)
         return st
 
@@ -190,6 +171,13 @@ class Assistant:
         if found is None:
             raise NotFound(f"no raw event with id {event_id}")
         return found
+
+    def memories_for_events(self, event_ids: Sequence[str]) -> list[Memory]:
+        """The memories made from any of these raw events (e.g. a timeline block's captures)."""
+        conn = self.store.db.reader()
+        ids = list(dict.fromkeys(m for e in event_ids for m in memory_repo.memories_from_event(conn, e)))
+        found = memory_repo.get_many(conn, ids)
+        return [found[i] for i in ids if i in found]
 
     def add_memory(self, memory: Memory, *, secret: str | None = None) -> Memory:
         if isinstance(memory, VaultEntry) != (secret is not None):
@@ -329,6 +317,12 @@ class Assistant:
     # -- models -----------------------------------------------------------------------------------
     def list_models(self) -> list[ModelEntry]:
         return self.models.list()
+
+    def active_model(self, role: Role) -> ModelEntry | None:
+        return self.models.active(role)
+
+    def recommended_models(self) -> list[RecommendedModel]:
+        return list(RECOMMENDED)
 
     def use_model(self, name: str, role: Role) -> ModelEntry:
         return self.models.use(name, role)

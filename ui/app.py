@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     instance.activated.disconnect()
 
     session = Session(assistant, tasks)
-    session.keyring_enabled = dialog.unlocked_via_keyring
+    session.keyring_enabled = assistant.keyring_enabled
     desktop = Desktop(session)
     instance.activated.connect(desktop.handle_message)
     if args.recall:

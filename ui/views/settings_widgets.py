@@ -90,6 +90,12 @@ class ModelsBox(QGroupBox):
         line = self.download_name.lineEdit()
         if line is not None:
             line.setPlaceholderText("model to download: a recommended name, or repo_id/file.gguf")
+        for rec in session.assistant.recommended_models():  # a constant list: no worker needed
+            self.download_name.addItem(f"{rec.name}", rec.name)
+            self.download_name.setItemData(self.download_name.count() - 1,
+                                           f"{human_bytes(float(rec.size_bytes))} download, about {rec.ram_gb:g} GB "
+                                           f"of RAM: {rec.notes}", Qt.ItemDataRole.ToolTipRole)
+        self.download_name.setCurrentIndex(-1)
         self.download_button = QPushButton("Download")
         self.download_button.clicked.connect(self.download)
         self.progress = QProgressBar()
