@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import privacy
-from assistant.answer.head import AnswerHead, ChatModel
+from assistant.answer.head import AnswerHead
 from assistant.capture_control import CaptureControl
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
@@ -20,6 +20,7 @@ from assistant.importers.registry import read_messages
 from assistant.ingest import Ingest
 from assistant.llm.gguf_info import Role
 from assistant.llm.manager import RECOMMENDED, ModelEntry, RecommendedModel
+from assistant.llm.runtime import ChatModel
 from assistant.logs import setup_logging
 from assistant.model_service import ModelService
 from assistant.models import (

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from assistant.answer import temporal
 from assistant.answer.context import Packed, pack
 from assistant.answer.extractive import NOT_FOUND, content_words, extractive_answer, relevant
-from assistant.llm.runtime import TextModel
+from assistant.llm.runtime import ChatModel
 from assistant.models import Answer, Citation, CoreBlock, SearchHit
 
 INSTRUCTIONS = (
@@ -37,10 +37,6 @@ _BROAD = re.compile(r"\b(summar\w*|overview|recap|what did (?:i|we) (?:do|work o
 
 class Retriever(Protocol):
     def search(self, query: str, *, limit: int = 10, now: datetime | None = None) -> list[SearchHit]: ...
-
-
-class ChatModel(TextModel, Protocol):
-    def format_chat(self, messages: Sequence[Mapping[str, str]]) -> str: ...
 
 
 def multi_hop_terms(question: str, hits: Sequence[SearchHit], limit: int = 3) -> list[str]:

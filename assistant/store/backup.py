@@ -1,23 +1,31 @@
 """Encrypted backups: one zip holding the key file, an encrypted copy of the database and the blobs.
 
 Nothing in the archive is readable without the passphrase: the database copy stays encrypted under the
-data key, and the data key is only in the archive wrapped by the passphrase.
+data key, and the data key is only in the archive wrapped by the passphrase. Automatic backups rotate in
+`backups/auto-YYYYmmdd-HHMMSS.zip` (UTC); the oldest beyond `settings.backup.keep` are deleted only after
+a new one was written whole, so a failing backup never costs an older good one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import shutil
 import time
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assistant.crypto.keys import KeyFile
 from assistant.errors import AssistantError, StoreCorrupt
 from assistant.paths import DataPaths, private_file
+from assistant.store import integrity, lock
 from assistant.store.db import Database
 from assistant.store.opened import OpenedStore, database_files, is_initialized
+
+log = logging.getLogger(__name__)
 
 ARCHIVE_FORMAT = "memory-assistant-backup/1"
 
@@ -31,14 +39,19 @@ def export(store: OpenedStore, out: Path) -> Path:
         store.db.backup_to(db_copy, store.data_key)
         manifest = {"format": ARCHIVE_FORMAT, "schema_version": store.db.schema_version, "created": time.time()}
         tmp = out.with_name(f".{out.name}.tmp")
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-            zf.writestr("manifest.json", json.dumps(manifest))
-            zf.writestr("keys.json", store.keyfile.to_json())
-            zf.write(db_copy, "memory.db")
-            for blob in sorted(store.paths.blobs.glob("*.blob")):
-                zf.write(blob, f"blobs/{blob.name}")
-        private_file(tmp)
-        os.replace(tmp, out)
+        try:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+                zf.writestr("manifest.json", json.dumps(manifest))
+                zf.writestr("keys.json", store.keyfile.to_json())
+                zf.write(db_copy, "memory.db")
+                for blob in sorted(store.paths.blobs.glob("*.blob")):
+                    with contextlib.suppress(FileNotFoundError):  # evicted by capture meanwhile
+                        zf.write(blob, f"blobs/{blob.name}")
+            private_file(tmp)
+            os.replace(tmp, out)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half archive behind
+            raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
@@ -55,11 +68,38 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
     return zf
 
 
+def _check_copy(archive: Path, db_file: Path, data_key: bytes) -> None:
+    """The archive's database must open with its key and pass the integrity check."""
+    import sqlcipher3
+
+    try:
+        db = Database(db_file, data_key)
+    except (StoreCorrupt, sqlcipher3.DatabaseError) as exc:
+        raise StoreCorrupt(f"the backup {archive} is damaged ({exc}); nothing was changed") from exc
+    try:
+        found = integrity.problems(db)
+    finally:
+        db.close()
+    if found:
+        raise StoreCorrupt(f"the backup {archive} is damaged ({'; '.join(found[:3])}); nothing was changed")
+
+
 def restore(paths: DataPaths, archive: Path, passphrase: str) -> None:
-    """Check the archive fully (passphrase, database) before touching the data dir; keep what it replaces."""
+    """Check the archive fully (passphrase, database) before touching the data dir; keep what it replaces.
+
+    Holds the store lock while files are replaced: StoreInUse if another process has the store open.
+    """
     if not archive.is_file():
         raise AssistantError(f"no such backup file: {archive}")
     paths.ensure()
+    held = lock.acquire(paths.lock_file, paths.root)
+    try:
+        _restore(paths, archive, passphrase)
+    finally:
+        held.release()
+
+
+def _restore(paths: DataPaths, archive: Path, passphrase: str) -> None:
     with _open_archive(archive) as zf:
         work = paths.backups / f".restore-{os.getpid()}-{time.time_ns()}"
         work.mkdir(mode=0o700)
@@ -67,7 +107,7 @@ def restore(paths: DataPaths, archive: Path, passphrase: str) -> None:
             zf.extractall(work)
             keyfile = KeyFile.load(work / "keys.json")
             data_key = keyfile.unwrap_data_key(passphrase)  # WrongPassphrase leaves everything as it was
-            Database(work / "memory.db", data_key).close()
+            _check_copy(archive, work / "memory.db", data_key)
             if is_initialized(paths):
                 keep = paths.backups / f"replaced-{time.strftime('%Y%m%d-%H%M%S')}"
                 keep.mkdir(mode=0o700)
@@ -84,3 +124,34 @@ def restore(paths: DataPaths, archive: Path, passphrase: str) -> None:
                 private_file(f)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def rotate_backups(store: OpenedStore, keep: int) -> Path:
+    """Write `backups/auto-YYYYmmdd-HHMMSS.zip` (UTC) and delete the oldest automatic ones beyond `keep`."""
+    if keep < 1:
+        raise AssistantError(f"backup.keep must be at least 1, not {keep}")
+    store.paths.backups.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime(integrity.STAMP_FORMAT)
+    target = store.paths.backups / f"{integrity.AUTO_PREFIX}{stamp}.zip"
+    counter = 2
+    while target.exists():  # two backups in one second: number them so the names still sort
+        target = store.paths.backups / f"{integrity.AUTO_PREFIX}{stamp}-{counter}.zip"
+        counter += 1
+    export(store, target)
+    for old in integrity.auto_backups(store.paths)[:-keep]:
+        old.unlink(missing_ok=True)
+    log.info("automatic backup written; %d kept", min(keep, len(integrity.auto_backups(store.paths))))
+    return target
+
+
+def rotate_if_due(store: OpenedStore, keep: int, every: timedelta = timedelta(days=1),
+                  now: datetime | None = None) -> Path | None:
+    """`rotate_backups` when the newest automatic backup is older than `every` (or there is none).
+
+    Meant to be scheduled often (hourly): an app restarted every day still gets its daily backup.
+    """
+    newest = integrity.newest_auto_backup(store.paths)
+    made = integrity.backup_time(newest) if newest is not None else None
+    if made is not None and (now or datetime.now(UTC)) - made < every:
+        return None
+    return rotate_backups(store, keep)

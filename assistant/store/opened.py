@@ -1,4 +1,9 @@
-"""Creating and unlocking a store: the key file, the database and the blob directory, together."""
+"""Creating and unlocking a store: the key file, the database and the blob directory, together.
+
+Opening for writing takes the inter-process store lock (`lock.py`) and checks the database's
+integrity (`integrity.py`) before anything else touches it; a damaged store raises StoreCorrupt
+naming the newest automatic backup. A read-only open works beside a process holding the lock.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,13 @@ from pathlib import Path
 from assistant.crypto import keyring_store, vault
 from assistant.crypto.blobs import BlobStore
 from assistant.crypto.keys import KEY_BYTES, KeyFile
-from assistant.errors import AlreadyInitialized, AssistantError, NotInitialized, WrongPassphrase
+from assistant.errors import AlreadyInitialized, AssistantError, NotInitialized, StoreCorrupt, WrongPassphrase
 from assistant.paths import DataPaths
+from assistant.store import integrity, lock
 from assistant.store.db import Database
+from assistant.store.readonly import ReadOnlyDatabase
+
+LOCK_WAIT_SECONDS = 2.0  # a read-only command checking the store holds the lock this long at most
 
 
 @dataclass
@@ -21,6 +30,11 @@ class OpenedStore:
     data_key: bytes
     db: Database
     blobs: BlobStore
+    lock: lock.StoreLock | None = None  # None when opened read-only
+
+    @property
+    def read_only(self) -> bool:
+        return isinstance(self.db, ReadOnlyDatabase)
 
     def seal_secret(self, plaintext: str, entry_id: str) -> bytes:
         return vault.seal(self.keyfile.vault_public, plaintext, entry_id)
@@ -29,7 +43,11 @@ class OpenedStore:
         return vault.unseal(self.keyfile.unwrap_vault_private(passphrase), sealed, entry_id)
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
 def is_initialized(paths: DataPaths) -> bool:
@@ -42,22 +60,57 @@ def create(paths: DataPaths, passphrase: str) -> OpenedStore:
     if not passphrase:
         raise AssistantError("the passphrase must not be empty")
     paths.ensure()
-    if paths.database.exists():
-        raise AssistantError(f"{paths.database} exists without a key file; move it away or restore a backup")
-    data_key = os.urandom(KEY_BYTES)
-    public, private = vault.new_keypair()
-    keyfile = KeyFile.create(passphrase, data_key, public, private)
-    db = Database(paths.database, data_key)  # create the database first: a key file alone is not a store
-    keyfile.save(paths.keyfile)
-    return OpenedStore(paths, keyfile, data_key, db, BlobStore(paths.blobs, data_key))
+    held = lock.acquire(paths.lock_file, paths.root)
+    try:
+        if is_initialized(paths):  # another process created it while we waited for the lock
+            raise AlreadyInitialized(str(paths.root))
+        if paths.database.exists():
+            raise AssistantError(f"{paths.database} exists without a key file; move it away or restore a backup")
+        data_key = os.urandom(KEY_BYTES)
+        public, private = vault.new_keypair()
+        keyfile = KeyFile.create(passphrase, data_key, public, private)
+        db = Database(paths.database, data_key)  # create the database first: a key file alone is not a store
+        keyfile.save(paths.keyfile)
+    except BaseException:
+        held.release()
+        raise
+    return OpenedStore(paths, keyfile, data_key, db, BlobStore(paths.blobs, data_key), held)
 
 
 def keyring_account(paths: DataPaths) -> str:
     return str(paths.root)
 
 
-def open_existing(paths: DataPaths, passphrase: str | None) -> OpenedStore:
-    """Unlock with the passphrase, or from the OS keyring when `passphrase` is None and it was enabled."""
+def _open_checked(paths: DataPaths, data_key: bytes) -> Database:
+    """Open (and migrate) the database, then run the integrity check; StoreCorrupt if it is damaged."""
+    import sqlcipher3
+
+    if not paths.database.exists():
+        raise StoreCorrupt(integrity.damaged_message(paths, f"the database file {paths.database.name} is missing"))
+    try:
+        db = Database(paths.database, data_key)
+    except StoreCorrupt as exc:
+        raise StoreCorrupt(integrity.damaged_message(paths, str(exc.__cause__ or exc))) from exc
+    except sqlcipher3.OperationalError as exc:
+        raise AssistantError(f"cannot open the memory store {paths.database}: {exc}") from exc
+    except sqlcipher3.DatabaseError as exc:
+        raise StoreCorrupt(integrity.damaged_message(paths, str(exc))) from exc
+    try:
+        integrity.verify(db, paths)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def open_existing(paths: DataPaths, passphrase: str | None, *, read_only: bool = False) -> OpenedStore:
+    """Unlock with the passphrase, or from the OS keyring when `passphrase` is None and it was enabled.
+
+    The default open holds the store lock until `close()`; StoreInUse if another process holds it.
+    `read_only=True` never fails for that reason: when the lock is free it checks and migrates the
+    store under the lock as usual, then lets the lock go; when another process holds it, it reads
+    beside that process (which checked the store when it opened it). Writes through it are refused.
+    """
     if not is_initialized(paths):
         raise NotInitialized(str(paths.root))
     keyfile = KeyFile.load(paths.keyfile)
@@ -69,11 +122,40 @@ def open_existing(paths: DataPaths, passphrase: str | None) -> OpenedStore:
             raise WrongPassphrase()
         data_key = stored
     paths.ensure()
-    db = Database(paths.database, data_key)
-    return OpenedStore(paths, keyfile, data_key, db, BlobStore(paths.blobs, data_key))
+    if read_only and lock.is_locked_elsewhere(paths.lock_file):
+        return _open_read_only(paths, keyfile, data_key, lock.holder_pid(paths.lock_file))
+    held = lock.acquire(paths.lock_file, paths.root, wait=LOCK_WAIT_SECONDS if read_only else 0.0)
+    try:
+        db = _open_checked(paths, data_key)
+    except BaseException:
+        held.release()
+        raise
+    if read_only:
+        db.close()
+        held.release()
+        return _open_read_only(paths, keyfile, data_key, None)
+    return OpenedStore(paths, keyfile, data_key, db, BlobStore(paths.blobs, data_key), held)
+
+
+def _open_read_only(paths: DataPaths, keyfile: KeyFile, data_key: bytes, holder: int | None) -> OpenedStore:
+    import sqlcipher3
+
+    try:
+        db = ReadOnlyDatabase(paths.database, data_key, holder)
+    except StoreCorrupt as exc:
+        raise StoreCorrupt(integrity.damaged_message(paths, str(exc.__cause__ or exc))) from exc
+    except sqlcipher3.DatabaseError as exc:
+        raise StoreCorrupt(integrity.damaged_message(paths, str(exc))) from exc
+    return OpenedStore(paths, keyfile, data_key, db, BlobStore(paths.blobs, data_key), None)
+
+
+def _writable(store: OpenedStore) -> None:
+    if isinstance(store.db, ReadOnlyDatabase):
+        raise store.db.refusal()
 
 
 def change_passphrase(store: OpenedStore, old: str, new: str) -> None:
+    _writable(store)
     if not new:
         raise AssistantError("the new passphrase must not be empty")
     store.keyfile = store.keyfile.rewrap(old, new)
@@ -81,6 +163,7 @@ def change_passphrase(store: OpenedStore, old: str, new: str) -> None:
 
 
 def set_keyring(store: OpenedStore, enabled: bool) -> None:
+    _writable(store)
     account = keyring_account(store.paths)
     if enabled:
         keyring_store.save_data_key(account, store.data_key)
