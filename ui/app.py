@@ -32,6 +32,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                                            "platform's data dir)")
     parser.add_argument("--hidden", action="store_true", help="start in the tray, without the main window")
     parser.add_argument("--recall", action="store_true", help="open quick recall (in the running app if any)")
+    parser.add_argument("--self-test", action="store_true", help="check this install and exit")
     return parser.parse_args(argv)
 
 
@@ -98,6 +99,10 @@ class Desktop(QObject):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:  # the installed app's own check: no window, the core through the facade
+        from assistant.selftest import print_line, run_self_test
+
+        return run_self_test(print_line)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName(APP_NAME)

@@ -6,15 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from assistant import __version__
+from assistant.build_info import version_line
 from assistant.errors import AssistantError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from assistant.cli import capture_cmds, memory_cmds, model_cmds, store_cmds
+    from assistant.cli import capture_cmds, memory_cmds, model_cmds, selftest_cmd, store_cmds
 
     parser = argparse.ArgumentParser(prog="assistant", description="A private, local memory assistant.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
     parser.add_argument("--data-dir", help="where the store lives (default: ASSISTANT_HOME or the user "
                                            "data dir)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     memory_cmds.register(sub)
     model_cmds.register(sub)
     capture_cmds.register(sub)
+    selftest_cmd.register(sub)
     return parser
 
 
