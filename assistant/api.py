@@ -12,14 +12,13 @@ from typing import Any
 
 from assistant import privacy
 from assistant.answer.head import AnswerHead
+from assistant.api_parts import CaptureAndModels
 from assistant.capture_control import CaptureControl
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import read_messages
 from assistant.ingest import Ingest
-from assistant.llm.gguf_info import Role
-from assistant.llm.manager import RECOMMENDED, ModelEntry, RecommendedModel
 from assistant.llm.runtime import ChatModel
 from assistant.logs import setup_logging
 from assistant.model_service import ModelService
@@ -42,11 +41,12 @@ from assistant.store import backup, opened
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.timeline import build_timeline
+from assistant.vectors import VectorService
 
 log = logging.getLogger(__name__)
 
 
-class Assistant:
+class Assistant(CaptureAndModels):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)
@@ -54,6 +54,7 @@ class Assistant:
         self.models = ModelService(self.paths.models, self.settings.models)
         self._store: opened.OpenedStore | None = None
         self._recall: Recall | None = None
+        self._vectors: VectorService | None = None
         self._consolidator: Consolidator | None = None
         self._head: AnswerHead | None = None
         self._capture: CaptureControl | None = None
@@ -72,6 +73,8 @@ class Assistant:
     def _opened(self, store: opened.OpenedStore) -> None:
         self._store = store
         self._recall = Recall(store.db, timezone=self.settings.retrieval.timezone)
+        self._vectors = VectorService(store.db, self.paths, self.settings.retrieval, self.models, self._recall,
+                                      self.notes)
         setup_logging(self.paths)
         if not self.paths.config.exists():
             self.save_settings()
@@ -93,6 +96,9 @@ class Assistant:
         if self._background is not None:
             self._background.stop()
             self._background = None
+        if self._vectors is not None:
+            self._vectors.close()
+            self._vectors = None
         self.models.unload()
         if self._store is not None:
             self._store.close()
@@ -106,6 +112,16 @@ class Assistant:
         if self._store is None:
             raise Locked()
         return self._store
+
+    @property
+    def vectors(self) -> VectorService:
+        if self._vectors is None:
+            raise Locked()
+        return self._vectors
+
+    def index_pending(self, progress: Progress | None = None) -> int:
+        """Embed new memories and events for vector search (after imports and consolidation)."""
+        return self.vectors.index_pending(progress)
 
     @property
     def recall(self) -> Recall:
@@ -193,6 +209,7 @@ class Assistant:
             if memory_repo.get(conn, memory.id) is None:
                 raise NotFound(f"no memory with id {memory.id}")
             memory_repo.update(conn, memory)
+        self.vectors.invalidate([memory.id])  # re-embedded with its new text by the next indexing run
         return memory
 
     def forget(self, item_id: str, *, with_sources: bool = False) -> list[str]:
@@ -212,6 +229,7 @@ class Assistant:
                         removed.extend(ids)
         if not removed:
             raise NotFound(f"no memory or event with id {item_id}")
+        self.vectors.forget(removed)
         log.info("forgot %d item(s)", len(removed))
         return removed
 
@@ -229,60 +247,8 @@ class Assistant:
         """Hybrid search; a time phrase in the query ("last Tuesday") filters by time relative to `now`."""
         if limit < 1:
             raise AssistantError("--limit must be at least 1")
+        self.vectors.attach()
         return self.recall.search(query, types=types, since=since, until=until, limit=limit, now=now)
-
-    # -- capture and background work ----------------------------------------------------------------
-    @property
-    def background(self) -> BackgroundService:
-        if self._background is None:
-            self._background = BackgroundService()
-        return self._background
-
-    @property
-    def capture(self) -> CaptureControl:
-        if self._capture is None:
-            self._capture = CaptureControl(self.store, self.settings.capture, self.background.scheduler)
-        return self._capture
-
-    def start_background(self) -> None:
-        """Periodic consolidation, and capture if the user turned it on (capture is off until they do)."""
-        self.background.schedule_consolidation(self.consolidate, self.settings.consolidation.interval_minutes)
-        if self.settings.capture.enabled:
-            self.capture.start()
-
-    def start_capture(self) -> None:
-        """Start recording the screen and remember the user's consent."""
-        self.capture.start()
-        self.set_setting("capture.enabled", True)
-        self.background.start()
-
-    def stop_capture(self) -> None:
-        self.capture.stop()
-        self.set_setting("capture.enabled", False)
-
-    def pause_capture(self, minutes: float | None = None) -> None:
-        """Pause for `minutes`, or until resumed when None; resumes by itself when the time is up."""
-        self.capture.pause(minutes)
-
-    def resume_capture(self) -> None:
-        self.capture.resume()
-
-    def capture_once(self) -> int:
-        return self.capture.capture_once()
-
-    def capture_status(self) -> dict[str, Any]:
-        return self.capture.status()
-
-    def thumbnail(self, event_id: str) -> bytes | None:
-        row = self.store.db.reader().execute(
-            "SELECT id FROM blobs WHERE event_id = ? AND kind = 'thumbnail'", (event_id,)).fetchone()
-        return self.store.blobs.get(row[0]) if row else None
-
-    def storage_usage(self) -> dict[str, int]:
-        files = [self.paths.database, Path(f"{self.paths.database}-wal")]
-        return {"database": sum(f.stat().st_size for f in files if f.exists()),
-                "thumbnails": self.store.blobs.size(),
-                "budget": self.settings.capture.storage_budget_mb * 1024 * 1024}
 
     # -- consolidation ----------------------------------------------------------------------------
     @property
@@ -315,23 +281,6 @@ class Assistant:
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
         return report
 
-    # -- models -----------------------------------------------------------------------------------
-    def list_models(self) -> list[ModelEntry]:
-        return self.models.list()
-
-    def active_model(self, role: Role) -> ModelEntry | None:
-        return self.models.active(role)
-
-    def recommended_models(self) -> list[RecommendedModel]:
-        return list(RECOMMENDED)
-
-    def use_model(self, name: str, role: Role) -> ModelEntry:
-        return self.models.use(name, role)
-
-    def download_model(self, name: str, progress: Callable[[int, int], None] | None = None) -> ModelEntry:
-        self.paths.ensure()
-        return self.models.download(name, progress)
-
     # -- timeline -------------------------------------------------------------------------------
     def timeline(self, start: datetime, end: datetime) -> Timeline:
         """Activity blocks and episodes between `start` and `end` (works before consolidation too)."""
@@ -347,6 +296,7 @@ class Assistant:
         """Answer from memory with citations; the turn is recorded as chat unless `record` is False."""
         if not question.strip():
             raise AssistantError("ask a question")
+        self.vectors.attach()
         answer = self.answer_head.answer(question, now=now, on_token=on_token)
         if record:
             self._record_turn(question, answer, now or datetime.now(UTC))

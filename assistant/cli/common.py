@@ -78,3 +78,16 @@ def parse_day(text: str) -> datetime:
     except ValueError:
         raise AssistantError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def index_with_progress(app: Assistant, quiet: bool) -> int:
+    """Embed what is new for vector search, showing progress on stderr unless `quiet`."""
+
+    def progress(done: int, total: int) -> None:
+        if not quiet and total:
+            print(f"\rindexing for search: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    done = app.index_pending(progress)
+    if done and not quiet:
+        print(file=sys.stderr)
+    return done

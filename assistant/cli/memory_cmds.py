@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from assistant.cli.common import add_json_flag, emit, open_assistant, parse_day
+from assistant.cli.common import add_json_flag, emit, index_with_progress, open_assistant, parse_day
 from assistant.errors import AssistantError
 
 
@@ -22,6 +22,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     report = app.consolidate(progress)
     if not args.json:
         print(file=sys.stderr)
+    index_with_progress(app, args.json)
     emit(args, asdict(report),
          f"{report.events} events in {report.batches} batches: {report.added} memories added, "
          f"{report.merged} merged, {report.updated} updated; model calls {report.model_calls} "

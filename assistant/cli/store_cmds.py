@@ -10,7 +10,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from assistant.cli.common import add_json_flag, emit, open_assistant, parse_day, passphrase, to_json
+from assistant.cli.common import (
+    add_json_flag,
+    emit,
+    index_with_progress,
+    open_assistant,
+    parse_day,
+    passphrase,
+    to_json,
+)
 from assistant.errors import AssistantError
 from assistant.models import MEMORY_TYPES, Memory, MemoryType
 
@@ -48,6 +56,7 @@ def _keyring(app: Any) -> bool:
 def cmd_import(args: argparse.Namespace) -> int:
     app = open_assistant(args)
     result = app.import_file(args.path, args.format)
+    index_with_progress(app, args.json)
     emit(args, asdict(result), f"imported {result.added} new message(s) of {result.read} read "
                                f"({result.skipped} already there)")
     return 0

@@ -1,0 +1,113 @@
+"""The facade's capture, background-work and model methods (a part of `Assistant`, kept apart for size)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.capture_control import CaptureControl
+from assistant.config import Settings
+from assistant.llm.gguf_info import Role
+from assistant.llm.manager import RECOMMENDED, ModelEntry, RecommendedModel
+from assistant.model_service import ModelService
+from assistant.paths import DataPaths
+from assistant.scheduler.service import BackgroundService
+
+if TYPE_CHECKING:
+    from assistant.consolidation.engine import ConsolidationReport
+    from assistant.store.opened import OpenedStore
+
+
+class CaptureAndModels:
+    paths: DataPaths
+    settings: Settings
+    models: ModelService
+    _capture: CaptureControl | None
+    _background: BackgroundService | None
+
+    if TYPE_CHECKING:
+        @property
+        def store(self) -> OpenedStore: ...
+
+        def set_setting(self, dotted: str, value: Any) -> None: ...
+
+        def consolidate(self, progress: Callable[[int, int], None] | None = None) -> ConsolidationReport: ...
+
+        def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int: ...
+
+    def consolidate_and_index(self) -> None:
+        """The periodic job: new raw events become memories, then everything new gets its vector."""
+        self.consolidate()
+        self.index_pending()
+
+    # -- capture and background work ----------------------------------------------------------------
+    @property
+    def background(self) -> BackgroundService:
+        if self._background is None:
+            self._background = BackgroundService()
+        return self._background
+
+    @property
+    def capture(self) -> CaptureControl:
+        if self._capture is None:
+            self._capture = CaptureControl(self.store, self.settings.capture, self.background.scheduler)
+        return self._capture
+
+    def start_background(self) -> None:
+        """Periodic consolidation, and capture if the user turned it on (capture is off until they do)."""
+        self.background.schedule_consolidation(self.consolidate_and_index,
+                                               self.settings.consolidation.interval_minutes)
+        if self.settings.capture.enabled:
+            self.capture.start()
+
+    def start_capture(self) -> None:
+        """Start recording the screen and remember the user's consent."""
+        self.capture.start()
+        self.set_setting("capture.enabled", True)
+        self.background.start()
+
+    def stop_capture(self) -> None:
+        self.capture.stop()
+        self.set_setting("capture.enabled", False)
+
+    def pause_capture(self, minutes: float | None = None) -> None:
+        """Pause for `minutes`, or until resumed when None; resumes by itself when the time is up."""
+        self.capture.pause(minutes)
+
+    def resume_capture(self) -> None:
+        self.capture.resume()
+
+    def capture_once(self) -> int:
+        return self.capture.capture_once()
+
+    def capture_status(self) -> dict[str, Any]:
+        return self.capture.status()
+
+    def thumbnail(self, event_id: str) -> bytes | None:
+        row = self.store.db.reader().execute(
+            "SELECT id FROM blobs WHERE event_id = ? AND kind = 'thumbnail'", (event_id,)).fetchone()
+        return self.store.blobs.get(row[0]) if row else None
+
+    def storage_usage(self) -> dict[str, int]:
+        files = [self.paths.database, Path(f"{self.paths.database}-wal")]
+        return {"database": sum(f.stat().st_size for f in files if f.exists()),
+                "thumbnails": self.store.blobs.size(),
+                "budget": self.settings.capture.storage_budget_mb * 1024 * 1024}
+
+    # -- models -----------------------------------------------------------------------------------
+    def list_models(self) -> list[ModelEntry]:
+        return self.models.list()
+
+    def active_model(self, role: Role) -> ModelEntry | None:
+        return self.models.active(role)
+
+    def recommended_models(self) -> list[RecommendedModel]:
+        return list(RECOMMENDED)
+
+    def use_model(self, name: str, role: Role) -> ModelEntry:
+        return self.models.use(name, role)
+
+    def download_model(self, name: str, progress: Callable[[int, int], None] | None = None) -> ModelEntry:
+        self.paths.ensure()
+        return self.models.download(name, progress)

@@ -1,0 +1,61 @@
+"""`assistant eval locomo FILE`: evidence recall@k on the LoCoMo benchmark, and QA F1 with a chat model."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.cli.common import add_json_flag, emit, open_assistant
+
+
+def _progress(quiet: bool, label: str) -> Any:
+    def show(done: int, total: int) -> None:
+        if not quiet:
+            print(f"\r{label}: {done}/{total} questions", end="", file=sys.stderr, flush=True)
+    return show
+
+
+def cmd_locomo(args: argparse.Namespace) -> int:
+    from assistant.eval.locomo import evaluate_locomo, format_report
+
+    app = open_assistant(args, unlock=False)
+    embedder = None if args.bm25 else app.models.embedder()
+    report = evaluate_locomo(
+        Path(args.file), k=args.k, embedder=embedder,
+        consolidate=(lambda a: a.consolidate()) if args.consolidate else None,
+        progress=_progress(args.json, "retrieval"),
+    )
+    result: dict[str, Any] = {"retrieval": report.as_dict()}
+    lines = [format_report(report)]
+    chat = app.models.active("chat")
+    if args.qa > 0 and chat is not None:
+        from assistant.eval.qa import evaluate_qa
+
+        emb = None if args.bm25 else app.models.active("embedding")
+        qa = evaluate_qa(Path(args.file), chat_model=chat.path, embedding_model=emb.path if emb else None,
+                         per_conversation=args.qa, consolidate=args.consolidate,
+                         progress=_progress(args.json, "QA"))
+        result["qa"] = {"model": qa.model, "overall_f1": qa.overall, "per_category": qa.per_category,
+                        "counts": qa.counts}
+        lines += qa.lines()
+    elif args.qa > 0:
+        lines.append("QA F1 skipped: no chat model (assistant models download NAME, or models use NAME)")
+    if not args.json:
+        print(file=sys.stderr)
+    emit(args, result, "\n".join(lines))
+    return 0
+
+
+def register(sub: Any) -> None:
+    ev = sub.add_parser("eval", help="evaluate recall on a benchmark").add_subparsers(dest="eval_cmd", required=True)
+    p = ev.add_parser("locomo", help="LoCoMo: evidence recall@k, plus QA token F1 with a chat model")
+    p.add_argument("file")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--bm25", action="store_true", help="full text only (no embedding model)")
+    p.add_argument("--consolidate", action="store_true", help="consolidate each conversation before searching")
+    p.add_argument("--qa", type=int, default=20, metavar="N",
+                   help="questions per conversation to answer with the chat model (0: none)")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_locomo)

@@ -1,0 +1,94 @@
+"""The vector side of recall for the facade: the index (derived, rebuilt from the store), the indexer
+that embeds new items, and the retriever that Recall fuses with full text.
+
+Attached on first use, not at unlock, so commands that never search (status, import) stay fast. With
+no embedding model, or one that fails to load, recall stays full-text only and the status says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from assistant.config import RetrievalSettings
+from assistant.errors import AssistantError
+from assistant.model_service import ModelService
+from assistant.paths import DataPaths
+from assistant.retrieval.recall import Recall
+from assistant.store.db import Database
+
+if TYPE_CHECKING:
+    from assistant.retrieval.indexer import Indexer
+    from assistant.retrieval.vector_index import VectorIndex
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+class VectorService:
+    def __init__(self, db: Database, paths: DataPaths, settings: RetrievalSettings, models: ModelService,
+                 recall: Recall, notes: dict[str, str]) -> None:
+        self._db = db
+        self._paths = paths
+        self._settings = settings
+        self._models = models
+        self._recall = recall
+        self._notes = notes
+        self._lock = threading.Lock()
+        self._tried = False
+        self._index: VectorIndex | None = None
+        self._indexer: Indexer | None = None
+
+    def attach(self) -> bool:
+        """Load the embedder and the index once; True when recall is hybrid."""
+        with self._lock:
+            if self._tried:
+                return self._indexer is not None
+            self._tried = True
+            try:
+                embedder = self._models.embedder()
+                if embedder is None:
+                    self._notes["search"] = "full text only: no embedding model (assistant models prepare-default)"
+                    return False
+                from assistant.retrieval.indexer import Indexer
+                from assistant.retrieval.vector_index import VectorIndex
+                from assistant.retrieval.vector_retriever import EmbeddingRetriever
+
+                index = VectorIndex(embedder.model_id, mode=self._settings.vector_mode,
+                                    path=self._paths.vector_index, server_url=self._settings.server_url)
+                index.sync_with_store(self._db.reader())
+            except AssistantError as exc:
+                self._notes["search"] = f"full text only: {exc}"
+                return False
+            self._index = index
+            self._indexer = Indexer(self._db, embedder, index)
+            self._recall.vectors = EmbeddingRetriever(embedder, index)
+            self._notes.pop("search", None)
+            return True
+
+    def index_pending(self, progress: Progress | None = None) -> int:
+        """Embed memories and events that have no vector yet; returns how many were embedded."""
+        if not self.attach() or self._indexer is None:
+            return 0
+        return self._indexer.run(progress)
+
+    def pending(self) -> int:
+        return self._indexer.pending_count() if self.attach() and self._indexer is not None else 0
+
+    def forget(self, ids: Iterable[str]) -> None:
+        if self._indexer is not None:
+            self._indexer.forget(ids)
+
+    def invalidate(self, ids: Iterable[str]) -> None:
+        if self._indexer is not None:
+            ids = list(ids)
+            self._indexer.invalidate(ids)
+            self._indexer.forget(ids)
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+        self._index = self._indexer = None
+        self._recall.vectors = None
