@@ -1,0 +1,1 @@
+"""Offline evaluations of recall against public benchmarks (LoCoMo)."""

@@ -1,0 +1,104 @@
+"""Reading the vectors kept in the encrypted store's `embeddings` table: counts, pages for a rebuild,
+item times for the index's estimates, and exact nearest neighbours inside a time window.
+
+An empty vector marks an item with nothing to embed (see indexer.NO_VECTOR) and is never returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
+
+_SOURCES = (
+    # (owner table, type column, time expression)
+    ("memories", "type", "coalesce(x.occurred_at, x.created_at)"),
+    ("raw_events", "kind", "x.occurred_at"),
+)
+
+
+@dataclass(frozen=True)
+class StoredVector:
+    owner_id: str
+    kind: str  # memory type or event kind
+    ts: float
+    vector: np.ndarray[Any, Any]
+
+
+def stored_count(conn: Any, model: str) -> int:
+    """How many vectors a rebuild would load: non-empty ones of `model` whose item still exists."""
+    return sum(int(conn.execute(
+        f"SELECT count(*) FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
+        "WHERE e.model = ? AND length(e.vector) > 0", (model,)).fetchone()[0]) for table, _, _ in _SOURCES)
+
+
+def stored_items(conn: Any, model: str, batch: int = 20_000) -> Iterable[list[StoredVector]]:
+    """The store's vectors of `model` with their type and time, in pages (keyset on seq)."""
+    for table, type_col, when in _SOURCES:
+        last = 0
+        while True:
+            rows = conn.execute(
+                f"SELECT x.seq, e.owner_id, x.{type_col}, {when}, e.vector FROM embeddings e "
+                f"JOIN {table} x ON x.id = e.owner_id WHERE e.model = ? AND x.seq > ? ORDER BY x.seq LIMIT ?",
+                (model, last, batch)).fetchall()
+            items = [StoredVector(r[1], r[2], float(r[3]), np.frombuffer(r[4], dtype=np.float32))
+                     for r in rows if r[4]]
+            if items:
+                yield items
+            if len(rows) < batch:
+                break
+            last = int(rows[-1][0])
+
+
+def stored_times(conn: Any, model: str) -> Iterable[tuple[str, float]]:
+    """(type or kind, time) of every stored vector of `model`, without reading the vectors."""
+    for table, type_col, when in _SOURCES:
+        yield from ((r[0], float(r[1])) for r in conn.execute(
+            f"SELECT x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
+            "WHERE e.model = ? AND length(e.vector) > 0", (model,)))
+
+
+def _window_rows(conn: Any, model: str, kinds: Sequence[str], since: datetime | None,
+                 until: datetime | None, cap: int) -> list[tuple[str, bytes]] | None:
+    lo = to_ts(since) if since is not None else -1e18
+    hi = to_ts(until) if until is not None else 1e18
+    rows: list[tuple[str, bytes]] = []
+    mem_types = [k for k in kinds if k in MEMORY_TYPES]
+    event_kinds = [k for k in kinds if k in EVENT_KINDS]
+    join = "JOIN embeddings e ON e.owner_id = x.id AND e.model = ? AND length(e.vector) > 0"
+    if mem_types:
+        marks = ",".join("?" * len(mem_types))
+        # Two queries so each can use the (type, occurred_at) index; coalesce() would scan the table.
+        rows += conn.execute(
+            f"SELECT x.id, e.vector FROM memories x {join} WHERE x.type IN ({marks}) "
+            "AND x.occurred_at >= ? AND x.occurred_at < ? LIMIT ?", (model, *mem_types, lo, hi, cap + 1)).fetchall()
+        rows += conn.execute(
+            f"SELECT x.id, e.vector FROM memories x {join} WHERE x.type IN ({marks}) AND x.occurred_at IS NULL "
+            "AND x.created_at >= ? AND x.created_at < ? LIMIT ?", (model, *mem_types, lo, hi, cap + 1)).fetchall()
+    if event_kinds and len(rows) <= cap:
+        marks = ",".join("?" * len(event_kinds))
+        rows += conn.execute(
+            f"SELECT x.id, e.vector FROM raw_events x {join} WHERE x.occurred_at >= ? AND x.occurred_at < ? "
+            f"AND x.kind IN ({marks}) LIMIT ?", (model, lo, hi, *event_kinds, cap + 1)).fetchall()
+    return rows if len(rows) <= cap else None
+
+
+def exact_nearest(conn: Any, model: str, vector: Sequence[float], kinds: Sequence[str], since: datetime | None,
+                  until: datetime | None, limit: int, *, cap: int = 20_000) -> list[tuple[str, float]] | None:
+    """Exact cosine neighbours among the stored vectors in [since, until), or None when the window holds
+    more than `cap` of them. For narrow windows reading a few thousand vectors beats a filtered scan of
+    the whole vector index."""
+    rows = _window_rows(conn, model, kinds, since, until, cap)
+    if rows is None:
+        return None
+    if not rows or limit < 1:
+        return []
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+    scores = matrix @ np.asarray(vector, dtype=np.float32)
+    top = np.argsort(-scores)[:limit]
+    return [(rows[i][0], float(scores[i])) for i in top]

@@ -1,0 +1,364 @@
+"""The vector index: chromadb collections (one per memory type, one for raw events), cosine space.
+
+The encrypted store is the truth: every vector also lives in its `embeddings` table, so the index is
+derived and can be rebuilt from it at any time. Modes (settings.retrieval.vector_mode):
+
+- "memory" (default): an in-process EphemeralClient filled from the store at unlock; nothing on disk.
+- "persistent": a PersistentClient in the data dir. Unlock is faster, but the vectors sit on disk
+  unencrypted (vectors leak meaning, not text). A deleted or damaged index is rebuilt from the store.
+- "server": an HttpClient to a Chroma server (settings.retrieval.server_url); a non-loopback host needs
+  local-only mode off. The server keeps vectors unencrypted, as in persistent mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from assistant import privacy
+from assistant.errors import AssistantError
+from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
+
+log = logging.getLogger(__name__)
+
+EVENTS = "events"
+COLLECTIONS: tuple[str, ...] = (*MEMORY_TYPES, EVENTS)
+MODES = ("memory", "persistent", "server")
+_ADD_BATCH = 4096  # under chromadb's max batch size (5461 in 1.5)
+# chromadb evaluates `where` filters by scanning the collection's metadata: ~0.3 s at 200k vectors,
+# growing with size. Filtered queries therefore over-fetch unfiltered neighbours and filter them here,
+# sized by an estimate of how much of the collection the filter keeps, and use `where` only as a fallback.
+FETCH_MAX = 1000
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    owner_id: str
+    kind: str  # a memory type or an event kind
+    vector: Sequence[float] | np.ndarray[Any, Any]
+    occurred_at: float  # unix ts: memories without occurred_at use created_at, as full text does
+
+
+def collection_for(kind: str) -> str:
+    if kind in EVENT_KINDS:
+        return EVENTS
+    if kind in MEMORY_TYPES:
+        return kind
+    raise AssistantError(f"unknown memory type or event kind {kind!r}")
+
+
+def _time_where_ts(lo: float, hi: float) -> list[dict[str, Any]]:
+    clauses: list[dict[str, Any]] = []
+    if lo > -math.inf:
+        clauses.append({"t": {"$gte": lo}})
+    if hi < math.inf:
+        clauses.append({"t": {"$lt": hi}})
+    return clauses
+
+
+def _pairs(result: Any) -> list[tuple[str, float]]:
+    ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
+    return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+
+def _where(clauses: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def parse_server_url(url: str) -> tuple[str, int, bool]:
+    """(host, port, ssl) of a Chroma server URL such as http://127.0.0.1:8000."""
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise AssistantError(f"retrieval.server_url {url!r} is not an http(s) URL like http://127.0.0.1:8000")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 8000)
+    except ValueError:
+        raise AssistantError(f"retrieval.server_url {url!r} has an invalid port") from None
+    return parts.hostname, port, parts.scheme == "https"
+
+
+class VectorIndex:
+    """Nearest-neighbour search over unit vectors of one embedding model, with time and type filters."""
+
+    def __init__(self, model: str, *, mode: str = "memory", path: Path | None = None, server_url: str = "",
+                 namespace: str | None = None) -> None:
+        if mode not in MODES:
+            raise AssistantError(f"retrieval.vector_mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if mode == "persistent" and path is None:
+            raise AssistantError("a persistent vector index needs a directory")
+        if mode == "server":
+            host, _, _ = parse_server_url(server_url)
+            if not privacy.is_loopback(host):
+                privacy.require_network("a remote Chroma server")
+        self.model = model
+        self.mode = mode
+        self.path = path
+        self.server_url = server_url
+        # In-process ephemeral clients share one system, so each memory index gets its own names.
+        self.namespace = namespace or (f"i{uuid.uuid4().hex[:12]}" if mode == "memory" else "memory")
+        self._client: Any = None
+        self._cols: dict[str, Any] = {}
+        # Items per day per collection: only for sizing over-fetches, so deletions are not subtracted.
+        self._days: dict[str, Counter[int]] = {name: Counter() for name in COLLECTIONS}
+        self._open()
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    def _settings(self) -> Any:
+        from chromadb.config import Settings
+
+        return Settings(anonymized_telemetry=False)
+
+    def _open(self) -> None:
+        try:
+            self._connect()
+        except Exception as exc:
+            if self.mode != "persistent":
+                raise
+            # A damaged directory can fail as early as opening it: it is derived, so start it over.
+            log.warning("vector index directory unreadable (%s): recreating it", type(exc).__name__)
+            self._reset_dir()
+            self._connect()
+
+    def _connect(self) -> None:
+        import chromadb
+
+        if self.mode == "memory":
+            self._client = chromadb.EphemeralClient(settings=self._settings())
+        elif self.mode == "persistent":
+            assert self.path is not None
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.path.chmod(0o700)
+            self._client = chromadb.PersistentClient(path=str(self.path), settings=self._settings())
+        else:
+            host, port, ssl = parse_server_url(self.server_url)
+            self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=self._settings())
+        self._cols = {name: self._collection(name) for name in COLLECTIONS}
+
+    def _reset_dir(self) -> None:
+        assert self.path is not None
+        client, self._client, self._cols = self._client, None, {}
+        if client is not None:
+            try:
+                client.close()
+            except Exception:  # a broken client is being discarded anyway
+                log.debug("closing a damaged chroma client failed")
+        _forget_cached_system(self.path)
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _collection(self, name: str) -> Any:
+        full = f"{self.namespace}-{name}"
+        col = self._client.get_or_create_collection(
+            full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model})
+        if (col.metadata or {}).get("model") != self.model:
+            # Vectors of another model are not comparable (and may differ in size): start over.
+            self._client.delete_collection(full)
+            col = self._client.get_or_create_collection(
+                full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model})
+        return col
+
+    def close(self) -> None:
+        if self._client is None:
+            return
+        if self.mode == "memory":
+            for name in COLLECTIONS:  # frees the memory: the shared ephemeral system outlives us
+                try:
+                    self._client.delete_collection(f"{self.namespace}-{name}")
+                except Exception:  # already gone is fine on close
+                    log.debug("collection %s already gone", name)
+        close = getattr(self._client, "close", None)
+        if callable(close):
+            close()
+        self._client, self._cols = None, {}
+
+    def _wipe(self) -> None:
+        """Throw the index away and start empty (persistent: delete the directory; others: the collections)."""
+        self._days = {name: Counter() for name in COLLECTIONS}
+        if self.mode == "persistent":
+            self._reset_dir()
+            self._open()
+            return
+        for name in COLLECTIONS:
+            try:
+                self._client.delete_collection(f"{self.namespace}-{name}")
+            except Exception:  # a missing collection is what we want
+                log.debug("collection %s was not there", name)
+        self._cols = {name: self._collection(name) for name in COLLECTIONS}
+
+    # -- writes --------------------------------------------------------------------------------------
+    def add(self, owner_id: str, kind: str, vector: Sequence[float], occurred_at: datetime | float) -> None:
+        ts = occurred_at if isinstance(occurred_at, float) else to_ts(occurred_at)
+        self.add_many([IndexItem(owner_id, kind, vector, ts)])
+
+    def add_many(self, items: Iterable[IndexItem]) -> int:
+        """Upsert items (an id already present is replaced); returns how many were written."""
+        groups: dict[str, list[IndexItem]] = {}
+        for item in items:
+            groups.setdefault(collection_for(item.kind), []).append(item)
+        written = 0
+        for name, group in groups.items():
+            col = self._cols[name]
+            self._days[name].update(int(i.occurred_at // DAY) for i in group)
+            for start in range(0, len(group), _ADD_BATCH):
+                chunk = group[start:start + _ADD_BATCH]
+                col.upsert(
+                    ids=[i.owner_id for i in chunk],
+                    embeddings=np.asarray([i.vector for i in chunk], dtype=np.float32),
+                    metadatas=[{"kind": i.kind, "t": float(i.occurred_at)} for i in chunk],
+                )
+                written += len(chunk)
+        return written
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        events = [i for i in ids if i.startswith("ev_")]
+        memories = [i for i in ids if not i.startswith("ev_")]
+        if events:
+            self._cols[EVENTS].delete(ids=events)
+        if memories:  # the type is not in the id: ask every memory collection (a miss is a no-op)
+            for name in MEMORY_TYPES:
+                self._cols[name].delete(ids=memories)
+
+    # -- reads ---------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return sum(int(col.count()) for col in self._cols.values())
+
+    def ids(self, batch: int = 10_000) -> Iterable[str]:
+        """Every id in the index, page by page."""
+        for col in self._cols.values():
+            offset = 0
+            while True:
+                page = col.get(include=[], limit=batch, offset=offset)["ids"]
+                yield from page
+                if len(page) < batch:
+                    break
+                offset += batch
+
+    def estimate(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None) -> int:
+        """About how many indexed items of these types/kinds fall in [since, until) (by whole days)."""
+        lo = to_ts(since) if since is not None else -math.inf
+        hi = to_ts(until) if until is not None else math.inf
+        names = dict.fromkeys(collection_for(k) for k in (kinds or [*MEMORY_TYPES, *EVENT_KINDS]))
+        return sum(self._in_range(name, lo, hi) for name in names)
+
+    def _in_range(self, name: str, lo: float, hi: float) -> int:
+        first = math.floor(lo / DAY) if lo > -math.inf else -(10**9)
+        last = math.floor(hi / DAY) if hi < math.inf else 10**9
+        return sum(n for day, n in self._days[name].items() if first <= day <= last)
+
+    def query(self, vector: Sequence[float], kinds: Sequence[str] | None = None, since: datetime | None = None,
+              until: datetime | None = None, limit: int = 10) -> list[tuple[str, float]]:
+        """The `limit` nearest items of the given types/kinds (None: all) in [since, until), best first.
+
+        Scores are cosine similarities (1 - cosine distance), comparable across collections.
+        """
+        if limit < 1:
+            return []
+        wanted = list(kinds) if kinds else [*MEMORY_TYPES, *EVENT_KINDS]
+        lo = to_ts(since) if since is not None else -math.inf
+        hi = to_ts(until) if until is not None else math.inf
+        query = np.asarray([vector], dtype=np.float32)
+        found: list[tuple[str, float]] = []
+        for name in dict.fromkeys(collection_for(k) for k in wanted):
+            allowed = {k for k in wanted if collection_for(k) == name}
+            found += self._query_one(name, query, allowed, lo, hi, limit)
+        found.sort(key=lambda pair: pair[1], reverse=True)
+        return found[:limit]
+
+    def _query_one(self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float,
+                   limit: int) -> list[tuple[str, float]]:
+        col = self._cols[name]
+        size = int(col.count())
+        if size == 0:
+            return []
+        every_kind = name != EVENTS or allowed >= set(EVENT_KINDS)
+        if every_kind and lo == -math.inf and hi == math.inf:
+            return _pairs(col.query(query_embeddings=query, n_results=min(limit, size), include=["distances"]))
+        known = sum(self._days[name].values())
+        share = 1.0
+        if known:  # the histogram is filled at rebuild/sync; without it, go straight to the exact filter
+            in_range = self._in_range(name, lo, hi)
+            if in_range == 0:
+                return []
+            share = in_range / known
+        fetch = min(size, math.ceil(limit * 1.5 / share) + limit)
+        if known and fetch <= FETCH_MAX:
+            result = col.query(query_embeddings=query, n_results=fetch, include=["distances", "metadatas"])
+            metas = (result["metadatas"] or [[]])[0]
+            kept = [(i, s) for (i, s), m in zip(_pairs(result), metas, strict=True)
+                    if lo <= float(m["t"]) < hi and m["kind"] in allowed]
+            if len(kept) >= limit or fetch >= size:
+                return kept[:limit]
+        clauses = _time_where_ts(lo, hi)
+        if not every_kind:
+            clauses.append({"kind": {"$in": sorted(allowed)}})
+        return _pairs(col.query(query_embeddings=query, n_results=min(limit, size), where=_where(clauses),
+                                include=["distances"]))
+
+    # -- consistency with the store ------------------------------------------------------------------
+    def rebuild_from_store(self, conn: Any, *, batch: int = 20_000) -> int:
+        """Empty the index and refill it from the store's embeddings of this model; returns the count."""
+        self._wipe()
+        total = 0
+        for items in stored_items(conn, self.model, batch):
+            total += self.add_many(IndexItem(i.owner_id, i.kind, i.vector, i.ts) for i in items)
+        log.info("vector index rebuilt from the store: %d vectors", total)
+        return total
+
+    def healthy(self, expected: int) -> bool:
+        """True when the index opens, answers a query and holds `expected` vectors."""
+        try:
+            if self.count() != expected:
+                return False
+            for col in self._cols.values():
+                if col.count():
+                    probe = col.get(include=["embeddings"], limit=1)["embeddings"]
+                    col.query(query_embeddings=np.asarray(probe[:1], dtype=np.float32), n_results=1)
+        except Exception as exc:  # any failure of a derived index means: rebuild it
+            log.warning("vector index unusable (%s): it will be rebuilt", type(exc).__name__)
+            return False
+        return True
+
+    def sync_with_store(self, conn: Any) -> int:
+        """Make the index match the store: memory mode always fills; others rebuild only when damaged.
+
+        Returns how many vectors were loaded (0 when the kept index was already right).
+        """
+        expected = stored_count(conn, self.model)
+        if self.mode != "memory" and self.healthy(expected):
+            self._days = {name: Counter() for name in COLLECTIONS}
+            for kind, ts in stored_times(conn, self.model):
+                self._days[collection_for(kind)][int(ts // DAY)] += 1
+            return 0
+        return self.rebuild_from_store(conn)
+
+
+def _forget_cached_system(path: Path | None) -> None:
+    """Drop chromadb's in-process cache for a persistent path, so reopening reads the disk again."""
+    if path is None:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    # chromadb keeps one system per path for the life of the process and has no public way to drop
+    # one; without this a wiped directory would keep being served from the old in-memory state.
+    system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # a broken system is being discarded anyway
+            log.debug("stopping a discarded chroma system failed")

@@ -1,0 +1,163 @@
+"""Recall: hybrid BM25 + vectors, time phrases, routing, recency ties and de-duplication."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from assistant.api import Assistant
+from assistant.models import EpisodicMemory, ProceduralMemory, RawEvent, SemanticMemory, Source
+from assistant.retrieval.indexer import Indexer
+from assistant.retrieval.recall import FusionConfig, Recall
+from assistant.retrieval.search import Searcher
+from assistant.retrieval.vector_index import VectorIndex
+from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from tests.fake_embedder import FakeEmbedder
+
+NOW = datetime(2024, 3, 14, 18, 0, tzinfo=UTC)  # a Thursday
+SYNONYMS = {"automobile": "car", "vehicle": "car", "purchased": "bought", "got": "bought"}
+
+
+@pytest.fixture
+def embedder() -> FakeEmbedder:
+    return FakeEmbedder(synonyms=SYNONYMS)
+
+
+@pytest.fixture
+def index(embedder: FakeEmbedder) -> Iterator[VectorIndex]:
+    vector_index = VectorIndex(embedder.model_id)
+    yield vector_index
+    vector_index.close()
+
+
+def _hybrid(app: Assistant, embedder: FakeEmbedder, index: VectorIndex, **config: float) -> Recall:
+    Indexer(app.store.db, embedder, index).run()
+    return Recall(app.store.db, EmbeddingRetriever(embedder, index), config=FusionConfig(**config))  # type: ignore[arg-type]
+
+
+def _chat(text: str, when: datetime, session: str = "s1", speaker: str = "me") -> RawEvent:
+    return RawEvent(kind="chat", occurred_at=when, text=text, speaker=speaker, session=session)
+
+
+def test_hybrid_finds_a_paraphrase_that_full_text_misses(app: Assistant, embedder: FakeEmbedder,
+                                                         index: VectorIndex) -> None:
+    target = app.add_memory(EpisodicMemory(actor="me", event_type="purchase", summary="purchased an automobile",
+                                           occurred_at=NOW - timedelta(days=30)))
+    app.add_memory(SemanticMemory(name="garden", summary="the tomatoes need water", occurred_at=NOW))
+    question = "when I bought the car"
+    assert target.id not in [h.id for h in Recall(app.store.db).search(question, now=NOW)]
+    hits = _hybrid(app, embedder, index).search(question, now=NOW)
+    assert hits[0].id == target.id
+    # The plain Searcher becomes hybrid with the same retriever.
+    assert Searcher(app.store.db, vectors=EmbeddingRetriever(embedder, index)).search(question)[0].id == target.id
+
+
+def test_time_phrase_in_the_question_filters(app: Assistant) -> None:
+    yesterday, last_week = NOW - timedelta(days=1), NOW - timedelta(days=8)
+    app.add_events([_chat("tea with Dana at the station", yesterday), _chat("tea with Dana at home", last_week)])
+    recall = Recall(app.store.db)
+    hits = recall.search("tea with Dana yesterday", now=NOW)
+    assert [h.text for h in hits] == ["me: tea with Dana at the station"]
+    assert len(recall.search("tea with Dana", now=NOW)) == 2
+    assert len(recall.search("tea with Dana yesterday", now=NOW, parse_time=False)) == 2
+    # An explicit bound wins over the phrase's.
+    # An explicit bound wins over the phrase's; the other bound still comes from the phrase.
+    assert recall.search("tea with Dana yesterday", now=NOW, since=NOW - timedelta(days=30), until=NOW)[1:]
+    assert recall.search("tea with Dana yesterday", now=NOW, until=NOW - timedelta(days=7)) == []
+
+
+def test_time_only_question_lists_what_happened_latest_first(app: Assistant) -> None:
+    day = datetime(2024, 3, 13, tzinfo=UTC)
+    app.add_events([_chat("breakfast", day + timedelta(hours=8)), _chat("lunch", day + timedelta(hours=12)),
+                    _chat("the day before", day - timedelta(hours=2))])
+    episode = app.add_memory(EpisodicMemory(actor="me", event_type="day", summary="a quiet Wednesday",
+                                            occurred_at=day + timedelta(hours=9)))
+    hits = Recall(app.store.db).search("what did I do yesterday?", now=NOW)
+    assert hits[0].id == episode.id  # the summary before the raw events
+    assert [h.text for h in hits[1:]] == ["me: lunch", "me: breakfast"]
+
+
+def test_covered_hits_are_dropped(app: Assistant) -> None:
+    events = [_chat("planning the Lisbon trip flights", NOW - timedelta(hours=2)),
+              _chat("Lisbon trip hotel booked", NOW - timedelta(hours=1))]
+    app.add_events(events)
+    app.add_memory(EpisodicMemory(
+        actor="me", event_type="planning", summary="planned the Lisbon trip: flights and hotel booked",
+        details="Lisbon trip Lisbon trip", occurred_at=NOW, sources=[e.source() for e in events]))
+    hits = Recall(app.store.db).search("Lisbon trip", now=NOW)
+    assert [h.type for h in hits] == ["episodic"]
+
+
+def test_every_hit_has_sources(app: Assistant) -> None:
+    typed = app.add_memory(SemanticMemory(name="wifi", summary="the office wifi is called Nebula"))
+    event = _chat("Nebula wifi keeps dropping", NOW)
+    app.add_events([event])
+    hits = {h.id: h for h in Recall(app.store.db).search("Nebula wifi", now=NOW)}
+    assert hits[typed.id].sources == [Source(kind="memory", ref=typed.id)]
+    assert [s.event_id for s in hits[event.id].sources] == [event.id]
+
+
+def test_routing_prefers_the_asked_type(app: Assistant) -> None:
+    howto = app.add_memory(ProceduralMemory(entry_type="task", summary="renew the TLS certificate",
+                                            steps=["run certbot renew"], occurred_at=NOW - timedelta(days=9)))
+    episode = app.add_memory(EpisodicMemory(actor="me", event_type="ops", summary="renew the TLS certificate",
+                                            occurred_at=NOW))
+    recall = Recall(app.store.db)
+    assert recall.search("how do I renew the TLS certificate", now=NOW)[0].id == howto.id
+    assert recall.search("when did I renew the TLS certificate", now=NOW)[0].id == episode.id
+
+
+def test_recency_breaks_ties(app: Assistant) -> None:
+    old, new = _chat("standup notes", NOW - timedelta(days=3), session="a"), _chat("standup notes", NOW, session="b")
+    app.add_events([old, new])
+    assert [h.id for h in Recall(app.store.db).search("standup notes", now=NOW)] == [new.id, old.id]
+
+
+def test_a_reply_is_found_through_the_message_it_answers(app: Assistant) -> None:
+    t = NOW - timedelta(days=2)
+    events = [_chat("Which city should we pick for the team trip next month?", t, speaker="John"),
+              _chat("Edinburgh would be great, lovely old streets", t, speaker="Ann"),
+              _chat("unrelated chatter about football", t, speaker="John")]
+    app.add_events(events)
+    for n in range(12):  # other mentions of the trip, so the reply is not in the top few by itself
+        app.add_events([_chat(f"team trip budget item {n}", t - timedelta(days=n + 1), session=f"s{n + 2}")])
+    question = "What city was suggested for the team trip?"
+    plain = [h.id for h in Recall(app.store.db, config=FusionConfig()).search(question, now=NOW, limit=3)]
+    assert events[1].id not in plain
+    linked = Recall(app.store.db, config=FusionConfig(next_turn_weight=1.0))
+    assert events[1].id in [h.id for h in linked.search(question, now=NOW, limit=3)]
+
+
+def test_vectors_of_forgotten_items_are_ignored(app: Assistant, embedder: FakeEmbedder, index: VectorIndex) -> None:
+    memory = app.add_memory(SemanticMemory(name="car", summary="my automobile is blue"))
+    recall = _hybrid(app, embedder, index)
+    app.forget(memory.id)  # the index is not told
+    assert recall.search("vehicle colour", now=NOW) == []
+
+
+def test_limits_and_empty_queries(app: Assistant) -> None:
+    app.add_events([_chat(f"note {i} about apples", NOW - timedelta(minutes=i)) for i in range(30)])
+    recall = Recall(app.store.db)
+    assert len(recall.search("apples", limit=7, now=NOW)) == 7
+    assert recall.search("   ", now=NOW) == []
+    assert recall.search("apples", limit=0, now=NOW) == []
+    assert recall.search("apples", types=["semantic"], now=NOW) == []
+
+
+def test_narrow_windows_are_searched_exactly_from_the_store(app: Assistant, embedder: FakeEmbedder,
+                                                            index: VectorIndex) -> None:
+    day = NOW - timedelta(days=1)
+    app.add_events([_chat(f"automobile repair note {i}", day - timedelta(days=i % 40, minutes=i)) for i in range(200)])
+    Indexer(app.store.db, embedder, index).run()
+    exact = EmbeddingRetriever(embedder, index, app.store.db)
+    scan = EmbeddingRetriever(embedder, index)
+    since, until = day - timedelta(days=3), day + timedelta(hours=1)
+    got = exact.query("car repair", types=["chat"], since=since, until=until, limit=10)
+    scanned = scan.query("car repair", types=["chat"], since=since, until=until, limit=10)
+    assert len(got) == 10
+    assert [s for _, s in got] == pytest.approx([s for _, s in scanned], abs=1e-5)  # same neighbours (ties aside)
+    inside = {r[0] for r in app.store.db.reader().execute(
+        "SELECT id FROM raw_events WHERE occurred_at >= ? AND occurred_at < ?", (since.timestamp(), until.timestamp()))}
+    assert {i for i, _ in got} <= inside
