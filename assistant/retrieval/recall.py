@@ -26,15 +26,15 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 class FusionConfig:
     """How the ranked lists are merged. The defaults were tuned on the LoCoMo dev split only."""
 
-    rrf_k: int = 60
+    rrf_k: int = 5  # LoCoMo dev recall@10: 67.0 at 5, 66.2 at 10, 63.9 at 30, 61.4 at 60 (top ranks matter most)
     bm25_weight: float = 1.0
     vector_weight: float = 1.0
     depth: int = 50  # candidates taken from each list (at least 5x the number of hits asked for)
     # In a conversation a reply often lacks the words of the question it answers ("Edinburgh would be
     # great!" after "which city for our trip?"): each chat hit also votes for the turn after it (and,
-    # less, the one before), as extra ranked lists with these weights.
-    next_turn_weight: float = 0.0
-    prev_turn_weight: float = 0.0
+    # less, the one before), as extra ranked lists with these weights (LoCoMo dev recall@10 67.0 -> 70.7).
+    next_turn_weight: float = 0.5
+    prev_turn_weight: float = 0.3
 
 
 def has_content_words(text: str) -> bool:
@@ -69,7 +69,14 @@ class Recall:
             ranked = self._browse(mem_types, kinds, since, until, rt, limit)
         else:
             ranked = self._fused(text, mem_types, kinds, since, until, rt, limit)
-        hits = self._searcher.hits(ranked)[:limit]
+        # Hydrate only the head of the ranking (loading a memory costs more than ranking it), more if
+        # de-duplication thinned it out.
+        take = max(2 * limit, 20)
+        hits = self._searcher.hits(ranked[:take])
+        while len(hits) < limit and take < len(ranked):
+            take *= 2
+            hits = self._searcher.hits(ranked[:take])
+        hits = hits[:limit]
         # Every hit names where it came from; a memory typed in by hand is its own source.
         return [h if h.sources else _self_sourced(h) for h in hits]
 
@@ -83,11 +90,13 @@ class Recall:
             # All types: no type clause at all. With one, SQLite may drive the join from the type index
             # and test MATCH row by row (1000x slower at 5k memories); full text must lead the plan.
             every = set(mem_types) >= set(MEMORY_TYPES)
-            lists.append(fulltext.search_memories(conn, text, types=None if every else mem_types, since=since,
-                                                  until=until, limit=depth))
+            lists.append(fulltext.search_memories(conn, prune_common_terms(conn, "memory_fts", "memories", text),
+                                                  types=None if every else mem_types, since=since, until=until,
+                                                  limit=depth))
             weights.append(self.config.bm25_weight)
         if kinds:
-            lists.append(fulltext.search_events(conn, text, kinds=kinds, since=since, until=until, limit=depth))
+            lists.append(fulltext.search_events(conn, prune_common_terms(conn, "raw_fts", "raw_events", text),
+                                                kinds=kinds, since=since, until=until, limit=depth))
             weights.append(self.config.bm25_weight)
         if self.vectors is not None:
             lists.append(self.vectors.query(text, types=[*mem_types, *kinds], since=since, until=until,
@@ -194,6 +203,25 @@ class Recall:
                 for row in conn.execute(f"SELECT id, {cols} FROM {table} WHERE id IN ({marks})", chunk):
                     out[row[0]] = (row[1], float(row[2]))
         return out
+
+
+def prune_common_terms(conn: Any, fts: str, table: str, text: str) -> str:
+    """The query's content words minus those in more than 0.5% of a large table's rows (the rarest kept).
+
+    BM25 must score every row that matches any word, so one common word costs ~40 ms per 200k rows;
+    such words weigh little in BM25 anyway (low IDF). Measured on 200k synthetic memories: p50 39 -> 17 ms,
+    81% of the top 10 unchanged. Tables of up to 2,000 rows keep every word (no extra queries).
+    """
+    row = conn.execute(f"SELECT max(seq) FROM {table}").fetchone()
+    cap = max(2000, int(row[0] or 0) // 200)
+    if int(row[0] or 0) <= cap:
+        return text
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)
+                               if w.lower() not in fulltext.STOPWORDS))[:16]
+    counts = {w: int(conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?)",
+                                  (f'"{w}"', cap + 1)).fetchone()[0]) for w in words}
+    kept = [w for w in words if counts[w] <= cap] or sorted(words, key=lambda w: counts[w])[:1]
+    return " ".join(kept) if kept else text
 
 
 def _range_clause(since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:

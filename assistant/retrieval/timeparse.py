@@ -1,9 +1,10 @@
 """Time ranges from questions: "yesterday afternoon", "last Tuesday", "in May 2023", "two days ago"...
 
 Plain rules for the forms people use when asking about their past, relative to an explicit `now` and
-timezone so results are deterministic. (dateparser's search_dates was tried first: it reads "may" and
-"second" as dates, costs ~100 ms per question, and misses "last Tuesday afternoon".) The phrase is cut
-out of the query so the words "last" or "May" do not steer full-text search. Never raises.
+timezone so results are deterministic. (dateparser's search_dates was tried: it reads the verb in "May I
+ask" and "a second" as dates, and returns points, not ranges - "in May 2023" became 10 May - so the
+ranges needed rules anyway.) The phrase is cut out of the query so "last" or "May" do not steer full-text
+search. Never raises.
 """
 
 from __future__ import annotations

@@ -115,6 +115,9 @@ class VectorIndex:
         self._cols: dict[str, Any] = {}
         # Items per day per collection: only for sizing over-fetches, so deletions are not subtracted.
         self._days: dict[str, Counter[int]] = {name: Counter() for name in COLLECTIONS}
+        # True once the histogram covers everything in the index (a new in-memory index is empty; a kept
+        # one is counted at sync). Until then each query asks chromadb for the collection's size.
+        self._counted = mode == "memory"
         self._open()
 
     # -- lifecycle -----------------------------------------------------------------------------------
@@ -127,12 +130,19 @@ class VectorIndex:
         try:
             self._connect()
         except Exception as exc:
+            if self.mode == "server":
+                raise AssistantError(
+                    f"cannot use the Chroma server at {self.server_url} ({type(exc).__name__}: {exc}); start it, "
+                    "or set retrieval.vector_mode to memory") from exc
             if self.mode != "persistent":
                 raise
             # A damaged directory can fail as early as opening it: it is derived, so start it over.
             log.warning("vector index directory unreadable (%s): recreating it", type(exc).__name__)
             self._reset_dir()
-            self._connect()
+            try:
+                self._connect()
+            except Exception as again:
+                raise AssistantError(f"cannot create a vector index in {self.path}: {again}") from again
 
     def _connect(self) -> None:
         import chromadb
@@ -188,6 +198,7 @@ class VectorIndex:
     def _wipe(self) -> None:
         """Throw the index away and start empty (persistent: delete the directory; others: the collections)."""
         self._days = {name: Counter() for name in COLLECTIONS}
+        self._counted = True
         if self.mode == "persistent":
             self._reset_dir()
             self._open()
@@ -255,6 +266,22 @@ class VectorIndex:
         names = dict.fromkeys(collection_for(k) for k in (kinds or [*MEMORY_TYPES, *EVENT_KINDS]))
         return sum(self._in_range(name, lo, hi) for name in names)
 
+    def filtered_is_fast(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
+                         limit: int) -> bool:
+        """True when a filtered query can be served by over-fetching (no scan of the whole collection)."""
+        lo = to_ts(since) if since is not None else -math.inf
+        hi = to_ts(until) if until is not None else math.inf
+        names = dict.fromkeys(collection_for(k) for k in (kinds or [*MEMORY_TYPES, *EVENT_KINDS]))
+        return self._counted and all(self._fetch_size(name, lo, hi, limit) <= FETCH_MAX for name in names)
+
+    def _fetch_size(self, name: str, lo: float, hi: float, limit: int) -> int:
+        """Neighbours to fetch unfiltered so that about `limit` pass the time filter (0: none can)."""
+        known = sum(self._days[name].values())
+        in_range = self._in_range(name, lo, hi)
+        if not known or not in_range:
+            return 0
+        return min(known, math.ceil(limit * 1.5 * known / in_range) + limit)
+
     def _in_range(self, name: str, lo: float, hi: float) -> int:
         first = math.floor(lo / DAY) if lo > -math.inf else -(10**9)
         last = math.floor(hi / DAY) if hi < math.inf else 10**9
@@ -282,21 +309,19 @@ class VectorIndex:
     def _query_one(self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float,
                    limit: int) -> list[tuple[str, float]]:
         col = self._cols[name]
-        size = int(col.count())
+        # An empty collection is skipped without asking chromadb (a round trip per collection per query).
+        size = sum(self._days[name].values()) if self._counted else int(col.count())
         if size == 0:
             return []
         every_kind = name != EVENTS or allowed >= set(EVENT_KINDS)
         if every_kind and lo == -math.inf and hi == math.inf:
             return _pairs(col.query(query_embeddings=query, n_results=min(limit, size), include=["distances"]))
-        known = sum(self._days[name].values())
-        share = 1.0
-        if known:  # the histogram is filled at rebuild/sync; without it, go straight to the exact filter
-            in_range = self._in_range(name, lo, hi)
-            if in_range == 0:
-                return []
-            share = in_range / known
-        fetch = min(size, math.ceil(limit * 1.5 / share) + limit)
-        if known and fetch <= FETCH_MAX:
+        known = self._counted and sum(self._days[name].values()) > 0
+        fetch = self._fetch_size(name, lo, hi, limit) if known else FETCH_MAX + 1
+        if fetch == 0:
+            return []
+        fetch = min(fetch, size)
+        if fetch <= FETCH_MAX:
             result = col.query(query_embeddings=query, n_results=fetch, include=["distances", "metadatas"])
             metas = (result["metadatas"] or [[]])[0]
             kept = [(i, s) for (i, s), m in zip(_pairs(result), metas, strict=True)
@@ -343,6 +368,7 @@ class VectorIndex:
             self._days = {name: Counter() for name in COLLECTIONS}
             for kind, ts in stored_times(conn, self.model):
                 self._days[collection_for(kind)][int(ts // DAY)] += 1
+            self._counted = True
             return 0
         return self.rebuild_from_store(conn)
 

@@ -23,7 +23,7 @@ from assistant.errors import AssistantError, StoreCorrupt
 from assistant.paths import DataPaths, private_file
 from assistant.store import integrity, lock
 from assistant.store.db import Database
-from assistant.store.opened import OpenedStore, database_files, is_initialized
+from assistant.store.opened import LOCK_WAIT_SECONDS, OpenedStore, database_files, is_initialized
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def restore(paths: DataPaths, archive: Path, passphrase: str) -> None:
     if not archive.is_file():
         raise AssistantError(f"no such backup file: {archive}")
     paths.ensure()
-    held = lock.acquire(paths.lock_file, paths.root)
+    held = lock.acquire(paths.lock_file, paths.root, wait=LOCK_WAIT_SECONDS)
     try:
         _restore(paths, archive, passphrase)
     finally:
@@ -132,11 +132,12 @@ def rotate_backups(store: OpenedStore, keep: int) -> Path:
         raise AssistantError(f"backup.keep must be at least 1, not {keep}")
     store.paths.backups.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime(integrity.STAMP_FORMAT)
-    target = store.paths.backups / f"{integrity.AUTO_PREFIX}{stamp}.zip"
-    counter = 2
-    while target.exists():  # two backups in one second: number them so the names still sort
-        target = store.paths.backups / f"{integrity.AUTO_PREFIX}{stamp}-{counter}.zip"
-        counter += 1
+    # Two backups in one second are numbered after the highest number of that second still there, so
+    # a name freed by the rotation is never reused out of order.
+    same = [n for p in integrity.auto_backups(store.paths) if (n := integrity.backup_number(p, stamp))]
+    name = f"{stamp}-{max(same) + 1}" if same else stamp
+    target = store.paths.backups / f"{integrity.AUTO_PREFIX}{name}.zip"
+    integrity.verify(store.db, store.paths)  # never rotate good backups out for a copy of a damaged store
     export(store, target)
     for old in integrity.auto_backups(store.paths)[:-keep]:
         old.unlink(missing_ok=True)

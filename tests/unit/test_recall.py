@@ -80,8 +80,8 @@ def test_time_only_question_lists_what_happened_latest_first(app: Assistant) -> 
 
 
 def test_covered_hits_are_dropped(app: Assistant) -> None:
-    events = [_chat("planning the Lisbon trip flights", NOW - timedelta(hours=2)),
-              _chat("Lisbon trip hotel booked", NOW - timedelta(hours=1))]
+    events = [_chat("planning the Lisbon trip flights", NOW - timedelta(hours=2), session="a"),
+              _chat("Lisbon trip hotel booked", NOW - timedelta(hours=1), session="b")]
     app.add_events(events)
     app.add_memory(EpisodicMemory(
         actor="me", event_type="planning", summary="planned the Lisbon trip: flights and hotel booked",
@@ -147,17 +147,45 @@ def test_limits_and_empty_queries(app: Assistant) -> None:
 
 
 def test_narrow_windows_are_searched_exactly_from_the_store(app: Assistant, embedder: FakeEmbedder,
-                                                            index: VectorIndex) -> None:
-    day = NOW - timedelta(days=1)
-    app.add_events([_chat(f"automobile repair note {i}", day - timedelta(days=i % 40, minutes=i)) for i in range(200)])
-    Indexer(app.store.db, embedder, index).run()
+                                                            index: VectorIndex,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.retrieval import vector_retriever
+
+    calls: list[int] = []
+    real = vector_retriever.exact_nearest
+    monkeypatch.setattr(vector_retriever, "exact_nearest",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))  # type: ignore[func-returns-value]
+    # 3,000 notes over 300 days: a one-day window holds ~10, too few to find by over-fetching neighbours.
+    app.add_events([_chat(f"automobile repair note {i}", NOW - timedelta(hours=2.4 * i)) for i in range(3000)])
+    Indexer(app.store.db, embedder, index, batch_size=500).run()
     exact = EmbeddingRetriever(embedder, index, app.store.db)
-    scan = EmbeddingRetriever(embedder, index)
-    since, until = day - timedelta(days=3), day + timedelta(hours=1)
-    got = exact.query("car repair", types=["chat"], since=since, until=until, limit=10)
-    scanned = scan.query("car repair", types=["chat"], since=since, until=until, limit=10)
-    assert len(got) == 10
-    assert [s for _, s in got] == pytest.approx([s for _, s in scanned], abs=1e-5)  # same neighbours (ties aside)
-    inside = {r[0] for r in app.store.db.reader().execute(
-        "SELECT id FROM raw_events WHERE occurred_at >= ? AND occurred_at < ?", (since.timestamp(), until.timestamp()))}
-    assert {i for i, _ in got} <= inside
+    scan = EmbeddingRetriever(embedder, index)  # without the store: the index's own filtering
+    since, until = NOW - timedelta(days=101), NOW - timedelta(days=100)
+    got = exact.query("car repair", types=["chat"], since=since, until=until, limit=5)
+    assert calls == [1]
+    rows = app.store.db.reader().execute(
+        "SELECT id, text, speaker FROM raw_events WHERE occurred_at >= ? AND occurred_at < ?",
+        (since.timestamp(), until.timestamp())).fetchall()
+    query = embedder.embed(["car repair"])[0]
+    truth = sorted((sum(a * b for a, b in zip(embedder.embed([f"{r[2]}: {r[1]}"])[0], query, strict=True))
+                    for r in rows), reverse=True)[:5]
+    assert len(got) == 5 and {i for i, _ in got} <= {r[0] for r in rows}
+    assert [s for _, s in got] == pytest.approx(truth, abs=1e-5)
+    scanned = scan.query("car repair", types=["chat"], since=since, until=until, limit=5)
+    assert [s for _, s in scanned] == pytest.approx(truth, abs=1e-5)  # the index agrees, only slower at scale
+    assert calls == [1]
+    wide = exact.query("car repair", types=["chat"], since=NOW - timedelta(days=200), until=NOW, limit=5)
+    assert len(wide) == 5 and calls == [1]  # a wide window is served by over-fetching from the index
+
+
+def test_common_words_are_dropped_only_in_large_tables(app: Assistant) -> None:
+    from assistant.retrieval.recall import prune_common_terms
+
+    conn = app.store.db.reader()
+    app.add_events([_chat(f"weekly standup {'zanzibar' if i % 500 == 0 else 'notes'} {i}", NOW) for i in range(900)])
+    assert prune_common_terms(conn, "raw_fts", "raw_events", "standup zanzibar") == "standup zanzibar"  # small
+    app.add_events([_chat(f"weekly standup notes {i}", NOW) for i in range(1500)])
+    assert prune_common_terms(conn, "raw_fts", "raw_events", "What about the standup in zanzibar?") == "zanzibar"
+    assert prune_common_terms(conn, "raw_fts", "raw_events", "weekly standup") in ("weekly", "standup")
+    hits = Recall(app.store.db).search("standup zanzibar", limit=2, now=NOW)
+    assert [("zanzibar" in h.text) for h in hits] == [True, True]

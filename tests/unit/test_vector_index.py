@@ -290,3 +290,37 @@ def test_filtered_queries_match_brute_force(memory_index: VectorIndex, window_da
             got = [int(i[3:]) for i, _ in memory_index.query(query, kinds=wanted, since=since, until=until, limit=10)]
             assert set(got) <= set(inside)  # the filter is exact
             assert len(got) == len(truth) and len(set(got) & set(truth)) >= 0.9 * len(truth)  # HNSW is approximate
+
+
+def test_memory_mode_writes_nothing_to_disk(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    dirs = {name: tmp_path / name for name in ("home", "tmp", "cwd")}
+    for d in dirs.values():
+        d.mkdir()
+    script = (
+        "from assistant.retrieval.vector_index import VectorIndex\n"
+        "ix = VectorIndex('m')\n"
+        "for i in range(2000):\n"
+        "    ix.add(f'ev_{i}', 'chat', [float(i % 7 == j) + 0.01 for j in range(8)], float(i))\n"
+        "assert ix.count() == 2000 and ix.query([1.0] + [0.0] * 7, limit=3)\n"
+        "ix.close()\n"
+    )
+    env = {**os.environ, "HOME": str(dirs["home"]), "TMPDIR": str(dirs["tmp"]),
+           "XDG_CACHE_HOME": str(dirs["home"] / ".cache"), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=dirs["cwd"], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [p for d in dirs.values() for p in d.rglob("*")] == []
+
+
+def test_an_unreachable_server_is_a_clear_error() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a free port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(AssistantError, match="Chroma server"):
+        VectorIndex("m", mode="server", server_url=f"http://127.0.0.1:{port}")

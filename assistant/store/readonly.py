@@ -1,0 +1,85 @@
+"""The store opened for reading while another process holds it (the desktop app, usually).
+
+SQLite in WAL mode lets other processes read a consistent, committed snapshot while one process
+writes, so `assistant search` can run beside the app. Every connection here has `query_only` on, no
+migration runs and nothing is checkpointed: a read-only open cannot change a byte of the database, and
+a write attempted through it fails with a message instead of racing the holder.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from assistant.errors import AssistantError
+from assistant.store.db import Connection, Database
+from assistant.store.migrations import MIGRATIONS
+
+
+class ReadOnlyStore(AssistantError):
+    """A change was asked of a store opened read-only; nothing was changed."""
+
+
+class ReadOnlyDatabase(Database):
+    """`holder` is the pid of the process that has the store open for writing, None if there is none."""
+
+    def __init__(self, path: Path, key: bytes, holder: int | None) -> None:
+        # Database.__init__ is not called on purpose: it sets the journal mode and migrates (writes).
+        self.path = path
+        self._key = key
+        self.holder = holder
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[Connection] = []
+        try:
+            row = self.reader().execute("SELECT max(version) FROM schema_version").fetchone()
+        except Exception:
+            self.close()
+            raise
+        self.schema_version = int(row[0] or 0)
+        if self.schema_version < len(MIGRATIONS):
+            self.close()
+            raise AssistantError(
+                f"the store needs an upgrade (schema {self.schema_version} < {len(MIGRATIONS)}), which cannot "
+                f"run while {self._why()}; close the other process first"
+            )
+
+    def _why(self) -> str:
+        if self.holder is None:
+            return "it is open read-only"
+        return f"another process (pid {self.holder}) is using it"
+
+    def reader(self) -> Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = super().reader()
+            conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    def refusal(self) -> ReadOnlyStore:
+        """The error every change attempted through this store gets."""
+        if self.holder is None:
+            return ReadOnlyStore("the store was opened read-only, for reading: nothing was changed")
+        return ReadOnlyStore(
+            f"the store is open read-only because another process (pid {self.holder}) is using it; "
+            "make this change there, or close it and try again; nothing was changed"
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        raise self.refusal()
+        yield self.reader()  # never reached; keeps this a generator like the method it replaces
+
+    def checkpoint(self) -> None:
+        raise self.refusal()
+
+    def backup_to(self, target: Path, key: bytes) -> None:
+        raise self.refusal()
+
+    def close(self) -> None:
+        for conn in self._readers:
+            conn.close()
+        self._readers.clear()
+        self._local = threading.local()
