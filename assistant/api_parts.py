@@ -37,9 +37,13 @@ class CaptureAndModels:
         def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int: ...
 
     def consolidate_and_index(self) -> None:
-        """The periodic job: new raw events become memories, then everything new gets its vector."""
+        """The periodic job: new raw events become memories, everything new gets its vector, and a
+        daily encrypted backup is written (keeping `backup.keep` of them)."""
+        from assistant.store.backup import rotate_if_due
+
         self.consolidate()
         self.index_pending()
+        rotate_if_due(self.store, self.settings.backup.keep)
 
     # -- capture and background work ----------------------------------------------------------------
     @property
