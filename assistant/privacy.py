@@ -20,6 +20,7 @@ _enabled = False
 _attempts: list[str] = []
 _original_connect: Callable[..., Any] = socket.socket.connect
 _original_connect_ex: Callable[..., Any] = socket.socket.connect_ex
+_original_getaddrinfo: Callable[..., Any] = socket.getaddrinfo
 
 # Libraries that phone home on import read these; set them before any of them loads.
 _QUIET_ENV = {"ANONYMIZED_TELEMETRY": "False", "HF_HUB_DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1"}
@@ -34,10 +35,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _check(sock: socket.socket, address: Any) -> None:
-    if not _enabled or sock.family == socket.AF_UNIX:
-        return
-    host = str(address[0]) if isinstance(address, tuple) and address else str(address)
+def _refuse_host(host: str) -> None:
     if not is_loopback(host):
         with _lock:
             _attempts.append(host)
@@ -45,6 +43,19 @@ def _check(sock: socket.socket, address: Any) -> None:
             f"local-only mode is on: a connection to {host} was refused; "
             "turn local-only mode off in Settings to allow network access"
         )
+
+
+def _check(sock: socket.socket, address: Any) -> None:
+    if not _enabled or sock.family == socket.AF_UNIX:
+        return
+    _refuse_host(str(address[0]) if isinstance(address, tuple) and address else str(address))
+
+
+def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    """A name lookup sends the name to the network (DNS): refuse it before it is made, not at connect."""
+    if _enabled and host not in (None, "", b""):
+        _refuse_host(host.decode("idna") if isinstance(host, bytes) else str(host))
+    return _original_getaddrinfo(host, *args, **kwargs)
 
 
 def _guarded_connect(self: socket.socket, address: Any) -> None:
@@ -66,6 +77,7 @@ def set_local_only(enabled: bool) -> None:
         _enabled = enabled
         socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
         socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign,assignment]
+        socket.getaddrinfo = _guarded_getaddrinfo
 
 
 def local_only() -> bool:

@@ -7,6 +7,7 @@ and only user/assistant text parts (system prompts, tool calls and images carry 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from assistant.errors import ImportFormatError
@@ -15,20 +16,28 @@ from assistant.importers.common import ParsedMessage, parse_time
 _ROLES = {"user", "assistant"}
 
 
+def _created(node: dict[str, Any]) -> float:
+    """A node's create_time for ordering; anything but a finite number sorts first."""
+    message = node.get("message")
+    when = message.get("create_time") if isinstance(message, dict) else None
+    if isinstance(when, bool) or not isinstance(when, (int, float)) or not math.isfinite(when):
+        return 0.0
+    return float(when)
+
+
 def _thread(mapping: dict[str, Any], current: str | None, where: str) -> list[dict[str, Any]]:
     if current is None:  # no pointer: take the nodes in time order
-        nodes = [n for n in mapping.values() if isinstance(n, dict)]
-        return sorted(nodes, key=lambda n: ((n.get("message") or {}).get("create_time") or 0))
+        return sorted((n for n in mapping.values() if isinstance(n, dict)), key=_created)
     chain: list[dict[str, Any]] = []
     seen: set[str] = set()
     node_id: str | None = current
     while node_id is not None:
         if node_id in seen:
-            raise ImportFormatError(f"{where}: the message tree has a cycle at {node_id!r}")
+            raise ImportFormatError(f"{where}: the message tree has a cycle at {node_id[:60]!r}")
         seen.add(node_id)
         node = mapping.get(node_id)
         if not isinstance(node, dict):
-            raise ImportFormatError(f"{where}: node {node_id!r} is missing from the mapping")
+            raise ImportFormatError(f"{where}: node {node_id[:60]!r} is missing from the mapping")
         chain.append(node)
         parent = node.get("parent")
         node_id = parent if isinstance(parent, str) else None
@@ -69,11 +78,11 @@ def parse(data: str, name: str) -> list[ParsedMessage]:
             author = message.get("author") or {}
             role = author.get("role") if isinstance(author, dict) else None
             text = _text(message)
-            if role not in _ROLES or not text:
+            if not isinstance(role, str) or role not in _ROLES or not text:
                 continue
             when = message.get("create_time") or fallback_time
             if when is None:
-                raise ImportFormatError(f"{where}: message {message.get('id')!r} has no time")
+                raise ImportFormatError(f"{where}: message {str(message.get('id'))[:60]!r} has no time")
             out.append(ParsedMessage(
                 speaker=str(role), text=text, occurred_at=parse_time(when, where),
                 ref=str(message.get("id") or node.get("id")), session=conv_id,

@@ -15,7 +15,7 @@ from typing import Any
 from assistant.errors import ImportFormatError
 from assistant.importers.common import ParsedMessage, require_text
 
-_SESSION = re.compile(r"^session_(\d+)$")
+_SESSION = re.compile(r"^session_(\d{1,6})$")  # bounded: int() refuses 4300+ digit strings
 
 
 def parse_locomo_time(value: Any, where: str) -> datetime:

@@ -28,4 +28,7 @@ def read_messages(path: Path, fmt: str) -> list[ParsedMessage]:
         raise ImportFormatError(f"{path.name}: not UTF-8 text (byte {exc.start}); re-save it as UTF-8") from None
     except OSError as exc:
         raise ImportFormatError(f"cannot read {path}: {exc.strerror}") from None
-    return parser(data, path.name)
+    try:
+        return parser(data, path.name)
+    except RecursionError:  # json.loads on thousands of nested brackets
+        raise ImportFormatError(f"{path.name}: nested too deeply to be a chat export") from None

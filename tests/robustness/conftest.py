@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 Mount = Callable[[str], Path]
+INPUTS_DIR = "user-inputs"
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def minilm_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def inputs_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What the user hands the app: plaintext by nature, so the canary scans skip it."""
-    return tmp_path_factory.mktemp("user-inputs")
+    return tmp_path_factory.mktemp(INPUTS_DIR)
 
 
 @pytest.fixture(scope="session")
