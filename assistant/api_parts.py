@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.capture_control import CaptureControl
 from assistant.config import Settings
+from assistant.errors import AssistantError
 from assistant.llm.gguf_info import Role
 from assistant.llm.manager import RECOMMENDED, ModelEntry, RecommendedModel
 from assistant.model_service import ModelService
@@ -25,6 +26,7 @@ class CaptureAndModels:
     models: ModelService
     _capture: CaptureControl | None
     _background: BackgroundService | None
+    notes: dict[str, str]
 
     if TYPE_CHECKING:
         @property
@@ -43,7 +45,10 @@ class CaptureAndModels:
 
         self.consolidate()
         self.index_pending()
-        rotate_if_due(self.store, self.settings.backup.keep)
+        try:
+            rotate_if_due(self.store, self.settings.backup.keep)
+        except AssistantError as exc:  # e.g. a damaged store: say so where the user looks
+            self.notes["backup"] = f"automatic backup failed: {exc}"
 
     # -- capture and background work ----------------------------------------------------------------
     @property
