@@ -69,9 +69,9 @@ def test_core_notes_reach_the_status_bar_once(qtbot: QtBot, desktop: Desktop) ->
     desktop.session.message.connect(said.append)
     with qtbot.waitSignal(desktop.window.ask.answered, timeout=15000):
         desktop.window.ask.ask("anything about ficus?")
-    assert "model unavailable: the file is damaged" in said
+    assert any("model unavailable: the file is damaged" in line for line in said)  # with any other notes
     said.clear()
     with qtbot.waitSignal(desktop.window.ask.answered, timeout=15000):
         desktop.window.ask.ask("and again?")
-    assert "model unavailable: the file is damaged" not in said  # not repeated while unchanged
+    assert not any("model unavailable" in line for line in said)  # not repeated while unchanged
     idle(qtbot, desktop.session)
