@@ -27,7 +27,7 @@ _QUIET_ENV = {"ANONYMIZED_TELEMETRY": "False", "HF_HUB_DISABLE_TELEMETRY": "1", 
 
 
 def is_loopback(host: str) -> bool:
-    if host in ("localhost", "localhost.localdomain"):
+    if host in ("", "localhost", "localhost.localdomain"):  # "" is this host to connect()
         return True
     try:
         return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback

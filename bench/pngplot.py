@@ -19,8 +19,9 @@ def _nice_step(span: float) -> float:
 
 
 def line_plot(series: dict[str, list[tuple[float, float]]], out: Path, *, title: str, x_label: str,
-              y_label: str, width: int = 900, height: int = 560) -> Path:
-    """Each series is a list of (x, y); x is drawn on a log10 scale. Dashed lines for names ending 'p95'."""
+              y_label: str, width: int = 900, height: int = 560, y_log: bool = False) -> Path:
+    """Each series is a list of (x, y); x is drawn on a log10 scale, y too with `y_log`.
+    Dashed lines for names ending 'p95'."""
     img = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
     font = ImageFont.load_default()
@@ -35,19 +36,29 @@ def line_plot(series: dict[str, list[tuple[float, float]]], out: Path, *, title:
         lx_min, lx_max = lx_min - 0.5, lx_max + 0.5
     step = _nice_step(max(ys) if ys else 1.0)
     y_max = step * math.ceil((max(ys) if ys else 1.0) / step) or step
+    positive = [y for y in ys if y > 0] or [1.0]
+    ly_min, ly_max = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+    ly_max = max(ly_max, ly_min + 1)
+
+    def fy(y: float) -> float:
+        if y_log:
+            return (math.log10(max(y, 10.0 ** ly_min)) - ly_min) / (ly_max - ly_min)
+        return y / y_max
 
     def px(x: float, y: float) -> tuple[float, float]:
         fx = (math.log10(x) - lx_min) / (lx_max - lx_min)
-        return left + fx * plot_w, top + plot_h - (y / y_max) * plot_h
+        return left + fx * plot_w, top + plot_h - fy(y) * plot_h
 
     draw.text((left, 15), title, fill="black", font=font)
     draw.rectangle([left, top, left + plot_w, top + plot_h], outline="black")
-    y = 0.0
-    while y <= y_max + 1e-9:  # horizontal grid and y labels
+    if y_log:
+        ticks = [m * 10.0 ** e for e in range(ly_min, ly_max + 1) for m in (1, 2, 5) if m * 10.0 ** e <= 10.0 ** ly_max]
+    else:
+        ticks = [i * step for i in range(round(y_max / step) + 1)]
+    for y in ticks:  # horizontal grid and y labels
         _, gy = px(10 ** lx_min, y)
         draw.line([left, gy, left + plot_w, gy], fill=(225, 225, 225))
         draw.text((left - 45, gy - 6), f"{y:g}", fill="black", font=font)
-        y += step
     for decade in range(math.floor(lx_min), math.ceil(lx_max) + 1):  # vertical grid at powers of ten
         if lx_min - 1e-9 <= decade <= lx_max + 1e-9:
             gx, _ = px(10 ** decade, 0)

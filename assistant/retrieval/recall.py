@@ -31,10 +31,10 @@ class FusionConfig:
     vector_weight: float = 1.0
     depth: int = 50  # candidates taken from each list (at least 5x the number of hits asked for)
     # In a conversation a reply often lacks the words of the question it answers ("Edinburgh would be
-    # great!" after "which city for our trip?"): each chat hit also votes for the turn after it (and,
-    # less, the one before), as extra ranked lists with these weights (LoCoMo dev recall@10 67.0 -> 70.7).
+    # great!" after "which city for our trip?"): each chat candidate also votes for the turn after it
+    # (and the one before), as extra ranked lists with these weights (LoCoMo dev recall@10 67.0 -> 69.6).
     next_turn_weight: float = 0.5
-    prev_turn_weight: float = 0.3
+    prev_turn_weight: float = 0.5
 
 
 def has_content_words(text: str) -> bool:
@@ -99,8 +99,12 @@ class Recall:
                                                 kinds=kinds, since=since, until=until, limit=depth))
             weights.append(self.config.bm25_weight)
         if self.vectors is not None:
+            # Under a time filter the index over-fetches neighbours in proportion to what it is asked
+            # for, so it is asked for fewer: with a small rrf_k, ranks past 2x the hits add little.
+            filtered = since is not None or until is not None
+            vector_depth = max(depth * 2 // 5, 20) if filtered else depth  # depth is 5x the hits asked for
             lists.append(self.vectors.query(text, types=[*mem_types, *kinds], since=since, until=until,
-                                            limit=depth))
+                                            limit=vector_depth))
             weights.append(self.config.vector_weight)
         return lists, weights
 
@@ -109,7 +113,8 @@ class Recall:
         depth = max(limit * 5, self.config.depth)
         lists, weights = self.ranked_lists(text, mem_types, kinds, since, until, depth)
         if "chat" in kinds and (self.config.next_turn_weight or self.config.prev_turn_weight):
-            lists, weights = self._with_neighbours(lists, weights, since, until)
+            voters = len(lists) - (1 if self.vectors is not None else 0)  # the full-text lists come first
+            lists, weights = self._with_neighbours(lists, weights, voters, since, until)
         info = self._type_and_time(list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
         # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
         # then after fusion (rank fusion makes its own ties). Ids no longer in the store drop out here.
@@ -120,19 +125,24 @@ class Recall:
         scored.sort(key=lambda x: (-round(x[1], 12), -x[2]))
         return [(i, s) for i, s, _ in scored]
 
-    def _with_neighbours(self, lists: list[list[tuple[str, float]]], weights: list[float],
+    def _with_neighbours(self, lists: list[list[tuple[str, float]]], weights: list[float], voters: int,
                          since: datetime | None, until: datetime | None,
                          ) -> tuple[list[list[tuple[str, float]]], list[float]]:
+        """Add the neighbour-vote lists. Only full-text hits vote: the vector list always holds `depth`
+        items however weak (in a small store, all of them), and their votes reshuffled everything.
+        Votes only re-rank candidates that some list found itself: a turn sharing nothing with the
+        question is not shown for its position alone."""
         ids = list(dict.fromkeys(i for ranked in lists for i, _ in ranked if i.startswith("ev_")))
         after, before = self._adjacent_turns(ids, since, until)
+        found = set(ids)
         out_lists, out_weights = list(lists), list(weights)
         for table, factor in ((after, self.config.next_turn_weight), (before, self.config.prev_turn_weight)):
             if not factor:
                 continue
-            for ranked, weight in zip(lists, weights, strict=True):
+            for ranked, weight in zip(lists[:voters], weights[:voters], strict=True):
                 moved: dict[str, float] = {}
                 for i, score in ranked:  # each neighbour at the best rank of the hits next to it
-                    if i in table:
+                    if i in table and table[i] in found:
                         moved.setdefault(table[i], score)
                 if moved:
                     out_lists.append(list(moved.items()))

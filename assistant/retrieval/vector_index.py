@@ -16,7 +16,6 @@ import logging
 import math
 import shutil
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +29,7 @@ from assistant import privacy
 from assistant.errors import AssistantError
 from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
+from assistant.retrieval.time_histogram import TimeHistogram
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ _ADD_BATCH = 4096  # under chromadb's max batch size (5461 in 1.5)
 # growing with size. Filtered queries therefore over-fetch unfiltered neighbours and filter them here,
 # sized by an estimate of how much of the collection the filter keeps, and use `where` only as a fallback.
 FETCH_MAX = 1000
-DAY = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -113,8 +112,8 @@ class VectorIndex:
         self.namespace = namespace or (f"i{uuid.uuid4().hex[:12]}" if mode == "memory" else "memory")
         self._client: Any = None
         self._cols: dict[str, Any] = {}
-        # Items per day per collection: only for sizing over-fetches, so deletions are not subtracted.
-        self._days: dict[str, Counter[int]] = {name: Counter() for name in COLLECTIONS}
+        # Items per hour per collection: only for sizing over-fetches, so deletions are not subtracted.
+        self._times: dict[str, TimeHistogram] = {name: TimeHistogram() for name in COLLECTIONS}
         # True once the histogram covers everything in the index (a new in-memory index is empty; a kept
         # one is counted at sync). Until then each query asks chromadb for the collection's size.
         self._counted = mode == "memory"
@@ -197,7 +196,7 @@ class VectorIndex:
 
     def _wipe(self) -> None:
         """Throw the index away and start empty (persistent: delete the directory; others: the collections)."""
-        self._days = {name: Counter() for name in COLLECTIONS}
+        self._times = {name: TimeHistogram() for name in COLLECTIONS}
         self._counted = True
         if self.mode == "persistent":
             self._reset_dir()
@@ -223,7 +222,7 @@ class VectorIndex:
         written = 0
         for name, group in groups.items():
             col = self._cols[name]
-            self._days[name].update(int(i.occurred_at // DAY) for i in group)
+            self._times[name].add(i.occurred_at for i in group)
             for start in range(0, len(group), _ADD_BATCH):
                 chunk = group[start:start + _ADD_BATCH]
                 col.upsert(
@@ -260,32 +259,31 @@ class VectorIndex:
                 offset += batch
 
     def estimate(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None) -> int:
-        """About how many indexed items of these types/kinds fall in [since, until) (by whole days)."""
+        """About how many indexed items of these types/kinds fall in [since, until) (from hourly counts)."""
         lo = to_ts(since) if since is not None else -math.inf
         hi = to_ts(until) if until is not None else math.inf
         names = dict.fromkeys(collection_for(k) for k in (kinds or [*MEMORY_TYPES, *EVENT_KINDS]))
         return sum(self._in_range(name, lo, hi) for name in names)
 
-    def filtered_is_fast(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
-                         limit: int) -> bool:
-        """True when a filtered query can be served by over-fetching (no scan of the whole collection)."""
+    def overfetch_size(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
+                       limit: int) -> int | None:
+        """Neighbours a filtered query would fetch in all, or None when it would need chromadb's scan."""
         lo = to_ts(since) if since is not None else -math.inf
         hi = to_ts(until) if until is not None else math.inf
         names = dict.fromkeys(collection_for(k) for k in (kinds or [*MEMORY_TYPES, *EVENT_KINDS]))
-        return self._counted and all(self._fetch_size(name, lo, hi, limit) <= FETCH_MAX for name in names)
+        sizes = [self._fetch_size(name, lo, hi, limit) for name in names]
+        return sum(sizes) if self._counted and max(sizes, default=0) <= FETCH_MAX else None
 
     def _fetch_size(self, name: str, lo: float, hi: float, limit: int) -> int:
         """Neighbours to fetch unfiltered so that about `limit` pass the time filter (0: none can)."""
-        known = sum(self._days[name].values())
+        known = self._times[name].total
         in_range = self._in_range(name, lo, hi)
         if not known or not in_range:
             return 0
         return min(known, math.ceil(limit * 1.5 * known / in_range) + limit)
 
     def _in_range(self, name: str, lo: float, hi: float) -> int:
-        first = math.floor(lo / DAY) if lo > -math.inf else -(10**9)
-        last = math.floor(hi / DAY) if hi < math.inf else 10**9
-        return sum(n for day, n in self._days[name].items() if first <= day <= last)
+        return math.ceil(self._times[name].count(lo, hi))
 
     def query(self, vector: Sequence[float], kinds: Sequence[str] | None = None, since: datetime | None = None,
               until: datetime | None = None, limit: int = 10) -> list[tuple[str, float]]:
@@ -310,24 +308,23 @@ class VectorIndex:
                    limit: int) -> list[tuple[str, float]]:
         col = self._cols[name]
         # An empty collection is skipped without asking chromadb (a round trip per collection per query).
-        size = sum(self._days[name].values()) if self._counted else int(col.count())
+        size = self._times[name].total if self._counted else int(col.count())
         if size == 0:
             return []
         every_kind = name != EVENTS or allowed >= set(EVENT_KINDS)
         if every_kind and lo == -math.inf and hi == math.inf:
             return _pairs(col.query(query_embeddings=query, n_results=min(limit, size), include=["distances"]))
-        known = self._counted and sum(self._days[name].values()) > 0
-        fetch = self._fetch_size(name, lo, hi, limit) if known else FETCH_MAX + 1
+        fetch = self._fetch_size(name, lo, hi, limit) if self._counted else FETCH_MAX + 1
         if fetch == 0:
             return []
-        fetch = min(fetch, size)
-        if fetch <= FETCH_MAX:
+        while (fetch := min(fetch, size)) <= FETCH_MAX:
             result = col.query(query_embeddings=query, n_results=fetch, include=["distances", "metadatas"])
             metas = (result["metadatas"] or [[]])[0]
             kept = [(i, s) for (i, s), m in zip(_pairs(result), metas, strict=True)
                     if lo <= float(m["t"]) < hi and m["kind"] in allowed]
             if len(kept) >= limit or fetch >= size:
                 return kept[:limit]
+            fetch *= 4  # the neighbours cluster outside the window: look further once or twice
         clauses = _time_where_ts(lo, hi)
         if not every_kind:
             clauses.append({"kind": {"$in": sorted(allowed)}})
@@ -365,9 +362,12 @@ class VectorIndex:
         """
         expected = stored_count(conn, self.model)
         if self.mode != "memory" and self.healthy(expected):
-            self._days = {name: Counter() for name in COLLECTIONS}
+            times: dict[str, list[float]] = {name: [] for name in COLLECTIONS}
             for kind, ts in stored_times(conn, self.model):
-                self._days[collection_for(kind)][int(ts // DAY)] += 1
+                times[collection_for(kind)].append(ts)
+            self._times = {name: TimeHistogram() for name in COLLECTIONS}
+            for name, values in times.items():
+                self._times[name].add(values)
             self._counted = True
             return 0
         return self.rebuild_from_store(conn)

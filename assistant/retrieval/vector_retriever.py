@@ -13,10 +13,11 @@ from assistant.retrieval.stored_vectors import exact_nearest
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.store.db import Database
 
-# A narrow time window (too few of its items among the index's top FETCH_MAX neighbours) holding at most
-# this many vectors is searched exactly from the store: reading them costs ~25 ms per thousand, while
-# chromadb's filtered scan grows with the whole collection (~0.3 s at 200k, over 1 s at 1M).
+# A time window holding at most this many vectors may be searched exactly from the store: reading them
+# costs ~25 us each, while chromadb's filtered scan grows with the whole collection (~0.3 s at 200k),
+# and over-fetching neighbours with their metadata to filter them costs ~60 us per neighbour.
 EXACT_MAX = 5000
+_EXACT_US, _FETCH_US = 25, 60
 ALL_KINDS = (*MEMORY_TYPES, *EVENT_KINDS)
 
 
@@ -51,15 +52,22 @@ class EmbeddingRetriever:
                 self._cache.popitem(last=False)
         return vector
 
+    def _exact_is_cheaper(self, kinds: list[str] | None, since: datetime | None, until: datetime | None,
+                          limit: int) -> bool:
+        in_window = self.index.estimate(kinds, since, until)
+        if in_window > self.exact_max:
+            return False
+        fetch = self.index.overfetch_size(kinds, since, until, limit)
+        return fetch is None or in_window * _EXACT_US <= fetch * _FETCH_US
+
     def query(self, text: str, *, types: Sequence[str], since: datetime | None, until: datetime | None,
               limit: int) -> list[tuple[str, float]]:
         if not text.strip():
             return []
         vector = self.embed_query(text)
         kinds = list(types) or None
-        if self.db is not None and (since is not None or until is not None) \
-                and not self.index.filtered_is_fast(kinds, since, until, limit) \
-                and self.index.estimate(kinds, since, until) <= self.exact_max:
+        if self.db is not None and (since is not None or until is not None) and self._exact_is_cheaper(
+                kinds, since, until, limit):
             exact = exact_nearest(self.db.reader(), self.index.model, vector, kinds or ALL_KINDS, since, until,
                                   limit, cap=4 * self.exact_max)
             if exact is not None:  # None: the estimate was stale and the window is wide after all

@@ -115,19 +115,30 @@ def test_recency_breaks_ties(app: Assistant) -> None:
     assert [h.id for h in Recall(app.store.db).search("standup notes", now=NOW)] == [new.id, old.id]
 
 
-def test_a_reply_is_found_through_the_message_it_answers(app: Assistant) -> None:
+def test_a_reply_is_found_through_the_message_it_answers(app: Assistant, embedder: FakeEmbedder,
+                                                         index: VectorIndex) -> None:
     t = NOW - timedelta(days=2)
     events = [_chat("Which city should we pick for the team trip next month?", t, speaker="John"),
               _chat("Edinburgh would be great, lovely old streets", t, speaker="Ann"),
               _chat("unrelated chatter about football", t, speaker="John")]
     app.add_events(events)
     for n in range(12):  # other mentions of the trip, so the reply is not in the top few by itself
-        app.add_events([_chat(f"team trip budget item {n}", t - timedelta(days=n + 1), session=f"s{n + 2}")])
+        topic = ("holiday", "flight", "hotel")[n % 3]
+        app.add_events([_chat(f"{topic} budget item {n} for the trip", t - timedelta(days=n + 1), session=f"s{n + 2}")])
+    Indexer(app.store.db, embedder, index).run()
+    retriever = EmbeddingRetriever(embedder, index)
     question = "What city was suggested for the team trip?"
-    plain = [h.id for h in Recall(app.store.db, config=FusionConfig()).search(question, now=NOW, limit=3)]
-    assert events[1].id not in plain
-    linked = Recall(app.store.db, config=FusionConfig(next_turn_weight=1.0))
-    assert events[1].id in [h.id for h in linked.search(question, now=NOW, limit=3)]
+
+    def rank(config: FusionConfig) -> int:
+        ids = [h.id for h in Recall(app.store.db, retriever, config=config).search(question, now=NOW, limit=20)]
+        return ids.index(events[1].id)
+
+    alone = rank(FusionConfig(next_turn_weight=0, prev_turn_weight=0))
+    assert alone > 5  # the reply shares no word with the question and is far down by itself
+    assert rank(FusionConfig()) < alone  # the question it answers (first by full text) pulls it up
+    assert rank(FusionConfig(next_turn_weight=3.0)) <= 1
+    # Full text alone never finds the reply (no shared word), and a vote does not add it by itself.
+    assert events[1].id not in [h.id for h in Recall(app.store.db).search(question, now=NOW, limit=20)]
 
 
 def test_vectors_of_forgotten_items_are_ignored(app: Assistant, embedder: FakeEmbedder, index: VectorIndex) -> None:
