@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
@@ -58,9 +58,13 @@ def distinctive_lines(texts: Sequence[str], limit: int = DETAILS_CHARS) -> str:
                 order.append(line)
             seen[line] += 1
     frames = max(1, len(texts))
-    keep = [ln for ln in order if frames < 3 or seen[ln] < frames * 0.8]
+    return lines_within([ln for ln in order if frames < 3 or seen[ln] < frames * 0.8], limit)
+
+
+def lines_within(lines: Iterable[str], limit: int = DETAILS_CHARS) -> str:
+    """The leading lines that fit in `limit` characters, joined; a line is never cut."""
     out, size = [], 0
-    for line in keep:
+    for line in lines:
         if size + len(line) > limit:
             break
         out.append(line)

@@ -10,7 +10,7 @@ import hashlib
 import re
 from typing import Any, Literal
 
-from assistant.consolidation.deterministic import DETAILS_CHARS, Planned
+from assistant.consolidation.deterministic import Planned, lines_within
 from assistant.consolidation.grouping import MAX_GAP
 from assistant.models import CoreBlock, EpisodicMemory, Memory, ProceduralMemory, SemanticMemory, to_ts
 from assistant.store import memories as repo
@@ -55,14 +55,7 @@ def _near_duplicate(conn: Any, memory: Memory) -> Memory | None:
 
 
 def _join_details(old: str, new: str) -> str:
-    lines = list(dict.fromkeys([*old.splitlines(), *new.splitlines()]))
-    out, size = [], 0
-    for line in lines:
-        if size + len(line) > DETAILS_CHARS:
-            break
-        out.append(line)
-        size += len(line) + 1
-    return "\n".join(out)
+    return lines_within(dict.fromkeys([*old.splitlines(), *new.splitlines()]))
 
 
 def fit_core(value: str, limit: int) -> str:
