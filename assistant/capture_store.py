@@ -48,9 +48,9 @@ class FrameWriter:
         except Exception as exc:
             if not is_disk_full(exc):
                 raise
-            self.disk_full = True
             log.warning("disk full: capture paused")
             self._on_disk_full("paused: the disk is full; free some space and capture resumes by itself")
+            self.disk_full = True  # set last: whoever sees the flag also sees the paused status
             return
         self.stored += 1
         if self.disk_full:
