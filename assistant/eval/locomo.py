@@ -165,7 +165,7 @@ def _recall_for(app: Any, embedder: Embedder | None, config: FusionConfig | None
 
     index = VectorIndex(embedder.model_id, mode="memory")
     Indexer(db, embedder, index, batch_size=128).run()
-    return Recall(db, EmbeddingRetriever(embedder, index), config=config), index
+    return Recall(db, EmbeddingRetriever(embedder, index, db), config=config), index
 
 
 def _questions(recall: Recall, sample: dict[str, Any], name: str, ks: list[int],

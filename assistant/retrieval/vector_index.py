@@ -280,7 +280,7 @@ class VectorIndex:
         in_range = self._in_range(name, lo, hi)
         if not known or not in_range:
             return 0
-        return min(known, math.ceil(limit * 1.5 * known / in_range) + limit)
+        return min(known, math.ceil(limit * 2 * known / in_range) + limit)
 
     def _in_range(self, name: str, lo: float, hi: float) -> int:
         return math.ceil(self._times[name].count(lo, hi))
@@ -324,11 +324,19 @@ class VectorIndex:
                     if lo <= float(m["t"]) < hi and m["kind"] in allowed]
             if len(kept) >= limit or fetch >= size:
                 return kept[:limit]
-            fetch *= 4  # the neighbours cluster outside the window: look further once or twice
+            if fetch == FETCH_MAX:
+                break
+            fetch = min(fetch * 4, FETCH_MAX)  # the neighbours cluster outside the window: look further
+        return self._scan(col, query, allowed, every_kind, lo, hi, min(limit, size))
+
+    @staticmethod
+    def _scan(col: Any, query: np.ndarray[Any, Any], allowed: set[str], every_kind: bool, lo: float, hi: float,
+              limit: int) -> list[tuple[str, float]]:
+        """chromadb's own `where` filter: exact, but it scans the collection's metadata."""
         clauses = _time_where_ts(lo, hi)
         if not every_kind:
             clauses.append({"kind": {"$in": sorted(allowed)}})
-        return _pairs(col.query(query_embeddings=query, n_results=min(limit, size), where=_where(clauses),
+        return _pairs(col.query(query_embeddings=query, n_results=limit, where=_where(clauses),
                                 include=["distances"]))
 
     # -- consistency with the store ------------------------------------------------------------------
