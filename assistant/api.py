@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from assistant import privacy
 from assistant.answer.head import AnswerHead
@@ -45,6 +45,11 @@ from assistant.vectors import VectorService
 
 log = logging.getLogger(__name__)
 
+# How `unlock` opens the store. "write": hold it until close (StoreInUse if another process does).
+# "read": never change it, and work beside a process that holds it (see store/readonly.py). "write-if-free":
+# write when no other process holds it, read beside one that does (`ask`: it answers either way).
+Access = Literal["write", "read", "write-if-free"]
+
 
 class Assistant(CaptureAndModels):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
@@ -76,18 +81,37 @@ class Assistant(CaptureAndModels):
         self._vectors = VectorService(store.db, self.paths, self.settings.retrieval, self.models, self._recall,
                                       self.notes)
         setup_logging(self.paths)
-        if not self.paths.config.exists():
+        if not store.read_only and not self.paths.config.exists():
             self.save_settings()
 
     def init(self, passphrase: str) -> None:
         self._opened(opened.create(self.paths, passphrase))
         log.info("store created (schema %s)", self.store.db.schema_version)
 
-    def unlock(self, passphrase: str | None = None) -> None:
-        """Unlock with the passphrase; None tries the OS keyring (if the user opted in)."""
+    def unlock(self, passphrase: str | None = None, *, access: Access = "write") -> None:
+        """Unlock with the passphrase; None tries the OS keyring (if the user opted in).
+
+        `access` (see Access) says whether this facade may change the store; read-only, every change
+        raises ReadOnlyStore saying why, before any work is done where that is known up front.
+        """
         if self._store is None:
-            self._opened(opened.open_existing(self.paths, passphrase))
-            log.info("store unlocked")
+            read_only = access == "read" or (access == "write-if-free" and opened.in_use_elsewhere(self.paths))
+            self._opened(opened.open_existing(self.paths, passphrase, read_only=read_only))
+            log.info("store unlocked%s", " read-only" if read_only else "")
+
+    @property
+    def read_only(self) -> bool:
+        """True when this facade cannot change the store (see `read_only_reason`)."""
+        return self.store.read_only
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the store is read-only ("another process (pid 12) has it open for writing"), None when writable."""
+        return self.store.read_only_reason
+
+    def require_writable(self) -> None:
+        """ReadOnlyStore, saying why, unless this facade may change the store."""
+        opened.require_writable(self.store)
 
     def close(self) -> None:
         if self._capture is not None:
@@ -158,6 +182,8 @@ class Assistant(CaptureAndModels):
         if self._store is not None:
             capture = self._capture.status() if self._capture is not None else None
             fill_store_status(st, self._store, capture, self.settings.capture.enabled)
+            if self._store.read_only_reason is not None:
+                st.extra["access"] = f"read-only: {self._store.read_only_reason}"
         st.extra.update(self.notes)
         return st
 
@@ -266,6 +292,7 @@ class Assistant(CaptureAndModels):
         """
         from assistant.consolidation.model_pass import ModelExtractor
 
+        self.require_writable()  # before loading the chat model for a run that could not be stored
         status = ""
         try:
             model = self.models.chat_model() if self.settings.consolidation.use_model else None
@@ -293,9 +320,15 @@ class Assistant(CaptureAndModels):
     # -- ask --------------------------------------------------------------------------------------
     def ask(self, question: str, *, on_token: Callable[[str], None] | None = None, now: datetime | None = None,
             record: bool = True) -> Answer:
-        """Answer from memory with citations; the turn is recorded as chat unless `record` is False."""
+        """Answer from memory with citations; the turn is recorded as chat unless `record` is False.
+
+        A read-only facade cannot record: it needs `record=False` (ReadOnlyStore otherwise, before any
+        answering), so a caller never believes a turn was kept when it was not.
+        """
         if not question.strip():
             raise AssistantError("ask a question")
+        if record:
+            self.require_writable()
         self.vectors.attach()
         answer = self.answer_head.answer(question, now=now, on_token=on_token)
         if record:

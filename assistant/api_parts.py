@@ -34,6 +34,8 @@ class CaptureAndModels:
 
         def set_setting(self, dotted: str, value: Any) -> None: ...
 
+        def require_writable(self) -> None: ...
+
         def consolidate(self, progress: Callable[[int, int], None] | None = None) -> ConsolidationReport: ...
 
         def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int: ...
@@ -60,11 +62,13 @@ class CaptureAndModels:
     @property
     def capture(self) -> CaptureControl:
         if self._capture is None:
+            self.require_writable()  # refused before grabbing and reading a screen it could not store
             self._capture = CaptureControl(self.store, self.settings.capture, self.background.scheduler)
         return self._capture
 
     def start_background(self) -> None:
         """Periodic consolidation, and capture if the user turned it on (capture is off until they do)."""
+        self.require_writable()  # every job would fail at its first write
         self.background.schedule_consolidation(self.consolidate_and_index,
                                                self.settings.consolidation.interval_minutes)
         if self.settings.capture.enabled:

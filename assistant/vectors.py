@@ -3,6 +3,10 @@ that embeds new items, and the retriever that Recall fuses with full text.
 
 Attached on first use, not at unlock, so commands that never search (status, import) stay fast. With
 no embedding model, or one that fails to load, recall stays full-text only and the status says why.
+
+On a read-only store the index is always in memory, filled from the vectors kept in the store, whatever
+`retrieval.vector_mode` says: a persistent index on disk belongs to the writer (opening it would write
+to it), and a server's index is the writer's to keep in step. Nothing new is embedded: that is a write.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from assistant.model_service import ModelService
 from assistant.paths import DataPaths
 from assistant.retrieval.recall import Recall
 from assistant.store.db import Database
+from assistant.store.readonly import ReadOnlyDatabase
 
 if TYPE_CHECKING:
     from assistant.retrieval.indexer import Indexer
@@ -56,8 +61,9 @@ class VectorService:
                 from assistant.retrieval.vector_index import VectorIndex
                 from assistant.retrieval.vector_retriever import EmbeddingRetriever
 
-                index = VectorIndex(embedder.model_id, mode=self._settings.vector_mode,
-                                    path=self._paths.vector_index, server_url=self._settings.server_url)
+                mode = "memory" if isinstance(self._db, ReadOnlyDatabase) else self._settings.vector_mode
+                index = VectorIndex(embedder.model_id, mode=mode, path=self._paths.vector_index,
+                                    server_url=self._settings.server_url)
                 index.sync_with_store(self._db.reader())
             except AssistantError as exc:
                 self._notes["search"] = f"full text only: {exc}"
@@ -70,6 +76,8 @@ class VectorService:
 
     def index_pending(self, progress: Progress | None = None) -> int:
         """Embed memories and events that have no vector yet; returns how many were embedded."""
+        if isinstance(self._db, ReadOnlyDatabase):
+            raise self._db.refusal()  # before any embedding work, which could only fail at the write
         if not self.attach() or self._indexer is None:
             return 0
         return self._indexer.run(progress)

@@ -11,7 +11,7 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from typing import Any
 
-from assistant.api import Assistant
+from assistant.api import Access, Assistant
 from assistant.errors import AssistantError
 
 ENV_PASSPHRASE = "ASSISTANT_PASSPHRASE"  # noqa: S105 (a variable name, not a secret); for headless use and tests; interactive users are prompted
@@ -29,7 +29,9 @@ def passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
     return first
 
 
-def open_assistant(args: argparse.Namespace, *, unlock: bool = True) -> Assistant:
+def open_assistant(args: argparse.Namespace, *, unlock: bool = True, access: Access = "write") -> Assistant:
+    """The facade on --data-dir, unlocked unless `unlock` is False. Commands that only read pass
+    access="read", so they work while the desktop app or `capture run` holds the store."""
     app = Assistant(args.data_dir)
     if unlock:
         if not app.initialized:
@@ -37,7 +39,7 @@ def open_assistant(args: argparse.Namespace, *, unlock: bool = True) -> Assistan
 
             raise NotInitialized(str(app.paths.root))
         keyring_first = app_uses_keyring(app) and os.environ.get(ENV_PASSPHRASE) is None
-        app.unlock(None if keyring_first else passphrase())
+        app.unlock(None if keyring_first else passphrase(), access=access)
     return app
 
 

@@ -43,7 +43,7 @@ def _range(args: argparse.Namespace) -> tuple[datetime, datetime]:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    app = open_assistant(args)
+    app = open_assistant(args, access="read")
     start, end = _range(args)
     tl = app.timeline(start, end)
     lines: list[str] = []
@@ -56,22 +56,27 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    app = open_assistant(args)
-    streamed: list[str] = []
+    """Answers either way; the turn joins the chat history only when no other process holds the store
+    (recording is a write, and the holder's data must not be raced), and the output says which."""
+    app = open_assistant(args, access="write-if-free")
 
     def on_token(token: str) -> None:
         if not args.json:
-            streamed.append(token)
             print(token, end="", flush=True)
 
-    answer = app.ask(args.question, on_token=on_token)
+    recorded = not app.read_only
+    answer = app.ask(args.question, on_token=on_token, record=recorded)
     if args.json:
-        emit(args, answer.as_dict(), "")
-        return 0
-    print()
-    for c in answer.citations:
-        refs = ", ".join(f"{s.kind}:{s.ref}" for s in c.hit.sources[:5])
-        print(f"  {c.tag} {c.hit.type} {c.hit.id}  sources: {refs}")
+        emit(args, {**answer.as_dict(), "recorded": recorded}, "")
+    else:
+        print()
+        for c in answer.citations:
+            refs = ", ".join(f"{s.kind}:{s.ref}" for s in c.hit.sources[:5])
+            print(f"  {c.tag} {c.hit.type} {c.hit.id}  sources: {refs}")
+    if not recorded:
+        print(f"assistant: the store is read-only here because {app.read_only_reason}, so this question and "
+              "answer were not recorded in your chat history; to keep them, ask in the desktop app, or once the "
+              "other process has closed", file=sys.stderr)
     return 0
 
 

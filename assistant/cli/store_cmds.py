@@ -33,7 +33,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
     if app.initialized:
-        app.unlock(None if _keyring(app) else passphrase())
+        app.unlock(None if _keyring(app) else passphrase(), access="read")
     st = app.status()
     lines = [f"data dir: {st.data_dir}", f"schema version: {st.schema_version}",
              f"local-only mode: {'on' if st.local_only else 'off'}"]
@@ -75,14 +75,14 @@ def _memory_dict(m: Memory) -> dict[str, Any]:
 
 
 def cmd_memory_list(args: argparse.Namespace) -> int:
-    app = open_assistant(args)
+    app = open_assistant(args, access="read")
     items = app.list_memories(cast(MemoryType | None, args.type), limit=args.limit)
     emit(args, [_memory_dict(m) for m in items], "\n".join(_memory_line(m) for m in items) or "(none)")
     return 0
 
 
 def cmd_memory_show(args: argparse.Namespace) -> int:
-    app = open_assistant(args)
+    app = open_assistant(args, access="read")
     if args.id.startswith("ev_"):
         ev = app.get_event(args.id)
         emit(args, asdict(ev), json.dumps(asdict(ev), default=str, indent=2, ensure_ascii=False))
@@ -105,7 +105,7 @@ def _hit_line(h: Any) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    app = open_assistant(args)
+    app = open_assistant(args, access="read")
     since = parse_day(args.since) if args.since else None
     until = parse_day(args.until) + timedelta(days=1) if args.until else None
     if args.batch:
@@ -164,7 +164,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_vault_reveal(args: argparse.Namespace) -> int:
-    app = open_assistant(args)
+    app = open_assistant(args, access="read")
     print(app.reveal_secret(args.id, passphrase("Passphrase (to reveal): ")))
     return 0
 

@@ -39,6 +39,11 @@ class OpenedStore:
     def read_only(self) -> bool:
         return isinstance(self.db, ReadOnlyDatabase)
 
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why nothing can be changed through this store (`ReadOnlyDatabase.reason`), or None."""
+        return self.db.reason if isinstance(self.db, ReadOnlyDatabase) else None
+
     def seal_secret(self, plaintext: str, entry_id: str) -> bytes:
         return vault.seal(self.keyfile.vault_public, plaintext, entry_id)
 
@@ -133,7 +138,13 @@ def open_existing(paths: DataPaths, passphrase: str | None, *, read_only: bool =
     paths.ensure()
     if read_only and lock.is_locked_elsewhere(paths.lock_file):
         return _open_read_only(paths, keyfile, data_key, lock.holder_pid(paths.lock_file))
-    held = lock.acquire(paths.lock_file, paths.root, wait=LOCK_WAIT_SECONDS)
+    try:
+        held = lock.acquire(paths.lock_file, paths.root, wait=LOCK_WAIT_SECONDS)
+    except lock.StoreInUse as exc:
+        if not read_only:
+            raise
+        # A writer took the lock after the check above and kept it past the wait: read beside it.
+        return _open_read_only(paths, keyfile, data_key, exc.pid)
     try:
         db = _open_checked(paths, data_key, full_check=not held.previous_clean)
     except BaseException:
@@ -158,13 +169,19 @@ def _open_read_only(paths: DataPaths, keyfile: KeyFile, data_key: bytes, holder:
     return OpenedStore(paths, keyfile, data_key, db, BlobStore(paths.blobs, data_key), None)
 
 
-def _writable(store: OpenedStore) -> None:
+def in_use_elsewhere(paths: DataPaths) -> bool:
+    """True when another process has the store open for writing right now."""
+    return lock.is_locked_elsewhere(paths.lock_file)
+
+
+def require_writable(store: OpenedStore) -> None:
+    """Raise ReadOnlyStore (saying why) unless `store` was opened for writing."""
     if isinstance(store.db, ReadOnlyDatabase):
         raise store.db.refusal()
 
 
 def change_passphrase(store: OpenedStore, old: str, new: str) -> None:
-    _writable(store)
+    require_writable(store)
     if not new:
         raise AssistantError("the new passphrase must not be empty")
     store.keyfile = store.keyfile.rewrap(old, new)
@@ -172,7 +189,7 @@ def change_passphrase(store: OpenedStore, old: str, new: str) -> None:
 
 
 def set_keyring(store: OpenedStore, enabled: bool) -> None:
-    _writable(store)
+    require_writable(store)
     account = keyring_account(store.paths)
     if enabled:
         keyring_store.save_data_key(account, store.data_key)

@@ -1,9 +1,12 @@
 """The store opened for reading while another process holds it (the desktop app, usually).
 
 SQLite in WAL mode lets other processes read a consistent, committed snapshot while one process
-writes, so `assistant search` can run beside the app. Every connection here has `query_only` on, no
-migration runs and nothing is checkpointed: a read-only open cannot change a byte of the database, and
-a write attempted through it fails with a message instead of racing the holder.
+writes, so `assistant search` can run beside the app. Every connection here opens the file with
+`mode=ro`, so SQLite itself cannot write it: no migration, no checkpoint (not even the one SQLite runs
+when the last connection closes). A write attempted through it fails with a message instead of racing
+the holder. WAL readers still open the `-shm` file for writing, as they must: it is the shared index of
+the WAL (frame numbers and read marks, no page content), and the reader creates it, with an empty `-wal`,
+when no writer is running.
 """
 
 from __future__ import annotations
@@ -13,13 +16,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, StoreCorrupt
 from assistant.store.db import Connection, Database
 from assistant.store.migrations import MIGRATIONS
 
 
 class ReadOnlyStore(AssistantError):
     """A change was asked of a store opened read-only; nothing was changed."""
+
+
+def _connect_read_only(path: Path, key: bytes) -> Connection:
+    """A keyed connection SQLite opened read-only (`db._connect` opens them read-write)."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+                              isolation_level=None, timeout=30)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        raise StoreCorrupt(
+            f"{path} cannot be opened with this key: it is not a memory store, belongs to another key file, "
+            f"or is damaged ({exc}); restore a backup with `assistant restore`"
+        ) from exc
+    conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables never spill plaintext to disk
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
 
 
 class ReadOnlyDatabase(Database):
@@ -43,19 +66,22 @@ class ReadOnlyDatabase(Database):
             self.close()
             raise AssistantError(
                 f"the store needs an upgrade (schema {self.schema_version} < {len(MIGRATIONS)}), which cannot "
-                f"run while {self._why()}; close the other process first"
+                f"run while {self.reason}; close the other process first"
             )
 
-    def _why(self) -> str:
+    @property
+    def reason(self) -> str:
+        """Why this store is read-only, as a clause ("another process (pid 12) has it open for writing")."""
         if self.holder is None:
             return "it is open read-only"
-        return f"another process (pid {self.holder}) is using it"
+        return f"another process (pid {self.holder}) has it open for writing"
 
     def reader(self) -> Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = super().reader()
-            conn.execute("PRAGMA query_only = ON")
+            conn = _connect_read_only(self.path, self._key)
+            self._local.conn = conn
+            self._readers.append(conn)
         return conn
 
     def refusal(self) -> ReadOnlyStore:

@@ -205,10 +205,10 @@ def test_the_lock_is_shared_within_a_process_and_held_until_the_last_close(app: 
     second = Assistant(data_dir)
     second.unlock(PASSPHRASE)  # the same process: allowed (the desktop app opens several facades)
     app.close()
-    held = run_cli(data_dir, "status")
+    held = run_cli(data_dir, "consolidate")  # a command that writes (reading ones work beside a holder)
     assert held.returncode == 1 and f"in use by another process (pid {os.getpid()})" in held.stderr
     second.close()
-    assert run_cli(data_dir, "status").returncode == 0
+    assert run_cli(data_dir, "consolidate").returncode == 0
 
 
 def test_a_read_only_open_never_blocks_the_writer(app: Assistant, data_dir: Path) -> None:
