@@ -1,6 +1,9 @@
 """Storing captured frames: the redacted record as a raw screen event, its secrets sealed into the
 vault, its thumbnail as an encrypted blob — all in one transaction, so a frame is stored whole or not at all.
 
+The event's text is the frame's OCR text as a keyframe, or only the lines new since the previous frame
+of the same window (capture/delta.py); its meta says which.
+
 A full disk pauses capture (with a status saying so) instead of failing frame after frame; capture
 resumes by itself once a write succeeds again.
 """
@@ -9,10 +12,12 @@ from __future__ import annotations
 
 import errno
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from assistant.capture.delta import LineDeltas, ScreenText
 from assistant.capture.frames import CapturedFrame
 from assistant.ingest import Ingest
 from assistant.models import RawEvent
@@ -29,8 +34,19 @@ def is_disk_full(exc: BaseException) -> bool:
     return "database or disk is full" in text or "no space left" in text
 
 
+def screen_event(record: CapturedFrame, screen: ScreenText) -> RawEvent:
+    """The raw event stored for a frame (also what bench/bench_capture.py weighs)."""
+    return RawEvent(
+        kind="screen", occurred_at=record.captured_at, text=screen.text, app=record.app or None,
+        title=record.title or None, url=record.url,
+        meta={"monitor": record.monitor, "ocr": record.ocr_status, "words": record.ocr_words,
+              "conf": record.mean_conf, "redactions": record.redactions, **screen.meta},
+    )
+
+
 class FrameWriter:
-    """The capture pipeline's sink. Called on the capture worker thread."""
+    """The capture pipeline's sink. Called on the capture worker thread (a lock keeps a second caller,
+    such as a one-off capture, from interleaving with it in the diff state)."""
 
     def __init__(self, store: OpenedStore, *, thumbnail_budget_bytes: int,
                  on_disk_full: Callable[[str], None], on_recovered: Callable[[], None]) -> None:
@@ -39,12 +55,15 @@ class FrameWriter:
         self._on_disk_full = on_disk_full
         self._on_recovered = on_recovered
         self._ingest = Ingest(store)
+        self._deltas = LineDeltas()
+        self._lock = threading.Lock()
         self.disk_full = False
         self.stored = 0
 
     def __call__(self, record: CapturedFrame) -> None:
         try:
-            self._write(record)
+            with self._lock:
+                self._write(record)
         except Exception as exc:
             if not is_disk_full(exc):
                 raise
@@ -58,12 +77,8 @@ class FrameWriter:
             self._on_recovered()
 
     def _write(self, record: CapturedFrame) -> None:
-        event = RawEvent(
-            kind="screen", occurred_at=record.captured_at, text=record.text, app=record.app or None,
-            title=record.title or None, url=record.url,
-            meta={"monitor": record.monitor, "ocr": record.ocr_status, "words": record.ocr_words,
-                  "conf": record.mean_conf, "redactions": record.redactions},
-        )
+        screen = self._deltas.text_for(record)
+        event = screen_event(record, screen)
         blob_id = f"th_{event.id[3:]}" if record.thumbnail else None
         if blob_id and record.thumbnail:
             # The file goes first: a crash then leaves an orphan file, never a row without its file.
@@ -82,6 +97,7 @@ class FrameWriter:
             if blob_id:
                 self._store.blobs.delete(blob_id)
             raise
+        self._deltas.stored(screen, event.id)  # only now: a delta must never name a keyframe that is not stored
         for old in evicted:  # only once the rows are gone for good
             self._store.blobs.delete(old)
 

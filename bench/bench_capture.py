@@ -4,10 +4,15 @@ Measures:
   1. one tick on a static screen (median ms) against a bare mss grab of the same monitor;
   2. CPU use at the 3 s interval on a static screen (this process's CPU time / wall time);
   3. a scripted workload (a text window that scrolls new lines in every 4 s): OCR time per changed
-     frame, CPU use including the tesseract children, and bytes stored per captured hour (redacted
-     text + metadata records) against the same frames kept as PNG files.
+     frame, CPU use including the tesseract children, and bytes stored per captured hour (the raw
+     events the FrameWriter would store: keyframe or new-line text + metadata) against the same
+     frames kept as PNG files.
 
     .venv/bin/python bench/bench_capture.py --seconds 60
+    .venv/bin/python bench/bench_capture.py --phases workload --seconds 600   # storage only
+
+Bytes do not depend on the machine's load; the timings do (run those on an idle machine). Keyframes
+come every 5 minutes, so a storage run shorter than that leaves their share out.
 """
 
 from __future__ import annotations
@@ -21,17 +26,20 @@ import statistics
 import sys
 import threading
 import time
-from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from assistant.capture.delta import LineDeltas
 from assistant.capture.filters import ExclusionRules
 from assistant.capture.frames import CapturedFrame
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.capture.screen import ScreenGrabber
 from assistant.capture.window_x11 import X11Probe
+from assistant.capture_store import screen_event
+from assistant.models import RawEvent
 from assistant.ocr.engine import OcrResult
 from assistant.ocr.tesseract import TesseractOcr
 from assistant.scheduler.capture_job import CaptureJob
@@ -66,15 +74,27 @@ class TimedOcr(TesseractOcr):
         return result
 
 
-def record_bytes(record: CapturedFrame) -> int:
-    """Bytes of the record as stored: redacted text plus a JSON metadata row (no thumbnail)."""
-    meta = {k: v for k, v in asdict(record).items() if k not in ("text", "thumbnail", "secrets")}
-    meta["captured_at"] = record.captured_at.isoformat()
-    return len(record.text.encode()) + len(json.dumps(meta).encode())
+def stored_events(records: list[CapturedFrame], deltas: LineDeltas) -> list[RawEvent]:
+    """The events the FrameWriter stores for these records, in order, through its own diff code."""
+    events = []
+    for record in records:
+        screen = deltas.text_for(record)
+        event = screen_event(record, screen)
+        deltas.stored(screen, event.id)
+        events.append(event)
+    return events
+
+
+def event_bytes(event: RawEvent) -> int:
+    """Bytes of an event as stored: its text plus its other columns as one JSON row (no thumbnail)."""
+    row = {"id": event.id, "kind": event.kind, "occurred_at": event.occurred_at.timestamp(), "app": event.app,
+           "title": event.title, "url": event.url, "meta": event.meta}
+    return len(event.text.encode()) + len(json.dumps(row).encode())
 
 
 def make_pipeline(ocr: TesseractOcr, records: list[CapturedFrame], thumbnails: bool) -> CapturePipeline:
-    settings = PipelineSettings(thumbnails=thumbnails)
+    # Nobody types on the private display: without this, "user idle" would end capture after 5 minutes.
+    settings = PipelineSettings(thumbnails=thumbnails, idle_after_seconds=float("inf"))
     return CapturePipeline(ScreenGrabber("primary"), X11Probe(), ocr, ExclusionRules(), records.append, settings)
 
 
@@ -183,7 +203,11 @@ def bench_workload(display: str, seconds: float, interval: float, change_every: 
         own1, kids1 = cpu_times()
         stats = pipeline.stats()
     with_text = [r for r in records if r.ocr_status == "ok"]
-    text_bytes = sum(record_bytes(r) for r in records)
+    events = stored_events(records, LineDeltas())
+    stored_bytes = sum(event_bytes(e) for e in events)
+    with_text_bytes = sum(event_bytes(e) for e in events if e.meta["ocr"] == "ok")
+    # The same frames stored whole, as before deltas: every frame a keyframe.
+    whole_bytes = sum(event_bytes(e) for e in stored_events(with_text, LineDeltas(keyframe_every=timedelta(0))))
     png_bytes = sum(ocr.png_bytes)
     thumb_bytes = sum(len(r.thumbnail or b"") for r in records)
     per_hour = 3600 / wall
@@ -197,9 +221,13 @@ def bench_workload(display: str, seconds: float, interval: float, change_every: 
         "words_per_frame": statistics.fmean(r.ocr_words for r in with_text) if with_text else 0,
         "process_cpu_percent": 100 * (own1 - own0) / wall,
         "with_tesseract_children_cpu_percent": 100 * ((own1 - own0) + (kids1 - kids0)) / wall,
-        "text_and_metadata_bytes_per_hour": text_bytes * per_hour,
+        "kept_frames_span_s": (records[-1].captured_at - records[0].captured_at).total_seconds() if records else 0,
+        "keyframes": sum(1 for e in events if e.meta["ocr"] == "ok" and "keyframe" not in e.meta),
+        "text_and_metadata_bytes_per_hour": stored_bytes * per_hour,
         "png_bytes_per_hour_same_frames": png_bytes * per_hour,
-        "png_to_text_ratio": png_bytes / max(1, sum(record_bytes(r) for r in with_text)),
+        "png_to_text_ratio": png_bytes / max(1, with_text_bytes),
+        "png_to_text_ratio_whole_frames": png_bytes / max(1, whole_bytes),
+        "percent_smaller_than_png": 100 * (1 - with_text_bytes / max(1, png_bytes)),
         "webp_thumbnail_bytes_per_hour": thumb_bytes * per_hour,
     }
 
@@ -210,23 +238,38 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=3.0, help="capture interval (default 3 s)")
     parser.add_argument("--ticks", type=int, default=200, help="static-screen ticks to time (default 200)")
     parser.add_argument("--change-every", type=float, default=4.0, help="workload: seconds between changes")
+    parser.add_argument("--phases", default="tick,static_cpu,workload",
+                        help="comma-separated phases to run (default: all); 'workload' holds the storage measure")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args()
+    phases = {p.strip() for p in args.phases.split(",") if p.strip()}
+    if not phases <= {"tick", "static_cpu", "workload"}:
+        parser.error(f"unknown phase(s): {', '.join(sorted(phases - {'tick', 'static_cpu', 'workload'}))}")
     if not TesseractOcr().available():
         sys.exit("tesseract-ocr is not installed")
     server = XvfbServer()
     import os
 
     os.environ["DISPLAY"] = server.display
+    from Xlib import X, display
+
+    # No screen saver blanking the screen after 10 minutes; the connection stays open because Xvfb
+    # resets its settings when its last client leaves.
+    xd = display.Display(server.display)
+    xd.set_screen_saver(0, 0, X.DefaultBlanking, X.DefaultExposures)
+    xd.sync()
     os.environ["XDG_SESSION_TYPE"] = "x11"
     os.environ.pop("WAYLAND_DISPLAY", None)
     try:
-        results = {
-            "tick": bench_tick(server.display, args.ticks),
-            "static_cpu": bench_static_cpu(server.display, args.seconds, args.interval),
-            "workload": bench_workload(server.display, args.seconds, args.interval, args.change_every),
-        }
+        results: dict[str, dict[str, Any]] = {}
+        if "tick" in phases:
+            results["tick"] = bench_tick(server.display, args.ticks)
+        if "static_cpu" in phases:
+            results["static_cpu"] = bench_static_cpu(server.display, args.seconds, args.interval)
+        if "workload" in phases:
+            results["workload"] = bench_workload(server.display, args.seconds, args.interval, args.change_every)
     finally:
+        xd.close()
         server.close()
     if args.json:
         print(json.dumps(results, indent=2))

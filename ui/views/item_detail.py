@@ -53,6 +53,12 @@ def event_html(event: RawEvent) -> str:
         if value:
             rows.append(f"<tr><td><b>{name}</b></td><td>{esc(value)}</td></tr>")
     rows.append("</table>")
+    keyframe = event.meta.get("keyframe")
+    if keyframe:  # a delta capture stores only its new lines (assistant/capture/delta.py)
+        rows.append(f"<p style='color:gray'>Only the lines new since the previous capture of this window are "
+                    f"stored here ({esc(event.meta.get('lines', '?'))} lines were on screen): the full text is "
+                    f"<a href='{item_link(str(keyframe))}'>its keyframe</a> plus the new lines of the captures "
+                    f"since.</p>")
     rows.append(f"<p>{esc(event.text).replace(chr(10), '<br>')}</p>")
     return "".join(rows)
 
