@@ -3,8 +3,8 @@
 The active window comes from EWMH `_NET_ACTIVE_WINDOW`; without a window manager (bare Xvfb, some
 kiosks) that property is absent, so the input-focus window is used, walked up to the first ancestor
 with a name. Idle time and screen-saver state come from the MIT-SCREEN-SAVER extension when the
-server has it. Lockers that announce themselves only over D-Bus (GNOME, KDE) are not seen as
-"locked"; what gets grabbed then is their lock screen.
+server has it; lockers that announce themselves only over D-Bus (GNOME, KDE) are asked there
+(session_lock.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.capture.frames import WindowInfo
+from assistant.capture.session_lock import SessionLock
 from assistant.capture.window import url_from_title
 from assistant.errors import CaptureUnavailable
 
@@ -25,8 +26,9 @@ _STATIC_CACHE_SIZE = 512
 
 
 class X11Probe:
-    def __init__(self, display: str | None = None) -> None:
+    def __init__(self, display: str | None = None, session_lock: SessionLock | None = None) -> None:
         self._name = display
+        self._session_lock = session_lock or SessionLock()
         self._lock = threading.Lock()
         self._d: Any = None
         self._saver_cache: tuple[float, Any] | None = None
@@ -94,7 +96,9 @@ class X11Probe:
         from Xlib.ext import screensaver
 
         info = self._saver_info() if self._screensaver else None
-        return info is not None and bool(info.state == screensaver.StateOn)
+        if info is not None and info.state == screensaver.StateOn:
+            return True
+        return self._session_lock.locked() is True
 
     def close(self) -> None:
         with self._lock:
@@ -102,6 +106,7 @@ class X11Probe:
                 with suppress(Exception):
                     self._d.close()
                 self._d = None
+        self._session_lock.close()
 
     def _active_window(self) -> WindowInfo | None:
         from Xlib import X
