@@ -8,6 +8,7 @@ BM25 path underneath.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,13 @@ class FusionConfig:
     # (and the one before), as extra ranked lists with these weights (LoCoMo dev recall@10 67.0 -> 69.6).
     next_turn_weight: float = 0.5
     prev_turn_weight: float = 0.5
+    # A question naming a chat participant ("What has Melanie painted?") is mostly about what that person
+    # said: the name leaves the query (it is in half the turns and drowned the content words in BM25 and
+    # the embedding) and their turns score (1 + boost) times higher. LoCoMo dev recall@10 70.4 -> 76.8.
+    speaker_boost: float = 1.0
+    # A time phrase in the question adds ranked lists from its window (weighted so) instead of excluding
+    # everything outside it: LoCoMo dev 76.8 (hard filter) -> 79.0.
+    window_weight: float = 1.0
 
 
 def has_content_words(text: str) -> bool:
@@ -49,6 +57,9 @@ class Recall:
         self.timezone = timezone
         self.config = config or FusionConfig()
         self._searcher = Searcher(db)  # for turning ids into hits (and its de-dup)
+        self._speakers: dict[str, set[str]] = {}
+        self._speakers_seen = 0
+        self._speakers_lock = threading.Lock()
 
     def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
                until: datetime | None = None, limit: int = 10, now: datetime | None = None,
@@ -58,17 +69,22 @@ class Recall:
             return []
         mem_types, kinds = split_types(types)
         text = query
+        prefer: tuple[datetime | None, datetime | None] | None = None
         if parse_time:
             parsed = timeparse.parse_time_range(query, now=now or utcnow(), tz=self.timezone)
             if parsed is not None:
                 text = parsed.query
-                since = since if since is not None else parsed.since
-                until = until if until is not None else parsed.until
+                if since is None and until is None:
+                    prefer = (parsed.since, parsed.until)
+                else:
+                    since = since if since is not None else parsed.since
+                    until = until if until is not None else parsed.until
         rt = routing.route(query) if route else routing.NEUTRAL
-        if not has_content_words(text) and (since is not None or until is not None):
-            ranked = self._browse(mem_types, kinds, since, until, rt, limit)
+        if not has_content_words(text) and (since is not None or until is not None or prefer is not None):
+            lo, hi = prefer if prefer is not None else (since, until)
+            ranked = self._browse(mem_types, kinds, lo, hi, rt, limit)
         else:
-            ranked = self._fused(text, mem_types, kinds, since, until, rt, limit)
+            ranked = self._fused(text, mem_types, kinds, since, until, rt, limit, prefer)
         # Hydrate only the head of the ranking (loading a memory costs more than ranking it), more if
         # de-duplication thinned it out.
         take = max(2 * limit, 20)
@@ -109,11 +125,26 @@ class Recall:
         return lists, weights
 
     def _fused(self, text: str, mem_types: list[str], kinds: list[str], since: datetime | None,
-               until: datetime | None, rt: routing.Route, limit: int) -> list[tuple[str, float]]:
+               until: datetime | None, rt: routing.Route, limit: int,
+               prefer: tuple[datetime | None, datetime | None] | None = None) -> list[tuple[str, float]]:
+        """`prefer`: the window a time phrase names. Its candidates get their own lists (extra votes), but
+        what lies outside still ranks: an event is often talked about days after it happened, and a
+        question may name a date the annotator or the user got slightly wrong."""
         depth = max(limit * 5, self.config.depth)
+        named = self._named_speakers(text) if "chat" in kinds else set()
+        if named:
+            names = {w for speaker in named for w in (speaker, *_WORD.findall(speaker))}
+            stripped = " ".join(w for w in _WORD.findall(text) if w.lower() not in names)
+            text = stripped if has_content_words(stripped) else text
+        n_text = (1 if mem_types else 0) + (1 if kinds else 0)  # ranked_lists puts full text first
         lists, weights = self.ranked_lists(text, mem_types, kinds, since, until, depth)
+        voters = list(zip(lists[:n_text], weights[:n_text], strict=True))
+        if prefer is not None and self.config.window_weight:
+            inside, inside_w = self.ranked_lists(text, mem_types, kinds, *prefer, depth)
+            voters += [(r, w * self.config.window_weight) for r, w in zip(inside[:n_text], inside_w, strict=False)]
+            lists += inside
+            weights += [w * self.config.window_weight for w in inside_w]
         if "chat" in kinds and (self.config.next_turn_weight or self.config.prev_turn_weight):
-            voters = len(lists) - (1 if self.vectors is not None else 0)  # the full-text lists come first
             lists, weights = self._with_neighbours(lists, weights, voters, since, until)
         info = self._type_and_time(list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
         # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
@@ -121,11 +152,48 @@ class Recall:
         lists = [sorted(((i, s) for i, s in ranked if i in info), key=lambda x: (-round(x[1], 12), -info[x[0]][1]))
                  for ranked in lists]
         fused = rrf(lists, k=self.config.rrf_k, weights=weights)[:depth]
-        scored = [(i, s * rt.weight(info[i][0]), info[i][1]) for i, s in fused]
+        boost = self._speaker_of(named, [i for i, _ in fused]) if named and self.config.speaker_boost else {}
+        scored = [(i, s * rt.weight(info[i][0]) * (1 + self.config.speaker_boost * boost.get(i, 0)), info[i][1])
+                  for i, s in fused]
         scored.sort(key=lambda x: (-round(x[1], 12), -x[2]))
         return [(i, s) for i, s, _ in scored]
 
-    def _with_neighbours(self, lists: list[list[tuple[str, float]]], weights: list[float], voters: int,
+    def _named_speakers(self, text: str) -> set[str]:
+        """The chat participants the text names, by full name or first name (lower case)."""
+        words = {w.lower() for w in _WORD.findall(text)}
+        by_word = self._speaker_names()
+        return {speaker for w in words for speaker in by_word.get(w, ())}
+
+    def _speaker_names(self) -> dict[str, set[str]]:
+        """name word -> speakers. Kept up to date incrementally: only events added since the last look are
+        read (the rowid range is cheap even with a million events; a full DISTINCT is not)."""
+        conn = self._db.reader()
+        with self._speakers_lock:
+            top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM raw_events").fetchone()[0])
+            if top > self._speakers_seen:
+                for (speaker,) in conn.execute(
+                        "SELECT DISTINCT lower(speaker) FROM raw_events WHERE seq > ? AND seq <= ? AND kind = 'chat' "
+                        "AND speaker IS NOT NULL", (self._speakers_seen, top)):
+                    parts = _WORD.findall(speaker)
+                    for key in {speaker, *parts[:1]} if parts else ():
+                        if key not in fulltext.STOPWORDS:
+                            self._speakers.setdefault(key, set()).add(speaker)
+                self._speakers_seen = top
+            return self._speakers
+
+    def _speaker_of(self, named: set[str], ids: list[str]) -> dict[str, int]:
+        conn = self._db.reader()
+        evs = [i for i in ids if i.startswith("ev_")]
+        out: dict[str, int] = {}
+        for start in range(0, len(evs), 500):
+            chunk = evs[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(f"SELECT id, speaker FROM raw_events WHERE id IN ({marks})", chunk):
+                out[r[0]] = int((r[1] or "").lower() in named)
+        return out
+
+    def _with_neighbours(self, lists: list[list[tuple[str, float]]], weights: list[float],
+                         voters: list[tuple[list[tuple[str, float]], float]],
                          since: datetime | None, until: datetime | None,
                          ) -> tuple[list[list[tuple[str, float]]], list[float]]:
         """Add the neighbour-vote lists. Only full-text hits vote: the vector list always holds `depth`
@@ -139,7 +207,7 @@ class Recall:
         for table, factor in ((after, self.config.next_turn_weight), (before, self.config.prev_turn_weight)):
             if not factor:
                 continue
-            for ranked, weight in zip(lists[:voters], weights[:voters], strict=True):
+            for ranked, weight in voters:
                 moved: dict[str, float] = {}
                 for i, score in ranked:  # each neighbour at the best rank of the hits next to it
                     if i in table and table[i] in found:

@@ -54,13 +54,21 @@ def test_hybrid_finds_a_paraphrase_that_full_text_misses(app: Assistant, embedde
     assert Searcher(app.store.db, vectors=EmbeddingRetriever(embedder, index)).search(question)[0].id == target.id
 
 
-def test_time_phrase_in_the_question_filters(app: Assistant) -> None:
+def test_time_phrase_in_the_question_prefers_its_window(app: Assistant) -> None:
     yesterday, last_week = NOW - timedelta(days=1), NOW - timedelta(days=8)
-    app.add_events([_chat("tea with Dana at the station", yesterday), _chat("tea with Dana at home", last_week)])
+    app.add_events([_chat("tea with Dana at home after a long walk in the park", last_week),
+                    _chat("tea with Dana at the station", yesterday)])
     recall = Recall(app.store.db)
+    home = "me: tea with Dana at home after a long walk in the park"
+    # The shorter turn wins on BM25 alone; "last week" turns the order around.
+    assert [h.text for h in recall.search("tea with Dana", now=NOW)] == ["me: tea with Dana at the station", home]
+    assert [h.text for h in recall.search("tea with Dana last week", now=NOW)] == [
+        home, "me: tea with Dana at the station"]
+    # What lies outside the window still ranks (an event is often mentioned days after it happened).
     hits = recall.search("tea with Dana yesterday", now=NOW)
-    assert [h.text for h in hits] == ["me: tea with Dana at the station"]
-    assert len(recall.search("tea with Dana", now=NOW)) == 2
+    assert [h.text for h in hits] == ["me: tea with Dana at the station", home]
+    # A question that is only a time browses the window alone.
+    assert [h.text for h in recall.search("what did I do last week?", now=NOW)] == [home]
     assert len(recall.search("tea with Dana yesterday", now=NOW, parse_time=False)) == 2
     # An explicit bound wins over the phrase's.
     # An explicit bound wins over the phrase's; the other bound still comes from the phrase.
@@ -200,3 +208,19 @@ def test_common_words_are_dropped_only_in_large_tables(app: Assistant) -> None:
     assert prune_common_terms(conn, "raw_fts", "raw_events", "weekly standup") in ("weekly", "standup")
     hits = Recall(app.store.db).search("standup zanzibar", limit=2, now=NOW)
     assert [("zanzibar" in h.text) for h in hits] == [True, True]
+
+
+def test_a_named_participant_leaves_the_query_and_their_turns_rank_first(app: Assistant) -> None:
+    t = NOW - timedelta(days=3)
+    app.add_events([
+        _chat("Melanie, did you see the painting exhibition downtown?", t, speaker="Caroline"),
+        _chat("I painted a horse on the barn wall last weekend", t + timedelta(minutes=1), speaker="Melanie"),
+        _chat("Melanie and I love painting, Melanie says painting calms her", t + timedelta(minutes=2),
+              speaker="Caroline"),
+    ])
+    recall = Recall(app.store.db)
+    texts = [h.text for h in recall.search("What has Melanie painted?", now=NOW)]
+    assert texts[0] == "Melanie: I painted a horse on the barn wall last weekend"
+    # A participant added later is known to the same Recall (the speaker list follows new events).
+    app.add_events([_chat("the kiln fired my first bowl", NOW - timedelta(days=1), speaker="Ravi Shah")])
+    assert recall.search("what did Ravi make in the kiln?", now=NOW)[0].text.startswith("Ravi Shah:")
