@@ -48,17 +48,25 @@ def keywords(texts: Sequence[str], n: int = 8, exclude: Sequence[str] = ()) -> l
     return [w for w, _ in counts.most_common(n)]
 
 
-def distinctive_lines(texts: Sequence[str], limit: int = DETAILS_CHARS) -> str:
-    """OCR lines of a run with the boilerplate (lines on most frames: menus, toolbars) left out."""
+def distinctive_lines(run: Sequence[RawEvent], limit: int = DETAILS_CHARS) -> str:
+    """OCR lines of a run with the boilerplate (menus, toolbars) left out, what changed first.
+
+    Capture stores whole text only in keyframes; a delta frame (meta "keyframe") holds just the lines that
+    appeared since the frame before. Boilerplate is what most whole-text frames repeat (with at least
+    three of them to compare); the delta lines lead, since they are what the user was reading or typing.
+    """
+    whole = [e.text for e in run if not e.meta.get("keyframe")]
+    added = [e.text for e in run if e.meta.get("keyframe")]
     seen: Counter[str] = Counter()
-    order: list[str] = []
-    for text in texts:
-        for line in dict.fromkeys(x.strip() for x in text.splitlines() if len(x.strip()) > 3):
-            if line not in seen:
-                order.append(line)
-            seen[line] += 1
-    frames = max(1, len(texts))
-    return lines_within([ln for ln in order if frames < 3 or seen[ln] < frames * 0.8], limit)
+    for text in whole:
+        seen.update(list(_lines(text)))
+    common = {ln for ln, n in seen.items() if n >= len(whole) * 0.8} if len(whole) >= 3 else set()
+    ordered = dict.fromkeys(ln for text in (*added, *whole) for ln in _lines(text))
+    return lines_within([ln for ln in ordered if ln not in common], limit)
+
+
+def _lines(text: str) -> dict[str, None]:
+    return dict.fromkeys(x.strip() for x in text.splitlines() if len(x.strip()) > 3)
 
 
 def lines_within(lines: Iterable[str], limit: int = DETAILS_CHARS) -> str:
@@ -78,7 +86,7 @@ def activity_episode(run: Sequence[RawEvent]) -> Planned:
     summary = f"Used {app}" + (f": {title}" if title else "")
     memory = EpisodicMemory(
         actor="user", event_type="activity", summary=summary,
-        details=distinctive_lines([e.text for e in run]), occurred_at=first.occurred_at,
+        details=distinctive_lines(run), occurred_at=first.occurred_at,
         ended_at=last.occurred_at, sources=[e.source() for e in run],
     )
     return Planned(memory, f"activity:{app}\x1f{title}", event_ids=[e.id for e in run])

@@ -60,6 +60,26 @@ def test_activity_runs_become_episodes_with_their_spans(app: Assistant) -> None:
     assert app.status().pending_consolidation == 0
 
 
+def test_delta_frames_lead_the_details_and_keyframe_boilerplate_stays_out() -> None:
+    from assistant.consolidation.deterministic import distinctive_lines
+
+    menu = "File Edit View History Bookmarks"
+
+    def frame(minute: float, text: str, keyframe: str | None = None) -> RawEvent:
+        event = screen(minute, "firefox", "Inbox — Mail", text)
+        if keyframe:
+            event.meta["keyframe"] = keyframe
+        return event
+
+    # One keyframe, then deltas holding only the new lines: what changed comes first.
+    run = [frame(0, f"{menu}\nInbox (3)"), frame(1, "Lunch on Friday?", "ev_k1"), frame(2, "Invoice 42 paid", "ev_k1")]
+    assert distinctive_lines(run).splitlines() == ["Lunch on Friday?", "Invoice 42 paid", menu, "Inbox (3)"]
+    # With three keyframes to compare, what every keyframe repeats is boilerplate.
+    run += [frame(6, f"{menu}\nInbox (5)"), frame(7, "Train tickets", "ev_k2"), frame(12, f"{menu}\nInbox (1)")]
+    details = distinctive_lines(run).splitlines()
+    assert menu not in details and details[:3] == ["Lunch on Friday?", "Invoice 42 paid", "Train tickets"]
+
+
 def test_resources_from_urls_and_documents(app: Assistant) -> None:
     app.add_events(workday())
     app.consolidate()
