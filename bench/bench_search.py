@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import sys
@@ -70,18 +71,28 @@ class Texts:
         ranks = np.searchsorted(self.cdf, self.np_rng.random(n * 3))
         return [self.words[r] for r in ranks if r >= skip_top][:n]
 
-    def sentence(self) -> str:
-        return " ".join(self.draw(self.rng.randint(10, 30)))
+    def sentences(self, count: int) -> list[str]:
+        """`count` sentences of 10-30 words, drawn in one go (per-sentence draws cost 0.1 ms each)."""
+        lengths = self.np_rng.integers(10, 31, count)
+        words = np.asarray(self.words, dtype=object)[np.searchsorted(self.cdf, self.np_rng.random(lengths.sum()))]
+        ends = np.cumsum(lengths)
+        return [" ".join(words[end - n:end]) for n, end in zip(lengths.tolist(), ends.tolist(), strict=True)]
 
 
-def synthetic_memory(texts: Texts, n: int, t0: float) -> Memory:
-    when = _dt(t0 - n * 60.0)  # one a minute, backwards from t0
-    kind = n % 10
-    if kind < 4:
-        return SemanticMemory(name=" ".join(texts.draw(2)), summary=texts.sentence(), occurred_at=when)
-    if kind < 9:
-        return EpisodicMemory(actor="me", event_type="note", summary=texts.sentence(), occurred_at=when)
-    return ProceduralMemory(entry_type="task", summary=texts.sentence(), steps=[texts.sentence()], occurred_at=when)
+def synthetic_memories(texts: Texts, first: int, count: int, t0: float) -> list[Memory]:
+    """Memories number `first`.. : one a minute backwards from t0; 40% semantic, 50% episodic, 10% procedural."""
+    said = iter(texts.sentences(count + count // 10 + 1))
+    out: list[Memory] = []
+    for n in range(first, first + count):
+        when = _dt(t0 - n * 60.0)
+        kind = n % 10
+        if kind < 4:
+            out.append(SemanticMemory(name=" ".join(texts.draw(2)), summary=next(said), occurred_at=when))
+        elif kind < 9:
+            out.append(EpisodicMemory(actor="me", event_type="note", summary=next(said), occurred_at=when))
+        else:
+            out.append(ProceduralMemory(entry_type="task", summary=next(said), steps=[next(said)], occurred_at=when))
+    return out
 
 
 def _dt(ts: float) -> datetime:
@@ -93,28 +104,36 @@ def unit_rows(rng: np.random.Generator, n: int) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def build(app: Assistant, size: int, seed: int, log: Callable[[str], None]) -> tuple[Texts, np.ndarray, list[str]]:
-    """`size` memories with vectors in the store; returns the text source, a sample of vectors and ids."""
+# Rows per write transaction: each commit syncs the WAL, so fewer, larger ones load faster.
+BUILD_BATCH = 50_000
+# The writer's page cache during the load (KiB). With SQLite's default 2 MB, each insert into the two
+# random-key indexes (memories.id, embeddings.owner_id) misses the cache once they outgrow it, and every
+# miss decrypts a page and every eviction re-encrypts one: the 1M build took 1,163 s that way.
+BUILD_CACHE_KIB = 512 * 1024
+
+
+def build(app: Assistant, size: int, seed: int, log: Callable[[str], None]) -> None:
+    """`size` memories with a vector each, written through the store's write lane and memory repository."""
     texts = Texts(seed)
     rng = np.random.default_rng(seed)
     t0 = time.time()
-    sample_vectors: list[np.ndarray] = []
-    batch = 10_000
     started = time.perf_counter()
-    for start in range(0, size, batch):
-        count = min(batch, size - start)
-        vectors = unit_rows(rng, count)
-        sample_vectors.append(vectors[:20])
+    with app.store.db.write() as conn:
+        before = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
+    try:
+        for start in range(0, size, BUILD_BATCH):
+            memories = synthetic_memories(texts, start, min(BUILD_BATCH, size - start), t0)
+            vectors = unit_rows(rng, len(memories))
+            with app.store.db.write() as conn:
+                for memory in memories:
+                    memory_repo.insert(conn, memory)
+                conn.executemany("INSERT INTO embeddings (owner_id, owner_kind, model, vector) VALUES (?,?,?,?)",
+                                 [(m.id, "memory", MODEL, v.tobytes()) for m, v in zip(memories, vectors, strict=True)])
+            log(f"  {start + len(memories):,} memories ({time.perf_counter() - started:.0f} s)")
+    finally:
         with app.store.db.write() as conn:
-            for offset in range(count):
-                memory = synthetic_memory(texts, start + offset, t0)
-                memory_repo.insert(conn, memory)
-                conn.execute("INSERT INTO embeddings (owner_id, owner_kind, model, vector) VALUES (?,?,?,?)",
-                             (memory.id, "memory", MODEL, vectors[offset].tobytes()))
-        if (start // batch) % 10 == 9:
-            log(f"  {start + count:,} memories ({time.perf_counter() - started:.0f} s)")
-    ids = [r[0] for r in app.store.db.reader().execute("SELECT id FROM memories ORDER BY random() LIMIT 20")]
-    return texts, np.concatenate(sample_vectors), ids
+            conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 class FixedEmbedder:
@@ -145,29 +164,31 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
              store_dir: Path | None = None) -> dict[str, object]:
     keep = contextlib.nullcontext(str(store_dir / str(size))) if store_dir else None
     with keep or tempfile.TemporaryDirectory(prefix=f"bench-search-{size}-") as tmp:
-        data, marker = Path(tmp) / "data", Path(tmp) / "built-seconds"
+        data, marker = Path(tmp) / "data", Path(tmp) / "built.json"
         if marker.exists():  # --store-dir: measure again on the store built by an earlier run
             app = Assistant(data)
             app.unlock(PASSPHRASE)
-            build_s = float(marker.read_text())
+            built = json.loads(marker.read_text())
         else:
             shutil.rmtree(data, ignore_errors=True)
             app = Assistant(data)
             app.init(PASSPHRASE)
-            t = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             build(app, size, seed, log)
-            build_s = time.perf_counter() - t
-            marker.write_text(f"{build_s:.1f}")
+            built = {"build_s": round(time.perf_counter() - wall, 1),
+                     "build_cpu_s": round(time.process_time() - cpu, 1), "build_load": os.getloadavg()[0]}
+            marker.write_text(json.dumps(built))
         texts = Texts(seed)  # same vocabulary and word frequencies as the stored texts
         vectors = np.stack([np.frombuffer(r[0], dtype=np.float32) for r in app.store.db.reader().execute(
             "SELECT vector FROM embeddings WHERE rowid IN (SELECT abs(random()) % (SELECT max(rowid) FROM embeddings) "
             "+ 1 FROM embeddings LIMIT 200)")])
-        log(f"  store ready ({build_s:.0f} s to build); rebuilding the vector index from it")
+        log(f"  store ready ({built['build_s']:.0f} s to build); rebuilding the vector index from it")
         index = VectorIndex(MODEL)
-        t = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         loaded = index.sync_with_store(app.store.db.reader())
-        rebuild_s = time.perf_counter() - t
-        log(f"  index: {loaded:,} vectors in {rebuild_s:.0f} s")
+        rebuild = {"index_rebuild_s": round(time.perf_counter() - wall, 1),
+                   "index_rebuild_cpu_s": round(time.process_time() - cpu, 1), "rebuild_load": os.getloadavg()[0]}
+        log(f"  index: {loaded:,} vectors in {rebuild['index_rebuild_s']:.0f} s")
         fixed = FixedEmbedder()
         recall = Recall(app.store.db, EmbeddingRetriever(fixed, index, app.store.db, cache_size=0))
         conn = app.store.db.reader()
@@ -199,9 +220,11 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
                 result = timed(lambda fn=fn, q=q: fn(q))  # type: ignore[misc]
                 if i >= 10:  # the first queries warm caches
                     samples[part].append(result)
+        query_load = os.getloadavg()[0]
         index.close()
         app.close()
-    out: dict[str, object] = {"size": size, "build_s": round(build_s, 1), "index_rebuild_s": round(rebuild_s, 1)}
+    out: dict[str, object] = {"size": size, **built, **rebuild, "query_load": query_load,
+                              "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
     for part, values in samples.items():
         wall = [w for w, _ in values]
         cpu = [c for _, c in values]
@@ -222,6 +245,10 @@ def query_embedding_latency(model: Path, threads: int | None) -> dict[str, float
     return {"p50": round(pct(wall, 0.5), 2), "p95": round(pct(wall, 0.95), 2)}
 
 
+def _load(value: object) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else "n/a"  # n/a: a reused store built without it
+
+
 def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -> str:
     lines = [
         f"Search latency, ms (wall; CPU of this process in brackets). {platform.machine()}, "
@@ -232,16 +259,26 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
         "recency, hits); hybrid_time = the same with a time filter covering a tenth of the store; "
         "hybrid_day = with a one-day filter (1,440 memories: searched exactly from the store).",
         "",
-        "| memories | part | p50 | p95 | build (s) | index rebuild from store (s) |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| memories | part | p50 | p95 |",
+        "|---:|---|---:|---:|",
     ]
     for r in results:
         for part in PARTS:
             m = r[part]
             assert isinstance(m, dict)
-            extra = (f"{r['build_s']} | {r['index_rebuild_s']}" if part == PARTS[0] else " | ")
-            lines.append(f"| {r['size']:,} | {part} | {m['p50']} ({m['cpu_p50']}) | {m['p95']} ({m['cpu_p95']}) | "
-                         f"{extra} |")
+            lines.append(f"| {r['size']:,} | {part} | {m['p50']} ({m['cpu_p50']}) | {m['p95']} ({m['cpu_p95']}) |")
+    lines += [
+        "",
+        "Building the store (memories and vectors written through the store's write lane) and rebuilding the "
+        "in-memory vector index from it as at unlock, wall s (CPU s of this process, all threads); peak RSS of "
+        "the benchmark process so far; 1-minute load average at the end of each phase.",
+        "",
+        "| memories | build | index rebuild | peak RSS (MB) | load: build / rebuild / queries |",
+        "|---:|---:|---:|---:|---|",
+    ]
+    lines += [f"| {r['size']:,} | {r['build_s']} ({r['build_cpu_s']}) | {r['index_rebuild_s']} "
+              f"({r['index_rebuild_cpu_s']}) | {r['peak_rss_mb']:,} | "
+              f"{' / '.join(_load(r.get(k)) for k in ('build_load', 'rebuild_load', 'query_load'))} |" for r in results]
     if embed:
         lines += ["", f"Embedding the query with the real model (not in the rows above): p50 {embed['p50']} ms, "
                       f"p95 {embed['p95']} ms."]
@@ -277,7 +314,7 @@ def main() -> None:
     from pngplot import line_plot  # beside this script
 
     series = {f"{part} p{q}": [(float(r["size"]), float(r[part][f"p{q}"])) for r in results]  # type: ignore[index]
-              for part in ("fts", "bm25", "vector", "hybrid") for q in (50, 95)}
+              for part in ("fts", "bm25", "vector", "hybrid", "hybrid_time") for q in (50, 95)}
     line_plot(series, args.out / "search.png", title="Search latency vs store size (dashed: p95)",
               x_label="memories (log scale)", y_label="ms (log scale)", y_log=True)
     print(table)

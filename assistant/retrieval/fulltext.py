@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from assistant.models import to_ts
+from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Question words and glue carry no evidence; dropping them lets BM25 weigh the content words.
@@ -29,7 +29,7 @@ def match_expression(query: str) -> str | None:
     return " OR ".join(f'"{w}"' for w in unique) if unique else None
 
 
-def _time_clause(column: str, since: datetime | None, until: datetime | None) -> tuple[str, list[float]]:
+def _time_clause(column: str, since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
     clause, args = "", []
     if since is not None:
         clause += f" AND {column} >= ?"
@@ -40,6 +40,33 @@ def _time_clause(column: str, since: datetime | None, until: datetime | None) ->
     return clause, args
 
 
+def _ranked(conn: Any, fts: str, table: str, expr: str, filters: str, args: list[Any],
+            limit: int) -> list[tuple[str, float]]:
+    """Ids and BM25 scores (higher is better) of the best `limit` matches that pass `filters` (SQL on `x`).
+
+    Without filters the top rows are taken from the full-text index alone and only they are joined to
+    the table: joining every match before sorting cost one table lookup per match (1M memories: up to
+    ~15k random, decrypted page reads per query). Measured on 100k synthetic memories, CPU per query:
+    p50 1.40 -> 1.23 ms, p95 9.1 -> 3.5 ms.
+    """
+    if not filters:
+        rows = conn.execute(
+            f"SELECT x.id, f.score FROM (SELECT rowid AS r, bm25({fts}) AS score FROM {fts} WHERE {fts} MATCH ? "
+            f"ORDER BY score LIMIT ?) f JOIN {table} x ON x.seq = f.r ORDER BY f.score", [expr, limit]).fetchall()
+    else:
+        rows = conn.execute(
+            f"SELECT x.id, bm25({fts}) FROM {fts} JOIN {table} x ON x.seq = {fts}.rowid "
+            f"WHERE {fts} MATCH ?{filters} ORDER BY bm25({fts}) LIMIT ?", [expr, *args, limit]).fetchall()
+    return [(r[0], -float(r[1])) for r in rows]
+
+
+def _in_clause(column: str, wanted: list[str] | None, every: tuple[str, ...]) -> tuple[str, list[str]]:
+    """`AND column IN (...)`, or nothing when `wanted` covers every value (so the unfiltered plan applies)."""
+    if not wanted or set(wanted) >= set(every):
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(wanted))})", list(wanted)
+
+
 def search_memories(
     conn: Any, query: str, *, types: list[str] | None, since: datetime | None, until: datetime | None,
     limit: int,
@@ -47,16 +74,9 @@ def search_memories(
     expr = match_expression(query)
     if expr is None:
         return []
-    clause, args = _time_clause("coalesce(m.occurred_at, m.created_at)", since, until)
-    type_clause = ""
-    if types:
-        type_clause = f" AND m.type IN ({','.join('?' * len(types))})"
-    rows = conn.execute(
-        "SELECT m.id, bm25(memory_fts) FROM memory_fts JOIN memories m ON m.seq = memory_fts.rowid "
-        f"WHERE memory_fts MATCH ?{clause}{type_clause} ORDER BY bm25(memory_fts) LIMIT ?",
-        [expr, *args, *(types or []), limit],
-    ).fetchall()
-    return [(r[0], -float(r[1])) for r in rows]
+    clause, args = _time_clause("coalesce(x.occurred_at, x.created_at)", since, until)
+    type_clause, type_args = _in_clause("x.type", types, MEMORY_TYPES)
+    return _ranked(conn, "memory_fts", "memories", expr, clause + type_clause, [*args, *type_args], limit)
 
 
 def search_events(
@@ -66,13 +86,6 @@ def search_events(
     expr = match_expression(query)
     if expr is None:
         return []
-    clause, args = _time_clause("e.occurred_at", since, until)
-    kind_clause = ""
-    if kinds:
-        kind_clause = f" AND e.kind IN ({','.join('?' * len(kinds))})"
-    rows = conn.execute(
-        "SELECT e.id, bm25(raw_fts) FROM raw_fts JOIN raw_events e ON e.seq = raw_fts.rowid "
-        f"WHERE raw_fts MATCH ?{clause}{kind_clause} ORDER BY bm25(raw_fts) LIMIT ?",
-        [expr, *args, *(kinds or []), limit],
-    ).fetchall()
-    return [(r[0], -float(r[1])) for r in rows]
+    clause, args = _time_clause("x.occurred_at", since, until)
+    kind_clause, kind_args = _in_clause("x.kind", kinds, EVENT_KINDS)
+    return _ranked(conn, "raw_fts", "raw_events", expr, clause + kind_clause, [*args, *kind_args], limit)

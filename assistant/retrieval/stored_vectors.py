@@ -55,11 +55,11 @@ def stored_items(conn: Any, model: str, batch: int = 20_000) -> Iterable[list[St
             last = int(rows[-1][0])
 
 
-def stored_times(conn: Any, model: str) -> Iterable[tuple[str, float]]:
-    """(type or kind, time) of every stored vector of `model`, without reading the vectors."""
+def stored_times(conn: Any, model: str) -> Iterable[tuple[str, str, float]]:
+    """(id, type or kind, time) of every stored vector of `model`, without reading the vectors."""
     for table, type_col, when in _SOURCES:
-        yield from ((r[0], float(r[1])) for r in conn.execute(
-            f"SELECT x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
+        yield from ((r[0], r[1], float(r[2])) for r in conn.execute(
+            f"SELECT e.owner_id, x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
             "WHERE e.model = ? AND length(e.vector) > 0", (model,)))
 
 
@@ -99,6 +99,8 @@ def exact_nearest(conn: Any, model: str, vector: Sequence[float], kinds: Sequenc
     if not rows or limit < 1:
         return []
     matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
-    scores = matrix @ np.asarray(vector, dtype=np.float32)
+    # einsum, not `@`: this small product went to OpenBLAS's threads, whose spin-waiting afterwards cost
+    # 10 ms of CPU per call for 1,440 x 384 (wall 2.8 ms; einsum: 0.7 ms wall, 1.3 ms CPU).
+    scores = np.einsum("ij,j->i", matrix, np.asarray(vector, dtype=np.float32))
     top = np.argsort(-scores)[:limit]
     return [(rows[i][0], float(scores[i])) for i in top]

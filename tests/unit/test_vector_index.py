@@ -324,3 +324,46 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
         port = sock.getsockname()[1]
     with pytest.raises(AssistantError, match="Chroma server"):
         VectorIndex("m", mode="server", server_url=f"http://127.0.0.1:{port}")
+
+
+def test_filters_follow_deletes_and_moves(memory_index: VectorIndex, embedder: FakeEmbedder) -> None:
+    # Over-fetched neighbours are filtered by the index's own map of kinds and times: it must follow
+    # every write, or a deleted or re-dated item would pass a filter it no longer meets.
+    vec = embedder.embed(["tea"])[0]
+    memory_index.add("mem_a", "semantic", vec, T0)
+    memory_index.add("mem_b", "semantic", vec, T0 + timedelta(days=1))
+    day0 = {"since": T0 - timedelta(hours=1), "until": T0 + timedelta(hours=1)}
+    assert [i for i, _ in memory_index.query(vec, limit=5, **day0)] == ["mem_a"]
+    memory_index.add("mem_a", "semantic", vec, T0 + timedelta(days=1))  # re-dated: replaced
+    assert memory_index.query(vec, limit=5, **day0) == []
+    memory_index.add("mem_c", "semantic", vec, T0)
+    memory_index.delete(["mem_c"])
+    assert memory_index.query(vec, limit=5, **day0) == []
+
+
+def test_kept_index_filters_by_what_the_store_says(app: Assistant, embedder: FakeEmbedder) -> None:
+    ids = _fill(app)
+    index = _persistent(app, embedder)
+    Indexer(app.store.db, embedder, index).run()
+    index.close()
+    reopened = _persistent(app, embedder)
+    try:
+        assert reopened.sync_with_store(app.store.db.reader()) == 0
+        query = embedder.embed(["genmaicha tea"])[0]
+        got = reopened.query(query, since=T0 + timedelta(days=2, hours=12), until=T0 + timedelta(days=4), limit=5)
+        assert [i for i, _ in got] == [ids["order"]]
+    finally:
+        reopened.close()
+
+
+def test_rebuild_in_small_pages_loads_every_collection(app: Assistant, embedder: FakeEmbedder) -> None:
+    ids = _fill(app)
+    Indexer(app.store.db, embedder, VectorIndex(embedder.model_id)).run()  # stores the vectors
+    index = VectorIndex(embedder.model_id)
+    try:
+        assert index.rebuild_from_store(app.store.db.reader(), batch=1) == 5
+        assert index.count() == 5
+        query = embedder.embed(["Rust borrow checker notes rust"])[0]
+        assert index.query(query, kinds=["semantic"], since=T0, limit=1)[0][0] == ids["rust"]
+    finally:
+        index.close()
