@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from assistant.errors import ModelError
 from assistant.llm.gguf_info import GgufInfo, read_gguf_info
+from assistant.llm.native_log import route_llama_logs
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -128,6 +129,7 @@ class LlamaChatModel:
         check_memory(self.info, n_ctx)
         import llama_cpp
 
+        route_llama_logs()
         try:
             # swa_full: sliding-window models (Gemma) keep their whole window, so rolling the cache back to
             # a shared prefix stays exact instead of attending to evicted positions.

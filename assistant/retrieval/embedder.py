@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.errors import ModelError
+from assistant.llm.native_log import route_llama_logs
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -105,6 +106,7 @@ class LlamaEmbedder:
             # when every core is also wanted by something else throughput collapses (several
             # times slower with 2 threads than with 1 on a busy 2-core machine, bench_embeddings).
             n_threads = max(1, (os.cpu_count() or 2) - 1)
+        route_llama_logs()
         return self._lib.Llama(
             model_path=str(self.path),
             embedding=True,

@@ -356,3 +356,12 @@ def test_damaged_copy_of_the_test_model_is_rebuilt(gemma_path: Path, tmp_path: P
         fh.write(b"\xff" * 16)
     assert test_model_path(tmp_path) == target
     assert sha256_file(target) == sha256_file(gemma_path)
+
+
+def test_loading_prints_nothing_and_llama_warnings_reach_the_debug_log(
+        gemma_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    # llama.cpp writes to file descriptor 2 itself, so capfd (not capsys) is what sees it.
+    with caplog.at_level("DEBUG", logger="assistant.llama_cpp"):
+        LlamaChatModel(gemma_path, n_ctx=256).close()
+    assert capfd.readouterr().err == ""
+    assert any("SWA cache" in r.getMessage() for r in caplog.records if r.name == "assistant.llama_cpp")
