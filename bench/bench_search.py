@@ -1,6 +1,7 @@
 """Search latency against store size: full text, vectors and the fused hybrid search.
 
     .venv/bin/python bench/bench_search.py [--sizes 10000,100000,1000000] [--queries 200] [--out DIR]
+                                           [--store-dir DIR] [--add EARLIER/search.json ...]
                                            [--embedder PATH.gguf] [--threads N]
 
 For each size, a fresh encrypted store gets that many synthetic memories (Zipf-distributed pseudo-words,
@@ -101,7 +102,7 @@ def _dt(ts: float) -> datetime:
 
 def unit_rows(rng: np.random.Generator, n: int) -> np.ndarray:
     v = rng.standard_normal((n, DIM)).astype(np.float32)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
+    return np.asarray(v / np.linalg.norm(v, axis=1, keepdims=True))
 
 
 # Rows per write transaction: each commit syncs the WAL, so fewer, larger ones load faster.
@@ -173,10 +174,10 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
             shutil.rmtree(data, ignore_errors=True)
             app = Assistant(data)
             app.init(PASSPHRASE)
-            wall, cpu = time.perf_counter(), time.process_time()
+            started, started_cpu = time.perf_counter(), time.process_time()
             build(app, size, seed, log)
-            built = {"build_s": round(time.perf_counter() - wall, 1),
-                     "build_cpu_s": round(time.process_time() - cpu, 1), "build_load": os.getloadavg()[0]}
+            built = {"build_s": round(time.perf_counter() - started, 1),
+                     "build_cpu_s": round(time.process_time() - started_cpu, 1), "build_load": os.getloadavg()[0]}
             marker.write_text(json.dumps(built))
         texts = Texts(seed)  # same vocabulary and word frequencies as the stored texts
         vectors = np.stack([np.frombuffer(r[0], dtype=np.float32) for r in app.store.db.reader().execute(
@@ -184,10 +185,11 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
             "+ 1 FROM embeddings LIMIT 200)")])
         log(f"  store ready ({built['build_s']:.0f} s to build); rebuilding the vector index from it")
         index = VectorIndex(MODEL)
-        wall, cpu = time.perf_counter(), time.process_time()
+        started, started_cpu = time.perf_counter(), time.process_time()
         loaded = index.sync_with_store(app.store.db.reader())
-        rebuild = {"index_rebuild_s": round(time.perf_counter() - wall, 1),
-                   "index_rebuild_cpu_s": round(time.process_time() - cpu, 1), "rebuild_load": os.getloadavg()[0]}
+        rebuild = {"index_rebuild_s": round(time.perf_counter() - started, 1),
+                   "index_rebuild_cpu_s": round(time.process_time() - started_cpu, 1),
+                   "rebuild_load": os.getloadavg()[0]}
         log(f"  index: {loaded:,} vectors in {rebuild['index_rebuild_s']:.0f} s")
         fixed = FixedEmbedder()
         recall = Recall(app.store.db, EmbeddingRetriever(fixed, index, app.store.db, cache_size=0))
@@ -294,6 +296,8 @@ def main() -> None:
     parser.add_argument("--embedder", type=Path, help="GGUF embedding model: also time embedding the query")
     parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads for --embedder")
     parser.add_argument("--store-dir", type=Path, help="keep the built stores here and reuse them on the next run")
+    parser.add_argument("--add", type=Path, nargs="*", default=[],
+                        help="search.json files of earlier runs (other sizes) to report and plot with this one")
     args = parser.parse_args()
     os.environ.setdefault("ASSISTANT_TESTING", "1")  # cheap key derivation: not what is measured
 
@@ -301,11 +305,14 @@ def main() -> None:
         print(msg, file=sys.stderr, flush=True)
 
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    results = []
+    results: list[dict[str, object]] = []
+    for earlier in args.add:
+        results += json.loads(earlier.read_text())["results"]
     for size in sizes:
         log(f"{size:,} memories")
         results.append(run_size(size, args.queries, args.seed, log, args.store_dir))
         log(json.dumps(results[-1]))
+    results.sort(key=lambda r: int(r["size"]))  # type: ignore[call-overload]
     embed = query_embedding_latency(args.embedder, args.threads) if args.embedder else None
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "search.json").write_text(json.dumps({"results": results, "query_embedding": embed}, indent=2))
@@ -313,7 +320,7 @@ def main() -> None:
     (args.out / "search.md").write_text(table)
     from pngplot import line_plot  # beside this script
 
-    series = {f"{part} p{q}": [(float(r["size"]), float(r[part][f"p{q}"])) for r in results]  # type: ignore[index]
+    series = {f"{part} p{q}": [(float(r["size"]), float(r[part][f"p{q}"])) for r in results]  # type: ignore[arg-type,index]
               for part in ("fts", "bm25", "vector", "hybrid", "hybrid_time") for q in (50, 95)}
     line_plot(series, args.out / "search.png", title="Search latency vs store size (dashed: p95)",
               x_label="memories (log scale)", y_label="ms (log scale)", y_log=True)
