@@ -65,6 +65,7 @@ class Assistant(CaptureAndModels):
         self._capture: CaptureControl | None = None
         self._background: BackgroundService | None = None
         self.notes: dict[str, str] = {}  # conditions worth showing in status (a broken model, ...)
+        self._wait_for_index = True  # a one-shot command waits for the vector index; the app does not
 
     # -- lifecycle -------------------------------------------------------------------------------
     @property
@@ -268,12 +269,18 @@ class Assistant(CaptureAndModels):
         return self.store.unseal_secret(passphrase, sealed, memory_id)
 
     # -- search -----------------------------------------------------------------------------------
+    def load_index_in_background(self) -> None:
+        """Start filling the vector index now, and from here on search full text until it is ready
+        instead of waiting (the app: a large archive takes minutes to load in memory mode)."""
+        self._wait_for_index = False
+        self.vectors.attach(wait=False)
+
     def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
                until: datetime | None = None, limit: int = 10, now: datetime | None = None) -> list[SearchHit]:
         """Hybrid search; a time phrase in the query ("last Tuesday") filters by time relative to `now`."""
         if limit < 1:
             raise AssistantError("--limit must be at least 1")
-        self.vectors.attach()
+        self.vectors.attach(wait=self._wait_for_index)
         return self.recall.search(query, types=types, since=since, until=until, limit=limit, now=now)
 
     # -- consolidation ----------------------------------------------------------------------------
@@ -329,7 +336,7 @@ class Assistant(CaptureAndModels):
             raise AssistantError("ask a question")
         if record:
             self.require_writable()
-        self.vectors.attach()
+        self.vectors.attach(wait=self._wait_for_index)
         answer = self.answer_head.answer(question, now=now, on_token=on_token)
         if record:
             self._record_turn(question, answer, now or datetime.now(UTC))

@@ -3,6 +3,9 @@ that embeds new items, and the retriever that Recall fuses with full text.
 
 Attached on first use, not at unlock, so commands that never search (status, import) stay fast. With
 no embedding model, or one that fails to load, recall stays full-text only and the status says why.
+Filling an in-memory index takes time in proportion to the archive (about 35 minutes for a million
+vectors on 2 cores), so the app loads it in the background (`attach(wait=False)`) and searches full
+text until it is ready; a one-shot command waits for it.
 
 On a read-only store the index is always in memory, filled from the vectors kept in the store, whatever
 `retrieval.vector_mode` says: a persistent index on disk belongs to the writer (opening it would write
@@ -42,37 +45,57 @@ class VectorService:
         self._recall = recall
         self._notes = notes
         self._lock = threading.Lock()
-        self._tried = False
+        self._loader: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._closed = False
         self._index: VectorIndex | None = None
         self._indexer: Indexer | None = None
 
-    def attach(self) -> bool:
-        """Load the embedder and the index once; True when recall is hybrid."""
-        with self._lock:
-            if self._tried:
-                return self._indexer is not None
-            self._tried = True
-            try:
-                embedder = self._models.embedder()
-                if embedder is None:
-                    self._notes["search"] = "full text only: no embedding model (assistant models prepare-default)"
-                    return False
-                from assistant.retrieval.indexer import Indexer
-                from assistant.retrieval.vector_index import VectorIndex
-                from assistant.retrieval.vector_retriever import EmbeddingRetriever
+    def attach(self, *, wait: bool = True) -> bool:
+        """Load the embedder and the index (once, on a thread of its own); True when recall is hybrid.
 
-                mode = "memory" if isinstance(self._db, ReadOnlyDatabase) else self._settings.vector_mode
-                index = VectorIndex(embedder.model_id, mode=mode, path=self._paths.vector_index,
-                                    server_url=self._settings.server_url)
-                index.sync_with_store(self._db.reader())
-            except AssistantError as exc:
-                self._notes["search"] = f"full text only: {exc}"
-                return False
-            self._index = index
-            self._indexer = Indexer(self._db, embedder, index)
-            self._recall.vectors = EmbeddingRetriever(embedder, index)
+        `wait=False` returns at once: recall stays full text until the index is ready.
+        """
+        with self._lock:
+            if self._loader is None:
+                self._loader = threading.Thread(target=self._load, name="vector-index-load", daemon=True)
+                self._loader.start()
+        if wait:
+            self._ready.wait()
+        return self._indexer is not None
+
+    def _load(self) -> None:
+        try:
+            embedder = self._models.embedder()
+            if embedder is None:
+                self._notes["search"] = "full text only: no embedding model (assistant models prepare-default)"
+                return
+            from assistant.retrieval.indexer import Indexer
+            from assistant.retrieval.vector_index import VectorIndex
+            from assistant.retrieval.vector_retriever import EmbeddingRetriever
+
+            self._notes["search"] = "full text only while the vector index loads"
+            mode = "memory" if isinstance(self._db, ReadOnlyDatabase) else self._settings.vector_mode
+            index = VectorIndex(embedder.model_id, mode=mode, path=self._paths.vector_index,
+                                server_url=self._settings.server_url)
+            index.sync_with_store(self._db.reader())
+            with self._lock:
+                if self._closed:  # closed while loading: nobody will search this index
+                    index.close()
+                    return
+                self._index = index
+                self._indexer = Indexer(self._db, embedder, index)
+                self._recall.vectors = EmbeddingRetriever(embedder, index, self._db)
             self._notes.pop("search", None)
-            return True
+        except AssistantError as exc:
+            self._notes["search"] = f"full text only: {exc}"
+        except Exception as exc:  # a search must go on without vectors; the log has the traceback
+            if self._closed:  # the store closed under the loader
+                return
+            log.exception("the vector index could not load")
+            self._notes["search"] = f"full text only: the vector index could not load ({type(exc).__name__})"
+        finally:
+            self._ready.set()
 
     def index_pending(self, progress: Progress | None = None) -> int:
         """Embed memories and events that have no vector yet; returns how many were embedded."""
@@ -96,6 +119,8 @@ class VectorService:
             self._indexer.forget(ids)
 
     def close(self) -> None:
+        with self._lock:
+            self._closed = True
         if self._index is not None:
             self._index.close()
         self._index = self._indexer = None

@@ -62,6 +62,7 @@ class Desktop(QObject):
             self.rebind_hotkey(session.assistant.settings.ui.hotkey)
         self.window.settings.hotkey_changed.connect(self.rebind_hotkey)
         session.start_polling()
+        session.load_index_in_background()
         session.start_background()
         self._quitting = False
 

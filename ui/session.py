@@ -149,6 +149,11 @@ class Session(QObject):
     def stop_capture(self) -> TaskHandle | None:
         return self._capture_call("stop_capture", "stop capture", "capture stopped")
 
+    def load_index_in_background(self) -> None:
+        """Searches go full text until the vector index has loaded (returns at once: it loads on a core
+        thread), so the first search never waits minutes for a large archive."""
+        self.assistant.load_index_in_background()
+
     def start_background(self) -> TaskHandle | None:
         """Scheduled consolidation, and capture if the user consented; or just capture on older cores."""
         if self.can("start_background"):
