@@ -92,6 +92,28 @@ def event_bytes(event: RawEvent) -> int:
     return len(event.text.encode()) + len(json.dumps(row).encode())
 
 
+def on_disk_bytes(events: list[RawEvent]) -> int:
+    """What storing the events really adds to an encrypted store: memory.db growth (pages, full-text index
+    and all) once the WAL is checkpointed on close, in a fresh store."""
+    import os
+    import tempfile
+
+    from assistant.api import Assistant
+
+    os.environ.setdefault("ASSISTANT_TESTING", "1")  # cheap key derivation for a throwaway store
+    with tempfile.TemporaryDirectory(prefix="bench-capture-") as tmp:
+        data = Path(tmp) / "data"
+        app = Assistant(data)
+        app.init("bench passphrase")
+        app.close()
+        before = (data / "memory.db").stat().st_size
+        app = Assistant(data)
+        app.unlock("bench passphrase")
+        app.add_events(events)
+        app.close()
+        return (data / "memory.db").stat().st_size - before
+
+
 def make_pipeline(ocr: TesseractOcr, records: list[CapturedFrame], thumbnails: bool) -> CapturePipeline:
     # Nobody types on the private display: without this, "user idle" would end capture after 5 minutes.
     settings = PipelineSettings(thumbnails=thumbnails, idle_after_seconds=float("inf"))
@@ -209,6 +231,7 @@ def bench_workload(display: str, seconds: float, interval: float, change_every: 
     # The same frames stored whole, as before deltas: every frame a keyframe.
     whole_bytes = sum(event_bytes(e) for e in stored_events(with_text, LineDeltas(keyframe_every=timedelta(0))))
     png_bytes = sum(ocr.png_bytes)
+    disk_bytes = on_disk_bytes(events)
     thumb_bytes = sum(len(r.thumbnail or b"") for r in records)
     per_hour = 3600 / wall
     return {
@@ -228,6 +251,8 @@ def bench_workload(display: str, seconds: float, interval: float, change_every: 
         "png_to_text_ratio": png_bytes / max(1, with_text_bytes),
         "png_to_text_ratio_whole_frames": png_bytes / max(1, whole_bytes),
         "percent_smaller_than_png": 100 * (1 - with_text_bytes / max(1, png_bytes)),
+        "store_growth_bytes_per_hour": disk_bytes * per_hour,
+        "percent_smaller_than_png_on_disk": 100 * (1 - disk_bytes / max(1, png_bytes)),
         "webp_thumbnail_bytes_per_hour": thumb_bytes * per_hour,
     }
 
