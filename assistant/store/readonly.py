@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import AssistantError, StoreCorrupt
-from assistant.store.db import Connection, Database
+from assistant.store.db import READER_CACHE, Connection, Database
 from assistant.store.migrations import MIGRATIONS
 
 
@@ -80,6 +80,7 @@ class ReadOnlyDatabase(Database):
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = _connect_read_only(self.path, self._key)
+            conn.execute(READER_CACHE)
             self._local.conn = conn
             self._readers.append(conn)
         return conn

@@ -208,6 +208,14 @@ def test_common_words_are_dropped_only_in_large_tables(app: Assistant) -> None:
     assert prune_common_terms(conn, "raw_fts", "raw_events", "weekly standup") in ("weekly", "standup")
     hits = Recall(app.store.db).search("standup zanzibar", limit=2, now=NOW)
     assert [("zanzibar" in h.text) for h in hits] == [True, True]
+    # Counts are trusted until the table grows by a tenth (a stale count, planted here, shows it is used).
+    rows = 2400
+    cache = {("raw_fts", "zanzibar"): (99_999, rows)}
+    assert prune_common_terms(conn, "raw_fts", "raw_events", "lagoon zanzibar", cache) == "lagoon"
+    assert cache[("raw_fts", "lagoon")] == (0, rows)
+    app.add_events([_chat(f"lagoon trip {i}", NOW) for i in range(300)])  # 2,700 rows: +12%
+    assert prune_common_terms(conn, "raw_fts", "raw_events", "lagoon zanzibar", cache) == "lagoon zanzibar"
+    assert cache[("raw_fts", "zanzibar")] == (2, 2700)
 
 
 def test_a_named_participant_leaves_the_query_and_their_turns_rank_first(app: Assistant) -> None:
