@@ -3,7 +3,7 @@ that embeds new items, and the retriever that Recall fuses with full text.
 
 Attached on first use, not at unlock, so commands that never search (status, import) stay fast. With
 no embedding model, or one that fails to load, recall stays full-text only and the status says why.
-Filling an in-memory index takes time in proportion to the archive (about 35 minutes for a million
+Filling an in-memory index takes time in proportion to the archive (23-36 minutes for a million
 vectors on 2 cores), so the app loads it in the background (`attach(wait=False)`) and searches full
 text until it is ready; a one-shot command waits for it.
 
