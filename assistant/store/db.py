@@ -26,10 +26,16 @@ Connection = Any  # sqlcipher3's Connection has no type stubs
 READER_CACHE = "PRAGMA cache_size = -32768"
 
 
-def _connect(path: Path, key: bytes) -> Connection:
+def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
+    """A keyed connection; `read_only`: one SQLite itself opens read-only (mode=ro), for readers beside a
+    writer in another process."""
     import sqlcipher3
 
-    conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+    if read_only:
+        conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+                                  isolation_level=None, timeout=30)
+    else:
+        conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -39,7 +45,7 @@ def _connect(path: Path, key: bytes) -> Connection:
             f"{path} cannot be opened with this key: it is not a memory store, belongs to another key file, "
             f"or is damaged ({exc}); restore a backup with `assistant restore`"
         ) from exc
-    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables never spill plaintext to disk
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
     return conn

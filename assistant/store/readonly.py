@@ -16,33 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.errors import AssistantError, StoreCorrupt
-from assistant.store.db import READER_CACHE, Connection, Database
+from assistant.errors import AssistantError
+from assistant.store.db import READER_CACHE, Connection, Database, _connect
 from assistant.store.migrations import MIGRATIONS
 
 
 class ReadOnlyStore(AssistantError):
     """A change was asked of a store opened read-only; nothing was changed."""
-
-
-def _connect_read_only(path: Path, key: bytes) -> Connection:
-    """A keyed connection SQLite opened read-only (`db._connect` opens them read-write)."""
-    import sqlcipher3
-
-    conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
-                              isolation_level=None, timeout=30)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError as exc:
-        conn.close()
-        raise StoreCorrupt(
-            f"{path} cannot be opened with this key: it is not a memory store, belongs to another key file, "
-            f"or is damaged ({exc}); restore a backup with `assistant restore`"
-        ) from exc
-    conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables never spill plaintext to disk
-    conn.execute("PRAGMA busy_timeout = 30000")
-    return conn
 
 
 class ReadOnlyDatabase(Database):
@@ -79,7 +59,7 @@ class ReadOnlyDatabase(Database):
     def reader(self) -> Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _connect_read_only(self.path, self._key)
+            conn = _connect(self.path, self._key, read_only=True)
             conn.execute(READER_CACHE)
             self._local.conn = conn
             self._readers.append(conn)
