@@ -31,22 +31,13 @@ import numpy as np
 from assistant import privacy
 from assistant.errors import AssistantError
 from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, IndexCatalog, collection_for, time_bounds
 from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
-from assistant.retrieval.time_histogram import TimeHistogram
 
 log = logging.getLogger(__name__)
 
-EVENTS = "events"
-COLLECTIONS: tuple[str, ...] = (*MEMORY_TYPES, EVENTS)
 MODES = ("memory", "persistent", "server")
 _ADD_BATCH = 4096  # under chromadb's max batch size (5461 in 1.5)
-# chromadb evaluates `where` filters by scanning the collection's metadata: ~0.3 s at 200k vectors,
-# growing with size. Filtered queries therefore over-fetch unfiltered neighbours and filter them here,
-# sized by an estimate of how much of the collection the filter keeps, and use `where` only as a fallback.
-# The kind and time of each neighbour come from a map kept in this process, not from chromadb's
-# metadata: 420 neighbours of a 50k-vector collection cost 18 ms of CPU with their metadata, 6.6 ms
-# without (the map holds ~180 bytes per vector: ~180 MB at 1M).
-FETCH_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -55,14 +46,6 @@ class IndexItem:
     kind: str  # a memory type or an event kind
     vector: Sequence[float] | np.ndarray[Any, Any]
     occurred_at: float  # unix ts: memories without occurred_at use created_at, as full text does
-
-
-def collection_for(kind: str) -> str:
-    if kind in EVENT_KINDS:
-        return EVENTS
-    if kind in MEMORY_TYPES:
-        return kind
-    raise AssistantError(f"unknown memory type or event kind {kind!r}")
 
 
 def _time_where_ts(lo: float, hi: float) -> list[dict[str, Any]]:
@@ -118,14 +101,7 @@ class VectorIndex:
         self.namespace = namespace or (f"i{uuid.uuid4().hex[:12]}" if mode == "memory" else "memory")
         self._client: Any = None
         self._cols: dict[str, Any] = {}
-        # Items per hour per collection: only for sizing over-fetches, so deletions are not subtracted.
-        self._times: dict[str, TimeHistogram] = {name: TimeHistogram() for name in COLLECTIONS}
-        # True once the histogram covers everything in the index (a new in-memory index is empty; a kept
-        # one is counted at sync). Until then each query asks chromadb for the collection's size.
-        self._counted = mode == "memory"
-        # id -> (kind, time) of everything indexed, for filtering over-fetched neighbours; complete when
-        # _counted is (filled as items are added, and from the store at sync).
-        self._meta: dict[str, tuple[str, float]] = {}
+        self._catalog = IndexCatalog(counted=mode == "memory")
         self._executor: ThreadPoolExecutor | None = None  # for querying collections in parallel
         self._pool_lock = threading.Lock()
         self._open()
@@ -211,9 +187,7 @@ class VectorIndex:
 
     def _wipe(self) -> None:
         """Throw the index away and start empty (persistent: delete the directory; others: the collections)."""
-        self._times = {name: TimeHistogram() for name in COLLECTIONS}
-        self._meta = {}
-        self._counted = True
+        self._catalog.reset()
         if self.mode == "persistent":
             self._reset_dir()
             self._open()
@@ -238,8 +212,7 @@ class VectorIndex:
         written = 0
         for name, group in groups.items():
             col = self._cols[name]
-            self._times[name].add(i.occurred_at for i in group)
-            self._meta.update((i.owner_id, (i.kind, float(i.occurred_at))) for i in group)
+            self._catalog.add(name, [(i.owner_id, i.kind, float(i.occurred_at)) for i in group])
             for start in range(0, len(group), _ADD_BATCH):
                 chunk = group[start:start + _ADD_BATCH]
                 col.upsert(
@@ -252,8 +225,7 @@ class VectorIndex:
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        for i in ids:
-            self._meta.pop(i, None)
+        self._catalog.forget(ids)
         events = [i for i in ids if i.startswith("ev_")]
         memories = [i for i in ids if not i.startswith("ev_")]
         if events:
@@ -279,30 +251,12 @@ class VectorIndex:
 
     def estimate(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None) -> int:
         """About how many indexed items of these types/kinds fall in [since, until) (from hourly counts)."""
-        lo = to_ts(since) if since is not None else -math.inf
-        hi = to_ts(until) if until is not None else math.inf
-        names = dict.fromkeys(collection_for(k) for k in (kinds or [*MEMORY_TYPES, *EVENT_KINDS]))
-        return sum(self._in_range(name, lo, hi) for name in names)
+        return self._catalog.estimate(kinds, since, until)
 
     def overfetch_size(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
                        limit: int) -> int | None:
         """Neighbours a filtered query would fetch in all, or None when it would need chromadb's scan."""
-        lo = to_ts(since) if since is not None else -math.inf
-        hi = to_ts(until) if until is not None else math.inf
-        names = dict.fromkeys(collection_for(k) for k in (kinds or [*MEMORY_TYPES, *EVENT_KINDS]))
-        sizes = [self._fetch_size(name, lo, hi, limit) for name in names]
-        return sum(sizes) if self._counted and max(sizes, default=0) <= FETCH_MAX else None
-
-    def _fetch_size(self, name: str, lo: float, hi: float, limit: int) -> int:
-        """Neighbours to fetch unfiltered so that about `limit` pass the time filter (0: none can)."""
-        known = self._times[name].total
-        in_range = self._in_range(name, lo, hi)
-        if not known or not in_range:
-            return 0
-        return min(known, math.ceil(limit * 2 * known / in_range) + limit)
-
-    def _in_range(self, name: str, lo: float, hi: float) -> int:
-        return math.ceil(self._times[name].count(lo, hi))
+        return self._catalog.overfetch_size(kinds, since, until, limit)
 
     def query(self, vector: Sequence[float], kinds: Sequence[str] | None = None, since: datetime | None = None,
               until: datetime | None = None, limit: int = 10) -> list[tuple[str, float]]:
@@ -313,11 +267,10 @@ class VectorIndex:
         if limit < 1:
             return []
         wanted = list(kinds) if kinds else [*MEMORY_TYPES, *EVENT_KINDS]
-        lo = to_ts(since) if since is not None else -math.inf
-        hi = to_ts(until) if until is not None else math.inf
+        lo, hi = time_bounds(since, until)
         query = np.asarray([vector], dtype=np.float32)
         names = [name for name in dict.fromkeys(collection_for(k) for k in wanted)
-                 if not self._counted or self._times[name].total]
+                 if not self._catalog.counted or self._catalog.total(name)]
         jobs = [(name, {k for k in wanted if collection_for(k) == name}) for name in names]
         if len(jobs) > 1:
             # Each chromadb query costs ~1.6 ms of CPU even on 100 vectors (its runtime's fixed work),
@@ -338,21 +291,21 @@ class VectorIndex:
 
     def _query_one(self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float,
                    limit: int) -> list[tuple[str, float]]:
+        """Over-fetch unfiltered neighbours and filter them by the catalog; chromadb's `where` scan is the fallback."""
         col = self._cols[name]
         # An empty collection is skipped without asking chromadb (a round trip per collection per query).
-        size = self._times[name].total if self._counted else int(col.count())
+        size = self._catalog.total(name) if self._catalog.counted else int(col.count())
         if size == 0:
             return []
         every_kind = name != EVENTS or allowed >= set(EVENT_KINDS)
         if every_kind and lo == -math.inf and hi == math.inf:
             return _pairs(col.query(query_embeddings=query, n_results=min(limit, size), include=["distances"]))
-        fetch = self._fetch_size(name, lo, hi, limit) if self._counted else FETCH_MAX + 1
+        fetch = self._catalog.fetch_size(name, lo, hi, limit) if self._catalog.counted else FETCH_MAX + 1
         if fetch == 0:
             return []
-        unknown = ("", math.nan)  # an id missing from the map passes no filter
         while (fetch := min(fetch, size)) <= FETCH_MAX:
             pairs = _pairs(col.query(query_embeddings=query, n_results=fetch, include=["distances"]))
-            metas = [self._meta.get(i, unknown) for i, _ in pairs]
+            metas = self._catalog.lookup(i for i, _ in pairs)
             kept = [(i, s) for (i, s), (kind, t) in zip(pairs, metas, strict=True) if lo <= t < hi and kind in allowed]
             if len(kept) >= limit or fetch >= size:
                 return kept[:limit]
@@ -418,15 +371,7 @@ class VectorIndex:
         """
         expected = stored_count(conn, self.model)
         if self.mode != "memory" and self.healthy(expected):
-            times: dict[str, list[float]] = {name: [] for name in COLLECTIONS}
-            self._meta = {}
-            for owner_id, kind, ts in stored_times(conn, self.model):
-                times[collection_for(kind)].append(ts)
-                self._meta[owner_id] = (kind, ts)
-            self._times = {name: TimeHistogram() for name in COLLECTIONS}
-            for name, values in times.items():
-                self._times[name].add(values)
-            self._counted = True
+            self._catalog.reset(stored_times(conn, self.model))
             return 0
         return self.rebuild_from_store(conn)
 
