@@ -128,7 +128,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    out = open_assistant(args).export(args.out)
+    out = open_assistant(args, access="read").export(args.out)
     print(f"wrote an encrypted backup to {out}")
     return 0
 

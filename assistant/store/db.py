@@ -51,6 +51,28 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     return conn
 
 
+def copy_snapshot(conn: Connection, target: Path, key: bytes) -> None:
+    """Copy the database `conn` reads into the new file `target`, encrypted under `key`.
+
+    One read transaction spans the copy, so it is one committed snapshot even while another process
+    commits (sqlcipher_export runs each of its steps as a statement of its own).
+    """
+    conn.execute("ATTACH DATABASE ? AS backup KEY ?", (str(target), f"x'{key.hex()}'"))
+    try:
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT sqlcipher_export('backup')")
+            ver = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute(f"PRAGMA backup.user_version = {int(ver)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # a failed COMMIT may have rolled back already
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("DETACH DATABASE backup")
+
+
 class Database:
     def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
@@ -107,13 +129,7 @@ class Database:
     def backup_to(self, target: Path, key: bytes) -> None:
         """A consistent encrypted copy of the whole database under `key`."""
         with self._write_lock:
-            self._writer.execute("ATTACH DATABASE ? AS backup KEY ?", (str(target), f"x'{key.hex()}'"))
-            try:
-                self._writer.execute("SELECT sqlcipher_export('backup')")
-                ver = self._writer.execute("PRAGMA user_version").fetchone()[0]
-                self._writer.execute(f"PRAGMA backup.user_version = {int(ver)}")
-            finally:
-                self._writer.execute("DETACH DATABASE backup")
+            copy_snapshot(self._writer, target, key)
 
     def close(self) -> None:
         for conn in self._readers:

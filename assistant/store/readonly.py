@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import AssistantError
-from assistant.store.db import READER_CACHE, Connection, Database, _connect
+from assistant.store.db import READER_CACHE, Connection, Database, _connect, copy_snapshot
 from assistant.store.migrations import MIGRATIONS
 
 
@@ -83,7 +83,8 @@ class ReadOnlyDatabase(Database):
         raise self.refusal()
 
     def backup_to(self, target: Path, key: bytes) -> None:
-        raise self.refusal()
+        """The copy goes to a new file: this database is only read."""
+        copy_snapshot(self.reader(), target, key)
 
     def close(self) -> None:
         for conn in self._readers:

@@ -1,19 +1,16 @@
 """Reading commands beside a running writer: real processes, the real lock, the real CLI.
 
 A writer process (as the desktop app or `assistant capture run` would be) holds the store and keeps
-committing events. Beside it, `status`, `search`, `timeline`, `memory list/show`, `vault reveal` and
-`ask` work read-only; commands that change the store keep failing with the "in use" message; nothing a
+committing events. Beside it, `status`, `search`, `timeline`, `memory list/show`, `vault reveal`, `export`
+and `ask` work read-only; commands that change the store keep failing with the "in use" message; nothing a
 reader does writes the database; and once the writer exits, writing works again.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import select
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -27,7 +24,7 @@ from assistant.models import RawEvent, VaultEntry
 from assistant.store.readonly import ReadOnlyStore
 from tests.conftest import FIXTURES, PASSPHRASE, run_cli
 from tests.integration.embedding_model import converted_minilm
-from tests.robustness.helpers import ROOT, plaintext_hits, snapshot
+from tests.robustness.helpers import StoreProcess, plaintext_hits, snapshot
 
 MARKER = "Quillfeather marzipan obelisk 48213"  # imported, then searched and asked for by the readers
 SECRET = "vault-value-7f3a9c"
@@ -52,30 +49,16 @@ print(f"wrote {pairs}", flush=True)
 """
 
 
-class Writer:
+class Writer(StoreProcess):
     """A process holding the store for writing and committing all the time; `stop()` returns its pair count."""
 
     def __init__(self, data_dir: Path) -> None:
-        env = {**os.environ, "ASSISTANT_TESTING": "1", "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir), PASSPHRASE], cwd=ROOT, env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
-        assert self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], 60)
-        if not ready or self.proc.stdout.readline().strip() != "ready":
-            self.proc.kill()
-            raise AssertionError(f"the writer did not open the store: {self.proc.communicate()[1][-2000:]}")
-        self.pid = self.proc.pid
+        super().__init__(WRITER, data_dir)
 
     def stop(self) -> int:
         out, err = self.proc.communicate("", timeout=60)
         assert self.proc.returncode == 0, err[-2000:]
         return int(out.split()[-1])
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.communicate(timeout=30)
 
 
 @pytest.fixture
@@ -125,13 +108,12 @@ def test_read_commands_work_beside_a_writer_and_write_commands_say_it_is_in_use(
     assert f"another process (pid {writer.pid})" in asked.stderr and "not recorded" in asked.stderr
 
     for command in (["import", str(FIXTURES / "chatgpt_conversations.json"), "--format", "chatgpt"],
-                    ["consolidate"], ["forget", hits[0]["id"]], ["export", "--out", str(filled.parent / "b.zip")]):
+                    ["consolidate"], ["forget", hits[0]["id"]]):
         refused = run_cli(filled, *command)
         assert refused.returncode == 1, command
         assert refused.stderr.strip() == (
             f"assistant: the store is in use by another process (pid {writer.pid}): close the other assistant "
             f"window or command using {filled} and try again; nothing was changed")
-    assert not (filled.parent / "b.zip").exists()
 
     pairs = writer.stop()  # the writer kept committing all along: the readers never blocked it
     assert pairs > 0
@@ -139,6 +121,34 @@ def test_read_commands_work_beside_a_writer_and_write_commands_say_it_is_in_use(
     assert run_cli(filled, "consolidate").returncode == 0  # the store is free: writing works again
     asked = run_cli(filled, "ask", "which hotel is it?", "--json")
     assert _json(asked)["recorded"] is True and asked.stderr == ""
+
+
+def test_export_beside_a_writer_is_one_snapshot_holding_its_commits(writer: Writer, filled: Path,
+                                                                   tmp_path: Path) -> None:
+    reader = Assistant(filled)
+    reader.unlock(PASSPHRASE, access="read")
+    try:
+        deadline = time.monotonic() + 30
+        while reader.status().events["chat"] == 5:  # export only once the writer has committed
+            assert time.monotonic() < deadline, "the writer never committed"
+            time.sleep(0.05)
+    finally:
+        reader.close()
+    done = run_cli(filled, "export", "--out", str(tmp_path / "b.zip"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"wrote an encrypted backup to {tmp_path / 'b.zip'}"
+    assert not list((filled / "backups").glob(".export-*")), "the working copy is gone"
+    pairs = writer.stop()
+
+    copy = Assistant(tmp_path / "restored")
+    copy.restore(tmp_path / "b.zip", PASSPHRASE)  # checks the copy's integrity first
+    try:
+        chat = copy.status().events["chat"]
+        assert chat % 2 == 1 and 5 < chat <= 5 + 2 * pairs, "whole pairs of the writer's, as committed by then"
+        assert any(h.text.endswith("tick 0 first") for h in copy.search("tick 0 first"))
+        assert MARKER in copy.search(MARKER)[0].text
+    finally:
+        copy.close()
 
 
 def test_a_reader_sees_whole_transactions_while_the_writer_commits(writer: Writer, filled: Path) -> None:

@@ -30,39 +30,47 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 HOLD = """
-import sys, time
+import sys
 from assistant.api import Assistant
 app = Assistant(sys.argv[1])
 app.unlock(sys.argv[2])
-print("holding", flush=True)
+print("ready", flush=True)
 sys.stdin.read()
 app.close()
 """
 
 
-class Holder:
-    """Another process with the store open, as the desktop app would have it; `close()` lets go."""
+class StoreProcess:
+    """Another process running `script` with the data dir and passphrase as arguments; it prints "ready" once
+    the store is open, and lets go when its stdin closes."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, script: str, data_dir: Path) -> None:
         env = {**os.environ, "ASSISTANT_TESTING": "1", "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-c", HOLD, str(data_dir), PASSPHRASE], cwd=ROOT, env=env,
+        self.proc = subprocess.Popen([sys.executable, "-c", script, str(data_dir), PASSPHRASE], cwd=ROOT, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
         assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], 60)
-        line = self.proc.stdout.readline() if ready else ""
-        if line.strip() != "holding":
+        if not ready or self.proc.stdout.readline().strip() != "ready":
             self.proc.kill()
-            raise AssertionError(f"the holder did not open the store: {self.proc.communicate()[1][-2000:]}")
+            raise AssertionError(f"{type(self).__name__} did not open the store: {self.proc.communicate()[1][-2000:]}")
         self.pid = self.proc.pid
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate(timeout=30)
+
+
+class Holder(StoreProcess):
+    """The store held open, as the desktop app would have it; `close()` lets go."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(HOLD, data_dir)
 
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.communicate("", timeout=30)
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.communicate(timeout=30)
 
 
 def needles(marker: str) -> list[bytes]:
