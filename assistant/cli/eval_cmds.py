@@ -24,7 +24,7 @@ def cmd_locomo(args: argparse.Namespace) -> int:
     embedder = None if args.bm25 else app.models.embedder()
     report = evaluate_locomo(
         Path(args.file), k=args.k, embedder=embedder,
-        consolidate=(lambda a: a.consolidate()) if args.consolidate else None,
+        consolidate=None if args.no_consolidate else (lambda a: a.consolidate()),
         progress=_progress(args.json, "retrieval"),
     )
     result: dict[str, Any] = {"retrieval": report.as_dict()}
@@ -35,7 +35,7 @@ def cmd_locomo(args: argparse.Namespace) -> int:
 
         emb = None if args.bm25 else app.models.active("embedding")
         qa = evaluate_qa(Path(args.file), chat_model=chat.path, embedding_model=emb.path if emb else None,
-                         per_conversation=args.qa, consolidate=args.consolidate,
+                         per_conversation=args.qa, consolidate=not args.no_consolidate,
                          progress=_progress(args.json, "QA"))
         result["qa"] = {"model": qa.model, "overall_f1": qa.overall, "per_category": qa.per_category,
                         "counts": qa.counts}
@@ -54,7 +54,8 @@ def register(sub: Any) -> None:
     p.add_argument("file")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--bm25", action="store_true", help="full text only (no embedding model)")
-    p.add_argument("--consolidate", action="store_true", help="consolidate each conversation before searching")
+    p.add_argument("--no-consolidate", action="store_true",
+                   help="search the raw chat turns only (by default each conversation is consolidated first)")
     p.add_argument("--qa", type=int, default=20, metavar="N",
                    help="questions per conversation to answer with the chat model (0: none)")
     add_json_flag(p)

@@ -53,6 +53,7 @@ class LocomoReport:
     counts: dict[int, int]  # questions scored per category
     skipped: int  # questions without evidence
     seconds: float
+    memories: int = 0  # typed memories consolidation made (0: the raw turns alone were searched)
     questions: list[QuestionResult] = field(default_factory=list, repr=False)
 
     def as_dict(self, *, with_questions: bool = False) -> dict[str, Any]:
@@ -116,19 +117,22 @@ def evaluate_locomo(
     total = sum(len(s["qa"]) for s in samples)
     started = time.perf_counter()
     results: list[QuestionResult] = []
-    done = 0
+    done = memories = 0
     for sample in samples:
-        results += _evaluate_sample(sample, ks, embedder, consolidate, config)
+        found, made = _evaluate_sample(sample, ks, embedder, consolidate, config)
+        results += found
+        memories += made
         done += len(sample["qa"])
         if progress is not None:
             progress(done, total)
     return _report(results, k, ks, embedder, [str(s.get("sample_id")) for s in samples],
-                   skipped=total - len(results), seconds=time.perf_counter() - started)
+                   skipped=total - len(results), seconds=time.perf_counter() - started, memories=memories)
 
 
 def _evaluate_sample(sample: dict[str, Any], ks: list[int], embedder: Embedder | None,
                      consolidate: Callable[[Any], object] | None,
-                     config: FusionConfig | None) -> list[QuestionResult]:
+                     config: FusionConfig | None) -> tuple[list[QuestionResult], int]:
+    """The sample's question results and how many memories consolidation made."""
     from assistant.api import Assistant  # the facade imports retrieval: import it only when evaluating
 
     name = str(sample.get("sample_id") or "sample")
@@ -141,12 +145,13 @@ def _evaluate_sample(sample: dict[str, Any], ks: list[int], embedder: Embedder |
             app.import_file(single, "locomo")
             if consolidate is not None:
                 consolidate(app)
+            memories = int(app.store.db.reader().execute("SELECT count(*) FROM memories").fetchone()[0])
             recall, index = _recall_for(app, embedder, config)
             try:
                 # The questions are asked after the conversation: relative phrases count from its end.
                 row = app.store.db.reader().execute("SELECT max(occurred_at) FROM raw_events").fetchone()
                 now = (from_ts(row[0]) or utcnow()) + timedelta(days=1)
-                return _questions(recall, sample, name, ks, now)
+                return _questions(recall, sample, name, ks, now), memories
             finally:
                 if index is not None:
                     index.close()
@@ -193,7 +198,7 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def _report(results: list[QuestionResult], k: int, ks: list[int], embedder: Embedder | None,
-            conversations: list[str], *, skipped: int, seconds: float) -> LocomoReport:
+            conversations: list[str], *, skipped: int, seconds: float, memories: int) -> LocomoReport:
     categories = sorted({r.category for r in results})
     per_category = {c: {kk: _mean([r.recall[kk] for r in results if r.category == c]) for kk in ks}
                     for c in categories}
@@ -204,7 +209,7 @@ def _report(results: list[QuestionResult], k: int, ks: list[int], embedder: Embe
         overall={kk: _mean([r.recall[kk] for r in scored]) for kk in ks},
         per_category=per_category,
         counts={c: sum(1 for r in results if r.category == c) for c in categories},
-        skipped=skipped, seconds=seconds, questions=results,
+        skipped=skipped, seconds=seconds, memories=memories, questions=results,
     )
 
 
@@ -224,8 +229,9 @@ def format_report(report: LocomoReport) -> str:
         padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
         return "  ".join(padded)
 
+    searched = f"{report.memories} consolidated memories and the raw turns" if report.memories else "the raw turns"
     out = [f"LoCoMo evidence recall, {report.retrieval}, {len(report.conversations)} conversation(s), "
-           f"{report.seconds:.0f} s", line(head), line(["-" * w for w in widths])]
+           f"{report.seconds:.0f} s; searched {searched}", line(head), line(["-" * w for w in widths])]
     out += [line(r) for r in rows[:-1]] + [line(["-" * w for w in widths]), line(rows[-1])]
     out.append(f"recall@{report.k} (categories 1-4): {100 * report.overall[report.k]:.1f}%"
                + (f"; {report.skipped} question(s) without evidence skipped" if report.skipped else ""))

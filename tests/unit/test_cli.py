@@ -92,3 +92,13 @@ def test_config_roundtrip(data_dir: Path) -> None:
     assert run_cli(data_dir, "config", "set", "capture.interval_seconds", "5").returncode == 0
     r = run_cli(data_dir, "config", "get", "capture.interval_seconds", "--json")
     assert json.loads(r.stdout) == {"capture.interval_seconds": 5.0}
+
+
+def test_eval_locomo_consolidates_unless_told_not_to(data_dir: Path) -> None:
+    sample = str(FIXTURES / "locomo_sample.json")
+    r = run_cli(data_dir, "eval", "locomo", sample, "--bm25", "--qa", "0", "--json")
+    report = json.loads(r.stdout)["retrieval"]
+    assert report["memories"] > 0 and report["counts"] == {"4": 1}
+    raw = json.loads(run_cli(data_dir, "eval", "locomo", sample, "--bm25", "--qa", "0", "--no-consolidate",
+                             "--json").stdout)["retrieval"]
+    assert raw["memories"] == 0 and raw["counts"] == {"4": 1}
