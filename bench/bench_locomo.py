@@ -1,4 +1,5 @@
-"""LoCoMo evidence recall@5/10/25 on the dev split: full text only vs hybrid (BM25 + MiniLM vectors).
+"""LoCoMo evidence recall@5/10/25 on the dev split: full text only vs hybrid (BM25 + MiniLM vectors), over
+the raw turns, and hybrid again after consolidation (what `assistant eval locomo` reports by default).
 
     .venv/bin/python bench/bench_locomo.py [--data FILE] [--embedder PATH.gguf] [--threads N] [--out DIR]
 
@@ -74,6 +75,11 @@ def main() -> None:
             started = time.perf_counter()
             reports.append(evaluate_locomo(args.data, k=10, embedder=embedder, progress=progress))
             notes.append(f"hybrid run (indexing included) took {time.perf_counter() - started:.0f} s")
+            print("\nhybrid after consolidation", file=sys.stderr)
+            consolidated = evaluate_locomo(args.data, k=10, embedder=embedder, progress=progress,
+                                           consolidate=lambda app: app.consolidate())
+            consolidated.retrieval += f", {consolidated.memories} consolidated memories"
+            reports.append(consolidated)
             embedder.close()
     print(file=sys.stderr)
     text = (f"LoCoMo dev split ({', '.join(reports[0].conversations)}), evidence recall in %: hits expanded to "

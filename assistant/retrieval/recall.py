@@ -97,7 +97,7 @@ class Recall:
         while len(hits) < limit and take < len(ranked):
             take *= 2
             hits = self._searcher.hits(ranked[:take])
-        hits = hits[:limit]
+        hits = _matching_sources_first(hits[:limit], ranked)
         # Every hit names where it came from; a memory typed in by hand is its own source.
         return [h if h.sources else _self_sourced(h) for h in hits]
 
@@ -330,6 +330,17 @@ def _range_clause(since: datetime | None, until: datetime | None) -> tuple[str, 
         clause += " AND t < ?"
         args.append(to_ts(until))
     return clause, args
+
+
+def _matching_sources_first(hits: list[SearchHit], ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
+    """A memory resting on many events lists first those that matched the question themselves, in rank
+    order: a day's episode cited for one conversation in it should point at that conversation first."""
+    rank = {item: n for n, (item, _) in enumerate(ranked) if item.startswith("ev_")}
+    last = len(rank)
+    for hit in hits:
+        if len(hit.sources) > 1 and any(s.event_id in rank for s in hit.sources):
+            hit.sources.sort(key=lambda s: rank.get(s.event_id or "", last))  # stable: the rest keep their order
+    return hits
 
 
 def _self_sourced(hit: SearchHit) -> SearchHit:

@@ -232,3 +232,19 @@ def test_a_named_participant_leaves_the_query_and_their_turns_rank_first(app: As
     # A participant added later is known to the same Recall (the speaker list follows new events).
     app.add_events([_chat("the kiln fired my first bowl", NOW - timedelta(days=1), speaker="Ravi Shah")])
     assert recall.search("what did Ravi make in the kiln?", now=NOW)[0].text.startswith("Ravi Shah:")
+
+
+def test_a_broad_memory_lists_the_sources_that_matched_first(app: Assistant) -> None:
+    events = [_chat("breakfast with Ana", NOW - timedelta(hours=5), session="day"),
+              _chat("standup about the release", NOW - timedelta(hours=4), session="day"),
+              _chat("lunch at the harbour", NOW - timedelta(hours=3), session="day"),
+              _chat("release notes for the harbour project", NOW - timedelta(hours=2), session="day")]
+    app.add_events(events)
+    day = app.add_memory(EpisodicMemory(
+        actor="me", event_type="day", summary="a working day: breakfast, standup, lunch, release notes",
+        details="harbour release", occurred_at=NOW, sources=[e.source() for e in events]))
+    hits = Recall(app.store.db).search("harbour release", now=NOW)
+    matched = [h.id for h in hits if h.id.startswith("ev_")]
+    assert set(matched) == {e.id for e in events[1:]}
+    sources = next(h.sources for h in hits if h.id == day.id)
+    assert [s.event_id for s in sources] == [*matched, events[0].id]  # as they ranked; the unmatched last
