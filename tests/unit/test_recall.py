@@ -141,12 +141,35 @@ def test_a_reply_is_found_through_the_message_it_answers(app: Assistant, embedde
         ids = [h.id for h in Recall(app.store.db, retriever, config=config).search(question, now=NOW, limit=20)]
         return ids.index(events[1].id)
 
-    alone = rank(FusionConfig(next_turn_weight=0, prev_turn_weight=0))
+    alone = rank(FusionConfig(neighbour_weights=()))
     assert alone > 5  # the reply shares no word with the question and is far down by itself
     assert rank(FusionConfig()) < alone  # the question it answers (first by full text) pulls it up
-    assert rank(FusionConfig(next_turn_weight=3.0)) <= 1
+    assert rank(FusionConfig(neighbour_weights=(3.0,))) <= 1
     # Full text alone never finds the reply (no shared word), and a vote does not add it by itself.
     assert events[1].id not in [h.id for h in Recall(app.store.db).search(question, now=NOW, limit=20)]
+
+
+def test_a_speakers_answer_two_turns_on_is_found_through_their_earlier_turn(
+        app: Assistant, embedder: FakeEmbedder, index: VectorIndex) -> None:
+    t = NOW - timedelta(days=3)
+    events = [_chat("I made coconut milk ice cream yesterday", t, speaker="Nate"),
+              _chat("Ooh! How did it turn out?", t, speaker="Jo"),
+              _chat("Super good, rich and creamy, my new favourite snack", t, speaker="Nate")]
+    app.add_events(events)
+    for n in range(12):  # other talk about ice cream and snacks, so the answer is not near the top by itself
+        topic = ("ice cream", "snack", "dessert")[n % 3]
+        app.add_events([_chat(f"{topic} shop number {n} opened", t - timedelta(days=n + 1), session=f"s{n + 2}")])
+    Indexer(app.store.db, embedder, index).run()
+    retriever = EmbeddingRetriever(embedder, index)
+    question = "What did Nate think of the coconut milk ice cream he made?"
+
+    def rank(config: FusionConfig) -> int:
+        ids = [h.id for h in Recall(app.store.db, retriever, config=config).search(question, now=NOW, limit=20)]
+        return ids.index(events[2].id)
+
+    next_only = rank(FusionConfig(neighbour_weights=(0.5,)))
+    assert rank(FusionConfig()) < next_only  # the turn two places on now gets its vote
+    assert rank(FusionConfig(neighbour_weights=(0.5, 3.0))) <= 1
 
 
 def test_vectors_of_forgotten_items_are_ignored(app: Assistant, embedder: FakeEmbedder, index: VectorIndex) -> None:
