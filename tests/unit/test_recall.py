@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -123,24 +123,32 @@ def test_recency_breaks_ties(app: Assistant) -> None:
     assert [h.id for h in Recall(app.store.db).search("standup notes", now=NOW)] == [new.id, old.id]
 
 
+def _ranker(app: Assistant, embedder: FakeEmbedder, index: VectorIndex, turns: list[RawEvent], topics: list[str],
+            question: str, wanted: RawEvent) -> Callable[[FusionConfig], int]:
+    """Store a conversation and 12 distracting turns in other sessions; rank(config) is `wanted`'s place."""
+    app.add_events(turns)
+    t = turns[0].occurred_at
+    for n in range(12):
+        app.add_events([_chat(f"{topics[n % len(topics)]} item {n}", t - timedelta(days=n + 1), session=f"s{n + 2}")])
+    Indexer(app.store.db, embedder, index).run()
+    retriever = EmbeddingRetriever(embedder, index)
+
+    def rank(config: FusionConfig) -> int:
+        ids = [h.id for h in Recall(app.store.db, retriever, config=config).search(question, now=NOW, limit=20)]
+        return ids.index(wanted.id)
+    return rank
+
+
 def test_a_reply_is_found_through_the_message_it_answers(app: Assistant, embedder: FakeEmbedder,
                                                          index: VectorIndex) -> None:
     t = NOW - timedelta(days=2)
     events = [_chat("Which city should we pick for the team trip next month?", t, speaker="John"),
               _chat("Edinburgh would be great, lovely old streets", t, speaker="Ann"),
               _chat("unrelated chatter about football", t, speaker="John")]
-    app.add_events(events)
-    for n in range(12):  # other mentions of the trip, so the reply is not in the top few by itself
-        topic = ("holiday", "flight", "hotel")[n % 3]
-        app.add_events([_chat(f"{topic} budget item {n} for the trip", t - timedelta(days=n + 1), session=f"s{n + 2}")])
-    Indexer(app.store.db, embedder, index).run()
-    retriever = EmbeddingRetriever(embedder, index)
     question = "What city was suggested for the team trip?"
-
-    def rank(config: FusionConfig) -> int:
-        ids = [h.id for h in Recall(app.store.db, retriever, config=config).search(question, now=NOW, limit=20)]
-        return ids.index(events[1].id)
-
+    # Other mentions of the trip, so the reply is not in the top few by itself.
+    rank = _ranker(app, embedder, index, events, ["holiday budget for the trip", "flight budget for the trip",
+                                                   "hotel budget for the trip"], question, events[1])
     alone = rank(FusionConfig(neighbour_weights=()))
     assert alone > 5  # the reply shares no word with the question and is far down by itself
     assert rank(FusionConfig()) < alone  # the question it answers (first by full text) pulls it up
@@ -155,18 +163,9 @@ def test_a_speakers_answer_two_turns_on_is_found_through_their_earlier_turn(
     events = [_chat("I made coconut milk ice cream yesterday", t, speaker="Nate"),
               _chat("Ooh! How did it turn out?", t, speaker="Jo"),
               _chat("Super good, rich and creamy, my new favourite snack", t, speaker="Nate")]
-    app.add_events(events)
-    for n in range(12):  # other talk about ice cream and snacks, so the answer is not near the top by itself
-        topic = ("ice cream", "snack", "dessert")[n % 3]
-        app.add_events([_chat(f"{topic} shop number {n} opened", t - timedelta(days=n + 1), session=f"s{n + 2}")])
-    Indexer(app.store.db, embedder, index).run()
-    retriever = EmbeddingRetriever(embedder, index)
-    question = "What did Nate think of the coconut milk ice cream he made?"
-
-    def rank(config: FusionConfig) -> int:
-        ids = [h.id for h in Recall(app.store.db, retriever, config=config).search(question, now=NOW, limit=20)]
-        return ids.index(events[2].id)
-
+    # Other talk about ice cream and snacks, so the answer is not near the top by itself.
+    rank = _ranker(app, embedder, index, events, ["ice cream shop opened", "snack shop opened", "dessert shop opened"],
+                   "What did Nate think of the coconut milk ice cream he made?", events[2])
     next_only = rank(FusionConfig(neighbour_weights=(0.5,)))
     assert rank(FusionConfig()) < next_only  # the turn two places on now gets its vote
     assert rank(FusionConfig(neighbour_weights=(0.5, 3.0))) <= 1
