@@ -42,11 +42,6 @@ class FusionConfig:
     # extra ranked lists weighted so. LoCoMo dev recall@10: 67.0 -> 69.6 for distance 1; 79.0 -> 81.3
     # adding distance 2 at 0.5 (0.25: 80.3, 0.75: 80.5, 1.0: 79.1).
     neighbour_weights: tuple[float, ...] = (0.5, 0.5)
-    # Full-text hits vote for their neighbours, and so do the first `vector_voters` of the vector list
-    # with this weight (its tail is weak: in a small store it holds everything). 81.3 -> 82.1 (20 at 0.5:
-    # 81.8; 10 at 1.0: 81.5).
-    vector_voters: int = 10
-    vector_vote_weight: float = 0.5
     # A question naming a chat participant ("What has Melanie painted?") is mostly about what that person
     # said: the name leaves the query (it is in half the turns and drowned the content words in BM25 and
     # the embedding) and their turns score (1 + boost) times higher. LoCoMo dev recall@10 70.4 -> 76.8.
@@ -156,8 +151,6 @@ class Recall:
         n_text = (1 if mem_types else 0) + (1 if kinds else 0)  # ranked_lists puts full text first
         lists, weights = self.ranked_lists(text, mem_types, kinds, since, until, depth)
         voters = list(zip(lists[:n_text], weights[:n_text], strict=True))
-        if len(lists) > n_text and self.config.vector_voters:
-            voters.append((lists[n_text][:self.config.vector_voters], self.config.vector_vote_weight))
         if prefer is not None and self.config.window_weight:
             inside, inside_w = self.ranked_lists(text, mem_types, kinds, *prefer, depth)
             voters += [(r, w * self.config.window_weight) for r, w in zip(inside[:n_text], inside_w, strict=False)]
@@ -215,8 +208,8 @@ class Recall:
                          voters: list[tuple[list[tuple[str, float]], float]],
                          since: datetime | None, until: datetime | None,
                          ) -> tuple[list[list[tuple[str, float]]], list[float]]:
-        """Add the neighbour-vote lists of the `voters`: the full-text lists and the head of the vector
-        list (it always holds `depth` items however weak, and votes from all of them reshuffled everything).
+        """Add the neighbour-vote lists. Only full-text hits vote: the vector list always holds `depth`
+        items however weak (in a small store, all of them), and their votes reshuffled everything.
         Votes only re-rank candidates that some list found itself: a turn sharing nothing with the
         question is not shown for its position alone."""
         ids = list(dict.fromkeys(i for ranked in lists for i, _ in ranked if i.startswith("ev_")))

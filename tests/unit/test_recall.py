@@ -171,18 +171,6 @@ def test_a_speakers_answer_two_turns_on_is_found_through_their_earlier_turn(
     assert rank(FusionConfig(neighbour_weights=(0.5, 3.0))) <= 1
 
 
-def test_the_top_vector_hits_vote_for_their_neighbours(app: Assistant, embedder: FakeEmbedder,
-                                                        index: VectorIndex) -> None:
-    t = NOW - timedelta(days=4)
-    events = [_chat("we purchased an automobile today", t, speaker="Ann"),
-              _chat("Congrats! Which colour?", t, speaker="Bo"),
-              _chat("Bright red, from the dealer in town", t, speaker="Ann")]
-    # Full text finds only the distractors; the embedding finds the paraphrase, whose neighbours it lifts.
-    rank = _ranker(app, embedder, index, events, ["car wash", "bought groceries", "car park"],
-                   "Tell me about the car we bought", events[2])
-    assert rank(FusionConfig()) < rank(FusionConfig(vector_voters=0))
-
-
 def test_vectors_of_forgotten_items_are_ignored(app: Assistant, embedder: FakeEmbedder, index: VectorIndex) -> None:
     memory = app.add_memory(SemanticMemory(name="car", summary="my automobile is blue"))
     recall = _hybrid(app, embedder, index)
