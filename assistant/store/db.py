@@ -24,6 +24,9 @@ Connection = Any  # sqlcipher3's Connection has no type stubs
 # not decrypt the full-text index's hot pages again on every search (1M memories: FTS p95 46 -> 15 ms
 # with 128 MB). Pages are cached as read, so a small store never uses it.
 READER_CACHE = "PRAGMA cache_size = -32768"
+# While a long read runs (an export beside the app), checkpoints cannot reset the WAL and it grows by all
+# that is written meanwhile; SQLite keeps the file at that size afterwards unless told to cut it back.
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
@@ -82,6 +85,7 @@ class Database:
         self._writer = _connect(path, key)
         self._writer.execute("PRAGMA journal_mode = WAL")
         self._writer.execute("PRAGMA synchronous = NORMAL")
+        self._writer.execute(f"PRAGMA journal_size_limit = {int(WAL_SIZE_LIMIT)}")
         with self._write_lock:
             self.schema_version = migrate(self._writer)
         for suffix in ("", "-wal", "-shm"):

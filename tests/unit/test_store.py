@@ -165,3 +165,36 @@ def test_restore_rejects_a_file_that_is_not_a_backup(app: Assistant, tmp_path: P
     junk.write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(StoreCorrupt, match="junk.zip"):
         app.restore(junk, PASSPHRASE)
+
+
+def test_wal_shrinks_back_after_a_long_read(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reader holding one snapshot (an export beside the app) keeps the WAL from being reset while the
+    # app writes; once it ends, the WAL file must go back under the limit instead of staying that large.
+    from assistant.store import db as store_db
+
+    monkeypatch.setattr(store_db, "WAL_SIZE_LIMIT", 256 * 1024)
+    app = Assistant(data_dir)
+    app.init(PASSPHRASE)
+    try:
+        database = app.store.db
+        with database.write() as conn:
+            conn.execute("CREATE TABLE filler (x BLOB)")
+        other = store_db._connect(database.path, database._key)
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM filler").fetchone()  # the read transaction starts here
+        for _ in range(48):  # past SQLite's automatic checkpoint at 1,000 pages
+            with database.write() as conn:
+                conn.execute("INSERT INTO filler VALUES (randomblob(131072))")
+        wal = Path(f"{database.path}-wal")
+        grown = wal.stat().st_size
+        assert grown > 4 * 1024 * 1024
+        other.execute("COMMIT")
+        other.close()
+        # No explicit checkpoint: the next commit's automatic one now completes, and the write after it
+        # starts the WAL over.
+        for _ in range(2):
+            with database.write() as conn:
+                conn.execute("INSERT INTO filler VALUES (randomblob(100))")
+        assert wal.stat().st_size <= 256 * 1024 < grown
+    finally:
+        app.close()
