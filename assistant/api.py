@@ -17,7 +17,7 @@ from assistant.capture_control import CaptureControl
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
-from assistant.importers.registry import read_messages
+from assistant.importers.registry import AUTO, read_export
 from assistant.ingest import Ingest
 from assistant.llm.runtime import ChatModel
 from assistant.logs import setup_logging
@@ -40,6 +40,7 @@ from assistant.status import Status, fill_store_status
 from assistant.store import backup, opened
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
+from assistant.store.readonly import ReadOnlyDatabase
 from assistant.timeline import build_timeline
 from assistant.vectors import VectorService
 
@@ -183,14 +184,17 @@ class Assistant(CaptureAndModels):
         if self._store is not None:
             capture = self._capture.status() if self._capture is not None else None
             fill_store_status(st, self._store, capture, self.settings.capture.enabled)
-            if self._store.read_only_reason is not None:
-                st.extra["access"] = f"read-only: {self._store.read_only_reason}"
+            db = self._store.db
+            if isinstance(db, ReadOnlyDatabase):
+                st.extra["access"] = (f"read-only: {db.reason}" if db.holder is not None
+                                      else "read-only for this command; no other process has the store open")
         st.extra.update(self.notes)
         return st
 
     # -- import -----------------------------------------------------------------------------------
-    def import_file(self, path: str | os.PathLike[str], fmt: str) -> ImportResult:
-        messages = read_messages(Path(path), fmt)  # parsed whole first: a bad file imports nothing
+    def import_file(self, path: str | os.PathLike[str], fmt: str = AUTO) -> ImportResult:
+        """Import a chat transcript; `fmt` "auto" tells the format from the content."""
+        fmt, messages = read_export(Path(path), fmt)  # parsed whole first: a bad file imports nothing
         added = Ingest(self.store).add_text_events(m.to_event(fmt) for m in messages)
         log.info("import %s: %d read, %d added", fmt, len(messages), added)
         return ImportResult(path=str(path), format=fmt, read=len(messages), added=added)

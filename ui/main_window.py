@@ -4,16 +4,19 @@ progress, the answer model and the privacy mode."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QWidget,
@@ -92,11 +95,13 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        self.import_error: QMessageBox | None = None  # the last failed import's message
         self._build_menus()
         self._build_status_bar()
         session.capture_changed.connect(self._show_capture)
         session.settings_changed.connect(self._show_settings)
         session.consolidation_progress.connect(self._show_consolidation)
+        session.import_progress.connect(self._show_import)
         session.model_changed.connect(self._show_model)
         session.message.connect(self.say)
         session.tasks.busy_changed.connect(self._show_busy)
@@ -112,6 +117,12 @@ class MainWindow(QMainWindow):
         app_menu = bar.addMenu("&Memory")
         app_menu.addAction(self.app_actions.recall)
         app_menu.addAction(self.app_actions.consolidate)
+        self.import_action = QAction("Import chats…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setToolTip("Add a chat transcript: a ChatGPT export, a LoCoMo file or JSON Lines")
+        self.import_action.triggered.connect(self.choose_import)
+        app_menu.addAction(self.import_action)
+        self.addAction(self.import_action)
         app_menu.addSeparator()
         app_menu.addAction(self.app_actions.quit)
         view_menu = bar.addMenu("&View")
@@ -135,6 +146,11 @@ class MainWindow(QMainWindow):
         self.consolidation.setMaximumHeight(14)
         self.consolidation.setFormat("consolidating %v/%m")
         self.consolidation.hide()
+        self.importing = QProgressBar()
+        self.importing.setMaximumWidth(180)
+        self.importing.setMaximumHeight(14)
+        self.importing.setFormat("indexing %v/%m")
+        self.importing.hide()
         self.model_label = QLabel()
         self.privacy_label = QLabel()
         self.busy = QProgressBar()
@@ -149,9 +165,35 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.tray_note)
         status.addPermanentWidget(self.consolidation)
+        status.addPermanentWidget(self.importing)
         status.addPermanentWidget(self.capture_label)
         status.addPermanentWidget(self.model_label)
         status.addPermanentWidget(self.privacy_label)
+
+    # -- import -------------------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Import chats", str(Path.home()),
+            "Chat transcripts (*.json *.jsonl *.ndjson);;All files (*)")
+        if path:
+            self.import_chats(path)
+
+    def import_chats(self, path: str) -> None:
+        handle = self.session.import_chats(path)
+        handle.failed.connect(lambda exc: self._import_failed(path, exc))
+
+    def _import_failed(self, path: str, exc: BaseException) -> None:
+        """Said in a box, not only the status bar: the reason is the user's to act on (wrong file, ...)."""
+        self.import_error = QMessageBox(QMessageBox.Icon.Warning, "Import chats",
+                                        f"Nothing was imported from {Path(path).name}.", parent=self)
+        self.import_error.setInformativeText(str(exc))
+        self.import_error.open()
+
+    def _show_import(self, done: int, total: int) -> None:
+        self.importing.setVisible(total > 0)
+        if total:
+            self.importing.setRange(0, total)
+            self.importing.setValue(done)
 
     def say(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

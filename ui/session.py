@@ -8,6 +8,7 @@ core build lacks are reported by `can()`, and the controls that need them are hi
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -48,6 +49,7 @@ class Session(QObject):
     message = Signal(str)  # a short line for the status bar
     consolidation_progress = Signal(int, int)  # (done, total); (0, 0) when idle
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
+    import_progress = Signal(int, int)  # (embedded, to embed) after an import; (0, 0) when done
 
     def __init__(self, assistant: Assistant, tasks: TaskManager | None = None,
                  parent: QObject | None = None, poll_ms: int = 2000) -> None:
@@ -179,6 +181,28 @@ class Session(QObject):
         handle.failed.connect(lambda _e: self.consolidation_progress.emit(0, 0))
         return handle
 
+    # -- import ---------------------------------------------------------------------------------------
+    def import_chats(self, path: str) -> TaskHandle:
+        """Import a chat transcript (its format told from its content), then embed it for search."""
+        assistant = self.assistant
+
+        def work(progress: Callable[[int, int], None]) -> Any:
+            result = assistant.import_file(path)
+            assistant.index_pending(progress)
+            return result
+
+        def finished(result: Any) -> None:
+            self.import_progress.emit(0, 0)
+            self.message.emit(import_line(result))
+            self.data_changed.emit()
+
+        self.message.emit(f"importing {Path(path).name}…")
+        handle = self.tasks.submit(work, name=f"import {Path(path).name}", owner=self, serial=True,
+                                   progress_arg="progress", on_result=finished,
+                                   on_progress=lambda d, t: self.import_progress.emit(int(d), int(t)))
+        handle.failed.connect(lambda _e: self.import_progress.emit(0, 0))
+        return handle
+
     # -- settings -------------------------------------------------------------------------------------
     def set_setting(self, dotted: str, value: Any) -> TaskHandle:
         def saved(_r: Any) -> None:
@@ -199,6 +223,12 @@ def report_line(report: Any) -> str:
              if isinstance(getattr(report, name, None), int)]
     status = getattr(report, "model_status", "")
     return ", ".join(parts) + (f" ({status})" if status else "") if parts else "nothing to do"
+
+
+def import_line(result: Any) -> str:
+    name = Path(str(result.path)).name
+    return (f"imported {result.added} new message(s) of {result.read} from {name} ({result.format}"
+            + (f"; {result.skipped} already there)" if result.skipped else ")"))
 
 
 def _minutes(minutes: float) -> str:

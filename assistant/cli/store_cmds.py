@@ -58,7 +58,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = app.import_file(args.path, args.format)
     index_with_progress(app, args.json)
     emit(args, asdict(result), f"imported {result.added} new message(s) of {result.read} read "
-                               f"({result.skipped} already there)")
+                               f"({result.skipped} already there) as {result.format}")
     return 0
 
 
@@ -179,7 +179,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("import", help="import a chat transcript")
     p.add_argument("path")
-    p.add_argument("--format", required=True, choices=["jsonl", "chatgpt", "locomo"])
+    p.add_argument("--format", default="auto", choices=["auto", "jsonl", "chatgpt", "locomo"],
+                   help="the transcript's format (default: told from its content)")
     add_json_flag(p)
     p.set_defaults(func=cmd_import)
 

@@ -182,6 +182,7 @@ def test_a_writer_can_start_while_a_reader_is_open(filled: Path) -> None:
     reader.unlock(PASSPHRASE, access="read")  # the store was free: checked, then the lock let go
     try:
         assert reader.read_only and reader.read_only_reason == "it is open read-only"
+        assert reader.status().extra["access"] == "read-only for this command; no other process has the store open"
         writer = Writer(filled)
         try:
             deadline = time.monotonic() + 30

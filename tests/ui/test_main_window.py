@@ -1,8 +1,12 @@
-"""The main window: Ctrl+1..5 switch views, opening items from anywhere, consolidation progress."""
+"""The main window: Ctrl+1..5 switch views, opening items from anywhere, consolidation progress, importing chats."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from assistant.models import SemanticMemory
@@ -74,4 +78,40 @@ def test_core_notes_reach_the_status_bar_once(qtbot: QtBot, desktop: Desktop) ->
     with qtbot.waitSignal(desktop.window.ask.answered, timeout=15000):
         desktop.window.ask.ask("and again?")
     assert not any("model unavailable" in line for line in said)  # not repeated while unchanged
+    idle(qtbot, desktop.session)
+
+
+def test_import_chats_from_the_menu_tells_the_format_and_makes_them_searchable(
+        qtbot: QtBot, desktop: Desktop, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = desktop.window
+    chosen = str(FIXTURES / "chatgpt_conversations.json")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen, ""))
+    assert w.import_action.shortcut().toString() == "Ctrl+I"
+    with qtbot.waitSignal(desktop.session.data_changed, timeout=30000):
+        w.import_action.trigger()
+    idle(qtbot, desktop.session)
+    a = desktop.session.assistant
+    read = a.status().events["chat"]
+    assert read > 0
+    assert w.statusBar().currentMessage() == \
+        f"imported {read} new message(s) of {read} from chatgpt_conversations.json (chatgpt)"
+    assert not w.importing.isVisible() and w.import_error is None
+    with qtbot.waitSignal(desktop.session.data_changed, timeout=30000):
+        w.import_chats(chosen)  # again: nothing new
+    assert w.statusBar().currentMessage().endswith(f"(chatgpt; {read} already there)")
+    idle(qtbot, desktop.session)
+
+
+def test_a_file_that_is_not_a_chat_export_imports_nothing_and_says_why(
+        qtbot: QtBot, desktop: Desktop, tmp_path: Path) -> None:
+    w = desktop.window
+    bad = tmp_path / "notes.csv"
+    bad.write_text("speaker,text\nme,hello\n")
+    w.import_chats(str(bad))
+    qtbot.waitUntil(lambda: w.import_error is not None and w.import_error.isVisible(), timeout=30000)
+    assert w.import_error is not None
+    assert w.import_error.text() == "Nothing was imported from notes.csv."
+    assert "cannot tell its format: it is not JSON" in w.import_error.informativeText()
+    assert desktop.session.assistant.status().events.get("chat", 0) == 0
+    w.import_error.close()
     idle(qtbot, desktop.session)

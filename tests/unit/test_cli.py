@@ -28,7 +28,8 @@ def test_init_import_list_search_status(data_dir: Path) -> None:
 
 def test_batch_search_prints_one_line_per_query(data_dir: Path) -> None:
     run_cli(data_dir, "init")
-    run_cli(data_dir, "import", str(FIXTURES / "chat.jsonl"), "--format", "jsonl")
+    r = run_cli(data_dir, "import", str(FIXTURES / "chat.jsonl"))  # no --format: told from the content
+    assert r.returncode == 0 and r.stdout.strip().endswith("(0 already there) as jsonl")
     batch = '{"query": "Lisbon flights"}\n\n{"query": "hotel Pestana"}\n'
     r = run_cli(data_dir, "search", "--batch", "-", "--limit", "2", stdin=batch)
     lines = [json.loads(line) for line in r.stdout.splitlines()]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ImportFormatError
-from assistant.importers.registry import read_messages
+from assistant.importers.registry import detect_format, read_export, read_messages
 from tests.conftest import FIXTURES
 
 
@@ -90,3 +90,52 @@ def test_unknown_format_missing_file_and_bad_encoding(tmp_path: Path) -> None:
     bad.write_bytes('{"speaker": "a", "text": "caf\xe9", "time": "2024-01-01"}'.encode("latin-1"))
     with pytest.raises(ImportFormatError, match="not UTF-8"):
         read_messages(bad, "jsonl")
+
+
+@pytest.mark.parametrize(("fixture", "fmt"), [("chat.jsonl", "jsonl"), ("chatgpt_conversations.json", "chatgpt"),
+                                              ("locomo_sample.json", "locomo")])
+def test_auto_tells_each_format_from_its_content(tmp_path: Path, fixture: str, fmt: str) -> None:
+    renamed = tmp_path / "export.txt"  # the name says nothing
+    renamed.write_bytes((FIXTURES / fixture).read_bytes())
+    found, messages = read_export(renamed, "auto")
+    assert found == fmt and messages == read_messages(FIXTURES / fixture, fmt)
+
+
+def test_auto_reads_a_one_line_jsonl_and_a_single_locomo_sample(tmp_path: Path) -> None:
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"speaker": "me", "text": "hello", "time": "2024-01-01T10:00:00Z"}\n')
+    assert read_export(one, "auto")[0] == "jsonl"
+    sample = json.loads((FIXTURES / "locomo_sample.json").read_text())
+    single = tmp_path / "sample.json"
+    single.write_text(json.dumps(sample[0] if isinstance(sample, list) else sample))
+    assert read_export(single, "auto")[0] == "locomo"
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ("speaker,text\nme,hello\n", "it is not JSON"),
+    ('[{"speaker": "me", "text": ', "it is not valid JSON"),
+    ('{"rows": [1, 2]}', "it is JSON, but not a chat export this app reads"),
+    ("[]", "it is JSON, but not a chat export this app reads"),
+    ("", "it is not JSON"),
+])
+def test_auto_says_what_it_found_and_what_it_reads(tmp_path: Path, content: str, says: str) -> None:
+    path = tmp_path / "mystery.json"
+    path.write_text(content)
+    with pytest.raises(ImportFormatError) as caught:
+        read_export(path, "auto")
+    assert str(caught.value).startswith(f"mystery.json: cannot tell its format: {says}; expected a ChatGPT")
+    assert "JSON Lines" in str(caught.value) and "LoCoMo" in str(caught.value)
+
+
+def test_json_lines_of_another_shape_are_read_as_json_lines_and_say_what_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "other.jsonl"
+    path.write_text('{"a": 1}\n{"b": 2}\n')
+    with pytest.raises(ImportFormatError, match=r"other.jsonl, line 1: missing speaker, text, time"):
+        read_export(path, "auto")
+
+
+def test_detection_is_by_shape_not_by_name() -> None:
+    assert detect_format('[{"mapping": {}}]', "x") == "chatgpt"
+    assert detect_format('{"conversation": {}, "qa": []}', "x") == "locomo"
+    assert detect_format('{"speaker": "a", "text": "b", "time": 1}\n{"speaker": "b", "text": "c", "time": 2}', "x") \
+        == "jsonl"
