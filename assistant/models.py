@@ -121,6 +121,11 @@ class EpisodicMemory(Memory):
     details: str = ""
     ended_at: datetime | None = None
 
+    def display_text(self) -> str:
+        """Summary and details: the actor is searched but not shown ("Booked the hotel user"); the
+        summary names the people anyway."""
+        return "\n".join(p for p in (self.summary, self.details) if p)
+
 
 @dataclass(kw_only=True)
 class SemanticMemory(Memory):

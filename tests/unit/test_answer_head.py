@@ -108,13 +108,21 @@ def test_second_hop_follows_an_entity_the_first_round_found(app: Assistant) -> N
     assert any("Riverside" in h.text for h in hits)
 
 
+class NotesThenAnswer(ScriptedModel):
+    """Map steps get a note each and the reduce step the answer, however many map steps packing needs."""
+
+    def _next(self) -> str:
+        if "Write brief notes" in self.prompts[-1]:
+            return f"note {len(self.prompts)} about the parser [1]"
+        return "You worked on the parser project [1]."
+
+
 def test_evidence_larger_than_the_context_goes_through_bounded_map_reduce(app: Assistant) -> None:
     for day in range(40):
         app.add_memory(EpisodicMemory(actor="user", event_type="activity",
                                       summary=f"Worked on the parser project, part {day}: " + "detail " * 30,
                                       occurred_at=NOW - timedelta(hours=day)))
-    model = ScriptedModel(["note about parser [1]", "note two [2]", "note three", "note four",
-                           "You worked on the parser project [1]."], n_ctx=400)
+    model = NotesThenAnswer(n_ctx=400)
     answer = head_for(app, model).answer("Summarise everything about the parser project", now=NOW)
     maps = [p for p in model.prompts if "Write brief notes" in p]
     assert 1 < len(maps) <= 4

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.errors import NotFound, NotInitialized, StoreCorrupt, WrongPassphrase
-from assistant.models import SemanticMemory, Source, VaultEntry
+from assistant.models import EpisodicMemory, SemanticMemory, Source, VaultEntry
 from tests.conftest import FIXTURES, PASSPHRASE
 
 
@@ -103,6 +103,13 @@ def test_search_finds_imported_chat_with_sources(app: Assistant) -> None:
     assert [s.as_dict() for s in hits[0].sources] == [{"kind": "chat", "ref": "D1:1"}]
     assert app.search("porto marathon", types=["semantic"]) == []
     assert app.search("marathon", since=None, limit=1)[0].sources[0].ref == "D2:1"
+
+
+def test_an_episode_is_found_by_its_actor_but_shows_its_summary_and_details(app: Assistant) -> None:
+    app.add_memory(EpisodicMemory(actor="Ines", event_type="trip", summary="Booked the Pestana hotel",
+                                  details="two nights, Rua Augusta"))
+    hit = app.search("ines", types=["episodic"])[0]
+    assert hit.text == "Booked the Pestana hotel\ntwo nights, Rua Augusta"
 
 
 def test_forget_removes_from_search(app: Assistant) -> None:
