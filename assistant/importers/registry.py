@@ -55,6 +55,9 @@ def read_export(path: Path, fmt: str) -> tuple[str, list[ParsedMessage]]:
     """The format read (`fmt`, or the one detected for "auto") and the file's messages."""
     if fmt != AUTO and fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(FORMATS))} or {AUTO}")
+    if path.is_dir():
+        raise ImportFormatError(f"{path} is a folder: choose the export file in it (conversations.json in a "
+                                "ChatGPT export)")
     if not path.is_file():
         raise ImportFormatError(f"no such file: {path}")
     if path.stat().st_size > MAX_FILE_BYTES:

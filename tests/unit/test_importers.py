@@ -86,6 +86,8 @@ def test_unknown_format_missing_file_and_bad_encoding(tmp_path: Path) -> None:
         read_messages(FIXTURES / "chat.jsonl", "csv")
     with pytest.raises(ImportFormatError, match="no such file"):
         read_messages(tmp_path / "nope.jsonl", "jsonl")
+    with pytest.raises(ImportFormatError, match="is a folder: choose the export file in it"):
+        read_messages(tmp_path, "auto")
     bad = tmp_path / "latin1.jsonl"
     bad.write_bytes('{"speaker": "a", "text": "caf\xe9", "time": "2024-01-01"}'.encode("latin-1"))
     with pytest.raises(ImportFormatError, match="not UTF-8"):
