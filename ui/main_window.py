@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
     def choose_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self, "Import chats", str(Path.home()),
-            "Chat transcripts (*.json *.jsonl *.ndjson);;All files (*)")
+            "Chat transcripts (*.json *.jsonl *.ndjson *.zip);;All files (*)")
         if path:
             self.import_chats(path)
 

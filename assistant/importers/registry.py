@@ -3,9 +3,11 @@ parsed whole before anything is stored."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from assistant.errors import ImportFormatError
@@ -63,14 +65,41 @@ def read_export(path: Path, fmt: str) -> tuple[str, list[ParsedMessage]]:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ImportFormatError(f"{path} is larger than 2 GiB; split it first")
     try:
-        data = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError(f"{path.name}: not UTF-8 text (byte {exc.start}); re-save it as UTF-8") from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise ImportFormatError(f"cannot read {path}: {exc.strerror}") from None
-    if fmt == AUTO:
-        fmt = detect_format(data, path.name)
+    name = path.name
+    if raw.startswith(b"PK\x03\x04"):  # the ZIP ChatGPT's "Export data" mails, read as it is
+        raw, name = _conversations_in_zip(raw, path.name)
     try:
-        return fmt, FORMATS[fmt](data, path.name)
+        data = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(f"{name}: not UTF-8 text (byte {exc.start}); re-save it as UTF-8") from None
+    if fmt == AUTO:
+        fmt = detect_format(data, name)
+    try:
+        return fmt, FORMATS[fmt](data, name)
     except RecursionError:  # json.loads on thousands of nested brackets
-        raise ImportFormatError(f"{path.name}: nested too deeply to be a chat export") from None
+        raise ImportFormatError(f"{name}: nested too deeply to be a chat export") from None
+
+
+def _conversations_in_zip(raw: bytes, zip_name: str) -> tuple[bytes, str]:
+    """The bytes of the conversations.json inside a ZIP (read in memory: nothing is unpacked to disk)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = [m for m in archive.infolist() if PurePosixPath(m.filename).name == "conversations.json"]
+            if not members:
+                raise ImportFormatError(f"{zip_name}: a ZIP without conversations.json; import a ChatGPT export's "
+                                        "ZIP, or the transcript file itself")
+            member = min(members, key=lambda m: len(m.filename))  # the top-level one if several
+            if member.file_size > MAX_FILE_BYTES:
+                raise ImportFormatError(f"{zip_name}: its conversations.json is larger than 2 GiB; split it first")
+            name = f"{zip_name}/{member.filename}"
+            with archive.open(member) as f:
+                data = f.read(MAX_FILE_BYTES + 1)  # the header's size may lie
+            if len(data) > MAX_FILE_BYTES:
+                raise ImportFormatError(f"{zip_name}: its conversations.json is larger than 2 GiB; split it first")
+            return data, name
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        # RuntimeError: a password-protected member; NotImplementedError: an unknown compression method
+        raise ImportFormatError(f"{zip_name}: a damaged or unreadable ZIP ({exc}); export it again") from None

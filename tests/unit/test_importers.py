@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -141,3 +142,36 @@ def test_detection_is_by_shape_not_by_name() -> None:
     assert detect_format('{"conversation": {}, "qa": []}', "x") == "locomo"
     assert detect_format('{"speaker": "a", "text": "b", "time": 1}\n{"speaker": "b", "text": "c", "time": 2}', "x") \
         == "jsonl"
+
+
+def test_a_chatgpt_export_zip_is_read_without_unpacking(tmp_path: Path) -> None:
+    export = tmp_path / "chatgpt-export.zip"
+    with zipfile.ZipFile(export, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("chat.html", "<html></html>")
+        archive.writestr("export/conversations.json", (FIXTURES / "chatgpt_conversations.json").read_text())
+    fmt, messages = read_export(export, "auto")
+    assert fmt == "chatgpt" and messages == read_messages(FIXTURES / "chatgpt_conversations.json", "chatgpt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chatgpt-export.zip"]  # nothing unpacked
+
+
+def test_a_zip_without_conversations_or_a_damaged_one_says_so(tmp_path: Path) -> None:
+    other = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    with pytest.raises(ImportFormatError, match="photos.zip: a ZIP without conversations.json"):
+        read_export(other, "auto")
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("conversations.json", (FIXTURES / "chatgpt_conversations.json").read_text() * 3)
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(good.read_bytes()[:-60])  # the central directory is gone
+    with pytest.raises(ImportFormatError, match="cut.zip: a damaged or unreadable ZIP"):
+        read_export(cut, "auto")
+
+
+def test_errors_inside_a_zip_name_the_member(tmp_path: Path) -> None:
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr("conversations.json", '[{"mapping": 3}]')
+    with pytest.raises(ImportFormatError, match=r"export.zip/conversations.json"):
+        read_export(export, "auto")
