@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -54,6 +54,11 @@ def _parse_time(value: Any) -> datetime | None:
     return None
 
 
+def _dropped_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    return [u.toLocalFile() for u in urls if u.isLocalFile() and Path(u.toLocalFile()).is_file()]
+
+
 class MainWindow(QMainWindow):
     close_to_tray = Signal()  # the window was closed while a tray icon keeps the app running
 
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.import_error: QMessageBox | None = None  # the last failed import's message
+        self.setAcceptDrops(True)  # a transcript dropped on the window is imported
         self._build_menus()
         self._build_status_bar()
         session.capture_changed.connect(self._show_capture)
@@ -181,6 +187,17 @@ class MainWindow(QMainWindow):
     def import_chats(self, path: str) -> None:
         handle = self.session.import_chats(path)
         handle.failed.connect(lambda exc: self._import_failed(path, exc))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = _dropped_files(event)
+        for path in files:
+            self.import_chats(path)
+        if files:
+            event.acceptProposedAction()
 
     def _import_failed(self, path: str, exc: BaseException) -> None:
         """Said in a box, not only the status bar: the reason is the user's to act on (wrong file, ...)."""

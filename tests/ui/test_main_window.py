@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from assistant.models import SemanticMemory
@@ -115,3 +116,28 @@ def test_a_file_that_is_not_a_chat_export_imports_nothing_and_says_why(
     assert desktop.session.assistant.status().events.get("chat", 0) == 0
     w.import_error.close()
     idle(qtbot, desktop.session)
+
+
+def test_a_transcript_dropped_on_the_window_is_imported(qtbot: QtBot, desktop: Desktop, tmp_path: Path) -> None:
+    w = desktop.window
+    assert w.acceptDrops()
+    data = QMimeData()
+    # a transcript and a folder (ignored)
+    data.setUrls([QUrl.fromLocalFile(str(FIXTURES / "chat.jsonl")), QUrl.fromLocalFile(str(tmp_path))])
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(w, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(desktop.session.data_changed, timeout=30000):
+        QApplication.sendEvent(w, drop)
+    idle(qtbot, desktop.session)
+    assert w.statusBar().currentMessage() == "imported 4 new message(s) of 4 from chat.jsonl (jsonl)"
+    assert w.import_error is None
+    nothing = QMimeData()
+    nothing.setText("just text")
+    refused = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, nothing, Qt.MouseButton.LeftButton,
+                              Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(w, refused)
+    assert not refused.isAccepted()
