@@ -60,6 +60,11 @@ def parse(data: str, name: str) -> list[ParsedMessage]:
         doc = json.loads(data)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    return parse_doc(doc, name)
+
+
+def parse_doc(doc: Any, name: str) -> list[ParsedMessage]:
+    """The messages of an export already parsed from JSON."""
     if not isinstance(doc, list):
         raise ImportFormatError(f"{name}: expected the list of conversations of a ChatGPT export")
     out: list[ParsedMessage] = []

@@ -68,6 +68,11 @@ def parse(data: str, name: str) -> list[ParsedMessage]:
         doc = json.loads(data)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    return parse_doc(doc, name)
+
+
+def parse_doc(doc: Any, name: str) -> list[ParsedMessage]:
+    """The messages of a LoCoMo file already parsed from JSON."""
     samples = doc if isinstance(doc, list) else [doc]
     out: list[ParsedMessage] = []
     for index, sample in enumerate(samples):

@@ -16,6 +16,8 @@ from assistant.importers.common import ParsedMessage
 
 Parser = Callable[[str, str], list[ParsedMessage]]
 FORMATS: dict[str, Parser] = {"jsonl": jsonl.parse, "chatgpt": chatgpt.parse, "locomo": locomo.parse}
+FROM_DOCUMENT: dict[str, Callable[[Any, str], list[ParsedMessage]]] = {
+    "chatgpt": chatgpt.parse_doc, "locomo": locomo.parse_doc}
 AUTO = "auto"
 MAX_FILE_BYTES = 2 * 1024**3
 KNOWN = ("a ChatGPT export's conversations.json, a LoCoMo file, or JSON Lines with one "
@@ -24,6 +26,11 @@ KNOWN = ("a ChatGPT export's conversations.json, a LoCoMo file, or JSON Lines wi
 
 def detect_format(data: str, name: str) -> str:
     """Which of FORMATS `data` is, from its shape; ImportFormatError naming the formats when none fits."""
+    return _detect(data, name)[0]
+
+
+def _detect(data: str, name: str) -> tuple[str, Any]:
+    """The format, and the document when the whole text was one JSON document (so it is parsed once)."""
     text = data.lstrip()
     try:
         doc: Any = json.loads(text) if text[:1] in "[{" else None
@@ -32,18 +39,18 @@ def detect_format(data: str, name: str) -> str:
     first = doc[0] if isinstance(doc, list) and doc else doc
     if isinstance(first, dict):
         if isinstance(first.get("mapping"), dict):
-            return "chatgpt"
+            return "chatgpt", doc
         if isinstance(first.get("conversation"), dict):
-            return "locomo"
+            return "locomo", doc
         if "speaker" in first and "text" in first:
-            return "jsonl"  # a one-line JSON Lines file
+            return "jsonl", None  # a one-line JSON Lines file
     line = next((x for x in text.splitlines() if x.strip()), "")
     try:
         obj = json.loads(line)
     except json.JSONDecodeError:
         obj = None
     if doc is None and isinstance(obj, dict):
-        return "jsonl"
+        return "jsonl", None
     what = "JSON, but not a chat export this app reads" if doc is not None or isinstance(obj, dict) else \
         "not JSON" if not text.startswith(("[", "{")) else "not valid JSON"
     raise ImportFormatError(f"{name}: cannot tell its format: it is {what}; expected {KNOWN}")
@@ -75,9 +82,11 @@ def read_export(path: Path, fmt: str) -> tuple[str, list[ParsedMessage]]:
         data = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"{name}: not UTF-8 text (byte {exc.start}); re-save it as UTF-8") from None
-    if fmt == AUTO:
-        fmt = detect_format(data, name)
     try:
+        if fmt == AUTO:
+            fmt, doc = _detect(data, name)
+            if doc is not None:
+                return fmt, FROM_DOCUMENT[fmt](doc, name)
         return fmt, FORMATS[fmt](data, name)
     except RecursionError:  # json.loads on thousands of nested brackets
         raise ImportFormatError(f"{name}: nested too deeply to be a chat export") from None
