@@ -40,7 +40,6 @@ from assistant.status import Status, fill_store_status
 from assistant.store import backup, opened
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
-from assistant.store.readonly import ReadOnlyDatabase
 from assistant.timeline import build_timeline
 from assistant.vectors import VectorService
 
@@ -184,10 +183,8 @@ class Assistant(CaptureAndModels):
         if self._store is not None:
             capture = self._capture.status() if self._capture is not None else None
             fill_store_status(st, self._store, capture, self.settings.capture.enabled)
-            db = self._store.db
-            if isinstance(db, ReadOnlyDatabase):
-                st.extra["access"] = (f"read-only: {db.reason}" if db.holder is not None
-                                      else "read-only for this command; no other process has the store open")
+            if self._store.read_only_reason is not None:
+                st.extra["access"] = f"read-only: {self._store.read_only_reason}"
         st.extra.update(self.notes)
         return st
 

@@ -53,7 +53,7 @@ class ReadOnlyDatabase(Database):
     def reason(self) -> str:
         """Why this store is read-only, as a clause ("another process (pid 12) has it open for writing")."""
         if self.holder is None:
-            return "it is open read-only"
+            return "this command only reads it; no other process has it open"
         return f"another process (pid {self.holder}) has it open for writing"
 
     def reader(self) -> Connection:

@@ -181,8 +181,8 @@ def test_a_writer_can_start_while_a_reader_is_open(filled: Path) -> None:
     reader = Assistant(filled)
     reader.unlock(PASSPHRASE, access="read")  # the store was free: checked, then the lock let go
     try:
-        assert reader.read_only and reader.read_only_reason == "it is open read-only"
-        assert reader.status().extra["access"] == "read-only for this command; no other process has the store open"
+        assert reader.read_only
+        assert reader.status().extra["access"] == "read-only: this command only reads it; no other process has it open"
         writer = Writer(filled)
         try:
             deadline = time.monotonic() + 30
