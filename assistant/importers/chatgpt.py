@@ -6,7 +6,6 @@ and only user/assistant text parts (system prompts, tool calls and images carry 
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -53,14 +52,6 @@ def _text(message: dict[str, Any]) -> str:
         return "\n".join(p for p in parts if isinstance(p, str)).strip()
     text = content.get("text")
     return text.strip() if isinstance(text, str) else ""
-
-
-def parse(data: str, name: str) -> list[ParsedMessage]:
-    try:
-        doc = json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise ImportFormatError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    return parse_doc(doc, name)
 
 
 def parse_doc(doc: Any, name: str) -> list[ParsedMessage]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -53,3 +54,11 @@ def require_text(value: Any, where: str, name: str) -> str:
     if not isinstance(value, str):
         raise ImportFormatError(f"{where}: {name!r} must be a string, got {type(value).__name__}")
     return value
+
+
+def load_json(data: str, name: str) -> Any:
+    """The one JSON document a file holds; ImportFormatError with the line when it is not valid JSON."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None

@@ -7,7 +7,6 @@ would not have them.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -61,14 +60,6 @@ def parse_sample(sample: Any, where: str) -> list[ParsedMessage]:
                 meta={"conversation": sample_id},
             ))
     return out
-
-
-def parse(data: str, name: str) -> list[ParsedMessage]:
-    try:
-        doc = json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise ImportFormatError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    return parse_doc(doc, name)
 
 
 def parse_doc(doc: Any, name: str) -> list[ParsedMessage]:

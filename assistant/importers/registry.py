@@ -12,12 +12,19 @@ from typing import Any
 
 from assistant.errors import ImportFormatError
 from assistant.importers import chatgpt, jsonl, locomo
-from assistant.importers.common import ParsedMessage
+from assistant.importers.common import ParsedMessage, load_json
 
 Parser = Callable[[str, str], list[ParsedMessage]]
-FORMATS: dict[str, Parser] = {"jsonl": jsonl.parse, "chatgpt": chatgpt.parse, "locomo": locomo.parse}
-FROM_DOCUMENT: dict[str, Callable[[Any, str], list[ParsedMessage]]] = {
-    "chatgpt": chatgpt.parse_doc, "locomo": locomo.parse_doc}
+DocumentParser = Callable[[Any, str], list[ParsedMessage]]
+# Formats that are one JSON document: parsed once, whether named or detected.
+FROM_DOCUMENT: dict[str, DocumentParser] = {"chatgpt": chatgpt.parse_doc, "locomo": locomo.parse_doc}
+
+
+def _from_text(parse_doc: DocumentParser) -> Parser:
+    return lambda data, name: parse_doc(load_json(data, name), name)
+
+
+FORMATS: dict[str, Parser] = {"jsonl": jsonl.parse, **{f: _from_text(p) for f, p in FROM_DOCUMENT.items()}}
 AUTO = "auto"
 MAX_FILE_BYTES = 2 * 1024**3
 KNOWN = ("a ChatGPT export's conversations.json, a LoCoMo file, or JSON Lines with one "

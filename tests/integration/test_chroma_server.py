@@ -22,6 +22,7 @@ from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
 from tests.fake_embedder import FakeEmbedder
+from tests.procs import stop
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
@@ -64,12 +65,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 20)
         log.close()
 
 

@@ -23,6 +23,7 @@ import pytest
 
 from assistant import __version__
 from tests import xdisplay
+from tests.procs import stop
 from tests.xdisplay import TextWindow
 
 xvfb_display = xdisplay.xvfb_display  # the private-Xvfb fixture, under the name the tests ask for
@@ -170,12 +171,7 @@ def ui_process(release: Release, xvfb_display: str, tmp_path: Path) -> Iterator[
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=release.env(DISPLAY=xvfb_display))
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop(proc, 20)
     assert proc.stdout is not None
     proc.stdout.close()
 

@@ -28,6 +28,7 @@ from assistant.paths import DataPaths
 from assistant.store import events as event_repo
 from assistant.store import integrity, opened
 from tests.conftest import PASSPHRASE
+from tests.procs import wait_or_kill
 from tests.robustness.fakes import frame_number
 
 pytestmark = [
@@ -74,11 +75,7 @@ class ForkServer:
             assert self.proc.stdin is not None
             self.proc.stdin.write("quit\n")
             self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            wait_or_kill(self.proc, 10)
         if self.proc.stdout is not None:
             self.proc.stdout.close()
 

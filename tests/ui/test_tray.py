@@ -15,6 +15,7 @@ import pytest
 
 from assistant.api import Assistant
 from tests.conftest import PASSPHRASE
+from tests.procs import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("tray_app.py")
@@ -58,12 +59,7 @@ def tray_display(xvfb_display: str) -> Iterator[str]:
             time.sleep(0.1)
         yield xvfb_display
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 10)
 
 
 def test_tray_menu_works_on_a_real_tray(tray_display: str, data_dir: Path) -> None:

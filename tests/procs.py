@@ -1,0 +1,22 @@
+"""Ending the helper processes tests start (Xvfb, trayer, chroma, the frozen app): politely, then firmly."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+
+def wait_or_kill(proc: subprocess.Popen[Any], timeout: float) -> None:
+    """Wait for a process asked to exit; kill it if it has not within `timeout` seconds."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def stop(proc: subprocess.Popen[Any], timeout: float) -> None:
+    """SIGTERM, then SIGKILL after `timeout` seconds; nothing when it has already exited."""
+    if proc.poll() is None:
+        proc.terminate()
+        wait_or_kill(proc, timeout)
