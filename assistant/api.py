@@ -23,6 +23,7 @@ from assistant.llm.runtime import ChatModel
 from assistant.logs import setup_logging
 from assistant.model_service import ModelService
 from assistant.models import (
+    ASK_SESSION_PREFIX,
     Answer,
     CoreBlock,
     ImportResult,
@@ -361,7 +362,7 @@ class Assistant(CaptureAndModels):
         return [m for m in self.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
 
     def _record_turn(self, question: str, answer: Answer, when: datetime) -> None:
-        session = f"assistant:{when.date().isoformat()}"
+        session = f"{ASK_SESSION_PREFIX}{when.date().isoformat()}"
         cited = [c.hit.id for c in answer.citations]
         self.add_events([
             RawEvent(kind="chat", occurred_at=when, text=question, speaker="user", session=session,

@@ -44,6 +44,11 @@ class Source:
         return {"kind": self.kind, "ref": self.ref}
 
 
+# The session of the turns `ask` records ("assistant:2024-05-02"): what the user asked and what the
+# assistant answered. They are chat like any other, but not evidence for a later answer (see Recall).
+ASK_SESSION_PREFIX = "assistant:"
+
+
 @dataclass
 class RawEvent:
     kind: EventKind

@@ -41,12 +41,28 @@ def relevant(hits: Sequence[SearchHit], question: str) -> list[SearchHit]:
 
 
 def extractive_answer(question: str, hits: Sequence[SearchHit], *, max_items: int = 3) -> Answer:
-    chosen = relevant(hits, question)[:max_items]
+    """Up to `max_items` quotes, each saying something the ones above it did not.
+
+    An episode often quotes the very turn that ranked above it (its best passage is that turn, perhaps
+    with the next sentence), so a hit whose passage holds an earlier quote, or is held by one, gives way
+    to the next hit.
+    """
+    chosen: list[tuple[SearchHit, str]] = []
+    said: list[str] = []
+    for h in relevant(hits, question):
+        passage = best_passage(h.text, question)
+        key = " ".join(_WORD.findall(passage.lower()))
+        if any(key in earlier or earlier in key for earlier in said):
+            continue
+        chosen.append((h, passage))
+        said.append(key)
+        if len(chosen) == max_items:
+            break
     if not chosen:
         return Answer(question=question, text=NOT_FOUND, citations=[], known=False, extractive=True)
-    citations = [Citation(tag=f"[{i}]", hit=h) for i, h in enumerate(chosen, start=1)]
+    citations = [Citation(tag=f"[{i}]", hit=h) for i, (h, _) in enumerate(chosen, start=1)]
     lines = [LABEL]
-    for c in citations:
+    for c, (_, passage) in zip(citations, chosen, strict=True):
         when = c.hit.occurred_at.strftime("%Y-%m-%d %H:%M") if c.hit.occurred_at else "undated"
-        lines.append(f"{c.tag} {when}: {best_passage(c.hit.text, question)}")
+        lines.append(f"{c.tag} {when}: {passage}")
     return Answer(question=question, text="\n".join(lines), citations=citations, known=True, extractive=True)

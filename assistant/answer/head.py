@@ -36,7 +36,8 @@ _BROAD = re.compile(r"\b(summar\w*|overview|recap|what did (?:i|we) (?:do|work o
 
 
 class Retriever(Protocol):
-    def search(self, query: str, *, limit: int = 10, now: datetime | None = None) -> list[SearchHit]: ...
+    def search(self, query: str, *, limit: int = 10, now: datetime | None = None,
+               exclude_asks: bool = False) -> list[SearchHit]: ...
 
 
 def multi_hop_terms(question: str, hits: Sequence[SearchHit], limit: int = 3) -> list[str]:
@@ -71,11 +72,11 @@ class AnswerHead:
         return self._model is not None and (self._model.is_instruct or self._force)
 
     def retrieve(self, question: str, now: datetime | None, limit: int = 12) -> list[SearchHit]:
-        first = self._retriever.search(question, limit=limit, now=now)
+        first = self._retriever.search(question, limit=limit, now=now, exclude_asks=True)
         terms = multi_hop_terms(question, first)
         if not terms:
             return first
-        second = self._retriever.search(f"{question} {' '.join(terms)}", limit=limit, now=now)
+        second = self._retriever.search(f"{question} {' '.join(terms)}", limit=limit, now=now, exclude_asks=True)
         return merge_rounds(first, second)
 
     def answer(self, question: str, *, now: datetime | None = None,
@@ -84,7 +85,7 @@ class AnswerHead:
         order = temporal.parse(question)
         if order is not None:
             def find(phrase: str) -> SearchHit | None:
-                found = relevant(self._retriever.search(phrase, limit=3, now=now), phrase)
+                found = relevant(self._retriever.search(phrase, limit=3, now=now, exclude_asks=True), phrase)
                 return found[0] if found else None
 
             dated = temporal.answer(question, order, find)

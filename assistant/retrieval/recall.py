@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
+from assistant.models import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
 from assistant.retrieval import fulltext, routing, timeparse
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.search import Searcher, VectorRetriever, split_types
@@ -70,8 +70,13 @@ class Recall:
 
     def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
                until: datetime | None = None, limit: int = 10, now: datetime | None = None,
-               route: bool = True, parse_time: bool = True) -> list[SearchHit]:
-        """Hits best first; explicit `since`/`until` win over a time phrase in the query."""
+               route: bool = True, parse_time: bool = True, exclude_asks: bool = False) -> list[SearchHit]:
+        """Hits best first; explicit `since`/`until` win over a time phrase in the query.
+
+        `exclude_asks`: leave out the turns `ask` recorded, and episodes made only of them. The answering
+        head asks for this: a past question repeats the new one's words and outranks the evidence, and a
+        past answer is the assistant's own words, which citing again would only reinforce.
+        """
         if limit < 1 or not query.strip():
             return []
         mem_types, kinds = split_types(types)
@@ -92,6 +97,9 @@ class Recall:
             ranked = self._browse(mem_types, kinds, lo, hi, rt, limit)
         else:
             ranked = self._fused(text, mem_types, kinds, since, until, rt, limit, prefer)
+        if exclude_asks:
+            asks = self._ask_turns([i for i, _ in ranked])
+            ranked = [(i, s) for i, s in ranked if i not in asks]
         # Hydrate only the head of the ranking (loading a memory costs more than ranking it), more if
         # de-duplication thinned it out.
         take = max(2 * limit, 20)
@@ -282,6 +290,23 @@ class Recall:
         # Summaries (memories) before the raw events they summarise; routed types first; latest first.
         rows.sort(key=lambda r: (-rt.weight(r[1]), r[3], -r[2]))
         return [(r[0], 1.0 / (self.config.rrf_k + n)) for n, r in enumerate(rows, start=1)]
+
+    def _ask_turns(self, ids: list[str]) -> set[str]:
+        """Which of `ids` are turns `ask` recorded, or episodes whose every source is one."""
+        conn = self._db.reader()
+        out: set[str] = set()
+        prefix = [len(ASK_SESSION_PREFIX), ASK_SESSION_PREFIX]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in conn.execute(
+                f"SELECT id FROM raw_events WHERE id IN ({marks}) AND substr(session, 1, ?) = ?", [*chunk, *prefix]))
+            out.update(r[0] for r in conn.execute(
+                "SELECT s.memory_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id "
+                "JOIN raw_events e ON e.id = s.event_id "
+                f"WHERE s.memory_id IN ({marks}) AND m.type = 'episodic' GROUP BY s.memory_id "
+                "HAVING min(coalesce(substr(e.session, 1, ?) = ?, 0)) = 1", [*chunk, *prefix]))
+        return out
 
     def _type_and_time(self, ids: list[str]) -> dict[str, tuple[str, float]]:
         conn = self._db.reader()

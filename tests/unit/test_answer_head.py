@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from assistant.answer.context import pack
+from assistant.answer.extractive import extractive_answer
 from assistant.answer.head import AnswerHead, multi_hop_terms
 from assistant.api import Assistant
 from assistant.models import CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
@@ -80,6 +81,29 @@ def test_base_model_gives_a_labelled_extractive_answer(app: Assistant) -> None:
     assert answer.extractive and answer.known
     assert answer.text.startswith("From your memory (quoted; no language model was used):")
     assert "Pestana" in answer.text and model.prompts == []
+
+
+def test_an_extractive_answer_does_not_quote_the_same_passage_twice() -> None:
+    turn = hit(1, "Ana: I adopted a greyhound called Pixel.", "chat")
+    episode = hit(2, "Ana and Ben talked. Ana: I adopted a greyhound called Pixel. Ben: How old is Pixel?", "episodic")
+    other = hit(3, "Ana: Pixel sleeps on the sofa all day.", "chat")
+    answer = extractive_answer("What is Ana's greyhound called?", [turn, episode, other])
+    assert [c.hit.id for c in answer.citations] == ["mem_1", "mem_3"]
+    assert answer.text.count("I adopted a greyhound called Pixel") == 1
+
+
+def test_answers_rest_on_memories_not_on_earlier_asks(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    for question in ("Which hotel is booked for Lisbon?", "Which hotel in Lisbon again?"):
+        app.ask(question, now=NOW)
+    app.consolidate()  # the ask session becomes an episode made of ask turns only
+    asked = {h.id for h in app.search("Which hotel is booked for Lisbon?", now=NOW)
+             if h.text.startswith(("user: ", "assistant: ")) or "Which hotel" in h.text}
+    assert asked  # search still finds the recorded asks: they are chat like any other
+    again = app.ask("Which hotel is booked for Lisbon?", now=NOW)
+    cited = [c.hit for c in again.citations]
+    assert cited and not {h.id for h in cited} & asked
+    assert any("Pestana" in h.text for h in cited) and "Which hotel" not in again.text
 
 
 def test_order_questions_are_answered_from_dates(app: Assistant) -> None:
