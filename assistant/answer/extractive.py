@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.models import Answer, Citation, SearchHit
+from assistant.models import Answer, Citation, SearchHit, utcnow
 from assistant.retrieval.fulltext import STOPWORDS
+from assistant.retrieval.recall import ACTIVITY_WORDS
+from assistant.retrieval.timeparse import parse_time_range
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -34,9 +36,16 @@ def best_passage(text: str, question: str, max_chars: int = 300) -> str:
     return best if len(best) <= max_chars else best[: max_chars - 1].rstrip() + "…"
 
 
+def topic(question: str) -> set[str]:
+    """The content words naming what the question is about: not its time phrase, not "what happened"."""
+    parsed = parse_time_range(question, now=utcnow())  # only its text is used, so any zone will do
+    return content_words(parsed.query if parsed is not None else question) - ACTIVITY_WORDS
+
+
 def relevant(hits: Sequence[SearchHit], question: str) -> list[SearchHit]:
-    """Hits that share at least one content word with the question (or all, for a vector-only match)."""
-    wanted = content_words(question)
+    """Hits that share a topic word with the question; all of them when it names no topic ("what happened
+    yesterday?": the hits are that day's memories)."""
+    wanted = topic(question)
     return [h for h in hits if not wanted or content_words(h.text) & wanted]
 
 

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from assistant.answer import temporal
 from assistant.answer.context import Packed, pack
-from assistant.answer.extractive import NOT_FOUND, content_words, extractive_answer, relevant
+from assistant.answer.extractive import NOT_FOUND, content_words, extractive_answer, relevant, topic
 from assistant.llm.runtime import ChatModel
 from assistant.models import Answer, Citation, CoreBlock, SearchHit
 
@@ -74,7 +74,7 @@ class AnswerHead:
     def retrieve(self, question: str, now: datetime | None, limit: int = 12) -> list[SearchHit]:
         first = self._retriever.search(question, limit=limit, now=now, exclude_asks=True)
         terms = multi_hop_terms(question, first)
-        if not terms:
+        if not terms or not topic(question):  # a question about a time only has no entity to follow
             return first
         second = self._retriever.search(f"{question} {' '.join(terms)}", limit=limit, now=now, exclude_asks=True)
         return merge_rounds(first, second)

@@ -51,8 +51,20 @@ class FusionConfig:
     window_weight: float = 1.0
 
 
+# Words that ask what there was rather than name a topic ("what happened", "summarise", "what was I up
+# to"): a question of these and a time phrase browses the time's memories instead of matching words.
+ACTIVITY_WORDS = frozenset("""
+happen happens happened happening going up doing done work worked working summarise summarize summarised
+summarized summary recap overview everything all activity activities show list give""".split())
+
+
 def has_content_words(text: str) -> bool:
     return any(w.lower() not in fulltext.STOPWORDS for w in _WORD.findall(text))
+
+
+def topic_words(text: str) -> set[str]:
+    """The words that name what a question is about (lower case)."""
+    return {w.lower() for w in _WORD.findall(text)} - fulltext.STOPWORDS - ACTIVITY_WORDS
 
 
 class Recall:
@@ -92,7 +104,7 @@ class Recall:
                     since = since if since is not None else parsed.since
                     until = until if until is not None else parsed.until
         rt = routing.route(query) if route else routing.NEUTRAL
-        if not has_content_words(text) and (since is not None or until is not None or prefer is not None):
+        if not topic_words(text) and (since is not None or until is not None or prefer is not None):
             lo, hi = prefer if prefer is not None else (since, until)
             ranked = self._browse(mem_types, kinds, lo, hi, rt, limit)
         else:

@@ -130,7 +130,7 @@ def _year(m: re.Match[str], now: datetime) -> Bounds:
 
 def _named_day(m: re.Match[str], now: datetime) -> Bounds:
     word = re.sub(r"\s+", " ", m["word"].lower())
-    back = {"today": 0, "earlier today": 0, "yesterday": 1, "the day before yesterday": 2}[word]
+    back = {"today": 0, "my day": 0, "earlier today": 0, "yesterday": 1, "the day before yesterday": 2}[word]
     span = _day(now.date() - timedelta(days=back), now)
     if word == "earlier today":
         return span[0], now
@@ -229,13 +229,15 @@ RULES: list[tuple[re.Pattern[str], Rule]] = [(re.compile(p, re.IGNORECASE), f) f
     (_PREP + rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", _month_year),
     (_NEEDS_PREP + rf"(?:(?:early|late|mid)[\s-]+)?{_MONTH}(?!\w)", _bare_month),
     (rf"(?:{_NEEDS_PREP}|\b(?:between|and|to)\s+){_YEAR}\b", _year),
-    (_PREP + rf"\b(?P<word>the\s+day\s+before\s+yesterday|yesterday|earlier\s+today|today){_PART}", _named_day),
+    (_PREP + rf"\b(?P<word>the\s+day\s+before\s+yesterday|yesterday|earlier\s+today|today|my\s+day){_PART}",
+     _named_day),
     (_PREP + r"\b(?P<word>this\s+morning|this\s+afternoon|this\s+evening|tonight|last\s+night)\b", _this_part),
     (_PREP + rf"\b{_NUM}\s+{_UNIT}\s+ago\b", _ago),
     (rf"\b(?:in|over|during|for|within)\s+the\s+(?:last|past)\s+(?:{_NUM}\s+)?{_UNIT}\b", _rolling),
     (_PREP + rf"\b(?:the\s+)?past\s+(?:{_NUM}\s+)?{_UNIT}\b", _rolling),
     (_PREP + rf"\b(?:the\s+)?last\s+{_NUM}\s+{_UNIT}\b", _rolling),
-    (_PREP + r"\b(?P<which>last|this)\s+(?P<period>week|weekend|month|year)\b", _relative_period),
+    # "summarise my week": the one under way, as "this week"
+    (_PREP + r"\b(?P<which>last|this|my)\s+(?P<period>week|weekend|month|year)\b", _relative_period),
     (_PREP + rf"\b(?:(?P<which>last|past|this)\s+)?{_WEEKDAY}\b{_PART}", _weekday),
     (_PREP + rf"\b(?:(?P<which>last|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)"
              rf"(?:\s+(?:of\s+)?{_YEAR})?\b", _season),

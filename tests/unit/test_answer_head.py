@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from assistant.answer.context import pack
 from assistant.answer.extractive import extractive_answer
@@ -104,6 +106,16 @@ def test_answers_rest_on_memories_not_on_earlier_asks(app: Assistant) -> None:
     cited = [c.hit for c in again.citations]
     assert cited and not {h.id for h in cited} & asked
     assert any("Pestana" in h.text for h in cited) and "Which hotel" not in again.text
+
+
+@pytest.mark.parametrize("question", ["What happened on 2 May 2024?", "Summarise my week", "what was I up to today?"])
+def test_a_question_about_a_time_only_answers_from_that_time(app: Assistant, question: str) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024
+    app.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Ran the Porto half marathon",
+                                  occurred_at=datetime(2024, 4, 20, 9, 0, tzinfo=UTC)))
+    answer = head_for(app, ScriptedModel(instruct=False)).answer(question, now=datetime(2024, 5, 2, 18, tzinfo=UTC))
+    assert answer.known and answer.citations, answer.text
+    assert {c.hit.occurred_at.date() for c in answer.citations if c.hit.occurred_at} == {date(2024, 5, 2)}
 
 
 def test_order_questions_are_answered_from_dates(app: Assistant) -> None:

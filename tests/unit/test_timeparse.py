@@ -48,6 +48,8 @@ def span(question: str, now: datetime = NOW) -> tuple[datetime | None, datetime 
      "where was John?"),
     ("what did I do last night", local(2023, 5, 9, 17), local(2023, 5, 10, 5), "what did I do"),
     ("the week before, this month", local(2023, 5, 1), local(2023, 6, 1), "the week before"),
+    ("summarise my week", local(2023, 5, 8), local(2023, 5, 15), "summarise"),
+    ("recap my day", local(2023, 5, 10), local(2023, 5, 11), "recap"),
 ])
 def test_common_phrases(question: str, since: datetime, until: datetime, query: str) -> None:
     assert span(question) == (since, until, query)
