@@ -347,7 +347,8 @@ class Assistant(CaptureAndModels):
     @property
     def answer_head(self) -> AnswerHead:
         if self._head is None:
-            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks)
+            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks,
+                                    timezone=self.recall.timezone)
         return self._head
 
     def _answer_model(self) -> ChatModel | None:

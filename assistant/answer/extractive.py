@@ -14,7 +14,9 @@ from assistant.retrieval.fulltext import STOPWORDS
 from assistant.retrieval.recall import ACTIVITY_WORDS
 from assistant.retrieval.timeparse import parse_time_range
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SPEAKER = re.compile(r"^[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2}: ")  # "Caroline: ..." in a transcript
+TRANSCRIPTS = frozenset({"chat", "episodic"})  # hits whose lines start with who said them
 _WORD = re.compile(r"\w+", re.UNICODE)
 NOT_FOUND = "I don't know: nothing in your memory matches that question."
 LABEL = "From your memory (quoted; no language model was used):"
@@ -24,15 +26,28 @@ def content_words(text: str) -> set[str]:
     return {w for w in (m.lower() for m in _WORD.findall(text)) if w not in STOPWORDS and len(w) > 1}
 
 
-def best_passage(text: str, question: str, max_chars: int = 300) -> str:
-    """The sentence (with its neighbour if short) sharing the most content words with the question."""
+def _sentences(text: str, transcript: bool) -> list[tuple[int, str, str]]:
+    """(line number, the line's speaker prefix, sentence) for each sentence of each line."""
+    out: list[tuple[int, str, str]] = []
+    for number, line in enumerate(text.splitlines()):
+        match = _SPEAKER.match(line) if transcript else None
+        speaker = match.group(0) if match else ""
+        out += [(number, speaker, s.strip()) for s in _SENTENCE.split(line[len(speaker):]) if s.strip()]
+    return out
+
+
+def best_passage(text: str, question: str, max_chars: int = 300, *, transcript: bool = False) -> str:
+    """The sentence (with its neighbour if short) sharing the most content words with the question; in a
+    transcript, with the name of who said it."""
     wanted = content_words(question)
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()] or [text]
-    scored = [(len(content_words(s) & wanted), -i, s) for i, s in enumerate(sentences)]
-    _, neg_index, best = max(scored)
-    index = -neg_index
+    sentences = _sentences(text, transcript) or [(0, "", text.strip())]
+    scored = [(len(content_words(s) & wanted), -i) for i, (_, _, s) in enumerate(sentences)]
+    index = -max(scored)[1]
+    line, speaker, best = sentences[index]
     if len(best) < 80 and index + 1 < len(sentences):
-        best = f"{best} {sentences[index + 1]}"
+        next_line, next_speaker, following = sentences[index + 1]
+        best += f" {following}" if next_line == line else f" {next_speaker}{following}"
+    best = speaker + best
     return best if len(best) <= max_chars else best[: max_chars - 1].rstrip() + "…"
 
 
@@ -59,7 +74,7 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], *, max_items: in
     chosen: list[tuple[SearchHit, str]] = []
     said: list[str] = []
     for h in relevant(hits, question):
-        passage = best_passage(h.text, question)
+        passage = best_passage(h.text, question, transcript=h.type in TRANSCRIPTS)
         key = " ".join(_WORD.findall(passage.lower()))
         if any(key in earlier or earlier in key for earlier in said):
             continue

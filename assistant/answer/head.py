@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from assistant.answer import temporal
 from assistant.answer.context import Packed, pack
 from assistant.answer.extractive import NOT_FOUND, content_words, extractive_answer, relevant, topic
 from assistant.llm.runtime import ChatModel
-from assistant.models import Answer, Citation, CoreBlock, SearchHit
+from assistant.models import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit, utcnow
+from assistant.retrieval.timeparse import parse_time_range
 
 INSTRUCTIONS = (
     "You are the user's private memory assistant. Answer the question using only the memories given. "
@@ -30,6 +31,9 @@ INSTRUCTIONS = (
 ANSWER_TOKENS = 256
 NOTE_TOKENS = 160
 MAX_MAP_STEPS = 4
+SLACK = timedelta(days=3)
+NOT_FROM_THEN = "I don't know: nothing in your memory from that time matches the question."
+DATED = frozenset({"episodic", *EVENT_KINDS})  # hits whose date is when it happened
 _TAG = re.compile(r"\[(\d{1,3})\]")
 _ENTITY = re.compile(r"\b[A-Z][\w'-]{2,}(?:\s+[A-Z][\w'-]{2,})*")
 _BROAD = re.compile(r"\b(summar\w*|overview|recap|what did (?:i|we) (?:do|work on)|all the|everything)\b", re.I)
@@ -58,8 +62,11 @@ def merge_rounds(first: Sequence[SearchHit], second: Sequence[SearchHit], extra:
 
 class AnswerHead:
     def __init__(self, retriever: Retriever, model: Callable[[], ChatModel | None],
-                 core_blocks: Callable[[], list[CoreBlock]], *, force_generative: bool = False) -> None:
-        """`force_generative` runs the model path even for a base model (benchmarks and path tests)."""
+                 core_blocks: Callable[[], list[CoreBlock]], *, force_generative: bool = False,
+                 timezone: str = "UTC") -> None:
+        """`force_generative` runs the model path even for a base model (benchmarks and path tests);
+        `timezone` is the one time phrases in questions are read in."""
+        self._timezone = timezone
         self._retriever = retriever
         self._force = force_generative
         self._model_provider = model
@@ -91,12 +98,27 @@ class AnswerHead:
             dated = temporal.answer(question, order, find)
             if dated is not None:
                 return self._emit(dated, on_token)
-        hits = relevant(self.retrieve(question, now), question)
+        found = relevant(self.retrieve(question, now), question)
+        hits = self._near_the_time_asked(question, found, now)
         if not hits:
-            return self._emit(Answer(question, NOT_FOUND, [], known=False, extractive=True), on_token)
+            text = NOT_FROM_THEN if found else NOT_FOUND
+            return self._emit(Answer(question, text, [], known=False, extractive=True), on_token)
         if not self.generative:
             return self._emit(extractive_answer(question, hits), on_token)
         return self._generate(question, hits, on_token)
+
+    def _near_the_time_asked(self, question: str, hits: list[SearchHit], now: datetime | None) -> list[SearchHit]:
+        """Of the dated hits, those from around the time the question names: its own span again on either
+        side, and at least SLACK. Search prefers that time but still ranks the rest (people talk about an
+        event days later), and a quote from last year is no answer to "what did I do last weekend?".
+        Facts (semantic, core, ...) are timeless: their date is only when they were written down."""
+        asked = parse_time_range(question, now=now or utcnow(), tz=self._timezone)
+        if asked is None:
+            return hits
+        lo, hi = asked.since, asked.until
+        slack = max(hi - lo, SLACK) if lo is not None and hi is not None else SLACK
+        return [h for h in hits if h.type not in DATED or h.occurred_at is None
+                or ((lo is None or h.occurred_at >= lo - slack) and (hi is None or h.occurred_at < hi + slack))]
 
     @staticmethod
     def _emit(answer: Answer, on_token: Callable[[str], None] | None) -> Answer:

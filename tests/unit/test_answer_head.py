@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer.context import pack
 from assistant.answer.extractive import extractive_answer
-from assistant.answer.head import AnswerHead, multi_hop_terms
+from assistant.answer.head import NOT_FROM_THEN, AnswerHead, multi_hop_terms
 from assistant.api import Assistant
 from assistant.models import CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
 from tests.conftest import FIXTURES
@@ -116,6 +116,25 @@ def test_a_question_about_a_time_only_answers_from_that_time(app: Assistant, que
     answer = head_for(app, ScriptedModel(instruct=False)).answer(question, now=datetime(2024, 5, 2, 18, tzinfo=UTC))
     assert answer.known and answer.citations, answer.text
     assert {c.hit.occurred_at.date() for c in answer.citations if c.hit.occurred_at} == {date(2024, 5, 2)}
+
+
+def test_dated_memories_far_from_the_time_asked_are_no_answer(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024: the Pestana hotel, flight TP1337
+    app.add_memory(SemanticMemory(name="Pestana", summary="Hotel on Rua Augusta, Lisbon"))  # a fact: undated
+    head = head_for(app, ScriptedModel(instruct=False))
+    near = head.answer("Which hotel did bob mention last week?", now=datetime(2024, 5, 8, tzinfo=UTC))
+    assert near.known and any("bob: Remember the hotel" in c.hit.text for c in near.citations)
+    far = head.answer("Which hotel did bob mention last week?", now=datetime(2025, 3, 1, tzinfo=UTC))
+    assert far.known and {c.hit.type for c in far.citations} == {"semantic"}  # the fact, not the old chat
+    nothing = head.answer("What did bob say about the flight last week?", now=datetime(2025, 3, 1, tzinfo=UTC))
+    assert not nothing.known and nothing.text == NOT_FROM_THEN
+
+
+def test_a_quote_from_an_episode_names_who_said_it() -> None:
+    episode = hit(1, "Conversation between Ana and Ben about dogs\nBen: Hello. How are you?\n"
+                     "Ana: Long day. I adopted a greyhound called Pixel last week!", "episodic")
+    answer = extractive_answer("What is the greyhound called?", [episode])
+    assert "Ana: I adopted a greyhound called Pixel last week!" in answer.text
 
 
 def test_order_questions_are_answered_from_dates(app: Assistant) -> None:
