@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from datetime import date, datetime
 
@@ -19,6 +20,12 @@ TYPE_SINGULAR: dict[str, str] = {
     "resource": "Resource", "vault": "Vault entry", "chat": "Chat message", "screen": "Screen capture",
 }
 ALL_TYPES: tuple[str, ...] = (*MEMORY_TYPES, *EVENT_KINDS)
+_DONT_KNOW = re.compile(r"^\s*I don'?t know[:.,]?", re.IGNORECASE)
+
+
+def why_unknown(answer_text: str) -> str:
+    """The reason of an answer that does not know, without its own "I don't know" (the view says that)."""
+    return _DONT_KNOW.sub("", answer_text).strip()
 
 
 def qdate(value: QDate) -> date:

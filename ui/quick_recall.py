@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from assistant.models import Answer, SearchHit
-from ui.format import TYPE_LABELS, short, when
+from ui.format import TYPE_LABELS, short, when, why_unknown
 from ui.session import Session
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -124,7 +124,7 @@ class QuickRecall(QWidget):
 
         def done(answer: Answer) -> None:
             self.answer = answer
-            self.reply.setText(answer.text if answer.known else f"I don't know. {answer.text}")
+            self.reply.setText(answer.text if answer.known else f"I don't know: {why_unknown(answer.text)}")
             self.adjustSize()
             self.session.data_changed.emit()
 

@@ -34,6 +34,10 @@ def test_type_ask_open_and_close(qtbot: QtBot, desktop: Desktop) -> None:
 
     recall.popup()
     assert recall.isVisible()
+    recall.query.setText("What is the capital of Mongolia?")
+    qtbot.keyClick(recall.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: recall.answer is not None and not recall.answer.known, timeout=15000)
+    assert recall.reply.text() == "I don't know: nothing in your memory matches that question."
     qtbot.keyClick(recall.query, Qt.Key.Key_Escape)
     assert not recall.isVisible()
     idle(qtbot, desktop.session)

@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.models import Answer
-from ui.format import TYPE_LABELS, short, when
+from ui.format import TYPE_LABELS, short, when, why_unknown
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link
 
 _TAG = re.compile(r"\[(\d+)\]")
-_DONT_KNOW = re.compile(r"^\s*I don'?t know[:.,]?", re.IGNORECASE)
 
 
 @dataclass
@@ -45,7 +44,7 @@ def answer_html(turn: Turn) -> str:
         text = esc(turn.streamed).replace("\n", "<br>") if turn.streamed else "<i>thinking…</i>"
         parts.append(f"<p style='margin-top:0'>{text}{' ▍' if turn.streamed else ''}</p>")
     elif not answer.known:
-        reason = _DONT_KNOW.sub("", answer.text).strip()
+        reason = why_unknown(answer.text)
         parts.append("<p style='margin-top:0'><span style='background:#8a93a0;color:white;'>&nbsp;I don't know&nbsp;"
                      f"</span>&nbsp; <span style='color:gray'>{esc(reason)}</span></p>")
     else:
