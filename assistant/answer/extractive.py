@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from assistant.models import Answer, Citation, SearchHit, utcnow
 from assistant.retrieval.fulltext import STOPWORDS
-from assistant.retrieval.recall import ACTIVITY_WORDS
+from assistant.retrieval.recall import topic_words
 from assistant.retrieval.timeparse import parse_time_range
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -54,7 +54,7 @@ def best_passage(text: str, question: str, max_chars: int = 300, *, transcript: 
 def topic(question: str) -> set[str]:
     """The content words naming what the question is about: not its time phrase, not "what happened"."""
     parsed = parse_time_range(question, now=utcnow())  # only its text is used, so any zone will do
-    return content_words(parsed.query if parsed is not None else question) - ACTIVITY_WORDS
+    return {w for w in topic_words(parsed.query if parsed is not None else question) if len(w) > 1}
 
 
 def relevant(hits: Sequence[SearchHit], question: str) -> list[SearchHit]:
