@@ -272,8 +272,8 @@ class Assistant(CaptureAndModels):
 
     # -- search -----------------------------------------------------------------------------------
     def load_index_in_background(self) -> None:
-        """Start filling the vector index now, and from here on search full text until it is ready
-        instead of waiting (the app: a large archive takes minutes to load in memory mode)."""
+        """Start filling the vector index now, and from here on search what it holds so far (full text
+        and the vectors loaded) instead of waiting: a large archive takes minutes to load in memory mode."""
         self._wait_for_index = False
         self.vectors.attach(wait=False)
 

@@ -4,8 +4,9 @@ that embeds new items, and the retriever that Recall fuses with full text.
 Attached on first use, not at unlock, so commands that never search (status, import) stay fast. With
 no embedding model, or one that fails to load, recall stays full-text only and the status says why.
 Filling an in-memory index takes time in proportion to the archive (23-36 minutes for a million
-vectors on 2 cores), so the app loads it in the background (`attach(wait=False)`) and searches full
-text until it is ready; a one-shot command waits for it.
+vectors on 2 cores), so the app loads it in the background (`attach(wait=False)`): search is full text
+plus the vectors loaded so far, which come memories first, then events, the latest first (a narrow
+time window is searched exactly from the store meanwhile). A one-shot command waits for the whole index.
 
 On a read-only store the index is always in memory, filled from the vectors kept in the store, whatever
 `retrieval.vector_mode` says: a persistent index on disk belongs to the writer (opening it would write
@@ -54,7 +55,7 @@ class VectorService:
     def attach(self, *, wait: bool = True) -> bool:
         """Load the embedder and the index (once, on a thread of its own); True when recall is hybrid.
 
-        `wait=False` returns at once: recall stays full text until the index is ready.
+        `wait=False` returns at once: recall is full text plus what the index holds so far.
         """
         with self._lock:
             if self._loader is None:
@@ -78,24 +79,41 @@ class VectorService:
             mode = "memory" if isinstance(self._db, ReadOnlyDatabase) else self._settings.vector_mode
             index = VectorIndex(embedder.model_id, mode=mode, path=self._paths.vector_index,
                                 server_url=self._settings.server_url)
-            index.sync_with_store(self._db.reader())
+            retriever = EmbeddingRetriever(embedder, index, self._db)
+
+            def loading(loaded: int, expected: int) -> None:  # searchable from the first call: see rebuild
+                with self._lock:
+                    if not self._closed:
+                        self._recall.vectors = retriever
+                        self._notes["search"] = (f"the vector index is loading: {loaded:,} of {expected:,} "
+                                                 "items, the latest first")
+
+            index.sync_with_store(self._db.reader(), progress=loading)
             with self._lock:
                 if self._closed:  # closed while loading: nobody will search this index
                     index.close()
                     return
                 self._index = index
                 self._indexer = Indexer(self._db, embedder, index)
-                self._recall.vectors = EmbeddingRetriever(embedder, index, self._db)
+                self._recall.vectors = retriever
             self._notes.pop("search", None)
         except AssistantError as exc:
+            self._detach_partial()
             self._notes["search"] = f"full text only: {exc}"
         except Exception as exc:  # a search must go on without vectors; the log has the traceback
+            self._detach_partial()
             if self._closed:  # the store closed under the loader
                 return
             log.exception("the vector index could not load")
             self._notes["search"] = f"full text only: the vector index could not load ({type(exc).__name__})"
         finally:
             self._ready.set()
+
+    def _detach_partial(self) -> None:
+        """Stop searching an index that failed while it filled."""
+        with self._lock:
+            if self._indexer is None:
+                self._recall.vectors = None
 
     def index_pending(self, progress: Progress | None = None) -> int:
         """Embed memories and events that have no vector yet; returns how many were embedded."""

@@ -152,8 +152,8 @@ class Session(QObject):
         return self._capture_call("stop_capture", "stop capture", "capture stopped")
 
     def load_index_in_background(self) -> None:
-        """Searches go full text until the vector index has loaded (returns at once: it loads on a core
-        thread), so the first search never waits minutes for a large archive."""
+        """Searches use full text and the vectors loaded so far until the index has loaded (returns at
+        once: it loads on a core thread), so the first search never waits minutes for a large archive."""
         self.assistant.load_index_in_background()
 
     def start_background(self) -> TaskHandle | None:

@@ -38,13 +38,15 @@ def stored_count(conn: Any, model: str) -> int:
 
 
 def stored_items(conn: Any, model: str, batch: int = 20_000) -> Iterable[list[StoredVector]]:
-    """The store's vectors of `model` with their type and time, in pages (keyset on seq)."""
+    """The store's vectors of `model` with their type and time, in pages (keyset on seq): the memories,
+    then the raw events, each the latest stored first, so an index being filled can already be searched
+    for what is most likely asked about."""
     for table, type_col, when in _SOURCES:
-        last = 0
+        last = 2**63 - 1
         while True:
             rows = conn.execute(
                 f"SELECT x.seq, e.owner_id, x.{type_col}, {when}, e.vector FROM embeddings e "
-                f"JOIN {table} x ON x.id = e.owner_id WHERE e.model = ? AND x.seq > ? ORDER BY x.seq LIMIT ?",
+                f"JOIN {table} x ON x.id = e.owner_id WHERE e.model = ? AND x.seq < ? ORDER BY x.seq DESC LIMIT ?",
                 (model, last, batch)).fetchall()
             items = [StoredVector(r[1], r[2], float(r[3]), np.frombuffer(r[4], dtype=np.float32))
                      for r in rows if r[4]]

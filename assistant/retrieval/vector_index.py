@@ -18,7 +18,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +33,8 @@ from assistant.errors import AssistantError
 from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, IndexCatalog, collection_for, time_bounds
 from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
+
+Progress = Callable[[int, int], None]  # (vectors loaded, vectors expected)
 
 log = logging.getLogger(__name__)
 
@@ -325,8 +327,12 @@ class VectorIndex:
                                 include=["distances"]))
 
     # -- consistency with the store ------------------------------------------------------------------
-    def rebuild_from_store(self, conn: Any, *, batch: int = 20_000) -> int:
+    def rebuild_from_store(self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None) -> int:
         """Empty the index and refill it from the store's embeddings of this model; returns the count.
+
+        `progress(loaded, expected)` is called first with 0, once the index is emptied, then as pages are
+        added. From that first call on the index can be queried: it finds what is loaded so far, the
+        memories first, then the events, the latest first.
 
         chromadb inserts into an HNSW graph on one thread, ~1 ms per 384-d vector on these machines (1M:
         ~20 min), but releases the GIL, so the collections fill in parallel, one add in flight per
@@ -334,7 +340,10 @@ class VectorIndex:
         100k memories in three collections, 2 cores shared with other work: 118 s one collection at a
         time, 106 s in parallel, the same CPU time (~1.4 ms per vector; ~2.2 ms at 1M).
         """
+        expected = stored_count(conn, self.model) if progress is not None else 0
         self._wipe()
+        report = progress or (lambda loaded, expected: None)
+        report(0, expected)
         total = 0
         pending: dict[str, Future[int]] = {}
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="index-rebuild") as pool:
@@ -345,8 +354,10 @@ class VectorIndex:
                 for name, group in groups.items():
                     if name in pending:
                         total += pending.pop(name).result()
+                        report(total, expected)
                     pending[name] = pool.submit(self.add_many, group)
             total += sum(f.result() for f in pending.values())
+        report(total, expected)
         log.info("vector index rebuilt from the store: %d vectors", total)
         return total
 
@@ -364,16 +375,17 @@ class VectorIndex:
             return False
         return True
 
-    def sync_with_store(self, conn: Any) -> int:
+    def sync_with_store(self, conn: Any, *, progress: Progress | None = None) -> int:
         """Make the index match the store: memory mode always fills; others rebuild only when damaged.
 
-        Returns how many vectors were loaded (0 when the kept index was already right).
+        Returns how many vectors were loaded (0 when the kept index was already right). `progress`: see
+        rebuild_from_store; a kept index does not call it.
         """
         expected = stored_count(conn, self.model)
         if self.mode != "memory" and self.healthy(expected):
             self._catalog.reset(stored_times(conn, self.model))
             return 0
-        return self.rebuild_from_store(conn)
+        return self.rebuild_from_store(conn, progress=progress)
 
 
 def _forget_cached_system(path: Path | None) -> None:

@@ -1,13 +1,18 @@
-"""The vector index loads on a thread of its own: the app searches full text meanwhile, a command waits."""
+"""The vector index loads on a thread of its own: the app searches what is loaded so far, a command waits."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
+
+from pytest import MonkeyPatch
 
 from assistant.api import Assistant
 from assistant.models import RawEvent
+from assistant.retrieval import stored_vectors, vector_index
 from assistant.retrieval.recall import Recall
+from assistant.retrieval.vector_index import IndexItem, VectorIndex
 from assistant.vectors import VectorService
 from tests.fake_embedder import FakeEmbedder
 
@@ -52,3 +57,52 @@ def test_closing_while_the_index_loads_drops_it(app: Assistant) -> None:
     models.release.set()
     assert service.attach() is False  # waits for the loader, which saw the close
     assert recall.vectors is None
+
+
+class ReadyModels:
+    def __init__(self) -> None:
+        self.embedder_ = FakeEmbedder(synonyms={"automobile": "car", "bike": "bicycle"})
+
+    def embedder(self) -> FakeEmbedder:
+        return self.embedder_
+
+
+def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assistant, monkeypatch: MonkeyPatch) -> None:
+    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 1, 5, tzinfo=UTC), text="I repaired the bicycle",
+                             speaker="me", session="s")])
+    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text="I sold my car",
+                             speaker="me", session="s")])
+    models = ReadyModels()
+    first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {})  # type: ignore[arg-type]
+    assert first.index_pending() == 2  # both vectors are in the store now
+    first.close()
+
+    # The next load reads one vector a page, and its second page stalls: a large archive half loaded.
+    monkeypatch.setattr(vector_index, "stored_items",
+                        lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1))
+    stalled, go_on = threading.Event(), threading.Event()
+    add_many = VectorIndex.add_many
+
+    def slow_add_many(index: VectorIndex, items: Iterable[IndexItem]) -> int:
+        if stalled.is_set() or index.count():
+            stalled.set()
+            assert go_on.wait(30)
+        return add_many(index, items)
+
+    monkeypatch.setattr(VectorIndex, "add_many", slow_add_many)
+    recall, notes = Recall(app.store.db), {}
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes)  # type: ignore[arg-type]
+    try:
+        assert service.attach(wait=False) is False
+        assert stalled.wait(30)
+        assert notes["search"] == "the vector index is loading: 1 of 2 items, the latest first"
+        # The latest event is in the index already, the older one is not yet: only full text finds it.
+        assert [h.text for h in recall.search("automobile")] == ["me: I sold my car"]
+        assert "me: I repaired the bicycle" not in [h.text for h in recall.search("bike")]
+        assert "me: I repaired the bicycle" in [h.text for h in recall.search("bicycle")]
+        go_on.set()
+        assert service.attach() is True and "search" not in notes
+        assert recall.search("bike")[0].text == "me: I repaired the bicycle"
+    finally:
+        go_on.set()
+        service.close()
