@@ -68,3 +68,16 @@ def test_stale_results_are_dropped(qtbot: QtBot, desktop: Desktop) -> None:
         view.search_now()
     idle(qtbot, desktop.session)
     assert view.hits and all("ficus" in h.text for h in view.hits)
+
+
+def test_a_search_tells_how_far_the_vector_index_has_loaded(qtbot: QtBot, desktop: Desktop) -> None:
+    a = desktop.session.assistant
+    a.vectors.attach()  # let the app's own loader finish first: it writes this note too
+    a.notes["search"] = "the vector index is loading: 20,000 of 90,000 items, the latest first"
+    said: list[str] = []
+    desktop.session.message.connect(said.append)
+    view = desktop.window.show_view("search", focus=True)
+    with qtbot.waitSignal(view.results_shown, timeout=15000):
+        qtbot.keyClicks(view.query, "Pestana")
+    assert any("20,000 of 90,000" in line for line in said)
+    idle(qtbot, desktop.session)

@@ -183,6 +183,7 @@ class SearchView(QWidget):
         count = len(self.hits)
         self.summary.setText("" if not self.query.text().strip() else
                              "no matches" if not count else f"{count} result{'s' if count != 1 else ''}")
+        self.session.report_notes()  # e.g. how much of the vector index has loaded
         self.results_shown.emit(count)
 
     # -- results ----------------------------------------------------------------------------------
