@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.models import EpisodicMemory, Memory, RawEvent, ResourceMemory
+from assistant.models import ASK_SESSION_PREFIX, EpisodicMemory, Memory, RawEvent, ResourceMemory
 from assistant.retrieval.fulltext import STOPWORDS
 
 DETAILS_CHARS = 1500
@@ -95,8 +95,14 @@ def activity_episode(run: Sequence[RawEvent]) -> Planned:
 def chat_episode(session: Sequence[RawEvent]) -> Planned:
     first, last = session[0], session[-1]
     who = participants(session)
-    topics = keywords([e.text for e in session], 6, exclude=[n for w in who for n in w.split()])
-    summary = f"Conversation between {' and '.join(who) or 'unknown speakers'}"
+    if (first.session or "").startswith(ASK_SESSION_PREFIX):
+        # The user's questions to the assistant: its answers only quote memories (and their label,
+        # "From your memory (quoted...)", would lead the keywords), so the topics are the questions'.
+        topics = keywords([e.text for e in session if e.speaker == "user"], 6)
+        summary = "Asked the assistant"
+    else:
+        topics = keywords([e.text for e in session], 6, exclude=[n for w in who for n in w.split()])
+        summary = f"Conversation between {' and '.join(who) or 'unknown speakers'}"
     if topics:
         summary += f" about {', '.join(topics)}"
     lines, size = [], 0

@@ -125,6 +125,18 @@ def test_chat_sessions_become_episodes(app: Assistant) -> None:
     assert [s.ref for s in eps[0].sources] == ["D1:1", "D1:2", "D1:3"]
 
 
+def test_the_asks_of_a_day_become_one_episode_named_by_the_questions(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    when = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
+    app.ask("Which hotel is booked in Lisbon?", now=when)
+    app.ask("When does the TAP flight leave?", now=when + timedelta(minutes=5))
+    app.consolidate()
+    asked = [m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory) and m.actor == "user, assistant"]
+    assert len(asked) == 1 and asked[0].summary.startswith("Asked the assistant about ")
+    topics = asked[0].summary.removeprefix("Asked the assistant about ").split(", ")
+    assert {"hotel", "lisbon", "flight"} <= set(topics) and not {"memory", "quoted", "language"} & set(topics)
+
+
 def test_locomo_conversation_episodes_per_session(app: Assistant, locomo_path: Path, tmp_path: Path) -> None:
     import json
 
