@@ -330,16 +330,11 @@ class VectorIndex:
     def rebuild_from_store(self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None) -> int:
         """Empty the index and refill it from the store's embeddings of this model; returns the count.
 
-        `progress(loaded, expected)` is called first with 0, once the index is emptied, then as pages are
-        added. From that first call on the index can be queried: it finds what is loaded so far, the
-        memories first, then the events, the latest first.
-
-        chromadb inserts into an HNSW graph on one thread, ~1 ms per 384-d vector on these machines (1M:
-        ~20 min), but releases the GIL, so the collections fill in parallel, one add in flight per
-        collection (which also bounds the vectors held in memory to about one page per collection).
-        100k memories in three collections, 2 cores shared with other work: 118 s one collection at a
-        time, 106 s in parallel, the same CPU time (~1.4 ms per vector; ~2.2 ms at 1M).
-        """
+        `progress(loaded, expected)`: first (0, n) once emptied, from when the index can be queried (it
+        finds what is loaded: memories, then events, the latest first), then after each page. chromadb
+        inserts into HNSW on one thread (~1.4 ms a 384-d vector at 100k, ~2.2 ms at 1M) but releases the
+        GIL: the collections fill in parallel, one page in flight each (100k: 118 s -> 106 s; it also
+        bounds the vectors held in memory)."""
         expected = stored_count(conn, self.model) if progress is not None else 0
         self._wipe()
         report = progress or (lambda loaded, expected: None)
