@@ -35,7 +35,6 @@ from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, In
 from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
 
 Progress = Callable[[int, int], None]  # (vectors loaded, vectors expected)
-
 log = logging.getLogger(__name__)
 
 MODES = ("memory", "persistent", "server")
@@ -327,7 +326,8 @@ class VectorIndex:
                                 include=["distances"]))
 
     # -- consistency with the store ------------------------------------------------------------------
-    def rebuild_from_store(self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None) -> int:
+    def rebuild_from_store(self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None,
+                           expected: int | None = None) -> int:
         """Empty the index and refill it from the store's embeddings of this model; returns the count.
 
         `progress(loaded, expected)`: first (0, n) once emptied, from when the index can be queried (it
@@ -335,7 +335,8 @@ class VectorIndex:
         inserts into HNSW on one thread (~1.4 ms a 384-d vector at 100k, ~2.2 ms at 1M) but releases the
         GIL: the collections fill in parallel, one page in flight each (100k: 118 s -> 106 s; it also
         bounds the vectors held in memory)."""
-        expected = stored_count(conn, self.model) if progress is not None else 0
+        if expected is None:  # sync_with_store has counted already
+            expected = stored_count(conn, self.model) if progress is not None else 0
         self._wipe()
         report = progress or (lambda loaded, expected: None)
         report(0, expected)
@@ -373,14 +374,13 @@ class VectorIndex:
     def sync_with_store(self, conn: Any, *, progress: Progress | None = None) -> int:
         """Make the index match the store: memory mode always fills; others rebuild only when damaged.
 
-        Returns how many vectors were loaded (0 when the kept index was already right). `progress`: see
-        rebuild_from_store; a kept index does not call it.
+        Returns how many vectors were loaded (0: the kept index was right, and `progress` is not called).
         """
         expected = stored_count(conn, self.model)
         if self.mode != "memory" and self.healthy(expected):
             self._catalog.reset(stored_times(conn, self.model))
             return 0
-        return self.rebuild_from_store(conn, progress=progress)
+        return self.rebuild_from_store(conn, progress=progress, expected=expected)
 
 
 def _forget_cached_system(path: Path | None) -> None:
