@@ -81,7 +81,7 @@ class Assistant(CaptureAndModels):
         self._store = store
         self._recall = Recall(store.db, timezone=self.settings.retrieval.timezone)
         self._vectors = VectorService(store.db, self.paths, self.settings.retrieval, self.models, self._recall,
-                                      self.notes)
+                                      self.notes, store.data_key)
         setup_logging(self.paths)
         if not store.read_only and not self.paths.config.exists():
             self.save_settings()

@@ -56,7 +56,9 @@ class ModelSettings:
 
 @dataclass
 class RetrievalSettings:
-    vector_mode: str = "memory"  # "memory" (default, nothing on disk), "persistent", or "server"
+    # "encrypted" (default: in-process index, encrypted snapshot in the data dir), "memory" (nothing on
+    # disk: refilled from the store at each unlock), or "server" (a Chroma server, vectors unencrypted there)
+    vector_mode: str = "encrypted"
     server_url: str = ""
     timezone: str = "UTC"
 

@@ -65,7 +65,13 @@ class DataPaths:
 
     @property
     def vector_index(self) -> Path:
+        """Where the plaintext Chroma index of the removed "persistent" mode lived (deleted when found)."""
         return self.root / "vector-index"
+
+    @property
+    def vector_snapshot(self) -> Path:
+        """The embedded vector index's encrypted snapshot."""
+        return self.root / "vectors" / "index.snap"
 
     @property
     def lock_file(self) -> Path:

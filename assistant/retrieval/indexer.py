@@ -18,8 +18,9 @@ import numpy as np
 
 from assistant.models import RawEvent
 from assistant.retrieval.embedder import Embedder
-from assistant.retrieval.vector_index import IndexItem, VectorIndex
+from assistant.retrieval.index_protocol import IndexItem, VectorSearch
 from assistant.store.db import Database
+from assistant.store.vector_rows import key_of
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def _event_text(row: Sequence[Any]) -> str:
 
 
 class Indexer:
-    def __init__(self, db: Database, embedder: Embedder, index: VectorIndex, *, batch_size: int = 64) -> None:
+    def __init__(self, db: Database, embedder: Embedder, index: VectorSearch, *, batch_size: int = 64) -> None:
         if index.model != embedder.model_id:
             raise ValueError(f"the index holds {index.model} vectors, the embedder makes {embedder.model_id}")
         self.db = db
@@ -133,7 +134,8 @@ class Indexer:
                     f"SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM {table} WHERE id = ?)",
                     (item.owner_id, item.owner_kind, self.model, blob, item.owner_id))
                 if cur.rowcount and blob:
-                    stored.append(IndexItem(item.owner_id, item.kind, np.frombuffer(blob, np.float32), item.ts))
+                    stored.append(IndexItem(item.owner_id, item.kind, np.frombuffer(blob, np.float32), item.ts,
+                                            key_of(conn, item.owner_id)))
         self.index.add_many(stored)
 
     def forget(self, ids: Iterable[str]) -> None:

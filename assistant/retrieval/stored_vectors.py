@@ -28,6 +28,7 @@ class StoredVector:
     kind: str  # memory type or event kind
     ts: float
     vector: np.ndarray[Any, Any]
+    key: int = 0  # the row's generation key (embeddings.gen)
 
 
 def stored_count(conn: Any, model: str) -> int:
@@ -45,10 +46,10 @@ def stored_items(conn: Any, model: str, batch: int = 20_000) -> Iterable[list[St
         last = 2**63 - 1
         while True:
             rows = conn.execute(
-                f"SELECT x.seq, e.owner_id, x.{type_col}, {when}, e.vector FROM embeddings e "
+                f"SELECT x.seq, e.owner_id, x.{type_col}, {when}, e.vector, e.gen FROM embeddings e "
                 f"JOIN {table} x ON x.id = e.owner_id WHERE e.model = ? AND x.seq < ? ORDER BY x.seq DESC LIMIT ?",
                 (model, last, batch)).fetchall()
-            items = [StoredVector(r[1], r[2], float(r[3]), np.frombuffer(r[4], dtype=np.float32))
+            items = [StoredVector(r[1], r[2], float(r[3]), np.frombuffer(r[4], dtype=np.float32), int(r[5] or 0))
                      for r in rows if r[4]]
             if items:
                 yield items

@@ -10,7 +10,7 @@ from datetime import datetime
 from assistant.models import EVENT_KINDS, MEMORY_TYPES
 from assistant.retrieval.embedder import Embedder
 from assistant.retrieval.stored_vectors import exact_nearest
-from assistant.retrieval.vector_index import VectorIndex
+from assistant.retrieval.index_protocol import VectorSearch
 from assistant.store.db import Database
 
 # A time window holding at most this many vectors may be searched exactly from the store: reading them
@@ -28,7 +28,7 @@ class EmbeddingRetriever:
     With the store (`db`), narrow time windows are searched exactly among the window's stored vectors.
     """
 
-    def __init__(self, embedder: Embedder, index: VectorIndex, db: Database | None = None, *,
+    def __init__(self, embedder: Embedder, index: VectorSearch, db: Database | None = None, *,
                  cache_size: int = 64, exact_max: int = EXACT_MAX) -> None:
         if index.model != embedder.model_id:
             raise ValueError(f"the index holds {index.model} vectors, the embedder makes {embedder.model_id}")

@@ -93,6 +93,19 @@ MIGRATIONS: list[str] = [
 
     CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: a key per stored vector that is never reused (rowids are: deleting the newest row frees its
+    # rowid), so an encrypted snapshot of the vector index can tell which rows it holds as they were.
+    """
+    ALTER TABLE embeddings ADD COLUMN gen INTEGER;
+    CREATE TABLE embedding_gen (n INTEGER NOT NULL);
+    INSERT INTO embedding_gen SELECT coalesce(max(rowid), 0) FROM embeddings;
+    UPDATE embeddings SET gen = rowid;
+    CREATE TRIGGER embeddings_gen AFTER INSERT ON embeddings
+    BEGIN
+        UPDATE embedding_gen SET n = n + 1;
+        UPDATE embeddings SET gen = (SELECT n FROM embedding_gen) WHERE rowid = NEW.rowid;
+    END;
+    """,
 ]
 
 

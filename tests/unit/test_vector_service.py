@@ -34,7 +34,7 @@ def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant)
                              speaker="me", session="s")])
     models, notes = SlowModels(), {}
     recall = Recall(app.store.db)
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes)  # type: ignore[arg-type]
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
     try:
         assert service.attach(wait=False) is False  # returns at once
         assert recall.vectors is None and recall.search("automobile") == []
@@ -51,7 +51,7 @@ def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant)
 def test_closing_while_the_index_loads_drops_it(app: Assistant) -> None:
     models, notes = SlowModels(), {}
     recall = Recall(app.store.db)
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes)  # type: ignore[arg-type]
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
     service.attach(wait=False)
     service.close()
     models.release.set()
@@ -73,7 +73,7 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
     app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text="I sold my car",
                              speaker="me", session="s")])
     models = ReadyModels()
-    first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {})  # type: ignore[arg-type]
+    first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {}, app.store.data_key)  # type: ignore[arg-type]
     assert first.index_pending() == 2  # both vectors are in the store now
     first.close()
 
@@ -91,7 +91,7 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
 
     monkeypatch.setattr(VectorIndex, "add_many", slow_add_many)
     recall, notes = Recall(app.store.db), {}
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes)  # type: ignore[arg-type]
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
     try:
         assert service.attach(wait=False) is False
         assert stalled.wait(30)

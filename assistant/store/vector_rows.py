@@ -1,0 +1,44 @@
+"""The stored vectors as the embedded vector index sees them: each row's generation key (never reused, see
+migration 2), owner, type and time, and the vectors of chosen rows.
+
+An empty vector marks an item with nothing to embed and is never returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+_SOURCES = (
+    # (owner table, type column, time expression), as in retrieval.stored_vectors
+    ("memories", "type", "coalesce(x.occurred_at, x.created_at)"),
+    ("raw_events", "kind", "x.occurred_at"),
+)
+_IN_BATCH = 500
+
+
+def row_keys(conn: Any, model: str) -> Iterable[tuple[int, str, str, float]]:
+    """(generation key, owner id, type or kind, time) of every stored vector of `model`, without the vectors."""
+    for table, type_col, when in _SOURCES:
+        yield from ((int(r[0]), r[1], r[2], float(r[3])) for r in conn.execute(
+            f"SELECT e.gen, e.owner_id, x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
+            "WHERE e.model = ? AND length(e.vector) > 0", (model,)))
+
+
+def vectors_of(conn: Any, model: str, owner_ids: Sequence[str]) -> Iterable[tuple[int, str, np.ndarray[Any, Any]]]:
+    """(generation key, owner id, vector) of these owners' stored vectors of `model`."""
+    for start in range(0, len(owner_ids), _IN_BATCH):
+        chunk = owner_ids[start:start + _IN_BATCH]
+        marks = ",".join("?" * len(chunk))
+        for gen, owner_id, blob in conn.execute(
+                f"SELECT gen, owner_id, vector FROM embeddings WHERE model = ? AND owner_id IN ({marks}) "
+                "AND length(vector) > 0", (model, *chunk)):
+            yield int(gen), owner_id, np.frombuffer(blob, dtype=np.float32)
+
+
+def key_of(conn: Any, owner_id: str) -> int:
+    """The generation key of an owner's stored vector (0 when it has none)."""
+    row = conn.execute("SELECT gen FROM embeddings WHERE owner_id = ?", (owner_id,)).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
