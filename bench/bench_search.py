@@ -10,7 +10,8 @@ written to the store's embeddings table. Timed: rebuilding the in-memory chroma 
 (`index_rebuild_s`, the unlock of the former default; only up to --baseline-max), filling the embedded
 index from the store (`embedded_fill_s`: what a missing or damaged snapshot costs), writing its
 encrypted snapshot (`snapshot_s`), and `unlock_s`: the store closed, then opened again with its
-snapshot until a vector query sees every vector. The queries run on the embedded index. Queries are 2-4 content words with a query vector near a stored one. Each query is timed
+snapshot until a vector query sees every vector. The queries run on the embedded index. Queries
+are 2-4 content words with a query vector near a stored one. Each query is timed
 in parts (BM25 over memories and events, the vector query) and whole (Recall.search: BM25 + vectors,
 fusion, recency, hydration into hits), as wall time and as this process's CPU time (the steadier figure
 on a shared machine). Embedding the query with the real model is timed apart when --embedder is given.
@@ -219,7 +220,8 @@ def unlock_with_snapshot(data: Path, log: Callable[[str], None]) -> tuple[Assist
     from_store = index.sync_with_store(app.store.db.reader())
     expected = stored_count(app.store.db.reader(), MODEL)
     probe = index.query(np.ones(DIM, dtype=np.float32) / np.sqrt(DIM), limit=1)
-    out = {"unlock_s": round(time.perf_counter() - started, 1), "unlock_cpu_s": round(time.process_time() - started_cpu, 1),
+    out = {"unlock_s": round(time.perf_counter() - started, 1),
+           "unlock_cpu_s": round(time.process_time() - started_cpu, 1),
            "unlock_load": os.getloadavg()[0], "unlock_from_store": from_store, "rss_after_unlock_mb": rss_mb()}
     assert probe and index.count() == expected and index.snapshot_state == "loaded", (index.count(), expected)
     log(f"  unlock with the snapshot: {out['unlock_s']} s ({index.count():,} vectors, {from_store} from the store)")

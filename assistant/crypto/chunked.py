@@ -56,8 +56,9 @@ class SealedWriter:
         for n, start in enumerate(starts):
             last = final and n == len(starts) - 1
             nonce = os.urandom(12)
-            sealed = self._aead.encrypt(nonce, bytes(view[start:start + CHUNK]),
-                                        _aad(self._magic, self._file_id, self._seq, part, last))
+            sealed = self._aead.encrypt(
+                nonce, bytes(view[start : start + CHUNK]), _aad(self._magic, self._file_id, self._seq, part, last)
+            )
             self._fh.write(_RECORD.pack(part, len(sealed), nonce))
             self._fh.write(sealed)
             self._seq += 1
@@ -84,9 +85,9 @@ def read_sealed(path: Path, key: bytes, magic: bytes) -> Iterator[tuple[int, byt
     aead = AESGCM(key)
     with path.open("rb") as fh:
         head = fh.read(len(magic) + 16)
-        if len(head) != len(magic) + 16 or head[:len(magic)] != magic:
+        if len(head) != len(magic) + 16 or head[: len(magic)] != magic:
             raise StoreCorrupt(f"{path} is not a sealed file of this kind")
-        file_id = head[len(magic):]
+        file_id = head[len(magic) :]
         seq = 0
         while True:
             record = fh.read(_RECORD.size)
@@ -109,8 +110,9 @@ def read_sealed(path: Path, key: bytes, magic: bytes) -> Iterator[tuple[int, byt
             seq += 1
 
 
-def _try_open(aead: AESGCM, nonce: bytes, sealed: bytes, magic: bytes, file_id: bytes, seq: int,
-              part: int) -> tuple[bool, bytes] | None:
+def _try_open(
+    aead: AESGCM, nonce: bytes, sealed: bytes, magic: bytes, file_id: bytes, seq: int, part: int
+) -> tuple[bool, bytes] | None:
     """(is the last chunk, plaintext), or None when neither reading authenticates."""
     for final in (False, True):
         try:

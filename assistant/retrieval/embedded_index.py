@@ -49,15 +49,29 @@ class _Collection:
 def new_graph(dim: int) -> Any:
     from usearch.index import Index
 
-    return Index(ndim=dim, metric="cos", dtype=DTYPE, connectivity=CONNECTIVITY, expansion_add=EXPANSION_ADD,
-                 expansion_search=EXPANSION_SEARCH, multi=False)
+    return Index(
+        ndim=dim,
+        metric="cos",
+        dtype=DTYPE,
+        connectivity=CONNECTIVITY,
+        expansion_add=EXPANSION_ADD,
+        expansion_search=EXPANSION_SEARCH,
+        multi=False,
+    )
 
 
 class EmbeddedIndex:
     """Nearest-neighbour search over unit vectors of one embedding model, with time and type filters."""
 
-    def __init__(self, model: str, *, snapshot: Path | None = None, data_key: bytes | None = None,
-                 snapshot_every: int = SNAPSHOT_EVERY, writable: bool = True) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        snapshot: Path | None = None,
+        data_key: bytes | None = None,
+        snapshot_every: int = SNAPSHOT_EVERY,
+        writable: bool = True,
+    ) -> None:
         if snapshot is not None and data_key is None:
             raise ValueError("an encrypted vector index needs the data key")
         self.model = model
@@ -89,8 +103,9 @@ class EmbeddedIndex:
             self._cols[name] = _Collection(new_graph(dim), ReadWriteLock(), threading.Lock())
         return self._cols[name]
 
-    def add(self, owner_id: str, kind: str, vector: Sequence[float], occurred_at: datetime | float,
-            key: int = 0) -> None:
+    def add(
+        self, owner_id: str, kind: str, vector: Sequence[float], occurred_at: datetime | float, key: int = 0
+    ) -> None:
         ts = occurred_at if isinstance(occurred_at, float) else to_ts(occurred_at)
         self.add_many([IndexItem(owner_id, kind, vector, ts, key)])
 
@@ -108,12 +123,12 @@ class EmbeddedIndex:
             with self._map_lock:
                 keys = np.asarray([i.key or self._next_synthetic() for i in group], dtype=np.uint64)
             for start in range(0, len(group), _LOCKED_ADD):
-                part = keys[start:start + _LOCKED_ADD]
+                part = keys[start : start + _LOCKED_ADD]
                 with col.lock.write():
                     present = col.graph.contains(part)
                     if present.any():  # a key re-added (a stale copy): replace it
                         col.graph.remove(part[present])
-                    col.graph.add(part, vectors[start:start + _LOCKED_ADD], threads=0 if len(part) > 64 else 1)
+                    col.graph.add(part, vectors[start : start + _LOCKED_ADD], threads=0 if len(part) > 64 else 1)
             with self._map_lock:
                 for item, key in zip(group, keys.tolist(), strict=True):
                     self._owners[key] = item.owner_id
@@ -161,13 +176,20 @@ class EmbeddedIndex:
         """About how many indexed items of these types/kinds fall in [since, until) (from hourly counts)."""
         return self._catalog.estimate(kinds, since, until)
 
-    def overfetch_size(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
-                       limit: int) -> int | None:
+    def overfetch_size(
+        self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None, limit: int
+    ) -> int | None:
         """Neighbours a filtered query would fetch in all, or None when it would need an exact scan."""
         return self._catalog.overfetch_size(kinds, since, until, limit)
 
-    def query(self, vector: Sequence[float], kinds: Sequence[str] | None = None, since: datetime | None = None,
-              until: datetime | None = None, limit: int = 10) -> list[tuple[str, float]]:
+    def query(
+        self,
+        vector: Sequence[float],
+        kinds: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 10,
+    ) -> list[tuple[str, float]]:
         """The `limit` nearest items of the given types/kinds (None: all) in [since, until), best first;
         scores are cosine similarities."""
         if limit < 1:
@@ -182,8 +204,9 @@ class EmbeddedIndex:
         found.sort(key=lambda pair: pair[1], reverse=True)
         return found[:limit]
 
-    def _query_one(self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float,
-                   limit: int) -> list[tuple[str, float]]:
+    def _query_one(
+        self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float, limit: int
+    ) -> list[tuple[str, float]]:
         """Over-fetch unfiltered neighbours and filter them by the catalog; an exact scan is the fallback."""
         col = self._cols.get(name)
         size = len(col.graph) if col is not None else 0
@@ -210,15 +233,29 @@ class EmbeddedIndex:
         with col.lock.read(), col.searching:
             found = col.graph.search(query, count, threads=1)
         owners = self._owners
-        return [(owners[k], 1.0 - float(d)) for k, d in zip(found.keys.tolist(), found.distances.tolist(),
-                                                              strict=True) if k in owners]
+        return [
+            (owners[k], 1.0 - float(d))
+            for k, d in zip(found.keys.tolist(), found.distances.tolist(), strict=True)
+            if k in owners
+        ]
 
-    def _scan(self, name: str, col: _Collection, query: np.ndarray[Any, Any], allowed: set[str], lo: float,
-              hi: float, limit: int) -> list[tuple[str, float]]:
+    def _scan(
+        self,
+        name: str,
+        col: _Collection,
+        query: np.ndarray[Any, Any],
+        allowed: set[str],
+        lo: float,
+        hi: float,
+        limit: int,
+    ) -> list[tuple[str, float]]:
         """Exact cosine over the collection's items that pass the filter (rare: a wide, sparse filter)."""
         with self._map_lock:
-            pairs = [(o, self._keys[o][1]) for o in self._catalog.matching(allowed, lo, hi)
-                     if o in self._keys and self._keys[o][0] == name]
+            pairs = [
+                (o, self._keys[o][1])
+                for o in self._catalog.matching(allowed, lo, hi)
+                if o in self._keys and self._keys[o][0] == name
+            ]
         if not pairs:
             return []
         with col.lock.read():
@@ -261,8 +298,13 @@ class EmbeddedIndex:
 
     def _changed(self, n: int) -> None:
         self.changes += n
-        if (self.mode == "encrypted" and self.writable and not self.loading and not self._closed
-                and self.changes >= self.snapshot_every):
+        if (
+            self.mode == "encrypted"
+            and self.writable
+            and not self.loading
+            and not self._closed
+            and self.changes >= self.snapshot_every
+        ):
             self.snapshot(wait=False)
 
     def snapshot(self, *, wait: bool = True) -> None:
@@ -270,12 +312,11 @@ class EmbeddedIndex:
         if self.mode != "encrypted" or not self.writable:
             return
         with self._snap_lock:
-            running = self._snapshotter is not None and self._snapshotter.is_alive()
-            if not running:
-                self._snapshotter = threading.Thread(target=self._write_snapshot, name="vector-snapshot",
-                                                     daemon=True)
-                self._snapshotter.start()
             thread = self._snapshotter
+            if thread is None or not thread.is_alive():
+                thread = threading.Thread(target=self._write_snapshot, name="vector-snapshot", daemon=True)
+                thread.start()
+                self._snapshotter = thread
         if wait:
             thread.join()
 
@@ -291,11 +332,12 @@ class EmbeddedIndex:
                 with col.lock.read():  # searches share it; adds wait for the copy
                     keys = np.asarray(col.graph.keys, dtype=np.uint64)
                     return col.graph.save(), len(keys), int(keys.max()) if len(keys) else 0
+
             return serialise
 
         try:
-            write_snapshot(self.snapshot_path, self.sealing_key, Manifest(self.model, self.dim, DTYPE, list(COLLECTIONS)),
-                           [part(name) for name in COLLECTIONS])
+            manifest = Manifest(self.model, self.dim, DTYPE, list(COLLECTIONS))
+            write_snapshot(self.snapshot_path, self.sealing_key, manifest, [part(name) for name in COLLECTIONS])
             self.changes -= changes
             log.info("vector snapshot written: %d vectors", self.count())
         except Exception:  # the store keeps every vector: the next unlock re-adds what the snapshot lacks

@@ -53,8 +53,9 @@ def _restore(index: EmbeddedIndex) -> bool:
 
     assert index.snapshot_path is not None
     try:
-        manifest, parts = read_snapshot(index.snapshot_path, index.sealing_key,
-                                        Manifest(index.model, 0, DTYPE, list(COLLECTIONS)))
+        manifest, parts = read_snapshot(
+            index.snapshot_path, index.sealing_key, Manifest(index.model, 0, DTYPE, list(COLLECTIONS))
+        )
         for number, (name, data) in enumerate(zip(COLLECTIONS, parts, strict=True)):
             if not data:
                 continue

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from assistant.models import EVENT_KINDS, MEMORY_TYPES
 from assistant.retrieval.embedder import Embedder
-from assistant.retrieval.stored_vectors import exact_nearest
 from assistant.retrieval.index_protocol import VectorSearch
+from assistant.retrieval.stored_vectors import exact_nearest
 from assistant.store.db import Database
 
 # A time window holding at most this many vectors may be searched exactly from the store: reading them

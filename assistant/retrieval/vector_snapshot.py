@@ -43,8 +43,9 @@ class Manifest:
         return sum(self.counts)
 
 
-def write_snapshot(path: Path, key: bytes, manifest: Manifest,
-                   serialise: Sequence[Callable[[], tuple[bytes | bytearray, int, int]]]) -> None:
+def write_snapshot(
+    path: Path, key: bytes, manifest: Manifest, serialise: Sequence[Callable[[], tuple[bytes | bytearray, int, int]]]
+) -> None:
     """Write `path` atomically: part i is serialise[i]() -> (bytes, count, max key), called one at a time
     so only one collection's copy is held; the manifest gets the counts and goes last."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,19 +22,26 @@ _IN_BATCH = 500
 def row_keys(conn: Any, model: str) -> Iterable[tuple[int, str, str, float]]:
     """(generation key, owner id, type or kind, time) of every stored vector of `model`, without the vectors."""
     for table, type_col, when in _SOURCES:
-        yield from ((int(r[0]), r[1], r[2], float(r[3])) for r in conn.execute(
-            f"SELECT e.gen, e.owner_id, x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
-            "WHERE e.model = ? AND length(e.vector) > 0", (model,)))
+        yield from (
+            (int(r[0]), r[1], r[2], float(r[3]))
+            for r in conn.execute(
+                f"SELECT e.gen, e.owner_id, x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
+                "WHERE e.model = ? AND length(e.vector) > 0",
+                (model,),
+            )
+        )
 
 
 def vectors_of(conn: Any, model: str, owner_ids: Sequence[str]) -> Iterable[tuple[int, str, np.ndarray[Any, Any]]]:
     """(generation key, owner id, vector) of these owners' stored vectors of `model`."""
     for start in range(0, len(owner_ids), _IN_BATCH):
-        chunk = owner_ids[start:start + _IN_BATCH]
+        chunk = owner_ids[start : start + _IN_BATCH]
         marks = ",".join("?" * len(chunk))
         for gen, owner_id, blob in conn.execute(
-                f"SELECT gen, owner_id, vector FROM embeddings WHERE model = ? AND owner_id IN ({marks}) "
-                "AND length(vector) > 0", (model, *chunk)):
+            f"SELECT gen, owner_id, vector FROM embeddings WHERE model = ? AND owner_id IN ({marks}) "
+            "AND length(vector) > 0",
+            (model, *chunk),
+        ):
             yield int(gen), owner_id, np.frombuffer(blob, dtype=np.float32)
 
 

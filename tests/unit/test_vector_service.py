@@ -10,9 +10,10 @@ from pytest import MonkeyPatch
 
 from assistant.api import Assistant
 from assistant.models import RawEvent
-from assistant.retrieval import stored_vectors, vector_index
+from assistant.retrieval import index_sync, stored_vectors
+from assistant.retrieval.embedded_index import EmbeddedIndex
+from assistant.retrieval.index_protocol import IndexItem
 from assistant.retrieval.recall import Recall
-from assistant.retrieval.vector_index import IndexItem, VectorIndex
 from assistant.vectors import VectorService
 from tests.fake_embedder import FakeEmbedder
 
@@ -73,29 +74,32 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
     app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text="I sold my car",
                              speaker="me", session="s")])
     models = ReadyModels()
-    first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {}, app.store.data_key)  # type: ignore[arg-type]
+    first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {},  # type: ignore[arg-type]
+                          app.store.data_key)
     assert first.index_pending() == 2  # both vectors are in the store now
     first.close()
 
-    # The next load reads one vector a page, and its second page stalls: a large archive half loaded.
-    monkeypatch.setattr(vector_index, "stored_items",
+    # The next load fills from the store (no snapshot: memory mode) one vector a page, and its second
+    # page stalls: a large archive half loaded.
+    monkeypatch.setattr(app.settings.retrieval, "vector_mode", "memory")
+    monkeypatch.setattr(index_sync, "stored_items",
                         lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1))
     stalled, go_on = threading.Event(), threading.Event()
-    add_many = VectorIndex.add_many
+    add_many = EmbeddedIndex.add_many
 
-    def slow_add_many(index: VectorIndex, items: Iterable[IndexItem]) -> int:
+    def slow_add_many(index: EmbeddedIndex, items: Iterable[IndexItem]) -> int:
         if stalled.is_set() or index.count():
             stalled.set()
             assert go_on.wait(30)
         return add_many(index, items)
 
-    monkeypatch.setattr(VectorIndex, "add_many", slow_add_many)
+    monkeypatch.setattr(EmbeddedIndex, "add_many", slow_add_many)
     recall, notes = Recall(app.store.db), {}
     service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
     try:
         assert service.attach(wait=False) is False
         assert stalled.wait(30)
-        assert notes["search"] == "the vector index is loading: 1 of 2 items, the latest first"
+        assert notes["search"] == "the vector index is loading, the latest first: 1 of 2 items"
         # The latest event is in the index already, the older one is not yet: only full text finds it.
         assert [h.text for h in recall.search("automobile")] == ["me: I sold my car"]
         assert "me: I repaired the bicycle" not in [h.text for h in recall.search("bike")]

@@ -23,17 +23,21 @@ def embedder() -> FakeEmbedder:
 
 
 def _index(app: Assistant, embedder: FakeEmbedder, **kwargs: object) -> EmbeddedIndex:
-    return EmbeddedIndex(embedder.model_id, snapshot=app.paths.vector_snapshot, data_key=app.store.data_key,
-                         **kwargs)  # type: ignore[arg-type]
+    return EmbeddedIndex(embedder.model_id, snapshot=app.paths.vector_snapshot, data_key=app.store.data_key, **kwargs)  # type: ignore[arg-type]
 
 
 def _fill(app: Assistant) -> dict[str, str]:
     ids: dict[str, str] = {}
-    for name, summary, day in (("dana", "Dana is my landlord in Leipzig", 0), ("rust", "Rust borrow checker notes", 1),
-                               ("tea", "Favourite tea is genmaicha", 2)):
+    for name, summary, day in (
+        ("dana", "Dana is my landlord in Leipzig", 0),
+        ("rust", "Rust borrow checker notes", 1),
+        ("tea", "Favourite tea is genmaicha", 2),
+    ):
         ids[name] = app.add_memory(SemanticMemory(name=name, summary=summary, occurred_at=T0 + timedelta(days=day))).id
-    events = [RawEvent(kind="chat", occurred_at=T0 + timedelta(days=d), text=t, speaker="me")
-              for d, t in ((0, "the heating is broken again"), (3, "ordered more genmaicha tea"))]
+    events = [
+        RawEvent(kind="chat", occurred_at=T0 + timedelta(days=d), text=t, speaker="me")
+        for d, t in ((0, "the heating is broken again"), (3, "ordered more genmaicha tea"))
+    ]
     app.add_events(events)
     ids["heating"], ids["order"] = events[0].id, events[1].id
     return ids
@@ -63,8 +67,12 @@ def test_snapshot_is_restored_without_reading_vectors_from_the_store(app: Assist
         assert again.snapshot_state == "loaded" and again.count() == 5
         assert _top(again, embedder, "Dana landlord Leipzig dana") == ids["dana"]
         # The kinds and times come from the store: a time filter works on the restored index.
-        got = again.query(embedder.embed(["genmaicha tea"])[0], since=T0 + timedelta(days=2, hours=12),
-                          until=T0 + timedelta(days=4), limit=5)
+        got = again.query(
+            embedder.embed(["genmaicha tea"])[0],
+            since=T0 + timedelta(days=2, hours=12),
+            until=T0 + timedelta(days=4),
+            limit=5,
+        )
         assert [i for i, _ in got] == [ids["order"]]
     finally:
         again.close()
@@ -96,8 +104,9 @@ def test_changes_after_the_snapshot_are_taken_from_the_store(app: Assistant, emb
         again.close()
 
 
-def test_a_replaced_vector_in_the_newest_row_is_not_mistaken_for_the_old_one(app: Assistant,
-                                                                              embedder: FakeEmbedder) -> None:
+def test_a_replaced_vector_in_the_newest_row_is_not_mistaken_for_the_old_one(
+    app: Assistant, embedder: FakeEmbedder
+) -> None:
     # Deleting the newest embeddings row frees its rowid, and re-embedding the same memory takes it
     # again: only the generation key (never reused) tells the snapshot's old vector from the new one.
     memory = app.add_memory(SemanticMemory(name="car", summary="blue hatchback", occurred_at=T0))
@@ -120,8 +129,9 @@ def test_a_replaced_vector_in_the_newest_row_is_not_mistaken_for_the_old_one(app
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "swap"])
-def test_a_damaged_snapshot_is_refilled_from_the_store_and_rewritten(app: Assistant, embedder: FakeEmbedder,
-                                                                     damage: str) -> None:
+def test_a_damaged_snapshot_is_refilled_from_the_store_and_rewritten(
+    app: Assistant, embedder: FakeEmbedder, damage: str
+) -> None:
     ids = _indexed(app, embedder)
     snap = app.paths.vector_snapshot
     raw = bytearray(snap.read_bytes())
@@ -165,8 +175,7 @@ def test_another_models_snapshot_is_not_used(app: Assistant, embedder: FakeEmbed
         switched.close()
 
 
-def test_snapshots_are_written_in_the_background_after_enough_changes(app: Assistant,
-                                                                      embedder: FakeEmbedder) -> None:
+def test_snapshots_are_written_in_the_background_after_enough_changes(app: Assistant, embedder: FakeEmbedder) -> None:
     index = _index(app, embedder, snapshot_every=3)
     index.sync_with_store(app.store.db.reader())
     try:
