@@ -14,8 +14,20 @@ from assistant.paths import write_atomic
 
 # Never captured, whatever the user adds (capture/filters.py adds these to the user's own rules).
 DEFAULT_EXCLUDED_APPS: tuple[str, ...] = (
-    "KeePassXC", "KeePass", "KeePassX", "1Password", "Bitwarden", "LastPass", "Dashlane",
-    "Keychain Access", "Passwords", "Enpass", "pass", "QtPass", "Proton Pass", "Seahorse",
+    "KeePassXC",
+    "KeePass",
+    "KeePassX",
+    "1Password",
+    "Bitwarden",
+    "LastPass",
+    "Dashlane",
+    "Keychain Access",
+    "Passwords",
+    "Enpass",
+    "pass",
+    "QtPass",
+    "Proton Pass",
+    "Seahorse",
 )
 DEFAULT_EXCLUDED_TITLES: tuple[str, ...] = ("Private Browsing", "Incognito", "InPrivate")
 
