@@ -34,9 +34,14 @@ class Ingest:
                 memory_repo.add_sources(conn, existing.id, [event.source()])
                 return
         where = event.app or ("a chat" if event.kind == "chat" else "the screen")
-        entry = VaultEntry(entry_type=secret.kind, source=event.kind, sensitivity="high",
-                           caption=f"{secret.kind} seen in {where}", occurred_at=event.occurred_at,
-                           sources=[event.source()])
+        entry = VaultEntry(
+            entry_type=secret.kind,
+            source=event.kind,
+            sensitivity="high",
+            caption=f"{secret.kind} seen in {where}",
+            occurred_at=event.occurred_at,
+            sources=[event.source()],
+        )
         memory_repo.insert(conn, entry, merge_key=key, sealed=self._store.seal_secret(secret.value, entry.id))
 
     def add_text_events(self, pairs: Iterable[tuple[RawEvent, str | None]]) -> int:

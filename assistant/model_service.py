@@ -39,8 +39,9 @@ class ModelService:
                     return None
                 from assistant.llm.runtime import LlamaChatModel
 
-                self._chat = LlamaChatModel(entry.path, n_ctx=self._settings.n_ctx,
-                                            n_threads=self._settings.n_threads or None)
+                self._chat = LlamaChatModel(
+                    entry.path, n_ctx=self._settings.n_ctx, n_threads=self._settings.n_threads or None
+                )
                 log.info("chat model loaded")
             return self._chat
 
@@ -93,8 +94,9 @@ class ModelService:
         else:
             names = ", ".join(r.name for r in RECOMMENDED)
             raise NotFound(f"unknown model {name!r}; choose one of {names}, or give repo_id/file.gguf")
-        entry = self.manager.download(repo_id, filename, endpoint=endpoint, progress=progress,
-                                      name=choice.name if choice else None)
+        entry = self.manager.download(
+            repo_id, filename, endpoint=endpoint, progress=progress, name=choice.name if choice else None
+        )
         if entry.role == "chat":
             self.use(entry.name, "chat")
         return entry

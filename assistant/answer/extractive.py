@@ -32,7 +32,7 @@ def _sentences(text: str, transcript: bool) -> list[tuple[int, str, str]]:
     for number, line in enumerate(text.splitlines()):
         match = _SPEAKER.match(line) if transcript else None
         speaker = match.group(0) if match else ""
-        out += [(number, speaker, s.strip()) for s in _SENTENCE.split(line[len(speaker):]) if s.strip()]
+        out += [(number, speaker, s.strip()) for s in _SENTENCE.split(line[len(speaker) :]) if s.strip()]
     return out
 
 

@@ -12,8 +12,20 @@ from dataclasses import dataclass, field
 from assistant.capture.frames import WindowInfo
 
 DEFAULT_EXCLUDED_APPS: tuple[str, ...] = (
-    "KeePassXC", "KeePass", "KeePassX", "1Password", "Bitwarden", "LastPass", "Dashlane",
-    "Keychain Access", "Passwords", "Enpass", "pass", "QtPass", "Proton Pass", "Seahorse",
+    "KeePassXC",
+    "KeePass",
+    "KeePassX",
+    "1Password",
+    "Bitwarden",
+    "LastPass",
+    "Dashlane",
+    "Keychain Access",
+    "Passwords",
+    "Enpass",
+    "pass",
+    "QtPass",
+    "Proton Pass",
+    "Seahorse",
 )
 DEFAULT_EXCLUDED_TITLES: tuple[str, ...] = ("Private Browsing", "Incognito", "InPrivate")
 

@@ -13,8 +13,12 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("self-test", help="check this install: store, import, search, model, capture "
-                                         "(in a temporary data dir)")
-    p.add_argument("--require-capture", action="store_true",
-                   help="fail when the screen cannot be captured and OCR'd (default: no display = skipped)")
+    p = sub.add_parser(
+        "self-test", help="check this install: store, import, search, model, capture (in a temporary data dir)"
+    )
+    p.add_argument(
+        "--require-capture",
+        action="store_true",
+        help="fail when the screen cannot be captured and OCR'd (default: no display = skipped)",
+    )
     p.set_defaults(func=cmd_self_test)

@@ -28,8 +28,13 @@ class ParsedMessage:
         identity = self.ref if self.ref else f"{self.occurred_at.isoformat()}\x1f{self.speaker}\x1f{self.text}"
         key = hashlib.sha256(f"{fmt}\x1f{self.session or ''}\x1f{identity}".encode()).hexdigest()
         event = RawEvent(
-            kind="chat", occurred_at=self.occurred_at, text=self.text[:MAX_TEXT], speaker=self.speaker,
-            ref=self.ref, session=self.session, meta={"import": fmt, **self.meta},
+            kind="chat",
+            occurred_at=self.occurred_at,
+            text=self.text[:MAX_TEXT],
+            speaker=self.speaker,
+            ref=self.ref,
+            session=self.session,
+            meta={"import": fmt, **self.meta},
         )
         return event, key
 

@@ -89,8 +89,9 @@ class IndexCatalog:
         lo, hi = time_bounds(since, until)
         return sum(self._in_range(name, lo, hi) for name in _collections(kinds))
 
-    def overfetch_size(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
-                       limit: int) -> int | None:
+    def overfetch_size(
+        self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None, limit: int
+    ) -> int | None:
         """Neighbours a filtered query would fetch in all, or None when it would need chromadb's scan."""
         lo, hi = time_bounds(since, until)
         sizes = [self.fetch_size(name, lo, hi, limit) for name in _collections(kinds)]

@@ -38,8 +38,9 @@ def make_pipeline(
     records: list[CapturedFrame] = []
     probe = probe_for_session()
     assert isinstance(probe, X11Probe)
-    pipeline = CapturePipeline(ScreenGrabber("primary"), probe, ocr, rules or ExclusionRules(), records.append,
-                               PipelineSettings())
+    pipeline = CapturePipeline(
+        ScreenGrabber("primary"), probe, ocr, rules or ExclusionRules(), records.append, PipelineSettings()
+    )
     return pipeline, records
 
 
@@ -73,8 +74,14 @@ def test_ewmh_active_window_and_client_list_win_over_the_focus(xvfb_display: str
     probe = X11Probe(xvfb_display)
     try:
         with (
-            TextWindow(xvfb_display, "a", title="Docs — Mozilla Firefox", wm_class="firefox",
-                       geometry=(0, 0, 800, 600), focus=False) as browser,
+            TextWindow(
+                xvfb_display,
+                "a",
+                title="Docs — Mozilla Firefox",
+                wm_class="firefox",
+                geometry=(0, 0, 800, 600),
+                focus=False,
+            ) as browser,
             TextWindow(xvfb_display, "b", title="Terminal", wm_class="xterm", geometry=(900, 0, 800, 600)),
         ):
             assert probe.active_window().title == "Terminal"  # type: ignore[union-attr]  # input focus
@@ -112,7 +119,10 @@ def test_real_capture_reads_the_window_text(xvfb_display: str, tesseract: Tesser
     assert records == [record]
     assert {"quokka", "saxophone", "7391", "marmalade"} <= words(record.text)
     assert (record.app, record.title, record.pid, record.ocr_status) == (
-        "Scratchpad", "Zoo notes - Scratchpad", win.proc.pid, "ok",
+        "Scratchpad",
+        "Zoo notes - Scratchpad",
+        win.proc.pid,
+        "ok",
     )
     assert record.mean_conf is not None and record.mean_conf > 60
     assert record.thumbnail is not None and record.thumbnail[8:12] == b"WEBP"
@@ -177,8 +187,14 @@ def test_unfocused_excluded_window_is_blacked_out(xvfb_display: str, tesseract: 
     pipeline, _ = make_pipeline(tesseract)
     try:
         with (
-            TextWindow(xvfb_display, "Vault entry Zanzibar 4412", title="vault.kdbx - KeePassXC",
-                       wm_class="keepassxc", geometry=(100, 650, 1400, 300), focus=False),
+            TextWindow(
+                xvfb_display,
+                "Vault entry Zanzibar 4412",
+                title="vault.kdbx - KeePassXC",
+                wm_class="keepassxc",
+                geometry=(100, 650, 1400, 300),
+                focus=False,
+            ),
             TextWindow(xvfb_display, PHRASE, title="Zoo notes - Scratchpad"),
         ):
             (record,) = pipeline.capture_once()

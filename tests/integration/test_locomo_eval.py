@@ -27,8 +27,13 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 def test_hybrid_recall_on_one_conversation(locomo_path: Path, embedder: object) -> None:
     seen: list[tuple[int, int]] = []
-    report = evaluate_locomo(locomo_path, k=10, embedder=embedder,  # type: ignore[arg-type]
-                             conversations=[CONVERSATION], progress=lambda d, t: seen.append((d, t)))
+    report = evaluate_locomo(
+        locomo_path,
+        k=10,
+        embedder=embedder,  # type: ignore[arg-type]
+        conversations=[CONVERSATION],
+        progress=lambda d, t: seen.append((d, t)),
+    )
     assert report.conversations == [CONVERSATION]
     assert report.retrieval.startswith("hybrid")
     assert seen and seen[-1][0] == seen[-1][1]
@@ -49,8 +54,14 @@ def test_full_text_only_on_one_conversation(locomo_path: Path) -> None:
 
 def test_recall_counts_refs_in_rank_order() -> None:
     def hit(*refs: str) -> SearchHit:
-        return SearchHit(id=refs[0], type="chat", text="", score=1.0, occurred_at=None,
-                         sources=[Source(kind="chat", ref=r) for r in refs])
+        return SearchHit(
+            id=refs[0],
+            type="chat",
+            text="",
+            score=1.0,
+            occurred_at=None,
+            sources=[Source(kind="chat", ref=r) for r in refs],
+        )
 
     hits = [hit("D1:1", "D1:2"), hit("D1:2"), hit("D2:5"), hit("D3:1")]
     assert refs_at_k(hits, 3) == ["D1:1", "D1:2", "D2:5"]

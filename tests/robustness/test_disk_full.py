@@ -75,7 +75,8 @@ def assert_consistent(app: Assistant, stored: int) -> None:
 
 @pytest.mark.parametrize("thumbnails", [True, False], ids=["blob-hits-enospc", "wal-hits-enospc"])
 def test_capture_pauses_when_the_disk_fills_and_resumes_when_space_returns(
-        small_disk: Path, monkeypatch: pytest.MonkeyPatch, thumbnails: bool) -> None:
+    small_disk: Path, monkeypatch: pytest.MonkeyPatch, thumbnails: bool
+) -> None:
     monkeypatch.setattr(capture_control, "DISK_FULL_RETRY", timedelta(seconds=0.3))
     seen: list[str] = []
     real_is_disk_full = capture_store.is_disk_full
@@ -113,8 +114,10 @@ def test_capture_pauses_when_the_disk_fills_and_resumes_when_space_returns(
         assert any(expected in error for error in seen), seen
 
         filler.unlink()
-        wait_for("capture resumes", lambda: not app.capture_status()["disk_full"]
-                 and app.capture.writer.stored >= full_at + 3)
+        wait_for(
+            "capture resumes",
+            lambda: not app.capture_status()["disk_full"] and app.capture.writer.stored >= full_at + 3,
+        )
         assert "disk is full" not in app.capture_status()["state"]
         app.capture.stop()
         assert_consistent(app, app.capture.writer.stored)

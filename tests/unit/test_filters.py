@@ -14,8 +14,19 @@ def win(app: str, title: str = "Untitled", url: str | None = None) -> WindowInfo
 
 @pytest.mark.parametrize(
     "app",
-    ["KeePassXC", "keepassxc", "1Password", "1password.exe", "Bitwarden", "LastPass", "Dashlane",
-     "Keychain Access", "keychain-access", "Enpass", "pass"],
+    [
+        "KeePassXC",
+        "keepassxc",
+        "1Password",
+        "1password.exe",
+        "Bitwarden",
+        "LastPass",
+        "Dashlane",
+        "Keychain Access",
+        "keychain-access",
+        "Enpass",
+        "pass",
+    ],
 )
 def test_password_managers_are_excluded_by_default(app: str) -> None:
     reason = is_excluded(win(app), ExclusionRules())

@@ -166,7 +166,7 @@ def test_repeated_secret_counts_twice_but_is_returned_once() -> None:
 
 def test_spans_point_into_the_original_text() -> None:
     text = f"a {GITHUB} b"
-    (start, end), = redact(text).spans
+    ((start, end),) = redact(text).spans
     assert text[start:end] == GITHUB
 
 
