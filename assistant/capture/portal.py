@@ -34,8 +34,10 @@ REQUEST = "org.freedesktop.portal.Request"
 PROBE_TIMEOUT_SECONDS = 3.0  # the portal is started on demand by the bus: allow for that
 FIRST_TIMEOUT_SECONDS = 180.0  # the first answer may wait for the user at the consent dialog
 TIMEOUT_SECONDS = 30.0
-DENIED = ("wayland: the desktop refused the screenshot (the permission dialog was declined). "
-          "Allow screenshots for this app in the desktop's privacy settings, then turn capture on again")
+DENIED = (
+    "wayland: the desktop refused the screenshot (the permission dialog was declined). "
+    "Allow screenshots for this app in the desktop's privacy settings, then turn capture on again"
+)
 
 
 def _open(address: str | None, timeout: float) -> DBusConnection:
@@ -95,8 +97,13 @@ class PortalGrabber:
 
     backend = "xdg-desktop-portal (Screenshot)"
 
-    def __init__(self, address: str | None = None, *, first_timeout: float = FIRST_TIMEOUT_SECONDS,
-                 timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        first_timeout: float = FIRST_TIMEOUT_SECONDS,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
         self._address = address
         self._first_timeout, self._timeout = first_timeout, timeout
         self._conn: DBusConnection | None = None
@@ -127,16 +134,24 @@ class PortalGrabber:
             self._conn = _open(self._address, PROBE_TIMEOUT_SECONDS)
         conn = self._conn
         token = "assistant_" + secrets.token_hex(8)
-        rule = MatchRule(type="signal", interface=REQUEST, member="Response",
-                         path=request_path(str(conn.unique_name), token))
+        rule = MatchRule(
+            type="signal", interface=REQUEST, member="Response", path=request_path(str(conn.unique_name), token)
+        )
         timeout = self._timeout if self._answered else self._first_timeout
         try:
             with conn.filter(rule) as responses:
                 unwrap_msg(conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=PROBE_TIMEOUT_SECONDS))
-                options: dict[str, tuple[str, Any]] = {"handle_token": ("s", token), "interactive": ("b", False),
-                                                       "modal": ("b", False)}
-                call = new_method_call(DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=SCREENSHOT),
-                                       "Screenshot", "sa{sv}", ("", options))
+                options: dict[str, tuple[str, Any]] = {
+                    "handle_token": ("s", token),
+                    "interactive": ("b", False),
+                    "modal": ("b", False),
+                }
+                call = new_method_call(
+                    DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=SCREENSHOT),
+                    "Screenshot",
+                    "sa{sv}",
+                    ("", options),
+                )
                 unwrap_msg(conn.send_and_get_reply(call, timeout=PROBE_TIMEOUT_SECONDS))
                 response, results = conn.recv_until_filtered(responses, timeout=timeout).body
         except TimeoutError as exc:

@@ -32,8 +32,14 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def frame_from_image(image: Image.Image, monitor: int, captured_at: datetime, left: int = 0, top: int = 0,
-                     layout_width: int | None = None) -> Frame:
+def frame_from_image(
+    image: Image.Image,
+    monitor: int,
+    captured_at: datetime,
+    left: int = 0,
+    top: int = 0,
+    layout_width: int | None = None,
+) -> Frame:
     """A Frame (BGRA bytes) of a decoded screenshot placed at (left, top) of the layout."""
     rgba = image.convert("RGBA")
     scale = rgba.width / layout_width if layout_width else 1.0
@@ -43,8 +49,13 @@ def frame_from_image(image: Image.Image, monitor: int, captured_at: datetime, le
 def run_grim(grim: str, args: list[str], env: Mapping[str, str] | None = None) -> bytes:
     """grim's stdout for `args`; CaptureUnavailable with grim's own words when it fails."""
     try:
-        done = subprocess.run([grim, *args], capture_output=True, timeout=GRIM_TIMEOUT_SECONDS,
-                              env=None if env is None else dict(env), check=False)
+        done = subprocess.run(
+            [grim, *args],
+            capture_output=True,
+            timeout=GRIM_TIMEOUT_SECONDS,
+            env=None if env is None else dict(env),
+            check=False,
+        )
     except FileNotFoundError as exc:
         raise CaptureUnavailable(GRIM_MISSING) from exc
     except subprocess.TimeoutExpired as exc:
@@ -72,8 +83,13 @@ class GrimGrabber:
 
     backend = "screencopy (grim)"
 
-    def __init__(self, monitors: MonitorChoice = "primary", outputs: Callable[[], list[Output]] | None = None,
-                 grim: str | None = None, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(
+        self,
+        monitors: MonitorChoice = "primary",
+        outputs: Callable[[], list[Output]] | None = None,
+        grim: str | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
         if monitors not in ("primary", "all"):
             raise ValueError(f"monitors must be 'primary' or 'all', not {monitors!r}")
         self._choice = monitors

@@ -62,7 +62,9 @@ class SwayIpc:
                 return json.loads(self._read(sock, length))
             except (OSError, ValueError) as exc:
                 self._close_locked()
-                raise CaptureUnavailable(f"wayland: the compositor's IPC at {self.path} does not answer ({exc})") from exc
+                raise CaptureUnavailable(
+                    f"wayland: the compositor's IPC at {self.path} does not answer ({exc})"
+                ) from exc
 
     def _connect(self) -> socket.socket:
         if self._sock is None:
@@ -113,9 +115,13 @@ def _describe(view: Mapping[str, Any]) -> WindowInfo:
     # The container's rect includes its border and title bar: masking that much is on the safe side.
     geometry = (int(r.get("x", 0)), int(r.get("y", 0)), int(r.get("width", 0)), int(r.get("height", 0)))
     pid = view.get("pid")
-    return WindowInfo(app=app, title=title, url=url_from_title(title, app),
-                      pid=int(pid) if isinstance(pid, int) and pid > 0 else None,
-                      geometry=geometry if geometry[2] > 0 and geometry[3] > 0 else None)
+    return WindowInfo(
+        app=app,
+        title=title,
+        url=url_from_title(title, app),
+        pid=int(pid) if isinstance(pid, int) and pid > 0 else None,
+        geometry=geometry if geometry[2] > 0 and geometry[3] > 0 else None,
+    )
 
 
 def focused_window(tree: Mapping[str, Any]) -> WindowInfo | None:
