@@ -13,16 +13,25 @@ from typing import Any, Literal
 from assistant import privacy
 from assistant.answer.head import AnswerHead
 from assistant.api_parts import CaptureAndModels
-from assistant.capture_control import CaptureControl
+from assistant.capture.control import CaptureControl
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
+from assistant.consolidation.timeline import build_timeline
+from assistant.diagnostics.logs import setup_logging
+from assistant.diagnostics.status import Status, fill_store_status
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
-from assistant.ingest import Ingest
 from assistant.llm.runtime import ChatModel
-from assistant.logs import setup_logging
-from assistant.model_service import ModelService
-from assistant.models import (
+from assistant.llm.service import ModelService
+from assistant.paths import DataPaths, resolve_data_dir
+from assistant.retrieval.recall import Recall
+from assistant.retrieval.vector_service import VectorService
+from assistant.scheduler.service import BackgroundService
+from assistant.store import backup, opened
+from assistant.store import events as event_repo
+from assistant.store import memories as memory_repo
+from assistant.store.ingest import Ingest
+from assistant.values import (
     ASK_SESSION_PREFIX,
     Answer,
     CoreBlock,
@@ -34,15 +43,6 @@ from assistant.models import (
     Timeline,
     VaultEntry,
 )
-from assistant.paths import DataPaths, resolve_data_dir
-from assistant.retrieval.recall import Recall
-from assistant.scheduler.service import BackgroundService
-from assistant.status import Status, fill_store_status
-from assistant.store import backup, opened
-from assistant.store import events as event_repo
-from assistant.store import memories as memory_repo
-from assistant.timeline import build_timeline
-from assistant.vectors import VectorService
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.capture_control import CaptureControl
+from assistant.capture.control import CaptureControl
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.llm.gguf_info import Role
 from assistant.llm.manager import RECOMMENDED, ModelEntry, RecommendedModel
-from assistant.model_service import ModelService
+from assistant.llm.service import ModelService
 from assistant.paths import DataPaths
 from assistant.scheduler.service import BackgroundService
 

@@ -38,11 +38,11 @@ from assistant.capture.frames import CapturedFrame
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.capture.screen import ScreenGrabber
 from assistant.capture.window_x11 import X11Probe
-from assistant.capture_store import screen_event
-from assistant.models import RawEvent
+from assistant.capture.writer import screen_event
 from assistant.ocr.engine import OcrResult
 from assistant.ocr.tesseract import TesseractOcr
 from assistant.scheduler.capture_job import CaptureJob
+from assistant.values import RawEvent
 from tests.xdisplay import TextWindow, XvfbServer
 
 # Real ticks are seconds apart: back-to-back timing would measure allocator and scheduler contention

@@ -19,7 +19,7 @@ os.environ.setdefault("ASSISTANT_TESTING", "1")
 
 from assistant.api import Assistant
 from assistant.consolidation.model_pass import ModelExtractor
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "locomo" / "locomo-dev.json"
 

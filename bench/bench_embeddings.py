@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from assistant.llm.convert_bert import DEFAULT_EMBEDDING_FILE, prepare_default_embedding_model
-from assistant.retrieval.embedder import LlamaEmbedder
+from assistant.llm.embedder import LlamaEmbedder
 
 WORDS = (
     "meeting budget alice invoice train station coffee parked level spot elevator notes project deadline "

@@ -28,7 +28,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "lo
 
 def load_embedder(path: Path | None, threads: int | None, tmp: Path) -> Any:
     from assistant.llm.convert_bert import prepare_default_embedding_model
-    from assistant.retrieval.embedder import LlamaEmbedder
+    from assistant.llm.embedder import LlamaEmbedder
 
     return LlamaEmbedder(path or prepare_default_embedding_model(tmp), n_threads=threads)
 

@@ -36,12 +36,12 @@ from pathlib import Path
 import numpy as np
 
 from assistant.api import Assistant
-from assistant.models import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
 from assistant.retrieval import fulltext
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
 from assistant.store import memories as memory_repo
+from assistant.values import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
 
 DIM = 384
 MODEL = "synthetic-384"
@@ -270,7 +270,7 @@ def run_size(
 
 
 def query_embedding_latency(model: Path, threads: int | None) -> dict[str, float]:
-    from assistant.retrieval.embedder import LlamaEmbedder
+    from assistant.llm.embedder import LlamaEmbedder
 
     rng = random.Random(3)
     words = "when did I last meet Dana about the budget report for the Lisbon trip and the new router".split()

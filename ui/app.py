@@ -103,7 +103,7 @@ class Desktop(QObject):
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:  # the installed app's own check: no window, the core through the facade
-        from assistant.selftest import print_line, run_self_test
+        from assistant.cli.selftest import print_line, run_self_test
 
         return run_self_test(print_line)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QColor, QPalette
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES
+from assistant.values import EVENT_KINDS, MEMORY_TYPES
 
 TYPE_LABELS: dict[str, str] = {
     "core": "Core",

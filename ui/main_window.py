@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import Memory
+from assistant.values import Memory
 from ui.actions import AppActions
 from ui.format import short, when
 from ui.icons import icon

@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from assistant.models import Answer, SearchHit
+from assistant.values import Answer, SearchHit
 from ui.format import TYPE_LABELS, short, when, why_unknown
 from ui.session import Session
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.models import Citation, SearchHit
+from assistant.values import Citation, SearchHit
 
 TYPE_TITLES = {
     "core": "Core memory",

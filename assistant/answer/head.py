@@ -20,8 +20,8 @@ from assistant.answer import temporal
 from assistant.answer.context import Packed, pack
 from assistant.answer.extractive import NOT_FOUND, content_words, extractive_answer, relevant, topic
 from assistant.llm.runtime import ChatModel
-from assistant.models import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit, utcnow
 from assistant.retrieval.timeparse import parse_time_range
+from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit, utcnow
 
 INSTRUCTIONS = (
     "You are the user's private memory assistant. Answer the question using only the memories given. "

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.models import Answer, Citation, SearchHit
+from assistant.values import Answer, Citation, SearchHit
 
 _PATTERNS = [
     re.compile(r"^\s*(?:did|was|were|had)\s+(?P<a>.+?)\s+(?P<rel>before|after)\s+(?P<b>.+?)\s*\??\s*$", re.I),

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from assistant.build_info import version_line
+from assistant.diagnostics.build_info import version_line
 from assistant.errors import AssistantError
 
 

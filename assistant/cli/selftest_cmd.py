@@ -1,11 +1,11 @@
-"""`assistant self-test`: check this install end to end in a throwaway store (see assistant.selftest)."""
+"""`assistant self-test`: check this install end to end in a throwaway store (see assistant.cli.selftest)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from assistant.selftest import print_line, run_self_test
+from assistant.cli.selftest import print_line, run_self_test
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:

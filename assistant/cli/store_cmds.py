@@ -20,7 +20,7 @@ from assistant.cli.common import (
     to_json,
 )
 from assistant.errors import AssistantError
-from assistant.models import MEMORY_TYPES, Memory, MemoryType
+from assistant.values import MEMORY_TYPES, Memory, MemoryType
 
 
 def cmd_init(args: argparse.Namespace) -> int:

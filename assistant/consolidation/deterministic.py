@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.models import ASK_SESSION_PREFIX, EpisodicMemory, Memory, RawEvent, ResourceMemory
 from assistant.retrieval.fulltext import STOPWORDS
+from assistant.values import ASK_SESSION_PREFIX, EpisodicMemory, Memory, RawEvent, ResourceMemory
 
 DETAILS_CHARS = 1500
 _URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.IGNORECASE)

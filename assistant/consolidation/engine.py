@@ -20,9 +20,9 @@ from assistant.consolidation import deterministic, merge
 from assistant.consolidation.deterministic import Planned
 from assistant.consolidation.grouping import MAX_GAP
 from assistant.errors import AssistantError
-from assistant.models import RawEvent, to_ts
 from assistant.store import events as event_repo
 from assistant.store.db import Database
+from assistant.values import RawEvent, to_ts
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from assistant.consolidation.deterministic import Planned, lines_within
 from assistant.consolidation.grouping import MAX_GAP
-from assistant.models import CoreBlock, EpisodicMemory, Memory, ProceduralMemory, SemanticMemory, to_ts
 from assistant.store import memories as repo
+from assistant.values import CoreBlock, EpisodicMemory, Memory, ProceduralMemory, SemanticMemory, to_ts
 
 Outcome = Literal["added", "merged", "updated"]
 _TOKEN = re.compile(r"\w+", re.UNICODE)

@@ -19,7 +19,7 @@ from assistant.consolidation.engine import Extraction
 from assistant.consolidation.merge import normalise
 from assistant.errors import ModelError
 from assistant.llm.runtime import TextModel
-from assistant.models import (
+from assistant.values import (
     CoreBlock,
     Memory,
     ProceduralMemory,

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ImportFormatError
-from assistant.models import SearchHit, from_ts, utcnow
-from assistant.retrieval.embedder import Embedder
+from assistant.llm.embedder import Embedder
 from assistant.retrieval.recall import FusionConfig, Recall
+from assistant.values import SearchHit, from_ts, utcnow
 
 CATEGORY_NAMES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 SCORED = (1, 2, 3, 4)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assistant.errors import ImportFormatError
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 
 MAX_TEXT = 200_000  # one message; longer ones are cut rather than refused
 

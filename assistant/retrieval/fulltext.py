@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Question words and glue carry no evidence; dropping them lets BM25 weigh the content words.

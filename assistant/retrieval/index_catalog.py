@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from assistant.errors import AssistantError
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 from assistant.retrieval.time_histogram import TimeHistogram
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 EVENTS = "events"
 COLLECTIONS: tuple[str, ...] = (*MEMORY_TYPES, EVENTS)

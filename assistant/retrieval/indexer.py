@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import RawEvent
-from assistant.retrieval.embedder import Embedder
+from assistant.llm.embedder import Embedder
 from assistant.retrieval.vector_index import IndexItem, VectorIndex
 from assistant.store.db import Database
+from assistant.values import RawEvent
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.models import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
 from assistant.retrieval import fulltext, routing, timeparse
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.search import Searcher, VectorRetriever, split_types
 from assistant.store.db import Database
+from assistant.values import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES
+from assistant.values import EVENT_KINDS, MEMORY_TYPES
 
 Intent = Literal["secret", "howto", "temporal", "identity", "general"]
 ALL_TYPES: tuple[str, ...] = (*MEMORY_TYPES, *EVENT_KINDS)

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, SearchHit
 from assistant.retrieval import fulltext
 from assistant.retrieval.fusion import drop_covered, rrf
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.store.db import Database
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, SearchHit
 
 
 class VectorRetriever(Protocol):

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 _SOURCES = (
     # (owner table, type column, time expression)

@@ -30,9 +30,9 @@ import numpy as np
 
 from assistant import privacy
 from assistant.errors import AssistantError
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, IndexCatalog, collection_for, time_bounds
 from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 Progress = Callable[[int, int], None]  # (vectors loaded, vectors expected)
 log = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES
-from assistant.retrieval.embedder import Embedder
+from assistant.llm.embedder import Embedder
 from assistant.retrieval.stored_vectors import exact_nearest
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.store.db import Database
+from assistant.values import EVENT_KINDS, MEMORY_TYPES
 
 # A time window holding at most this many vectors may be searched exactly from the store: reading them
 # costs ~25 us each, while chromadb's filtered scan grows with the whole collection (~0.3 s at 200k),

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from assistant.models import EventKind, RawEvent, from_ts, to_ts
+from assistant.values import EventKind, RawEvent, from_ts, to_ts
 
 _COLUMNS = "id, kind, occurred_at, text, app, title, url, speaker, ref, session, meta, consolidated"
 

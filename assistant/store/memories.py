@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, cast
 
-from assistant.models import Memory, MemoryType, Source, from_ts, memory_from_row, to_ts, utcnow
+from assistant.values import Memory, MemoryType, Source, from_ts, memory_from_row, to_ts, utcnow
 
 _COLUMNS = "id, type, created_at, updated_at, occurred_at, fields"
 

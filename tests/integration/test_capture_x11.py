@@ -9,12 +9,13 @@ import pytest
 from PIL import Image, ImageStat
 
 from assistant.capture.filters import ExclusionRules
-from assistant.capture.frames import CapturedFrame, Secret
+from assistant.capture.frames import CapturedFrame
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.capture.screen import ScreenGrabber
 from assistant.capture.window import probe_for_session
 from assistant.capture.window_x11 import X11Probe
 from assistant.ocr.tesseract import TesseractOcr
+from assistant.redaction import Secret
 from tests import xdisplay
 from tests.xdisplay import TextWindow
 

@@ -16,11 +16,11 @@ import pytest
 
 from assistant import privacy
 from assistant.api import Assistant
-from assistant.models import RawEvent, SemanticMemory
 from assistant.retrieval.indexer import Indexer
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from assistant.values import RawEvent, SemanticMemory
 from tests.fake_embedder import FakeEmbedder
 from tests.procs import stop
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.eval.locomo import evaluate_locomo, evidence_recall, format_report, refs_at_k
-from assistant.models import SearchHit, Source
+from assistant.values import SearchHit, Source
 from tests.integration.embedding_model import converted_minilm
 
 pytestmark = pytest.mark.integration
@@ -18,7 +18,7 @@ CONVERSATION = "conv-30"  # the shortest of the dev split: 369 turns, 105 questi
 
 @pytest.fixture(scope="module")
 def embedder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from assistant.retrieval.embedder import LlamaEmbedder
+    from assistant.llm.embedder import LlamaEmbedder
 
     # One thread: on a busy 2-core machine llama.cpp's spinning threads slow each other down ten-fold.
     with LlamaEmbedder(converted_minilm(tmp_path_factory), n_threads=1) as loaded:

@@ -16,7 +16,7 @@ from assistant.api import Assistant
 from assistant.consolidation import schemas
 from assistant.consolidation.model_pass import log_lines
 from assistant.llm.runtime import LlamaChatModel
-from assistant.models import CoreBlock
+from assistant.values import CoreBlock
 from tests.conftest import FIXTURES
 from tests.integration.gemma_model import gemma_model_path
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from assistant.api import Assistant
-from assistant.models import RawEvent, VaultEntry
 from assistant.store.readonly import ReadOnlyStore
+from assistant.values import RawEvent, VaultEntry
 from tests.conftest import FIXTURES, PASSPHRASE, run_cli
 from tests.integration.embedding_model import converted_minilm
 from tests.robustness.helpers import StoreProcess, plaintext_hits, snapshot
@@ -34,7 +34,7 @@ WRITER = """
 import select, sys
 from datetime import UTC, datetime
 from assistant.api import Assistant
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 app = Assistant(sys.argv[1])
 app.unlock(sys.argv[2])
 print("ready", flush=True)

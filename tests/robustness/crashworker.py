@@ -24,13 +24,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assistant.capture.frames import CapturedFrame
-from assistant.capture_store import FrameWriter
+from assistant.capture.writer import FrameWriter
 from assistant.config import ConsolidationSettings
 from assistant.consolidation.engine import Consolidator
-from assistant.ingest import Ingest
-from assistant.models import RawEvent
 from assistant.paths import DataPaths
 from assistant.store import opened
+from assistant.store.ingest import Ingest
+from assistant.values import RawEvent
 from tests.conftest import PASSPHRASE
 from tests.robustness.fakes import SECRET, fake_pipeline, frame_number
 

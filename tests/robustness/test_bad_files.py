@@ -17,14 +17,14 @@ import numpy as np
 import pytest
 
 from assistant.api import Assistant
-from assistant.capture_store import FrameWriter
+from assistant.capture.writer import FrameWriter
 from assistant.errors import CaptureUnavailable, DataDirError, ModelError
 from assistant.llm.runtime import LlamaChatModel
-from assistant.models import RawEvent, SemanticMemory
 from assistant.ocr.tesseract import TesseractOcr
 from assistant.store import opened
 from assistant.store.lock import StoreInUse
 from assistant.store.readonly import ReadOnlyStore
+from assistant.values import RawEvent, SemanticMemory
 from tests import xdisplay
 from tests.conftest import FIXTURES, PASSPHRASE, run_cli
 from tests.integration.gemma_model import write_tiny_gguf

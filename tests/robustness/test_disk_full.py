@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import capture_control, capture_store
 from assistant.api import Assistant
-from assistant.capture_control import CaptureControl
+from assistant.capture import control as capture_control
+from assistant.capture import writer as capture_writer
+from assistant.capture.control import CaptureControl
 from assistant.store import integrity
 from tests.conftest import PASSPHRASE
 from tests.robustness.conftest import Mount
@@ -79,13 +80,13 @@ def test_capture_pauses_when_the_disk_fills_and_resumes_when_space_returns(
 ) -> None:
     monkeypatch.setattr(capture_control, "DISK_FULL_RETRY", timedelta(seconds=0.3))
     seen: list[str] = []
-    real_is_disk_full = capture_store.is_disk_full
+    real_is_disk_full = capture_writer.is_disk_full
 
     def spy(exc: BaseException) -> bool:
         seen.append(f"{type(exc).__name__}: {exc}")
         return real_is_disk_full(exc)
 
-    monkeypatch.setattr(capture_store, "is_disk_full", spy)
+    monkeypatch.setattr(capture_writer, "is_disk_full", spy)
 
     def build(control: CaptureControl) -> object:
         pipeline = fake_pipeline(control.writer)

@@ -15,10 +15,10 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.errors import StoreCorrupt
-from assistant.models import RawEvent
 from assistant.paths import DataPaths
 from assistant.store import backup, integrity, lock, opened
 from assistant.store.readonly import ReadOnlyStore
+from assistant.values import RawEvent
 from tests.conftest import PASSPHRASE, run_cli
 from tests.robustness.helpers import Holder, snapshot
 

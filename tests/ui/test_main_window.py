@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from assistant.models import SemanticMemory
+from assistant.values import SemanticMemory
 from tests.conftest import FIXTURES
 from tests.ui.conftest import idle
 from ui.app import Desktop

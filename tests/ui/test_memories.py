@@ -6,7 +6,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.errors import NotFound
-from assistant.models import CoreBlock, SemanticMemory, VaultEntry
+from assistant.values import CoreBlock, SemanticMemory, VaultEntry
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import idle
 from ui.app import Desktop

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from assistant.api import Assistant
-from assistant.models import CoreBlock, EpisodicMemory, ProceduralMemory, ResourceMemory, SemanticMemory, VaultEntry
+from assistant.values import CoreBlock, EpisodicMemory, ProceduralMemory, ResourceMemory, SemanticMemory, VaultEntry
 from tests.conftest import FIXTURES
 from tests.ui.conftest import SCREENSHOTS, at, idle, screen
 from ui.app import Desktop

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
-from assistant.models import SemanticMemory
+from assistant.values import SemanticMemory
 from tests.conftest import FIXTURES
 from tests.ui.conftest import idle, screen
 from ui.app import Desktop

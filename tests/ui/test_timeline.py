@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from assistant.models import EpisodicMemory
+from assistant.values import EpisodicMemory
 from tests.ui.conftest import at, idle, screen
 from ui.app import Desktop
 

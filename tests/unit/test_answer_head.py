@@ -10,7 +10,7 @@ from assistant.answer.context import pack
 from assistant.answer.extractive import extractive_answer
 from assistant.answer.head import NOT_FROM_THEN, AnswerHead, multi_hop_terms
 from assistant.api import Assistant
-from assistant.models import CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
+from assistant.values import CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
 from tests.conftest import FIXTURES
 from tests.fakes.chat_model import ScriptedModel
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant import __version__
-from assistant.build_info import GENERATED_MODULE, build_info, version_line
+from assistant.diagnostics.build_info import GENERATED_MODULE, build_info, version_line
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from assistant.api import Assistant
-from assistant.models import SemanticMemory
+from assistant.values import SemanticMemory
 from tests.conftest import PASSPHRASE
 
 MARKER = "zq-canary-7f3a91-marmalade"

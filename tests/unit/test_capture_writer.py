@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from assistant import capture_store
 from assistant.api import Assistant
+from assistant.capture import writer as capture_writer
 from assistant.capture.frames import CapturedFrame
-from assistant.capture.redact import redact
-from assistant.capture_store import FrameWriter
-from assistant.models import RawEvent
+from assistant.capture.writer import FrameWriter
+from assistant.redaction import redact
+from assistant.values import RawEvent
 from tests.unit.test_canary import assert_no_plaintext
 
 T0 = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
@@ -90,7 +90,7 @@ def test_a_failed_write_never_leaves_a_delta_without_its_keyframe(
     app: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writer = writer_for(app)
-    real_add = capture_store.add_events
+    real_add = capture_writer.add_events
     full = [False]
 
     def add_events(conn: Any, events: Any) -> int:
@@ -99,7 +99,7 @@ def test_a_failed_write_never_leaves_a_delta_without_its_keyframe(
             raise sqlite3.OperationalError("database or disk is full")
         return int(real_add(conn, events))
 
-    monkeypatch.setattr(capture_store, "add_events", add_events)
+    monkeypatch.setattr(capture_writer, "add_events", add_events)
     writer(record(chat(10), 0))
     full[0] = True
     writer(record([*chat(10), "lost on a full disk"], 3))

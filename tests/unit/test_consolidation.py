@@ -13,7 +13,7 @@ from typing import Any
 from assistant.api import Assistant
 from assistant.consolidation import merge
 from assistant.consolidation.deterministic import Planned
-from assistant.models import CoreBlock, EpisodicMemory, RawEvent, ResourceMemory, SemanticMemory, Source
+from assistant.values import CoreBlock, EpisodicMemory, RawEvent, ResourceMemory, SemanticMemory, Source
 from tests.conftest import FIXTURES, PASSPHRASE
 
 T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.capture.filters import DEFAULT_EXCLUDED_APPS, ExclusionRules, is_excluded
+from assistant.capture.filters import ExclusionRules, is_excluded
 from assistant.capture.frames import WindowInfo
+from assistant.config import DEFAULT_EXCLUDED_APPS
 
 
 def win(app: str, title: str = "Untitled", url: str | None = None) -> WindowInfo:

@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 
 from assistant.capture.filters import ExclusionRules
-from assistant.capture.frames import CapturedFrame, Frame, Secret, WindowInfo
+from assistant.capture.frames import CapturedFrame, Frame, WindowInfo
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.errors import CaptureUnavailable
 from assistant.ocr.engine import OcrResult, OcrUnavailable, Word
+from assistant.redaction import Secret
 
 W, H = 640, 400
 TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"

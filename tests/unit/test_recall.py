@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assistant.api import Assistant
-from assistant.models import EpisodicMemory, ProceduralMemory, RawEvent, SemanticMemory, Source
 from assistant.retrieval.indexer import Indexer
 from assistant.retrieval.recall import FusionConfig, Recall
 from assistant.retrieval.search import Searcher
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from assistant.values import EpisodicMemory, ProceduralMemory, RawEvent, SemanticMemory, Source
 from tests.fake_embedder import FakeEmbedder
 
 NOW = datetime(2024, 3, 14, 18, 0, tzinfo=UTC)  # a Thursday

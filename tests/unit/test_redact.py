@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.capture.redact import Secret, iban_valid, luhn_valid, redact
+from assistant.redaction import Secret, iban_valid, luhn_valid, redact
 
 GITHUB = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
 GITHUB_PAT = "github_pat_11ABCDEFG0123456789abc_defGHIJKLmnopQRSTuvwxYZ0123456789abcdefghijklmnopqrstuvwxyz012"

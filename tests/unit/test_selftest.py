@@ -19,9 +19,9 @@ import pytest
 from assistant import selftest
 from assistant.api import Assistant
 from assistant.cli import selftest_cmd
+from assistant.cli.selftest import STEP_NAMES, STEPS, run_self_test
 from assistant.errors import CaptureUnavailable, ModelError
-from assistant.models import RawEvent
-from assistant.selftest import STEP_NAMES, STEPS, run_self_test
+from assistant.values import RawEvent
 from tests import xdisplay
 from tests.xdisplay import TextWindow
 

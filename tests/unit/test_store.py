@@ -9,7 +9,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.errors import NotFound, NotInitialized, StoreCorrupt, WrongPassphrase
-from assistant.models import EpisodicMemory, SemanticMemory, Source, VaultEntry
+from assistant.values import EpisodicMemory, SemanticMemory, Source, VaultEntry
 from tests.conftest import FIXTURES, PASSPHRASE
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.errors import AssistantError, PrivacyBlocked
-from assistant.models import RawEvent, SemanticMemory, VaultEntry
 from assistant.retrieval.indexer import Indexer
 from assistant.retrieval.stored_vectors import stored_count
 from assistant.retrieval.vector_index import VectorIndex, parse_server_url
+from assistant.values import RawEvent, SemanticMemory, VaultEntry
 from tests.fake_embedder import FakeEmbedder
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

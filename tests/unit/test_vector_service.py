@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pytest import MonkeyPatch
 
 from assistant.api import Assistant
-from assistant.models import RawEvent
 from assistant.retrieval import stored_vectors, vector_index
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import IndexItem, VectorIndex
-from assistant.vectors import VectorService
+from assistant.retrieval.vector_service import VectorService
+from assistant.values import RawEvent
 from tests.fake_embedder import FakeEmbedder
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import Answer
+from assistant.values import Answer
 from ui.format import TYPE_LABELS, short, when, why_unknown
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link

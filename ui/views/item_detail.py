@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from assistant.models import Memory, RawEvent, VaultEntry
+from assistant.values import Memory, RawEvent, VaultEntry
 from ui.format import TYPE_SINGULAR, when
 from ui.session import Session
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import MEMORY_TYPES, CoreBlock, Memory, MemoryType
+from assistant.values import MEMORY_TYPES, CoreBlock, Memory, MemoryType
 from ui.format import TYPE_LABELS, short, when
 from ui.session import Session
 from ui.views.memory_editor import MemoryEditor

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.errors import WrongPassphrase
-from assistant.models import MEMORY_CLASSES, Memory, MemoryType, VaultEntry, utcnow
+from assistant.values import MEMORY_CLASSES, Memory, MemoryType, VaultEntry, utcnow
 from ui.format import TYPE_LABELS, when
 from ui.session import Session
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import SearchHit
+from assistant.values import SearchHit
 from ui.format import ALL_TYPES, TYPE_LABELS, qdate, short, when
 from ui.session import Session
 from ui.views.item_detail import ItemDetail

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import ActivityBlock, RawEvent, Timeline
+from assistant.values import ActivityBlock, RawEvent, Timeline
 from ui.format import qdate, short, when
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from assistant.models import ActivityBlock, TimelineEpisode
+from assistant.values import ActivityBlock, TimelineEpisode
 from ui.format import app_color, when
 
 LABEL_W = 58

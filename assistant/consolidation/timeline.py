@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.models import ActivityBlock, EpisodicMemory, Timeline, TimelineEpisode, to_ts
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
+from assistant.values import ActivityBlock, EpisodicMemory, Timeline, TimelineEpisode, to_ts
 
 
 def build_timeline(conn: Any, start: datetime, end: datetime) -> Timeline:

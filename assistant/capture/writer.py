@@ -19,10 +19,10 @@ from typing import Any
 
 from assistant.capture.delta import LineDeltas, ScreenText
 from assistant.capture.frames import CapturedFrame
-from assistant.ingest import Ingest
-from assistant.models import RawEvent
 from assistant.store.events import add_events
+from assistant.store.ingest import Ingest
 from assistant.store.opened import OpenedStore
+from assistant.values import RawEvent
 
 log = logging.getLogger(__name__)
 

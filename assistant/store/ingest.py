@@ -8,12 +8,11 @@ import hmac
 from collections.abc import Iterable
 from typing import Any
 
-from assistant.capture.frames import Secret
-from assistant.capture.redact import redact
-from assistant.models import RawEvent, VaultEntry
+from assistant.redaction import Secret, redact
 from assistant.store import memories as memory_repo
 from assistant.store.events import add_events
 from assistant.store.opened import OpenedStore
+from assistant.values import RawEvent, VaultEntry
 
 # Secrets shorter than this are not de-duplicated: a keyed hash of a PIN could be brute-forced by
 # someone holding the data key, and the vault's point is to need the passphrase.

@@ -13,8 +13,8 @@ from assistant.llm.gguf_info import Role
 from assistant.llm.manager import RECOMMENDED, ModelEntry, ModelManager, Progress
 
 if TYPE_CHECKING:
+    from assistant.llm.embedder import LlamaEmbedder
     from assistant.llm.runtime import LlamaChatModel
-    from assistant.retrieval.embedder import LlamaEmbedder
 
 log = logging.getLogger(__name__)
 DEFAULT_EMBEDDING_NAME = "all-MiniLM-L6-v2"
@@ -51,7 +51,7 @@ class ModelService:
                 entry = self.manager.active("embedding")
                 if entry is None:
                     return None
-                from assistant.retrieval.embedder import LlamaEmbedder
+                from assistant.llm.embedder import LlamaEmbedder
 
                 self._embedder = LlamaEmbedder(entry.path, n_threads=self._settings.n_threads or None)
                 log.info("embedding model loaded")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from assistant.config import RetrievalSettings
 from assistant.errors import AssistantError
-from assistant.model_service import ModelService
+from assistant.llm.service import ModelService
 from assistant.paths import DataPaths
 from assistant.retrieval.recall import Recall
 from assistant.store.db import Database

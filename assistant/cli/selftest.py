@@ -25,9 +25,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assistant.api import Assistant
-from assistant.build_info import runtime_line, version_line
+from assistant.diagnostics.build_info import runtime_line, version_line
 from assistant.errors import AssistantError, CaptureUnavailable
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 
 Report = Callable[[str], None]
 

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from assistant.capture_store import FrameWriter
+from assistant.capture.writer import FrameWriter
 from assistant.config import CaptureSettings
 from assistant.store.events import last_event_time
 from assistant.store.opened import OpenedStore

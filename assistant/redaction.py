@@ -21,10 +21,16 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from assistant.capture.frames import Secret
+from typing import NamedTuple
 
 __all__ = ["Redaction", "Secret", "iban_valid", "luhn_valid", "redact"]
+
+
+class Secret(NamedTuple):
+    """A credential found in text: `kind` as in `[REDACTED:<kind>]`, and the value that was removed."""
+
+    kind: str
+    value: str
 
 
 @dataclass(frozen=True)
