@@ -106,8 +106,9 @@ def _serve(address: str, out_dir: Path, deny: bool) -> None:
                 shot = out_dir / f"Screenshot-{calls}.png"
                 _png(shot)
                 response = (0, {"uri": ("s", shot.as_uri())})
-            signal = new_signal(DBusAddress(handle, interface="org.freedesktop.portal.Request"), "Response",
-                                "ua{sv}", response)
+            signal = new_signal(
+                DBusAddress(handle, interface="org.freedesktop.portal.Request"), "Response", "ua{sv}", response
+            )
             header: Header = signal.header
             header.fields[HeaderFields.destination] = sender
             conn.send(signal)

@@ -28,6 +28,9 @@ from typing import Any
 
 import pytest
 
+from assistant.capture.window_sway import focused_window
+from tests.procs import spawn_helper, stop, wait_or_kill
+
 SWAY_MISSING = "sway or grim not installed (the Linux wlroots compositor; scripts/setup.sh installs them on Debian)"
 COMPOSITOR_USER = "assistant-wayland"
 CONFIG = """\
@@ -56,13 +59,20 @@ class SwaySession:
         if user is not None:
             os.chown(self.compositor_dir, user.pw_uid, user.pw_gid)
         env = {
-            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(self.compositor_dir),
-            "XDG_RUNTIME_DIR": str(self.compositor_dir), "WLR_BACKENDS": "headless",
-            "WLR_RENDERER": "pixman", "WLR_LIBINPUT_NO_DEVICES": "1",
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(self.compositor_dir),
+            "XDG_RUNTIME_DIR": str(self.compositor_dir),
+            "WLR_BACKENDS": "headless",
+            "WLR_RENDERER": "pixman",
+            "WLR_LIBINPUT_NO_DEVICES": "1",
         }
         self.log = open(self.base / "sway.log", "wb")  # noqa: SIM115  # closed in close()
         self.proc = subprocess.Popen(
-            ["sway", "-c", str(self.base / "config")], env=env, cwd=self.base, stdout=self.log, stderr=self.log,
+            ["sway", "-c", str(self.base / "config")],
+            env=env,
+            cwd=self.base,
+            stdout=self.log,
+            stderr=self.log,
             **({"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []} if user is not None else {}),
         )
         try:
@@ -71,8 +81,11 @@ class SwaySession:
             self.close()
             raise
         self.env = {
-            "WAYLAND_DISPLAY": str(wayland), "SWAYSOCK": str(ipc), "XDG_RUNTIME_DIR": str(self.client_dir),
-            "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "sway",
+            "WAYLAND_DISPLAY": str(wayland),
+            "SWAYSOCK": str(ipc),
+            "XDG_RUNTIME_DIR": str(self.client_dir),
+            "XDG_SESSION_TYPE": "wayland",
+            "XDG_CURRENT_DESKTOP": "sway",
         }
 
     def _wait_for_sockets(self, timeout: float) -> tuple[Path, Path]:
@@ -91,18 +104,13 @@ class SwaySession:
         return (self.base / "sway.log").read_text(errors="replace")
 
     def swaymsg(self, *args: str) -> Any:
-        done = subprocess.run(["swaymsg", "-s", self.env["SWAYSOCK"], "-r", *args], capture_output=True,
-                              text=True, timeout=10, check=True)
+        done = subprocess.run(
+            ["swaymsg", "-s", self.env["SWAYSOCK"], "-r", *args], capture_output=True, text=True, timeout=10, check=True
+        )
         return json.loads(done.stdout)
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc, 10)
         self.log.close()
         shutil.rmtree(self.base, ignore_errors=True)
 
@@ -114,8 +122,11 @@ def _compositor_user() -> pwd.struct_passwd | None:
     try:
         return pwd.getpwnam(COMPOSITOR_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", COMPOSITOR_USER],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", COMPOSITOR_USER],
+            check=True,
+            capture_output=True,
+        )
         return pwd.getpwnam(COMPOSITOR_USER)
 
 
@@ -140,8 +151,7 @@ class WaylandTextWindow:
     def __init__(self, session: SwaySession, text: str, title: str, app_id: str = "memtest") -> None:
         args = {"text": text, "title": title, "app_id": app_id}
         env = {**os.environ, **session.env, "QT_QPA_PLATFORM": "wayland", "QT_WAYLAND_DISABLE_WINDOWDECORATION": "1"}
-        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), json.dumps(args)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
+        self.proc = spawn_helper(__file__, args, env)
         assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], 30)
         if not ready or self.proc.stdout.readline().strip() != "ready":
@@ -152,7 +162,8 @@ class WaylandTextWindow:
     def _wait_focused(self, session: SwaySession, title: str) -> None:
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
-            if any(v.get("focused") and v.get("name") == title for v in _views(session.swaymsg("-t", "get_tree"))):
+            focused = focused_window(session.swaymsg("-t", "get_tree"))
+            if focused is not None and focused.title == title:
                 return
             time.sleep(0.05)
         raise RuntimeError("sway never focused the test window")
@@ -162,11 +173,7 @@ class WaylandTextWindow:
             with contextlib.suppress(OSError):
                 assert self.proc.stdin is not None
                 self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            wait_or_kill(self.proc, 10)
         if self.proc.stdout is not None:
             self.proc.stdout.close()
 
@@ -175,13 +182,6 @@ class WaylandTextWindow:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _views(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for child in [*node.get("nodes", ()), *node.get("floating_nodes", ())]:
-        if child.get("pid") is not None:
-            yield child
-        yield from _views(child)
 
 
 def _window_main(args: dict[str, Any]) -> None:

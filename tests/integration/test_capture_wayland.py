@@ -63,8 +63,9 @@ def test_capture_once_under_sway_then_search_finds_the_phrase(sway_session: Sway
 def make_pipeline(rules: ExclusionRules | None = None) -> tuple[CapturePipeline, list[CapturedFrame]]:
     records: list[CapturedFrame] = []
     grabber, probe, _ = wayland.build("primary")
-    pipeline = CapturePipeline(grabber, probe, TesseractOcr(), rules or ExclusionRules.with_defaults(),
-                               records.append, PipelineSettings())
+    pipeline = CapturePipeline(
+        grabber, probe, TesseractOcr(), rules or ExclusionRules.with_defaults(), records.append, PipelineSettings()
+    )
     return pipeline, records
 
 

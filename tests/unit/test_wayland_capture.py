@@ -23,12 +23,29 @@ from tests.session_bus import bare_session_bus
 __all__ = ["bare_session_bus"]  # the fixture, under the name the tests ask for
 
 
-def view(name: str, pid: int, rect: tuple[int, int, int, int], *, app_id: str | None = None,
-         cls: str | None = None, focused: bool = False, visible: bool = True, kind: str = "con") -> dict[str, Any]:
+def view(
+    name: str,
+    pid: int,
+    rect: tuple[int, int, int, int],
+    *,
+    app_id: str | None = None,
+    cls: str | None = None,
+    focused: bool = False,
+    visible: bool = True,
+    kind: str = "con",
+) -> dict[str, Any]:
     x, y, w, h = rect
-    node: dict[str, Any] = {"type": kind, "name": name, "pid": pid, "app_id": app_id, "focused": focused,
-                            "visible": visible, "rect": {"x": x, "y": y, "width": w, "height": h},
-                            "nodes": [], "floating_nodes": []}
+    node: dict[str, Any] = {
+        "type": kind,
+        "name": name,
+        "pid": pid,
+        "app_id": app_id,
+        "focused": focused,
+        "visible": visible,
+        "rect": {"x": x, "y": y, "width": w, "height": h},
+        "nodes": [],
+        "floating_nodes": [],
+    }
     if cls is not None:
         node["window_properties"] = {"class": cls, "instance": cls.lower(), "title": name}
     return node
@@ -40,11 +57,11 @@ def tree(*workspaces: dict[str, Any], ws_focused: bool = False) -> dict[str, Any
     return {"type": "root", "name": "root", "focused": False, "nodes": [scratch, output], "floating_nodes": []}
 
 
-def workspace(name: str, tiled: list[dict[str, Any]], floating: list[dict[str, Any]] | None = None,
-              focused: bool = False) -> dict[str, Any]:
+def workspace(
+    name: str, tiled: list[dict[str, Any]], floating: list[dict[str, Any]] | None = None, focused: bool = False
+) -> dict[str, Any]:
     split = {"type": "con", "name": None, "pid": None, "nodes": tiled, "floating_nodes": []}
-    return {"type": "workspace", "name": name, "focused": focused, "nodes": [split],
-            "floating_nodes": floating or []}
+    return {"type": "workspace", "name": name, "focused": focused, "nodes": [split], "floating_nodes": floating or []}
 
 
 EDITOR = view("plan.md - Editor", 101, (0, 0, 960, 1080), app_id="org.example.Editor", focused=True)
@@ -61,7 +78,8 @@ def test_the_focused_view_with_its_rect_pid_and_app_id() -> None:
 def test_an_xwayland_view_is_named_by_its_x11_class_and_a_url_is_read_off_a_title() -> None:
     xterm = {**XTERM, "focused": True}
     assert focused_window(tree(workspace("1", [BROWSER], [xterm]))) == WindowInfo(
-        "XTerm", "~ - XTerm", None, 103, (500, 300, 640, 480))
+        "XTerm", "~ - XTerm", None, 103, (500, 300, 640, 480)
+    )
     browser = {**BROWSER, "focused": True}
     info = focused_window(tree(workspace("1", [browser])))
     assert info is not None and info.url == "https://example.org/a"
@@ -79,14 +97,21 @@ def test_visible_windows_are_the_shown_tiled_and_floating_views() -> None:
 
 def test_outputs_keep_the_active_ones_with_scale_and_focus() -> None:
     reply = [
-        {"name": "DP-1", "active": True, "focused": False, "scale": 2.0,
-         "rect": {"x": 0, "y": 0, "width": 1280, "height": 720}},
+        {
+            "name": "DP-1",
+            "active": True,
+            "focused": False,
+            "scale": 2.0,
+            "rect": {"x": 0, "y": 0, "width": 1280, "height": 720},
+        },
         {"name": "HDMI-A-1", "active": False, "rect": {"x": 0, "y": 0, "width": 0, "height": 0}},
         {"name": "DP-2", "active": True, "focused": True, "rect": {"x": 1280, "y": 0, "width": 1920, "height": 1080}},
     ]
     outs = parse_outputs(reply)
     assert [(o.name, o.rect, o.scale, o.focused) for o in outs] == [
-        ("DP-1", (0, 0, 1280, 720), 2.0, False), ("DP-2", (1280, 0, 1920, 1080), 1.0, True)]
+        ("DP-1", (0, 0, 1280, 720), 2.0, False),
+        ("DP-2", (1280, 0, 1920, 1080), 1.0, True),
+    ]
 
 
 # -- choosing the backends ---------------------------------------------------------------------------
@@ -107,8 +132,11 @@ def fake_grim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, works: bool) -> N
     bindir = tmp_path / "bin"
     bindir.mkdir()
     script = bindir / "grim"
-    body = "printf 'P6\\n1 1\\n255\\n\\377\\377\\377'" if works else (
-        "echo \"compositor doesn't support wlr-screencopy-unstable-v1\" >&2; exit 1")
+    body = (
+        "printf 'P6\\n1 1\\n255\\n\\377\\377\\377'"
+        if works
+        else ('echo "compositor doesn\'t support wlr-screencopy-unstable-v1" >&2; exit 1')
+    )
     script.write_text(f"#!/bin/sh\n{body}\n")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
@@ -129,14 +157,16 @@ def test_no_compositor_socket_is_named(tmp_path: Path) -> None:
 
 
 def test_screencopy_is_chosen_when_grim_can_copy(
-        compositor: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compositor: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_grim(tmp_path, monkeypatch, works=True)
     picked = wayland.choose(compositor)
     assert picked == wayland.WaylandChoice(wayland.SCREENCOPY, wayland.NO_WINDOWS) and not picked.dialog
 
 
 def test_the_portal_is_chosen_where_screencopy_is_missing(
-        compositor: dict[str, str], bare_session_bus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compositor: dict[str, str], bare_session_bus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_grim(tmp_path, monkeypatch, works=False)
     env = {**compositor, "DBUS_SESSION_BUS_ADDRESS": bare_session_bus}
     with pytest.raises(CaptureUnavailable, match="^wayland: no way to read the screen in this session: install grim"):
@@ -149,7 +179,8 @@ def test_the_portal_is_chosen_where_screencopy_is_missing(
 
 
 def test_a_forced_route_is_obeyed_or_refused_clearly(
-        compositor: dict[str, str], bare_session_bus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compositor: dict[str, str], bare_session_bus: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_grim(tmp_path, monkeypatch, works=True)
     env = {**compositor, "DBUS_SESSION_BUS_ADDRESS": bare_session_bus}
     with pytest.raises(CaptureUnavailable, match="the portal route .* is not available"):
@@ -161,8 +192,9 @@ def test_a_forced_route_is_obeyed_or_refused_clearly(
         wayland.choose({**env, wayland.FORCE_ENV: "pipewire"})
 
 
-def test_a_sway_socket_picks_the_sway_probe(compositor: dict[str, str], tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sway_socket_picks_the_sway_probe(
+    compositor: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake_grim(tmp_path, monkeypatch, works=True)
     ipc = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     ipc.bind(str(tmp_path / "sway-ipc.sock"))
