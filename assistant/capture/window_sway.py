@@ -100,7 +100,8 @@ class SwayIpc:
 
 
 def _views(node: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Every application window (a node with a pid) under `node`, tiled and floating."""
+    """Every application window (a node with a pid) under `node`, bottom to top: tiled views (which
+    do not overlap) before floating ones, and those in sway's order, which is their stacking order."""
     for child in [*node.get("nodes", ()), *node.get("floating_nodes", ())]:
         if child.get("pid") is not None and child.get("type") in ("con", "floating_con"):
             yield child
