@@ -21,6 +21,7 @@ from assistant.importers.registry import AUTO, read_export
 from assistant.ingest import Ingest
 from assistant.llm.runtime import ChatModel
 from assistant.logs import setup_logging
+from assistant.mcp_server.facade import McpIntegration
 from assistant.model_service import ModelService
 from assistant.models import (
     ASK_SESSION_PREFIX,
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 Access = Literal["write", "read", "write-if-free"]
 
 
-class Assistant(CaptureAndModels):
+class Assistant(CaptureAndModels, McpIntegration):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)
