@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
+
+from assistant.redaction import Secret
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -16,22 +18,17 @@ if TYPE_CHECKING:
 OcrStatus = Literal["ok", "unavailable", "dropped", "skipped"]
 
 
-class Secret(NamedTuple):
-    """A credential found on screen: `kind` as in `[REDACTED:<kind>]`, and the value that was removed."""
-
-    kind: str
-    value: str
-
-
 @dataclass(frozen=True)
 class WindowInfo:
-    """The focused window. `geometry` is (left, top, width, height) in virtual-screen pixels."""
+    """A top-level window. `geometry` is (left, top, width, height) in virtual-screen pixels;
+    `window_id` is the platform's id (X11 window, HWND, CGWindowID), when the probe knows it."""
 
     app: str
     title: str
     url: str | None = None
     pid: int | None = None
     geometry: tuple[int, int, int, int] | None = None
+    window_id: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

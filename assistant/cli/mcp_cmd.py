@@ -14,7 +14,9 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     if args.print_config:
         print(json.dumps(app.mcp_client_config(), indent=2, ensure_ascii=False))
         return 0
-    app.serve_mcp()  # unlocks itself: stdin is the protocol, so no passphrase prompt here
+    from assistant.mcp_server.server import serve
+
+    serve(app)  # unlocks read-only by itself: stdin is the protocol, so no passphrase prompt here
     return 0
 
 

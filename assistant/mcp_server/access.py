@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError, NotInitialized, WrongPassphrase
 from assistant.mcp_server.config import PASSPHRASE_ENV
-from assistant.models import Answer, CoreBlock, Memory, RawEvent, SearchHit, Timeline
+from assistant.values import Answer, CoreBlock, Memory, RawEvent, SearchHit, Timeline
 
 if TYPE_CHECKING:
     from assistant.api import Assistant

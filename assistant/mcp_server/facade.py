@@ -1,13 +1,13 @@
-"""The facade's MCP methods (a part of `Assistant`): the client entry to show, and serving."""
+"""The facade's MCP method (a part of `Assistant`): the entry an MCP client needs, for the UI and the CLI.
+
+Serving is not here: the server is a front end on the facade, as the CLI is (`mcp_server/server.py`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from assistant.paths import DataPaths
-
-if TYPE_CHECKING:
-    from assistant.api import Assistant
 
 
 class McpIntegration:
@@ -19,9 +19,3 @@ class McpIntegration:
         from assistant.mcp_server.config import client_config, keyring_opted_in
 
         return client_config(self.paths, keyring_unlock=keyring_opted_in(self.paths))
-
-    def serve_mcp(self) -> None:
-        """Serve this store read-only to an MCP client on stdin/stdout until the client closes stdin."""
-        from assistant.mcp_server.server import serve
-
-        serve(cast("Assistant", self))

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
-from assistant.build_info import version_line
+from assistant.diagnostics.build_info import version_line
 from assistant.errors import AssistantError
 from assistant.mcp_server import render
 from assistant.mcp_server.access import MemoryAccess

@@ -12,7 +12,7 @@ from typing import Literal, get_args
 from assistant.errors import AssistantError
 from assistant.mcp_server import render
 from assistant.mcp_server.access import MemoryAccess
-from assistant.models import EVENT_KINDS, MEMORY_TYPES
+from assistant.values import EVENT_KINDS, MEMORY_TYPES
 
 # What `type` may name: a memory type or a raw event kind (as `assistant search --type`).
 ItemType = Literal["core", "episodic", "semantic", "procedural", "resource", "vault", "screen", "chat"]

@@ -6,19 +6,96 @@ import re
 from datetime import datetime
 from typing import Any
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Question words and glue carry no evidence; dropping them lets BM25 weigh the content words.
-STOPWORDS = frozenset([
-    'a', 'an', 'and', 'are', 'as', 'at', 'be', 'been', 'but', 'by', 'can', 'could', 'did', 'do', 'does',
-    'for', 'from', 'had', 'has', 'have', 'he', 'her', 'hers', 'him', 'his', 'how', 'i', 'if', 'in',
-    'into', 'is', 'it', 'its', 'me', 'my', 'of', 'on', 'or', 'our', 'she', 'so', 'than', 'that', 'the',
-    'their', 'them', 'then', 'there', 'these', 'they', 'this', 'to', 'was', 'we', 'were', 'what',
-    'when', 'where', 'which', 'who', 'whom', 'whose', 'why', 'will', 'with', 'would', 'you', 'your',
-    'yours', 'about', 'after', 'before', 'did', 'does', 'tell', 'know', 'remember', 'anything',
-    'something', 'any', 'some', 'ever',
-])
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "about",
+        "after",
+        "before",
+        "did",
+        "does",
+        "tell",
+        "know",
+        "remember",
+        "anything",
+        "something",
+        "any",
+        "some",
+        "ever",
+    ]
+)
 
 
 def match_expression(query: str) -> str | None:
@@ -40,8 +117,9 @@ def _time_clause(column: str, since: datetime | None, until: datetime | None) ->
     return clause, args
 
 
-def _ranked(conn: Any, fts: str, table: str, expr: str, filters: str, args: list[Any],
-            limit: int) -> list[tuple[str, float]]:
+def _ranked(
+    conn: Any, fts: str, table: str, expr: str, filters: str, args: list[Any], limit: int
+) -> list[tuple[str, float]]:
     """Ids and BM25 scores (higher is better) of the best `limit` matches that pass `filters` (SQL on `x`).
 
     Without filters the top rows are taken from the full-text index alone and only they are joined to
@@ -52,11 +130,15 @@ def _ranked(conn: Any, fts: str, table: str, expr: str, filters: str, args: list
     if not filters:
         rows = conn.execute(
             f"SELECT x.id, f.score FROM (SELECT rowid AS r, bm25({fts}) AS score FROM {fts} WHERE {fts} MATCH ? "
-            f"ORDER BY score LIMIT ?) f JOIN {table} x ON x.seq = f.r ORDER BY f.score", [expr, limit]).fetchall()
+            f"ORDER BY score LIMIT ?) f JOIN {table} x ON x.seq = f.r ORDER BY f.score",
+            [expr, limit],
+        ).fetchall()
     else:
         rows = conn.execute(
             f"SELECT x.id, bm25({fts}) FROM {fts} JOIN {table} x ON x.seq = {fts}.rowid "
-            f"WHERE {fts} MATCH ?{filters} ORDER BY bm25({fts}) LIMIT ?", [expr, *args, limit]).fetchall()
+            f"WHERE {fts} MATCH ?{filters} ORDER BY bm25({fts}) LIMIT ?",
+            [expr, *args, limit],
+        ).fetchall()
     return [(r[0], -float(r[1])) for r in rows]
 
 
@@ -68,7 +150,12 @@ def _in_clause(column: str, wanted: list[str] | None, every: tuple[str, ...]) ->
 
 
 def search_memories(
-    conn: Any, query: str, *, types: list[str] | None, since: datetime | None, until: datetime | None,
+    conn: Any,
+    query: str,
+    *,
+    types: list[str] | None,
+    since: datetime | None,
+    until: datetime | None,
     limit: int,
 ) -> list[tuple[str, float]]:
     expr = match_expression(query)
@@ -80,7 +167,12 @@ def search_memories(
 
 
 def search_events(
-    conn: Any, query: str, *, kinds: list[str] | None, since: datetime | None, until: datetime | None,
+    conn: Any,
+    query: str,
+    *,
+    kinds: list[str] | None,
+    since: datetime | None,
+    until: datetime | None,
     limit: int,
 ) -> list[tuple[str, float]]:
     expr = match_expression(query)

@@ -23,7 +23,7 @@ import pytest
 from mcp_types.version import LATEST_HANDSHAKE_VERSION
 
 from assistant.api import Assistant
-from assistant.models import CoreBlock, RawEvent, VaultEntry
+from assistant.values import CoreBlock, RawEvent, VaultEntry
 from tests.conftest import FIXTURES, PASSPHRASE, run_cli
 from tests.integration.mcp_client import Called, connect, non_unix_sockets, server_command, server_env
 from tests.procs import stop
@@ -170,7 +170,7 @@ WRITER = """
 import sys
 from datetime import UTC, datetime
 from assistant.api import Assistant
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 app = Assistant(sys.argv[1])
 app.unlock(sys.argv[2])
 print("ready", flush=True)

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.mcp_server import render
 from assistant.mcp_server.sanitize import one_line, quote, strip_control
-from assistant.models import SearchHit, Source
+from assistant.values import SearchHit, Source
 
 TOKENS = [
     "<start_of_turn>",
