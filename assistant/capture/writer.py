@@ -19,6 +19,7 @@ from typing import Any
 
 from assistant.capture.delta import LineDeltas, ScreenText
 from assistant.capture.frames import CapturedFrame
+from assistant.capture.upkeep import thumbnail_id
 from assistant.store.events import add_events
 from assistant.store.ingest import Ingest
 from assistant.store.opened import OpenedStore
@@ -95,7 +96,7 @@ class FrameWriter:
     def _write(self, record: CapturedFrame) -> None:
         screen = self._deltas.text_for(record)
         event = screen_event(record, screen)
-        blob_id = f"th_{event.id[3:]}" if record.thumbnail else None
+        blob_id = thumbnail_id(event.id) if record.thumbnail else None
         if blob_id and record.thumbnail:
             # The file goes first: a crash then leaves an orphan file, never a row without its file.
             self._store.blobs.put(blob_id, record.thumbnail)
@@ -132,15 +133,3 @@ class FrameWriter:
             evicted.append(blob_id)
             total -= size
         return evicted
-
-
-def expire_thumbnails(store: OpenedStore, older_than: float) -> int:
-    """Delete thumbnails created before `older_than` (a Unix time); their events stay."""
-    with store.db.write() as conn:
-        rows = conn.execute(
-            "SELECT id FROM blobs WHERE kind = 'thumbnail' AND created_at < ?", (older_than,)
-        ).fetchall()
-        conn.executemany("DELETE FROM blobs WHERE id = ?", rows)
-    for (blob_id,) in rows:
-        store.blobs.delete(blob_id)
-    return len(rows)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
+from assistant.store import blob_rows
 from assistant.values import EventKind, RawEvent, from_ts, to_ts
 
 _COLUMNS = "id, kind, occurred_at, text, app, title, url, speaker, ref, session, meta, consolidated"
@@ -114,7 +115,10 @@ def mark_consolidated(conn: Any, ids: Iterable[str]) -> None:
 
 
 def delete_events(conn: Any, ids: Iterable[str]) -> int:
+    """Delete events with their vectors and their blob rows (the blob files go once committed:
+    capture/upkeep.py)."""
     ids = list(ids)
+    blob_rows.delete_for_events(conn, ids)
     conn.executemany("DELETE FROM embeddings WHERE owner_id = ?", [(i,) for i in ids])
     cur = conn.executemany("DELETE FROM raw_events WHERE id = ?", [(i,) for i in ids])
     return int(cur.rowcount)
