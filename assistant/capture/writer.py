@@ -13,12 +13,11 @@ from __future__ import annotations
 import errno
 import logging
 import threading
-import time
 from collections.abc import Callable
-from typing import Any
 
 from assistant.capture.delta import LineDeltas, ScreenText
 from assistant.capture.frames import CapturedFrame
+from assistant.store import thumbnails
 from assistant.store.events import add_events
 from assistant.store.ingest import Ingest
 from assistant.store.opened import OpenedStore
@@ -106,11 +105,8 @@ class FrameWriter:
                 for secret in record.secrets:
                     self._ingest.file_secret(conn, secret, event)
                 if blob_id and record.thumbnail:
-                    conn.execute(
-                        "INSERT INTO blobs (id, event_id, kind, size, created_at) VALUES (?,?,?,?,?)",
-                        (blob_id, event.id, "thumbnail", len(record.thumbnail), time.time()),
-                    )
-                    evicted = self._over_budget(conn)
+                    thumbnails.add_thumbnail(conn, blob_id, event.id, len(record.thumbnail))
+                    evicted = thumbnails.evict_over_budget(conn, self._budget)
         except BaseException:
             if blob_id:
                 self._store.blobs.delete(blob_id)
@@ -119,28 +115,11 @@ class FrameWriter:
         for old in evicted:  # only once the rows are gone for good
             self._store.blobs.delete(old)
 
-    def _over_budget(self, conn: Any) -> list[str]:
-        """Drop the oldest thumbnails' rows until the rest fit the storage budget; returns their ids."""
-        total = conn.execute("SELECT coalesce(sum(size), 0) FROM blobs WHERE kind = 'thumbnail'").fetchone()[0]
-        evicted: list[str] = []
-        for blob_id, size in conn.execute(
-            "SELECT id, size FROM blobs WHERE kind = 'thumbnail' ORDER BY created_at"
-        ).fetchall():
-            if total <= self._budget:
-                break
-            conn.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
-            evicted.append(blob_id)
-            total -= size
-        return evicted
-
 
 def expire_thumbnails(store: OpenedStore, older_than: float) -> int:
     """Delete thumbnails created before `older_than` (a Unix time); their events stay."""
     with store.db.write() as conn:
-        rows = conn.execute(
-            "SELECT id FROM blobs WHERE kind = 'thumbnail' AND created_at < ?", (older_than,)
-        ).fetchall()
-        conn.executemany("DELETE FROM blobs WHERE id = ?", rows)
-    for (blob_id,) in rows:
+        ids = thumbnails.delete_older_than(conn, older_than)
+    for blob_id in ids:
         store.blobs.delete(blob_id)
-    return len(rows)
+    return len(ids)

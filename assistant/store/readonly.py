@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import AssistantError
-from assistant.store.db import READER_CACHE, Connection, Database, _connect, copy_snapshot
+from assistant.store.db import READER_CACHE, Database, _connect, copy_snapshot
 from assistant.store.migrations import MIGRATIONS
+from assistant.store.sql import Connection
 
 
 class ReadOnlyStore(AssistantError):
