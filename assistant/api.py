@@ -14,6 +14,7 @@ from assistant import privacy
 from assistant.answer.head import AnswerHead
 from assistant.api_parts import CaptureAndModels
 from assistant.capture.control import CaptureControl
+from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator
 from assistant.consolidation.timeline import build_timeline
@@ -263,6 +264,7 @@ class Assistant(CaptureAndModels):
                         removed.extend(ids)
         if not removed:
             raise NotFound(f"no memory or event with id {item_id}")
+        delete_thumbnail_files(self.store, removed)
         self.vectors.forget(removed)
         log.info("forgot %d item(s)", len(removed))
         return removed
@@ -328,6 +330,7 @@ class Assistant(CaptureAndModels):
         elif self.consolidator.extractor is not None:
             report.model_status = "model pass on"
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
+        thumbnail_upkeep(self.store, self.settings.capture.thumbnail_retention_days)  # and retention's leftovers
         return report
 
     # -- timeline -------------------------------------------------------------------------------

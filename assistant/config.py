@@ -49,6 +49,7 @@ class CaptureSettings:
     thumbnail_width: int = 480
     thumbnail_retention_days: int = 14
     storage_budget_mb: int = 2048
+    notice_shown_for: str = ""  # the Wayland backends whose consent notice the user has seen
 
 
 @dataclass

@@ -114,4 +114,24 @@ class CaptureControl:
         if self._problem:
             out["state"] = self._problem
         out["disk_full"] = self.writer.disk_full
+        out["backend"] = self.backend()
         return out
+
+    def backend(self) -> str:
+        """Which screen reader and window probe this session uses (or why capture cannot run here)."""
+        from assistant.capture.factory import session_backend
+
+        return session_backend()
+
+    def notice(self) -> tuple[str, str] | None:
+        """(key, text) of what the user must read before the first capture on this desktop, unless
+        already shown for this key (settings' capture.notice_shown_for); else None."""
+        from assistant.capture import wayland
+
+        if not wayland.applies():
+            return None
+        picked = wayland.describe()
+        if isinstance(picked, str) or picked.summary() == self._settings.notice_shown_for:
+            return None  # capture cannot run (its error says why), or the user has read this already
+        text = wayland.notice(picked)
+        return None if text is None else (picked.summary(), text)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from typing import cast
 
+from assistant.capture import wayland
 from assistant.capture.filters import ExclusionRules
-from assistant.capture.pipeline import CapturePipeline, Sink
+from assistant.capture.pipeline import CapturePipeline, Grabber, Sink
 from assistant.capture.record import PipelineSettings
-from assistant.capture.screen import MonitorChoice, ScreenGrabber
-from assistant.capture.window import probe_for_session
+from assistant.capture.screen import MonitorChoice, ScreenGrabber, check_display_session
+from assistant.capture.window import WindowProbe, probe_for_session
 from assistant.config import CaptureSettings
+from assistant.errors import CaptureUnavailable
 from assistant.ocr.tesseract import TesseractOcr
 
 
@@ -33,8 +36,34 @@ def build_pipeline(config: CaptureSettings, sink: Sink) -> CapturePipeline:
     """
     if config.monitors not in ("primary", "all"):
         raise ValueError(f"capture.monitors must be 'primary' or 'all', not {config.monitors!r}")
-    probe = probe_for_session()
-    grabber = ScreenGrabber(monitors=cast(MonitorChoice, config.monitors))
+    monitors = cast(MonitorChoice, config.monitors)
+    grabber: Grabber
+    probe: WindowProbe
+    if wayland.applies():
+        grabber, probe, _ = wayland.build(monitors)
+    else:
+        probe = probe_for_session()
+        grabber = ScreenGrabber(monitors=monitors)
     ocr = TesseractOcr(tesseract_cmd=config.tesseract_path or "tesseract", min_conf=config.ocr_min_confidence)
     rules = ExclusionRules(apps=tuple(config.excluded_apps), title_patterns=tuple(config.excluded_titles))
     return CapturePipeline(grabber, probe, ocr, rules, sink, pipeline_settings(config))
+
+
+_NATIVE = {
+    "win32": "Windows: screen via mss; windows via the Win32 API",
+    "darwin": "macOS: screen via mss; windows via Quartz",
+}
+
+
+def session_backend() -> str:
+    """How capture reads this session (for `assistant status`): the backends, or why it cannot."""
+    if wayland.applies():
+        picked = wayland.describe()
+        return f"unavailable: {picked}" if isinstance(picked, str) else picked.summary()
+    if sys.platform in _NATIVE:
+        return _NATIVE[sys.platform]
+    try:
+        check_display_session()
+    except CaptureUnavailable as exc:
+        return f"unavailable: {exc}"
+    return "X11: screen via mss; windows via Xlib"

@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from assistant.capture.delta import LineDeltas, ScreenText
 from assistant.capture.frames import CapturedFrame
-from assistant.store import thumbnails
+from assistant.capture.upkeep import thumbnail_id
+from assistant.store import blob_rows
 from assistant.store.events import add_events
 from assistant.store.ingest import Ingest
 from assistant.store.opened import OpenedStore
@@ -94,7 +95,7 @@ class FrameWriter:
     def _write(self, record: CapturedFrame) -> None:
         screen = self._deltas.text_for(record)
         event = screen_event(record, screen)
-        blob_id = f"th_{event.id[3:]}" if record.thumbnail else None
+        blob_id = thumbnail_id(event.id) if record.thumbnail else None
         if blob_id and record.thumbnail:
             # The file goes first: a crash then leaves an orphan file, never a row without its file.
             self._store.blobs.put(blob_id, record.thumbnail)
@@ -105,8 +106,8 @@ class FrameWriter:
                 for secret in record.secrets:
                     self._ingest.file_secret(conn, secret, event)
                 if blob_id and record.thumbnail:
-                    thumbnails.add_thumbnail(conn, blob_id, event.id, len(record.thumbnail))
-                    evicted = thumbnails.evict_over_budget(conn, self._budget)
+                    blob_rows.add_thumbnail(conn, blob_id, event.id, len(record.thumbnail))
+                    evicted = blob_rows.evict_over_budget(conn, self._budget)
         except BaseException:
             if blob_id:
                 self._store.blobs.delete(blob_id)
@@ -114,12 +115,3 @@ class FrameWriter:
         self._deltas.stored(screen, event.id)  # only now: a delta must never name a keyframe that is not stored
         for old in evicted:  # only once the rows are gone for good
             self._store.blobs.delete(old)
-
-
-def expire_thumbnails(store: OpenedStore, older_than: float) -> int:
-    """Delete thumbnails created before `older_than` (a Unix time); their events stay."""
-    with store.db.write() as conn:
-        ids = thumbnails.delete_older_than(conn, older_than)
-    for blob_id in ids:
-        store.blobs.delete(blob_id)
-    return len(ids)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
+from assistant.store import blob_rows
 from assistant.store.sql import Connection, rows_in
 from assistant.values import EventKind, RawEvent, from_ts, to_ts
 
@@ -110,7 +111,10 @@ def mark_consolidated(conn: Connection, ids: Iterable[str]) -> None:
 
 
 def delete_events(conn: Connection, ids: Iterable[str]) -> int:
+    """Delete events with their vectors and their blob rows (the blob files go once committed:
+    capture/upkeep.py)."""
     ids = list(ids)
+    blob_rows.delete_for_events(conn, ids)
     conn.executemany("DELETE FROM embeddings WHERE owner_id = ?", [(i,) for i in ids])
     cur = conn.executemany("DELETE FROM raw_events WHERE id = ?", [(i,) for i in ids])
     return int(cur.rowcount)

@@ -47,6 +47,19 @@ def test_private_browsing_titles_are_excluded_by_default(title: str) -> None:
     assert is_excluded(win("firefox", title), ExclusionRules()) is not None
 
 
+@pytest.mark.parametrize("app", ["org.keepassxc.KeePassXC", "com.bitwarden.desktop", "org.gnome.seahorse.Application"])
+def test_reverse_dns_app_ids_of_password_managers_are_excluded(app: str) -> None:
+    # Wayland's app_id and Flatpak ids: the vault is the same app under a longer name.
+    assert is_excluded(win(app), ExclusionRules()) == f"excluded app: {app}"
+
+
+def test_reverse_dns_ids_match_by_whole_parts_only() -> None:
+    rules = ExclusionRules()
+    assert is_excluded(win("org.example.Compass"), rules) is None
+    assert is_excluded(win("org.gnome.TextEditor"), rules) is None
+    assert is_excluded(win("python3.11"), rules) is None
+
+
 def test_password_manager_recognised_from_its_title_when_the_app_name_is_odd() -> None:
     assert is_excluded(win("python3", "Passwords.kdbx [Locked] - KeePassXC"), ExclusionRules()) is not None
 

@@ -1,11 +1,28 @@
-"""The rows of the encrypted thumbnail files (`blobs` table): which event each belongs to, its size, its age.
-The files themselves are in `crypto/blobs.py`; a row is written after its file and deleted before it."""
+"""The `blobs` table: which encrypted blob files (thumbnails) exist, for which event, since when."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from assistant.store.sql import Connection
+
+
+def all_ids(conn: Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT id FROM blobs")}
+
+
+def thumbnails_before(conn: Connection, created_before: float) -> list[str]:
+    rows = conn.execute("SELECT id FROM blobs WHERE kind = 'thumbnail' AND created_at < ?", (created_before,))
+    return [r[0] for r in rows]
+
+
+def delete(conn: Connection, ids: Iterable[str]) -> None:
+    conn.executemany("DELETE FROM blobs WHERE id = ?", [(i,) for i in ids])
+
+
+def delete_for_events(conn: Connection, event_ids: Iterable[str]) -> None:
+    conn.executemany("DELETE FROM blobs WHERE event_id = ?", [(i,) for i in event_ids])
 
 
 def add_thumbnail(conn: Connection, blob_id: str, event_id: str, size: int) -> None:
@@ -28,13 +45,6 @@ def evict_over_budget(conn: Connection, budget: int) -> list[str]:
         evicted.append(blob_id)
         total -= size
     return evicted
-
-
-def delete_older_than(conn: Connection, older_than: float) -> list[str]:
-    """Delete the rows of thumbnails created before `older_than` (a Unix time); returns their ids."""
-    rows = conn.execute("SELECT id FROM blobs WHERE kind = 'thumbnail' AND created_at < ?", (older_than,)).fetchall()
-    conn.executemany("DELETE FROM blobs WHERE id = ?", rows)
-    return [r[0] for r in rows]
 
 
 def thumbnail_of(conn: Connection, event_id: str) -> str | None:
