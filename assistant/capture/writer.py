@@ -68,7 +68,7 @@ class FrameWriter:
         on_recovered: Callable[[], None],
     ) -> None:
         self._store = store
-        self._budget = thumbnail_budget_bytes
+        self.budget = thumbnail_budget_bytes  # may change while capture runs (settings)
         self._on_disk_full = on_disk_full
         self._on_recovered = on_recovered
         self._ingest = Ingest(store)
@@ -127,7 +127,7 @@ class FrameWriter:
         for blob_id, size in conn.execute(
             "SELECT id, size FROM blobs WHERE kind = 'thumbnail' ORDER BY created_at"
         ).fetchall():
-            if total <= self._budget:
+            if total <= self.budget:
                 break
             conn.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
             evicted.append(blob_id)
