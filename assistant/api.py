@@ -16,7 +16,7 @@ from assistant.api_parts import CaptureAndModels
 from assistant.capture.control import CaptureControl
 from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
 from assistant.config import Settings, load_settings, save_settings
-from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
+from assistant.consolidation.engine import ConsolidationReport, Consolidator
 from assistant.consolidation.timeline import build_timeline
 from assistant.diagnostics.logs import setup_logging
 from assistant.diagnostics.status import Status, fill_store_status
@@ -39,6 +39,7 @@ from assistant.values import (
     ImportResult,
     Memory,
     MemoryType,
+    Progress,
     RawEvent,
     SearchHit,
     Timeline,
