@@ -16,7 +16,7 @@ from assistant.api_parts import CaptureAndModels
 from assistant.capture.control import CaptureControl
 from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
 from assistant.config import Settings, load_settings, save_settings
-from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
+from assistant.consolidation.engine import ConsolidationReport, Consolidator
 from assistant.consolidation.timeline import build_timeline
 from assistant.diagnostics.logs import setup_logging
 from assistant.diagnostics.status import Status, fill_store_status
@@ -26,6 +26,7 @@ from assistant.llm.runtime import ChatModel
 from assistant.llm.service import ModelService
 from assistant.locking import coredumps
 from assistant.locking.part import Locking
+from assistant.mcp_server.facade import McpIntegration
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
@@ -41,6 +42,7 @@ from assistant.values import (
     ImportResult,
     Memory,
     MemoryType,
+    Progress,
     RawEvent,
     SearchHit,
     Timeline,
@@ -55,7 +57,7 @@ log = logging.getLogger(__name__)
 Access = Literal["write", "read", "write-if-free"]
 
 
-class Assistant(CaptureAndModels, Locking):
+class Assistant(CaptureAndModels, McpIntegration, Locking):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)
