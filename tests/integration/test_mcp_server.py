@@ -372,3 +372,35 @@ def test_the_printed_config_starts_a_server_a_client_can_use(store: Path, tmp_pa
             assert (await c.ok("search_memory", query="sourdough starter")).data["hits"]
 
     _run(scenario)
+
+
+def test_a_store_that_unlocks_from_the_keyring_needs_no_passphrase_in_the_entry(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+
+    from tests.fakes.keyring_backend import ENV, FileKeyring
+
+    monkeypatch.setenv(ENV, str(tmp_path / "keyring.json"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    try:
+        app = Assistant(store)
+        app.unlock(PASSPHRASE)
+        app.set_keyring_unlock(True)
+        app.close()
+    finally:
+        keyring.set_keyring(previous)
+    entry = json.loads(run_cli(store, "mcp", "--print-config", passphrase=None).stdout)["mcpServers"]
+    assert entry["memory-assistant"]["env"] == {}
+    env = {
+        **server_env(passphrase=None),
+        ENV: str(tmp_path / "keyring.json"),
+        "PYTHON_KEYRING_BACKEND": "tests.fakes.keyring_backend.FileKeyring",
+    }
+
+    async def scenario() -> None:
+        async with connect(store, tmp_path / "stderr.txt", env=env) as client:
+            assert (await client.ok("search_memory", query="Pestana")).data["hits"]
+
+    _run(scenario)
