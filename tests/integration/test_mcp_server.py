@@ -404,3 +404,30 @@ def test_a_store_that_unlocks_from_the_keyring_needs_no_passphrase_in_the_entry(
             assert (await client.ok("search_memory", query="Pestana")).data["hits"]
 
     _run(scenario)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="drives a pseudo-terminal (Linux pty)")
+def test_started_by_hand_it_says_what_it_is_on_stderr_and_ends_at_ctrl_d(store: Path) -> None:
+    import pty
+
+    master, slave = pty.openpty()
+    program, args = server_command(store)
+    proc = subprocess.Popen(
+        [program, *args],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **server_env()},
+    )
+    os.close(slave)
+    try:
+        assert proc.stderr is not None
+        assert select.select([proc.stderr], [], [], 60)[0], "no word on stderr"
+        assert "for an MCP client to start" in proc.stderr.readline()
+        os.write(master, b"\x04")  # Ctrl+D: end of input
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0 and out == ""  # stdout stays the protocol's
+    finally:
+        os.close(master)
+        stop(proc, 10)
