@@ -16,7 +16,7 @@ from assistant.api_parts import CaptureAndModels
 from assistant.capture.control import CaptureControl
 from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
 from assistant.config import Settings, load_settings, save_settings
-from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
+from assistant.consolidation.engine import ConsolidationReport, Consolidator
 from assistant.consolidation.timeline import build_timeline
 from assistant.diagnostics.logs import setup_logging
 from assistant.diagnostics.status import Status, fill_store_status
@@ -24,6 +24,7 @@ from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
 from assistant.llm.runtime import ChatModel
 from assistant.llm.service import ModelService
+from assistant.mcp_server.facade import McpIntegration
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
@@ -39,6 +40,7 @@ from assistant.values import (
     ImportResult,
     Memory,
     MemoryType,
+    Progress,
     RawEvent,
     SearchHit,
     Timeline,
@@ -53,7 +55,7 @@ log = logging.getLogger(__name__)
 Access = Literal["write", "read", "write-if-free"]
 
 
-class Assistant(CaptureAndModels):
+class Assistant(CaptureAndModels, McpIntegration):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)

@@ -117,12 +117,10 @@ class CaptureAndModels:
         hide_from_capture(window_id)
 
     def thumbnail(self, event_id: str) -> bytes | None:
-        row = (
-            self.store.db.reader()
-            .execute("SELECT id FROM blobs WHERE event_id = ? AND kind = 'thumbnail'", (event_id,))
-            .fetchone()
-        )
-        return self.store.blobs.get(row[0]) if row else None
+        from assistant.store.blob_rows import thumbnail_of
+
+        blob_id = thumbnail_of(self.store.db.reader(), event_id)
+        return self.store.blobs.get(blob_id) if blob_id else None
 
     def storage_usage(self) -> dict[str, int]:
         files = [self.paths.database, Path(f"{self.paths.database}-wal")]

@@ -27,12 +27,17 @@ def pipeline_settings(config: CaptureSettings) -> PipelineSettings:
     )
 
 
+def exclusion_rules(config: CaptureSettings) -> ExclusionRules:
+    """The built-in rules plus the user's: a user's list can add to the defaults, never drop one."""
+    return ExclusionRules.with_defaults(config.excluded_apps, config.excluded_titles)
+
+
 def build_pipeline(config: CaptureSettings, sink: Sink) -> CapturePipeline:
     """The pipeline for this machine's display. Raises CaptureUnavailable (no display, Wayland...)
     before anything starts; a missing tesseract does not raise: records then say "unavailable".
 
-    The exclusion lists in the settings are used as they are (they start as the defaults), so a
-    user can remove a default as well as add rules.
+    The exclusion lists in the settings add to the built-in ones (password managers, private
+    browsing), which always apply.
     """
     if config.monitors not in ("primary", "all"):
         raise ValueError(f"capture.monitors must be 'primary' or 'all', not {config.monitors!r}")
@@ -45,7 +50,7 @@ def build_pipeline(config: CaptureSettings, sink: Sink) -> CapturePipeline:
         probe = probe_for_session()
         grabber = ScreenGrabber(monitors=monitors)
     ocr = TesseractOcr(tesseract_cmd=config.tesseract_path or "tesseract", min_conf=config.ocr_min_confidence)
-    rules = ExclusionRules(apps=tuple(config.excluded_apps), title_patterns=tuple(config.excluded_titles))
+    rules = exclusion_rules(config)
     return CapturePipeline(grabber, probe, ocr, rules, sink, pipeline_settings(config))
 
 

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -22,12 +21,12 @@ from assistant.errors import AssistantError, ModelError, NotFound
 from assistant.llm.gguf_info import Role, read_gguf_info
 from assistant.paths import write_atomic
 from assistant.privacy import require_network
+from assistant.values import Progress
 
 REGISTRY_NAME = "registry.json"
 _ROLES: tuple[Role, ...] = ("chat", "embedding")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DOWNLOADS = ".downloads"
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
