@@ -14,6 +14,7 @@ from assistant.api import Assistant
 from assistant.capture import wayland
 from assistant.capture.frames import WindowInfo
 from assistant.capture.portal import DENIED, PortalGrabber, request_path, screenshot_portal_version
+from assistant.capture.wayland_grab import bgra_from_ppm
 from assistant.capture.window_sway import focused_window, parse_outputs, visible_windows
 from assistant.errors import CaptureUnavailable
 from tests.conftest import PASSPHRASE
@@ -280,3 +281,17 @@ def test_the_notice_is_given_once_per_desktop_setup_and_remembered(
 def test_no_notice_on_x11(app: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
     assert app.capture_notice() is None
+
+
+# -- grim's PPM ------------------------------------------------------------------------------------------
+def test_a_ppm_from_grim_becomes_bgra() -> None:
+    ppm = b"P6\n2 1\n255\n" + bytes([255, 0, 0, 10, 20, 30])  # a red pixel, then (10, 20, 30)
+    assert bgra_from_ppm(ppm) == (2, 1, bytes([0, 0, 255, 255, 30, 20, 10, 255]))
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"P5\n1 1\n255\n\x00", b"P6\n2 2\n255\n" + bytes(6), b"P6\n1 1\n65535\n" + bytes(6), b"\x89PNG\r\n"]
+)
+def test_anything_but_an_8_bit_ppm_is_refused_clearly(data: bytes) -> None:
+    with pytest.raises(CaptureUnavailable, match="^wayland: grim sent no image"):
+        bgra_from_ppm(data)
