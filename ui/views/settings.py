@@ -235,7 +235,8 @@ class SettingsView(QWidget):
             return list(changes)
 
         def done(keys: list[str]) -> None:
-            self.session.message.emit("settings saved")
+            live = any(k.startswith("capture.") for k in keys)  # applied at the next tick, no restart
+            self.session.message.emit("settings saved; capture uses them from now on" if live else "settings saved")
             self.session.settings_changed.emit()
             self.saved.emit()
 
