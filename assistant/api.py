@@ -387,7 +387,13 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
             return None
 
     def _core_blocks(self) -> list[CoreBlock]:
-        return [m for m in self.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
+        """The blocks every prompt carries: the user's edits and what came from chats, never from screens
+        (blocks written from a screen before that rule are left out)."""
+        return [
+            m
+            for m in self.list_memories("core", limit=50)
+            if isinstance(m, CoreBlock) and all(s.kind == "chat" for s in m.sources)
+        ]
 
     def _record_turn(self, question: str, answer: Answer, when: datetime) -> None:
         session = f"{ASK_SESSION_PREFIX}{when.date().isoformat()}"
