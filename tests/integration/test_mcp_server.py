@@ -25,6 +25,7 @@ from mcp_types.version import LATEST_HANDSHAKE_VERSION
 from assistant.api import Assistant
 from assistant.values import CoreBlock, RawEvent, VaultEntry
 from tests.conftest import FIXTURES, PASSPHRASE, run_cli
+from tests.integration.embedding_model import converted_minilm
 from tests.integration.mcp_client import Called, connect, non_unix_sockets, server_command, server_env
 from tests.procs import stop
 from tests.robustness.helpers import StoreProcess, plaintext_hits, snapshot
@@ -104,6 +105,7 @@ def test_the_four_tools_answer_from_a_real_store_and_nothing_is_written(store: P
 
             hotel = await client.ok("search_memory", query="Pestana hotel")
             first = hotel.data["hits"][0]
+            assert hotel.data["search_note"].startswith("full text only: no embedding model")
             assert "Pestana" in first["text"] and first["type"] == "chat" and first["date"].startswith("2024-05-02")
             assert first["sources"][0]["kind"] == "chat"
             assert f"[1] chat {first['id']} · 2024-05-02" in hotel.text and "> bob: Remember the hotel" in hotel.text
@@ -431,3 +433,26 @@ def test_started_by_hand_it_says_what_it_is_on_stderr_and_ends_at_ctrl_d(store: 
     finally:
         os.close(master)
         stop(proc, 10)
+
+
+def test_search_memory_finds_by_meaning_once_the_vector_index_has_loaded(
+    app: Assistant, data_dir: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    entry = app.models.add(converted_minilm(tmp_path_factory), role="embedding", name="minilm")
+    app.use_model(entry.name, "embedding")
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    assert app.index_pending() == 4
+    app.close()
+
+    async def scenario() -> None:
+        async with connect(data_dir, tmp_path / "stderr.txt") as client:
+            for _ in range(120):  # the index fills in the background; a note says so until it is whole
+                found = await client.ok("search_memory", query="lodging", limit=3)
+                if found.data["search_note"] is None:
+                    break
+                assert "(Search: " in found.text
+                await anyio.sleep(0.25)
+            assert found.data["search_note"] is None and "(Search: " not in found.text
+            assert any("Pestana" in h["text"] for h in found.data["hits"])  # no word in common: by meaning
+
+    _run(scenario)
