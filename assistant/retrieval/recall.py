@@ -23,8 +23,6 @@ from assistant.store.db import Database
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
-# (full-text table, word) -> (rows matching, capped; the table's size then): see prune_common_terms
-TermCounts = dict[tuple[str, str], tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +47,11 @@ class FusionConfig:
     # A time phrase in the question adds ranked lists from its window (weighted so) instead of excluding
     # everything outside it: LoCoMo dev 76.8 (hard filter) -> 79.0.
     window_weight: float = 1.0
+    # What the vector list alone may bring: an item no full-text list found must be at least this similar
+    # (cosine) to the query, or the neighbours of a made-up word (any ten lines) count as matches. On
+    # all-MiniLM-L6-v2, made-up words reach 0.21 against everyday lines, unrelated pairs 0.31, paraphrases
+    # 0.40-0.75 (tests/integration/test_relevance.py holds the calibration set).
+    min_similarity: float = 0.35
 
 
 # Words that ask what there was rather than name a topic ("what happened", "summarise", "what was I up
@@ -78,7 +81,7 @@ class Recall:
         self._speakers: dict[str, set[str]] = {}
         self._speakers_seen = 0
         self._speakers_lock = threading.Lock()
-        self._term_counts: TermCounts = {}
+        self._term_counts: fulltext.TermCounts = {}
 
     def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
                until: datetime | None = None, limit: int = 10, now: datetime | None = None,
@@ -94,10 +97,11 @@ class Recall:
         mem_types, kinds = split_types(types)
         text = query
         prefer: tuple[datetime | None, datetime | None] | None = None
+        mentions: tuple[str, ...] = ()
         if parse_time:
             parsed = timeparse.parse_time_range(query, now=now or utcnow(), tz=self.timezone)
             if parsed is not None:
-                text = parsed.query
+                text, mentions = parsed.query, parsed.mentions
                 if since is None and until is None:
                     prefer = (parsed.since, parsed.until)
                 else:
@@ -107,11 +111,19 @@ class Recall:
         if not topic_words(text) and (since is not None or until is not None or prefer is not None):
             lo, hi = prefer if prefer is not None else (since, until)
             ranked = self._browse(mem_types, kinds, lo, hi, rt, limit)
+            if prefer is not None and mentions:  # and what mentions that time, whenever it was said
+                talked, _ = self.ranked_lists(" ".join(mentions), mem_types, kinds, None, None, self.config.depth,
+                                              lexical=True)
+                ranked = rrf([ranked, *talked], k=self.config.rrf_k)
         else:
-            ranked = self._fused(text, mem_types, kinds, since, until, rt, limit, prefer)
+            ranked = self._fused(text, mem_types, kinds, since, until, rt, limit, prefer,
+                                 mentions if prefer is not None else ())
+        asks = self._ask_turns([i for i, _ in ranked])
         if exclude_asks:
-            asks = self._ask_turns([i for i, _ in ranked])
             ranked = [(i, s) for i, s in ranked if i not in asks]
+        elif asks:
+            # Past questions repeat the new one's words and would outrank the evidence: shown, but below it.
+            ranked = [(i, s) for i, s in ranked if i not in asks] + [(i, s) for i, s in ranked if i in asks]
         # Hydrate only the head of the ranking (loading a memory costs more than ranking it), more if
         # de-duplication thinned it out.
         take = max(2 * limit, 20)
@@ -124,13 +136,14 @@ class Recall:
         return [h if h.sources else _self_sourced(h) for h in hits]
 
     def ranked_lists(self, text: str, mem_types: list[str], kinds: list[str], since: datetime | None,
-                     until: datetime | None, depth: int) -> tuple[list[list[tuple[str, float]]], list[float]]:
-        """The BM25 and vector candidate lists with their fusion weights."""
+                     until: datetime | None, depth: int, *, lexical: bool = False,
+                     ) -> tuple[list[list[tuple[str, float]]], list[float]]:
+        """The BM25 and vector candidate lists with their fusion weights (`lexical`: BM25 only)."""
         conn = self._db.reader()
         lists: list[list[tuple[str, float]]] = []
         weights: list[float] = []
         pending: Future[list[tuple[str, float]]] | None = None
-        if self.vectors is not None:
+        if self.vectors is not None and not lexical:
             # Under a time filter the index over-fetches neighbours in proportion to what it is asked
             # for, so it is asked for fewer: with a small rrf_k, ranks past 2x the hits add little.
             filtered = since is not None or until is not None
@@ -143,12 +156,12 @@ class Recall:
             # and test MATCH row by row (1000x slower at 5k memories); full text must lead the plan.
             every = set(mem_types) >= set(MEMORY_TYPES)
             lists.append(fulltext.search_memories(
-                conn, prune_common_terms(conn, "memory_fts", "memories", text, self._term_counts),
+                conn, fulltext.prune_common_terms(conn, "memory_fts", "memories", text, self._term_counts),
                 types=None if every else mem_types, since=since, until=until, limit=depth))
             weights.append(self.config.bm25_weight)
         if kinds:
             lists.append(fulltext.search_events(
-                conn, prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts),
+                conn, fulltext.prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts),
                 kinds=kinds, since=since, until=until, limit=depth))
             weights.append(self.config.bm25_weight)
         if pending is not None:
@@ -158,10 +171,16 @@ class Recall:
 
     def _fused(self, text: str, mem_types: list[str], kinds: list[str], since: datetime | None,
                until: datetime | None, rt: routing.Route, limit: int,
-               prefer: tuple[datetime | None, datetime | None] | None = None) -> list[tuple[str, float]]:
+               prefer: tuple[datetime | None, datetime | None] | None = None,
+               mentions: tuple[str, ...] = ()) -> list[tuple[str, float]]:
         """`prefer`: the window a time phrase names. Its candidates get their own lists (extra votes), but
         what lies outside still ranks: an event is often talked about days after it happened, and a
-        question may name a date the annotator or the user got slightly wrong."""
+        question may name a date the annotator or the user got slightly wrong. `mentions`: the phrase's
+        calendar names ("june"); what matches the question with them is talked about at that time,
+        whenever it was said (a chat in May about June), and votes like the window.
+
+        Only relevant candidates are kept: found by full text (or next to a turn that was), or by
+        vectors at `min_similarity` or more."""
         depth = max(limit * 5, self.config.depth)
         named = self._named_speakers(text) if "chat" in kinds else set()
         if named:
@@ -170,14 +189,26 @@ class Recall:
             text = stripped if has_content_words(stripped) else text
         n_text = (1 if mem_types else 0) + (1 if kinds else 0)  # ranked_lists puts full text first
         lists, weights = self.ranked_lists(text, mem_types, kinds, since, until, depth)
+        relevant = self._relevant(lists, n_text)
         voters = list(zip(lists[:n_text], weights[:n_text], strict=True))
         if prefer is not None and self.config.window_weight:
             inside, inside_w = self.ranked_lists(text, mem_types, kinds, *prefer, depth)
+            relevant |= self._relevant(inside, n_text)
             voters += [(r, w * self.config.window_weight) for r, w in zip(inside[:n_text], inside_w, strict=False)]
             lists += inside
             weights += [w * self.config.window_weight for w in inside_w]
+        if mentions and self.config.window_weight:
+            talked, talked_w = self.ranked_lists(f"{text} {' '.join(mentions)}", mem_types, kinds, since, until,
+                                                 depth, lexical=True)
+            relevant |= {i for ranked in talked for i, _ in ranked}
+            voters += [(r, w * self.config.window_weight) for r, w in zip(talked, talked_w, strict=True)]
+            lists += talked
+            weights += [w * self.config.window_weight for w in talked_w]
         if "chat" in kinds and any(self.config.neighbour_weights):
+            n_lists = len(lists)
             lists, weights = self._with_neighbours(lists, weights, voters, since, until)
+            relevant |= {i for ranked in lists[n_lists:] for i, _ in ranked}
+        lists = [[(i, s) for i, s in ranked if i in relevant] for ranked in lists]
         info = self._type_and_time(list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
         # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
         # then after fusion (rank fusion makes its own ties). Ids no longer in the store drop out here.
@@ -189,6 +220,12 @@ class Recall:
                   for i, s in fused]
         scored.sort(key=lambda x: (-round(x[1], 12), -x[2]))
         return [(i, s) for i, s, _ in scored]
+
+    def _relevant(self, lists: list[list[tuple[str, float]]], n_text: int) -> set[str]:
+        """Every full-text candidate, and the vector candidates similar enough (ranked_lists puts the
+        full-text lists first)."""
+        found = {i for ranked in lists[:n_text] for i, _ in ranked}
+        return found | {i for ranked in lists[n_text:] for i, s in ranked if s >= self.config.min_similarity}
 
     def _named_speakers(self, text: str) -> set[str]:
         """The chat participants the text names, by full name or first name (lower case)."""
@@ -333,34 +370,6 @@ class Recall:
                 for row in conn.execute(f"SELECT id, {cols} FROM {table} WHERE id IN ({marks})", chunk):
                     out[row[0]] = (row[1], float(row[2]))
         return out
-
-
-def prune_common_terms(conn: Any, fts: str, table: str, text: str, cache: TermCounts | None = None) -> str:
-    """The query's content words minus those in more than 0.5% of a large table's rows (the rarest kept).
-
-    BM25 must score every row that matches any word, so one common word costs ~40 ms per 200k rows;
-    such words weigh little in BM25 anyway (low IDF). Measured on 200k synthetic memories: p50 39 -> 17 ms,
-    81% of the top 10 unchanged. Tables of up to 2,000 rows keep every word (no extra queries). Counting
-    a word costs ~1 ms at 1M rows; `cache` keeps counts until the table has grown by a tenth.
-    """
-    rows = int(conn.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0)
-    cap = max(2000, rows // 200)
-    if rows <= cap:
-        return text
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)
-                               if w.lower() not in fulltext.STOPWORDS))[:16]
-    counts: dict[str, int] = {}
-    for w in words:
-        known = cache.get((fts, w)) if cache is not None else None
-        if known is not None and rows <= known[1] * 1.1:
-            counts[w] = known[0]
-            continue
-        counts[w] = int(conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?)",
-                                     (f'"{w}"', cap + 1)).fetchone()[0])
-        if cache is not None:
-            cache[(fts, w)] = (counts[w], rows)
-    kept = [w for w in words if counts[w] <= cap] or sorted(words, key=lambda w: counts[w])[:1]
-    return " ".join(kept) if kept else text
 
 
 def _range_clause(since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
