@@ -13,16 +13,25 @@ from typing import Any, Literal
 from assistant import privacy
 from assistant.answer.head import AnswerHead
 from assistant.api_parts import CaptureAndModels
-from assistant.capture_control import CaptureControl
+from assistant.capture.control import CaptureControl
 from assistant.config import Settings, load_settings, save_settings
 from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
+from assistant.consolidation.timeline import build_timeline
+from assistant.diagnostics.logs import setup_logging
+from assistant.diagnostics.status import Status, fill_store_status
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
-from assistant.ingest import Ingest
 from assistant.llm.runtime import ChatModel
-from assistant.logs import setup_logging
-from assistant.model_service import ModelService
-from assistant.models import (
+from assistant.llm.service import ModelService
+from assistant.paths import DataPaths, resolve_data_dir
+from assistant.retrieval.recall import Recall
+from assistant.retrieval.vector_service import VectorService
+from assistant.scheduler.service import BackgroundService
+from assistant.store import backup, opened
+from assistant.store import events as event_repo
+from assistant.store import memories as memory_repo
+from assistant.store.ingest import Ingest
+from assistant.values import (
     ASK_SESSION_PREFIX,
     Answer,
     CoreBlock,
@@ -34,15 +43,6 @@ from assistant.models import (
     Timeline,
     VaultEntry,
 )
-from assistant.paths import DataPaths, resolve_data_dir
-from assistant.retrieval.recall import Recall
-from assistant.scheduler.service import BackgroundService
-from assistant.status import Status, fill_store_status
-from assistant.store import backup, opened
-from assistant.store import events as event_repo
-from assistant.store import memories as memory_repo
-from assistant.timeline import build_timeline
-from assistant.vectors import VectorService
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,9 @@ class Assistant(CaptureAndModels):
     def _opened(self, store: opened.OpenedStore) -> None:
         self._store = store
         self._recall = Recall(store.db, timezone=self.settings.retrieval.timezone)
-        self._vectors = VectorService(store.db, self.paths, self.settings.retrieval, self.models, self._recall,
-                                      self.notes)
+        self._vectors = VectorService(
+            store.db, self.paths, self.settings.retrieval, self.models, self._recall, self.notes
+        )
         setup_logging(self.paths)
         if not store.read_only and not self.paths.config.exists():
             self.save_settings()
@@ -179,8 +180,12 @@ class Assistant(CaptureAndModels):
 
     # -- status -----------------------------------------------------------------------------------
     def status(self) -> Status:
-        st = Status(data_dir=str(self.paths.root), initialized=self.initialized, unlocked=self.unlocked,
-                    local_only=privacy.local_only())
+        st = Status(
+            data_dir=str(self.paths.root),
+            initialized=self.initialized,
+            unlocked=self.unlocked,
+            local_only=privacy.local_only(),
+        )
         if self._store is not None:
             capture = self._capture.status() if self._capture is not None else None
             fill_store_status(st, self._store, capture, self.settings.capture.enabled)
@@ -202,8 +207,7 @@ class Assistant(CaptureAndModels):
         return Ingest(self.store).add_text_events((e, None) for e in events)
 
     # -- memories ---------------------------------------------------------------------------------
-    def list_memories(self, type_: MemoryType | None = None, *, limit: int = 100,
-                      offset: int = 0) -> list[Memory]:
+    def list_memories(self, type_: MemoryType | None = None, *, limit: int = 100, offset: int = 0) -> list[Memory]:
         return memory_repo.list_memories(self.store.db.reader(), type_, limit=limit, offset=offset)
 
     def get_memory(self, memory_id: str) -> Memory:
@@ -277,8 +281,16 @@ class Assistant(CaptureAndModels):
         self._wait_for_index = False
         self.vectors.attach(wait=False)
 
-    def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
-               until: datetime | None = None, limit: int = 10, now: datetime | None = None) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        *,
+        types: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 10,
+        now: datetime | None = None,
+    ) -> list[SearchHit]:
         """Hybrid search; a time phrase in the query ("last Tuesday") filters by time relative to `now`."""
         if limit < 1:
             raise AssistantError("--limit must be at least 1")
@@ -327,8 +339,14 @@ class Assistant(CaptureAndModels):
         return self.timeline(start, start + timedelta(days=1))
 
     # -- ask --------------------------------------------------------------------------------------
-    def ask(self, question: str, *, on_token: Callable[[str], None] | None = None, now: datetime | None = None,
-            record: bool = True) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        now: datetime | None = None,
+        record: bool = True,
+    ) -> Answer:
         """Answer from memory with citations; the turn is recorded as chat unless `record` is False.
 
         A read-only facade cannot record: it needs `record=False` (ReadOnlyStore otherwise, before any
@@ -347,8 +365,7 @@ class Assistant(CaptureAndModels):
     @property
     def answer_head(self) -> AnswerHead:
         if self._head is None:
-            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks,
-                                    timezone=self.recall.timezone)
+            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks, timezone=self.recall.timezone)
         return self._head
 
     def _answer_model(self) -> ChatModel | None:
@@ -365,12 +382,26 @@ class Assistant(CaptureAndModels):
     def _record_turn(self, question: str, answer: Answer, when: datetime) -> None:
         session = f"{ASK_SESSION_PREFIX}{when.date().isoformat()}"
         cited = [c.hit.id for c in answer.citations]
-        self.add_events([
-            RawEvent(kind="chat", occurred_at=when, text=question, speaker="user", session=session,
-                     meta={"origin": "ask"}),
-            RawEvent(kind="chat", occurred_at=when + timedelta(microseconds=1), text=answer.text,
-                     speaker="assistant", session=session, meta={"origin": "ask", "cited": cited}),
-        ])
+        self.add_events(
+            [
+                RawEvent(
+                    kind="chat",
+                    occurred_at=when,
+                    text=question,
+                    speaker="user",
+                    session=session,
+                    meta={"origin": "ask"},
+                ),
+                RawEvent(
+                    kind="chat",
+                    occurred_at=when + timedelta(microseconds=1),
+                    text=answer.text,
+                    speaker="assistant",
+                    session=session,
+                    meta={"origin": "ask", "cited": cited},
+                ),
+            ]
+        )
 
     # -- backup -----------------------------------------------------------------------------------
     def export(self, out: str | os.PathLike[str]) -> Path:

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.capture_control import CaptureControl
+from assistant.capture.control import CaptureControl
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.llm.gguf_info import Role
 from assistant.llm.manager import RECOMMENDED, ModelEntry, RecommendedModel
-from assistant.model_service import ModelService
+from assistant.llm.service import ModelService
 from assistant.paths import DataPaths
 from assistant.scheduler.service import BackgroundService
 
@@ -29,6 +29,7 @@ class CaptureAndModels:
     notes: dict[str, str]
 
     if TYPE_CHECKING:
+
         @property
         def store(self) -> OpenedStore: ...
 
@@ -69,8 +70,7 @@ class CaptureAndModels:
     def start_background(self) -> None:
         """Periodic consolidation, and capture if the user turned it on (capture is off until they do)."""
         self.require_writable()  # every job would fail at its first write
-        self.background.schedule_consolidation(self.consolidate_and_index,
-                                               self.settings.consolidation.interval_minutes)
+        self.background.schedule_consolidation(self.consolidate_and_index, self.settings.consolidation.interval_minutes)
         if self.settings.capture.enabled:
             self.capture.start()
 
@@ -98,15 +98,20 @@ class CaptureAndModels:
         return self.capture.status()
 
     def thumbnail(self, event_id: str) -> bytes | None:
-        row = self.store.db.reader().execute(
-            "SELECT id FROM blobs WHERE event_id = ? AND kind = 'thumbnail'", (event_id,)).fetchone()
+        row = (
+            self.store.db.reader()
+            .execute("SELECT id FROM blobs WHERE event_id = ? AND kind = 'thumbnail'", (event_id,))
+            .fetchone()
+        )
         return self.store.blobs.get(row[0]) if row else None
 
     def storage_usage(self) -> dict[str, int]:
         files = [self.paths.database, Path(f"{self.paths.database}-wal")]
-        return {"database": sum(f.stat().st_size for f in files if f.exists()),
-                "thumbnails": self.store.blobs.size(),
-                "budget": self.settings.capture.storage_budget_mb * 1024 * 1024}
+        return {
+            "database": sum(f.stat().st_size for f in files if f.exists()),
+            "thumbnails": self.store.blobs.size(),
+            "budget": self.settings.capture.storage_budget_mb * 1024 * 1024,
+        }
 
     # -- models -----------------------------------------------------------------------------------
     def list_models(self) -> list[ModelEntry]:

@@ -9,9 +9,27 @@ from typing import Any, get_type_hints
 
 import tomli_w
 
-from assistant.capture.filters import DEFAULT_EXCLUDED_APPS, DEFAULT_EXCLUDED_TITLES
 from assistant.errors import AssistantError
 from assistant.paths import write_atomic
+
+# Never captured, whatever the user adds (capture/filters.py adds these to the user's own rules).
+DEFAULT_EXCLUDED_APPS: tuple[str, ...] = (
+    "KeePassXC",
+    "KeePass",
+    "KeePassX",
+    "1Password",
+    "Bitwarden",
+    "LastPass",
+    "Dashlane",
+    "Keychain Access",
+    "Passwords",
+    "Enpass",
+    "pass",
+    "QtPass",
+    "Proton Pass",
+    "Seahorse",
+)
+DEFAULT_EXCLUDED_TITLES: tuple[str, ...] = ("Private Browsing", "Incognito", "InPrivate")
 
 
 @dataclass

@@ -38,11 +38,11 @@ from assistant.capture.frames import CapturedFrame
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.capture.screen import ScreenGrabber
 from assistant.capture.window_x11 import X11Probe
-from assistant.capture_store import screen_event
-from assistant.models import RawEvent
+from assistant.capture.writer import screen_event
 from assistant.ocr.engine import OcrResult
 from assistant.ocr.tesseract import TesseractOcr
 from assistant.scheduler.capture_job import CaptureJob
+from assistant.values import RawEvent
 from tests.xdisplay import TextWindow, XvfbServer
 
 # Real ticks are seconds apart: back-to-back timing would measure allocator and scheduler contention
@@ -87,8 +87,15 @@ def stored_events(records: list[CapturedFrame], deltas: LineDeltas) -> list[RawE
 
 def event_bytes(event: RawEvent) -> int:
     """Bytes of an event as stored: its text plus its other columns as one JSON row (no thumbnail)."""
-    row = {"id": event.id, "kind": event.kind, "occurred_at": event.occurred_at.timestamp(), "app": event.app,
-           "title": event.title, "url": event.url, "meta": event.meta}
+    row = {
+        "id": event.id,
+        "kind": event.kind,
+        "occurred_at": event.occurred_at.timestamp(),
+        "app": event.app,
+        "title": event.title,
+        "url": event.url,
+        "meta": event.meta,
+    }
     return len(event.text.encode()) + len(json.dumps(row).encode())
 
 
@@ -123,8 +130,13 @@ def make_pipeline(ocr: TesseractOcr, records: list[CapturedFrame], thumbnails: b
 def bench_tick(display: str, ticks: int) -> dict[str, float]:
     import mss
 
-    with TextWindow(display, "A static document\nnothing changes here", title="Static - Viewer",
-                    geometry=(0, 0, 1920, 1080), font_size=28):
+    with TextWindow(
+        display,
+        "A static document\nnothing changes here",
+        title="Static - Viewer",
+        geometry=(0, 0, 1920, 1080),
+        font_size=28,
+    ):
         records: list[CapturedFrame] = []
         pipeline = make_pipeline(TesseractOcr(), records, thumbnails=False)
         pipeline.tick()  # the first frame is kept and read; the rest are unchanged
@@ -172,8 +184,13 @@ def cpu_times() -> tuple[float, float]:
 
 
 def bench_static_cpu(display: str, seconds: float, interval: float) -> dict[str, float]:
-    with TextWindow(display, "A static document\nnothing changes here", title="Static - Viewer",
-                    geometry=(0, 0, 1920, 1080), font_size=28):
+    with TextWindow(
+        display,
+        "A static document\nnothing changes here",
+        title="Static - Viewer",
+        geometry=(0, 0, 1920, 1080),
+        font_size=28,
+    ):
         records: list[CapturedFrame] = []
         pipeline = make_pipeline(TesseractOcr(), records, thumbnails=True)
         job = CaptureJob(pipeline, interval)
@@ -201,8 +218,9 @@ def bench_workload(display: str, seconds: float, interval: float, change_every: 
     lines = script_lines(rng, 24)
     ocr = TimedOcr()
     records: list[CapturedFrame] = []
-    with TextWindow(display, "\n".join(lines), title="Team chat - Messenger", geometry=(0, 0, 1920, 1080),
-                    font_size=26) as win:
+    with TextWindow(
+        display, "\n".join(lines), title="Team chat - Messenger", geometry=(0, 0, 1920, 1080), font_size=26
+    ) as win:
         pipeline = make_pipeline(ocr, records, thumbnails=True)
         job = CaptureJob(pipeline, interval)
         stop = threading.Event()
@@ -263,8 +281,11 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=3.0, help="capture interval (default 3 s)")
     parser.add_argument("--ticks", type=int, default=200, help="static-screen ticks to time (default 200)")
     parser.add_argument("--change-every", type=float, default=4.0, help="workload: seconds between changes")
-    parser.add_argument("--phases", default="tick,static_cpu,workload",
-                        help="comma-separated phases to run (default: all); 'workload' holds the storage measure")
+    parser.add_argument(
+        "--phases",
+        default="tick,static_cpu,workload",
+        help="comma-separated phases to run (default: all); 'workload' holds the storage measure",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args()
     phases = {p.strip() for p in args.phases.split(",") if p.strip()}

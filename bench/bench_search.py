@@ -36,12 +36,12 @@ from pathlib import Path
 import numpy as np
 
 from assistant.api import Assistant
-from assistant.models import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
 from assistant.retrieval import fulltext
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
 from assistant.store import memories as memory_repo
+from assistant.values import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
 
 DIM = 384
 MODEL = "synthetic-384"
@@ -77,7 +77,7 @@ class Texts:
         lengths = self.np_rng.integers(10, 31, count)
         words = np.asarray(self.words, dtype=object)[np.searchsorted(self.cdf, self.np_rng.random(lengths.sum()))]
         ends = np.cumsum(lengths)
-        return [" ".join(words[end - n:end]) for n, end in zip(lengths.tolist(), ends.tolist(), strict=True)]
+        return [" ".join(words[end - n : end]) for n, end in zip(lengths.tolist(), ends.tolist(), strict=True)]
 
 
 def synthetic_memories(texts: Texts, first: int, count: int, t0: float) -> list[Memory]:
@@ -129,8 +129,10 @@ def build(app: Assistant, size: int, seed: int, log: Callable[[str], None]) -> N
             with app.store.db.write() as conn:
                 for memory in memories:
                     memory_repo.insert(conn, memory)
-                conn.executemany("INSERT INTO embeddings (owner_id, owner_kind, model, vector) VALUES (?,?,?,?)",
-                                 [(m.id, "memory", MODEL, v.tobytes()) for m, v in zip(memories, vectors, strict=True)])
+                conn.executemany(
+                    "INSERT INTO embeddings (owner_id, owner_kind, model, vector) VALUES (?,?,?,?)",
+                    [(m.id, "memory", MODEL, v.tobytes()) for m, v in zip(memories, vectors, strict=True)],
+                )
             log(f"  {start + len(memories):,} memories ({time.perf_counter() - started:.0f} s)")
     finally:
         with app.store.db.write() as conn:
@@ -161,8 +163,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
-             store_dir: Path | None = None) -> dict[str, object]:
+def run_size(
+    size: int, queries: int, seed: int, log: Callable[[str], None], store_dir: Path | None = None
+) -> dict[str, object]:
     keep = contextlib.nullcontext(str(store_dir / str(size))) if store_dir else None
     with keep or tempfile.TemporaryDirectory(prefix=f"bench-search-{size}-") as tmp:
         data, marker = Path(tmp) / "data", Path(tmp) / "built.json"
@@ -176,13 +179,22 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
             app.init(PASSPHRASE)
             started, started_cpu = time.perf_counter(), time.process_time()
             build(app, size, seed, log)
-            built = {"build_s": round(time.perf_counter() - started, 1),
-                     "build_cpu_s": round(time.process_time() - started_cpu, 1), "build_load": os.getloadavg()[0]}
+            built = {
+                "build_s": round(time.perf_counter() - started, 1),
+                "build_cpu_s": round(time.process_time() - started_cpu, 1),
+                "build_load": os.getloadavg()[0],
+            }
             marker.write_text(json.dumps(built))
         texts = Texts(seed)  # same vocabulary and word frequencies as the stored texts
-        vectors = np.stack([np.frombuffer(r[0], dtype=np.float32) for r in app.store.db.reader().execute(
-            "SELECT vector FROM embeddings WHERE rowid IN (SELECT abs(random()) % (SELECT max(rowid) FROM embeddings) "
-            "+ 1 FROM embeddings LIMIT 200)")])
+        vectors = np.stack(
+            [
+                np.frombuffer(r[0], dtype=np.float32)
+                for r in app.store.db.reader().execute(
+                    "SELECT vector FROM embeddings WHERE rowid IN "
+                    "(SELECT abs(random()) % (SELECT max(rowid) FROM embeddings) + 1 FROM embeddings LIMIT 200)"
+                )
+            ]
+        )
         log(f"  store ready ({built['build_s']:.0f} s to build); rebuilding the vector index from it")
         index = VectorIndex(MODEL)
         started, started_cpu = time.perf_counter(), time.process_time()
@@ -193,12 +205,16 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
                 tenth.append(time.perf_counter() - started)
 
         loaded = index.sync_with_store(app.store.db.reader(), progress=progress)
-        rebuild = {"index_rebuild_s": round(time.perf_counter() - started, 1),
-                   "index_rebuild_cpu_s": round(time.process_time() - started_cpu, 1),
-                   "index_tenth_s": round(tenth[0], 1) if tenth else None,
-                   "rebuild_load": os.getloadavg()[0]}
-        log(f"  index: {loaded:,} vectors in {rebuild['index_rebuild_s']:.0f} s "
-            f"(the latest tenth searchable after {rebuild['index_tenth_s']} s)")
+        rebuild = {
+            "index_rebuild_s": round(time.perf_counter() - started, 1),
+            "index_rebuild_cpu_s": round(time.process_time() - started_cpu, 1),
+            "index_tenth_s": round(tenth[0], 1) if tenth else None,
+            "rebuild_load": os.getloadavg()[0],
+        }
+        log(
+            f"  index: {loaded:,} vectors in {rebuild['index_rebuild_s']:.0f} s "
+            f"(the latest tenth searchable after {rebuild['index_tenth_s']} s)"
+        )
         fixed = FixedEmbedder()
         recall = Recall(app.store.db, EmbeddingRetriever(fixed, index, app.store.db, cache_size=0))
         conn = app.store.db.reader()
@@ -233,19 +249,28 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
         query_load = os.getloadavg()[0]
         index.close()
         app.close()
-    out: dict[str, object] = {"size": size, **built, **rebuild, "query_load": query_load,
-                              "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    out: dict[str, object] = {
+        "size": size,
+        **built,
+        **rebuild,
+        "query_load": query_load,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
     for part, values in samples.items():
         wall = [w for w, _ in values]
         cpu = [c for _, c in values]
-        out[part] = {"p50": round(pct(wall, 0.5), 2), "p95": round(pct(wall, 0.95), 2),
-                     "cpu_p50": round(pct(cpu, 0.5), 2), "cpu_p95": round(pct(cpu, 0.95), 2),
-                     "mean": round(statistics.fmean(wall), 2)}
+        out[part] = {
+            "p50": round(pct(wall, 0.5), 2),
+            "p95": round(pct(wall, 0.95), 2),
+            "cpu_p50": round(pct(cpu, 0.5), 2),
+            "cpu_p95": round(pct(cpu, 0.95), 2),
+            "mean": round(statistics.fmean(wall), 2),
+        }
     return out
 
 
 def query_embedding_latency(model: Path, threads: int | None) -> dict[str, float]:
-    from assistant.retrieval.embedder import LlamaEmbedder
+    from assistant.llm.embedder import LlamaEmbedder
 
     rng = random.Random(3)
     words = "when did I last meet Dana about the budget report for the Lisbon trip and the new router".split()
@@ -286,12 +311,18 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
         "| memories | build | index rebuild | peak RSS (MB) | load: build / rebuild / queries |",
         "|---:|---:|---:|---:|---|",
     ]
-    lines += [f"| {r['size']:,} | {r['build_s']} ({r['build_cpu_s']}) | {r['index_rebuild_s']} "
-              f"({r['index_rebuild_cpu_s']}) | {r['peak_rss_mb']:,} | "
-              f"{' / '.join(_load(r.get(k)) for k in ('build_load', 'rebuild_load', 'query_load'))} |" for r in results]
+    lines += [
+        f"| {r['size']:,} | {r['build_s']} ({r['build_cpu_s']}) | {r['index_rebuild_s']} "
+        f"({r['index_rebuild_cpu_s']}) | {r['peak_rss_mb']:,} | "
+        f"{' / '.join(_load(r.get(k)) for k in ('build_load', 'rebuild_load', 'query_load'))} |"
+        for r in results
+    ]
     if embed:
-        lines += ["", f"Embedding the query with the real model (not in the rows above): p50 {embed['p50']} ms, "
-                      f"p95 {embed['p95']} ms."]
+        lines += [
+            "",
+            f"Embedding the query with the real model (not in the rows above): p50 {embed['p50']} ms, "
+            f"p95 {embed['p95']} ms.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -304,8 +335,13 @@ def main() -> None:
     parser.add_argument("--embedder", type=Path, help="GGUF embedding model: also time embedding the query")
     parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads for --embedder")
     parser.add_argument("--store-dir", type=Path, help="keep the built stores here and reuse them on the next run")
-    parser.add_argument("--add", type=Path, nargs="*", default=[],
-                        help="search.json files of earlier runs (other sizes) to report and plot with this one")
+    parser.add_argument(
+        "--add",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="search.json files of earlier runs (other sizes) to report and plot with this one",
+    )
     args = parser.parse_args()
     os.environ.setdefault("ASSISTANT_TESTING", "1")  # cheap key derivation: not what is measured
 
@@ -328,10 +364,19 @@ def main() -> None:
     (args.out / "search.md").write_text(table)
     from pngplot import line_plot  # beside this script
 
-    series = {f"{part} p{q}": [(float(r["size"]), float(r[part][f"p{q}"])) for r in results]  # type: ignore[arg-type,index]
-              for part in ("fts", "bm25", "vector", "hybrid", "hybrid_time") for q in (50, 95)}
-    line_plot(series, args.out / "search.png", title="Search latency vs store size (dashed: p95)",
-              x_label="memories (log scale)", y_label="ms (log scale)", y_log=True)
+    series = {
+        f"{part} p{q}": [(float(r["size"]), float(r[part][f"p{q}"])) for r in results]  # type: ignore[arg-type,index]
+        for part in ("fts", "bm25", "vector", "hybrid", "hybrid_time")
+        for q in (50, 95)
+    }
+    line_plot(
+        series,
+        args.out / "search.png",
+        title="Search latency vs store size (dashed: p95)",
+        x_label="memories (log scale)",
+        y_label="ms (log scale)",
+        y_log=True,
+    )
     print(table)
 
 

@@ -65,6 +65,7 @@ case "$MODE" in
         install_python_packages
         export PATH="$VENV/bin:$PATH"
         log "ruff";          ruff check assistant ui tests bench
+        log "ruff format";   ruff format --check assistant ui tests bench
         log "mypy";          mypy
         log "import-linter"; lint-imports
         log "pytest"

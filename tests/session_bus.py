@@ -37,8 +37,12 @@ def session_bus() -> Iterator[str]:
     daemon = shutil.which("dbus-daemon")
     if daemon is None:
         pytest.skip(DBUS_DAEMON_MISSING)
-    proc = subprocess.Popen([daemon, "--session", "--nofork", "--print-address"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [daemon, "--session", "--nofork", "--print-address"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         address = proc.stdout.readline().strip()
@@ -110,8 +114,11 @@ def _serve(address: str, services: list[str], silent: bool) -> None:
         fields = msg.header.fields
         if msg.header.message_type != MessageType.method_call:
             continue
-        target = (fields.get(HeaderFields.destination), fields.get(HeaderFields.path),
-                  fields.get(HeaderFields.interface))
+        target = (
+            fields.get(HeaderFields.destination),
+            fields.get(HeaderFields.path),
+            fields.get(HeaderFields.interface),
+        )
         service = next((s for s in services if target == (SERVICES[s][0], SERVICES[s][1], SERVICES[s][0])), None)
         member = fields.get(HeaderFields.member)
         if service is None:

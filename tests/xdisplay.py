@@ -105,13 +105,21 @@ class TextWindow:
         font_size: int = 56,
     ) -> None:
         args = {
-            "text": text, "title": title, "wm_class": wm_class, "geometry": list(geometry),
-            "focus": focus, "font_size": font_size,
+            "text": text,
+            "title": title,
+            "wm_class": wm_class,
+            "geometry": list(geometry),
+            "focus": focus,
+            "font_size": font_size,
         }
         env = {**os.environ, "DISPLAY": display}
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), json.dumps(args)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+            bufsize=1,
         )
         self.window_id = int(self._ack())
 
@@ -169,8 +177,16 @@ def _window_main(args: dict[str, Any], out: IO[str]) -> None:
     screen = d.screen()
     x, y, w, h = args["geometry"]
     win = screen.root.create_window(
-        x, y, w, h, 0, screen.root_depth, X.InputOutput, X.CopyFromParent,
-        background_pixel=screen.white_pixel, event_mask=X.ExposureMask | X.StructureNotifyMask,
+        x,
+        y,
+        w,
+        h,
+        0,
+        screen.root_depth,
+        X.InputOutput,
+        X.CopyFromParent,
+        background_pixel=screen.white_pixel,
+        event_mask=X.ExposureMask | X.StructureNotifyMask,
     )
     title = args["title"]
     # WM_NAME is Latin-1 by definition; the exact UTF-8 title goes in _NET_WM_NAME, as toolkits do.

@@ -8,8 +8,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from ui.icons import icon
 from ui.session import OFF, PAUSED, RECORDING, UNAVAILABLE, Session
 
-PAUSES: tuple[tuple[str, float | None], ...] = (("Pause 15 minutes", 15.0), ("Pause 1 hour", 60.0),
-                                                 ("Pause until resumed", None))
+PAUSES: tuple[tuple[str, float | None], ...] = (
+    ("Pause 15 minutes", 15.0),
+    ("Pause 1 hour", 60.0),
+    ("Pause until resumed", None),
+)
 
 
 class AppActions(QObject):

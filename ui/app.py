@@ -28,8 +28,9 @@ APP_NAME = "Memory assistant"
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="assistant-ui", description="The memory assistant's desktop app.")
-    parser.add_argument("--data-dir", help="where the encrypted store lives (default: ASSISTANT_HOME or the "
-                                           "platform's data dir)")
+    parser.add_argument(
+        "--data-dir", help="where the encrypted store lives (default: ASSISTANT_HOME or the platform's data dir)"
+    )
     parser.add_argument("--hidden", action="store_true", help="start in the tray, without the main window")
     parser.add_argument("--recall", action="store_true", help="open quick recall (in the running app if any)")
     parser.add_argument("--self-test", action="store_true", help="check this install and exit")
@@ -39,8 +40,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 class Desktop(QObject):
     """Everything the unlocked app shows, wired together."""
 
-    def __init__(self, session: Session, use_tray: bool = True, use_hotkey: bool = True,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: Session, use_tray: bool = True, use_hotkey: bool = True, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.actions = AppActions(session, self)
@@ -101,7 +103,7 @@ class Desktop(QObject):
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:  # the installed app's own check: no window, the core through the facade
-        from assistant.selftest import print_line, run_self_test
+        from assistant.cli.selftest import print_line, run_self_test
 
         return run_self_test(print_line)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
@@ -126,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tasks = TaskManager()
     dialog = UnlockDialog(assistant, tasks)
+
     def raise_dialog(_message: str) -> None:
         dialog.raise_()
         dialog.activateWindow()

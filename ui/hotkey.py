@@ -20,8 +20,10 @@ def display_problem() -> str | None:
         if not os.environ.get("DISPLAY"):
             return "no X server (DISPLAY is not set)"
         if os.environ.get("XDG_SESSION_TYPE") == "wayland" or os.environ.get("WAYLAND_DISPLAY"):
-            return "Wayland does not let apps grab global keys; bind the shortcut in your desktop settings " \
-                   "to `assistant-ui` instead (a second launch opens quick recall)"
+            return (
+                "Wayland does not let apps grab global keys; bind the shortcut in your desktop settings "
+                "to `assistant-ui` instead (a second launch opens quick recall)"
+            )
     return None
 
 

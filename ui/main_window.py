@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import Memory
+from assistant.values import Memory
 from ui.actions import AppActions
 from ui.format import short, when
 from ui.icons import icon
@@ -37,10 +37,18 @@ VIEW_NAMES = ("ask", "search", "timeline", "memories", "settings")
 CAPTURE_WORDS = {RECORDING: "● Recording", PAUSED: "❚❚ Paused", OFF: "Capture off", UNAVAILABLE: "Capture unavailable"}
 
 
-CAPTURE_DETAILS = (("last_capture", "last capture"), ("frames_seen", "frames seen"), ("frames_kept", "kept"),
-                   ("frames_unchanged", "unchanged"), ("frames_excluded", "excluded"),
-                   ("ocr_queue_depth", "waiting for OCR"), ("redactions", "redactions"),
-                   ("secrets_found", "secrets sealed"), ("ocr_status", "OCR"), ("last_skip_reason", "last skip"))
+CAPTURE_DETAILS = (
+    ("last_capture", "last capture"),
+    ("frames_seen", "frames seen"),
+    ("frames_kept", "kept"),
+    ("frames_unchanged", "unchanged"),
+    ("frames_excluded", "excluded"),
+    ("ocr_queue_depth", "waiting for OCR"),
+    ("redactions", "redactions"),
+    ("secrets_found", "secrets sealed"),
+    ("ocr_status", "OCR"),
+    ("last_skip_reason", "last skip"),
+)
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -179,8 +187,8 @@ class MainWindow(QMainWindow):
     # -- import -------------------------------------------------------------------------------------
     def choose_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, "Import chats", str(Path.home()),
-            "Chat transcripts (*.json *.jsonl *.ndjson *.zip);;All files (*)")
+            self, "Import chats", str(Path.home()), "Chat transcripts (*.json *.jsonl *.ndjson *.zip);;All files (*)"
+        )
         if path:
             self.import_chats(path)
 
@@ -201,8 +209,9 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, path: str, exc: BaseException) -> None:
         """Said in a box, not only the status bar: the reason is the user's to act on (wrong file, ...)."""
-        self.import_error = QMessageBox(QMessageBox.Icon.Warning, "Import chats",
-                                        f"Nothing was imported from {Path(path).name}.", parent=self)
+        self.import_error = QMessageBox(
+            QMessageBox.Icon.Warning, "Import chats", f"Nothing was imported from {Path(path).name}.", parent=self
+        )
         self.import_error.setInformativeText(str(exc))
         self.import_error.open()
 
@@ -222,9 +231,11 @@ class MainWindow(QMainWindow):
         self.has_tray = available
         self.tray_note.setVisible(not available)
         has_menu = self.capture_menu.menuAction().isVisible()
-        self.tray_note.setText("No system tray: capture controls are in the Capture menu" if has_menu
-                               else "No system tray: the app runs while this window is open")
-
+        self.tray_note.setText(
+            "No system tray: capture controls are in the Capture menu"
+            if has_menu
+            else "No system tray: the app runs while this window is open"
+        )
 
     def _show_capture(self, state: str, status: dict[str, Any] | None = None) -> None:
         status = status or {}
@@ -251,8 +262,11 @@ class MainWindow(QMainWindow):
         s = self.session.assistant.settings
         self.privacy_label.setText("Local-only" if s.privacy.local_only else "Network allowed")
         self.privacy_label.setStyleSheet("color: #2e9d5b;" if s.privacy.local_only else "color: #c77700;")
-        self.privacy_label.setToolTip("Local-only mode refuses every network connection" if s.privacy.local_only
-                                      else "Local-only mode is off: model downloads may use the network")
+        self.privacy_label.setToolTip(
+            "Local-only mode refuses every network connection"
+            if s.privacy.local_only
+            else "Local-only mode is off: model downloads may use the network"
+        )
 
     def _show_model(self, name: str | None) -> None:
         self.model_label.setVisible(name is not None)
@@ -285,6 +299,7 @@ class MainWindow(QMainWindow):
             self.show_view("search")
             self.search.detail.show_item(item_id)
             return
+
         def show(memory: Memory) -> None:
             self.show_view("memories")
             self.memories.open_memory(memory)

@@ -51,8 +51,9 @@ class Session(QObject):
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
     import_progress = Signal(int, int)  # (embedded, to embed) after an import; (0, 0) when done
 
-    def __init__(self, assistant: Assistant, tasks: TaskManager | None = None,
-                 parent: QObject | None = None, poll_ms: int = 2000) -> None:
+    def __init__(
+        self, assistant: Assistant, tasks: TaskManager | None = None, parent: QObject | None = None, poll_ms: int = 2000
+    ) -> None:
         super().__init__(parent)
         self.assistant = assistant
         self.tasks = tasks or TaskManager(self)
@@ -92,8 +93,13 @@ class Session(QObject):
 
     def refresh_model(self) -> None:
         if self.can("active_model"):
-            self.tasks.submit(self.method("active_model"), "chat", name="active model", owner=self,
-                              on_result=lambda entry: self.set_chat_model(str(getattr(entry, "name", "") or "")))
+            self.tasks.submit(
+                self.method("active_model"),
+                "chat",
+                name="active model",
+                owner=self,
+                on_result=lambda entry: self.set_chat_model(str(getattr(entry, "name", "") or "")),
+            )
 
     def set_chat_model(self, name: str) -> None:
         self.chat_model = name
@@ -110,8 +116,9 @@ class Session(QObject):
 
     def refresh_capture(self) -> None:
         if self.can("capture_status") and self.assistant.unlocked:
-            self.tasks.submit(self.method("capture_status"), name="capture status", owner=self,
-                              on_result=self._set_capture_status)
+            self.tasks.submit(
+                self.method("capture_status"), name="capture status", owner=self, on_result=self._set_capture_status
+            )
 
     def _set_capture_status(self, status: Any) -> None:
         status = dict(status) if isinstance(status, dict) else {}
@@ -133,8 +140,7 @@ class Session(QObject):
                 self.settings_changed.emit()
             self.refresh_capture()
 
-        handle = self.tasks.submit(self.method(method), *args, name=action, owner=self, serial=True,
-                                   on_result=done)
+        handle = self.tasks.submit(self.method(method), *args, name=action, owner=self, serial=True, on_result=done)
         handle.failed.connect(lambda _exc: self.refresh_capture())
         return handle
 
@@ -159,8 +165,13 @@ class Session(QObject):
     def start_background(self) -> TaskHandle | None:
         """Scheduled consolidation, and capture if the user consented; or just capture on older cores."""
         if self.can("start_background"):
-            return self.tasks.submit(self.method("start_background"), name="start capture", owner=self,
-                                     serial=True, on_result=lambda _r: self.refresh_capture())
+            return self.tasks.submit(
+                self.method("start_background"),
+                name="start capture",
+                owner=self,
+                serial=True,
+                on_result=lambda _r: self.refresh_capture(),
+            )
         if self.assistant.settings.capture.enabled:
             return self.start_capture()
         return None
@@ -175,9 +186,15 @@ class Session(QObject):
             self.message.emit(f"consolidation done: {report_line(report)}")
             self.data_changed.emit()
 
-        handle = self.tasks.submit(self.method("consolidate"), name="consolidation", owner=self,
-                                   serial=True, progress_arg="progress", on_result=finished,
-                                   on_progress=lambda d, t: self.consolidation_progress.emit(int(d), int(t)))
+        handle = self.tasks.submit(
+            self.method("consolidate"),
+            name="consolidation",
+            owner=self,
+            serial=True,
+            progress_arg="progress",
+            on_result=finished,
+            on_progress=lambda d, t: self.consolidation_progress.emit(int(d), int(t)),
+        )
         handle.failed.connect(lambda _e: self.consolidation_progress.emit(0, 0))
         return handle
 
@@ -197,9 +214,15 @@ class Session(QObject):
             self.data_changed.emit()
 
         self.message.emit(f"importing {Path(path).name}…")
-        handle = self.tasks.submit(work, name=f"import {Path(path).name}", owner=self, serial=True,
-                                   progress_arg="progress", on_result=finished,
-                                   on_progress=lambda d, t: self.import_progress.emit(int(d), int(t)))
+        handle = self.tasks.submit(
+            work,
+            name=f"import {Path(path).name}",
+            owner=self,
+            serial=True,
+            progress_arg="progress",
+            on_result=finished,
+            on_progress=lambda d, t: self.import_progress.emit(int(d), int(t)),
+        )
         handle.failed.connect(lambda _e: self.import_progress.emit(0, 0))
         return handle
 
@@ -208,8 +231,15 @@ class Session(QObject):
         def saved(_r: Any) -> None:
             self.settings_changed.emit()
 
-        return self.tasks.submit(self.assistant.set_setting, dotted, value, name=f"setting {dotted}",
-                                 owner=self, serial=True, on_result=saved)
+        return self.tasks.submit(
+            self.assistant.set_setting,
+            dotted,
+            value,
+            name=f"setting {dotted}",
+            owner=self,
+            serial=True,
+            on_result=saved,
+        )
 
     def shutdown(self) -> None:
         self._poll.stop()
@@ -218,17 +248,20 @@ class Session(QObject):
 
 def report_line(report: Any) -> str:
     """A consolidation report in one line: what came in and what it became."""
-    parts = [f"{getattr(report, name)} {label}" for name, label in
-             (("events", "events read"), ("added", "new"), ("merged", "merged"), ("updated", "updated"))
-             if isinstance(getattr(report, name, None), int)]
+    parts = [
+        f"{getattr(report, name)} {label}"
+        for name, label in (("events", "events read"), ("added", "new"), ("merged", "merged"), ("updated", "updated"))
+        if isinstance(getattr(report, name, None), int)
+    ]
     status = getattr(report, "model_status", "")
     return ", ".join(parts) + (f" ({status})" if status else "") if parts else "nothing to do"
 
 
 def import_line(result: Any) -> str:
     name = Path(str(result.path)).name
-    return (f"imported {result.added} new message(s) of {result.read} from {name} ({result.format}"
-            + (f"; {result.skipped} already there)" if result.skipped else ")"))
+    return f"imported {result.added} new message(s) of {result.read} from {name} ({result.format}" + (
+        f"; {result.skipped} already there)" if result.skipped else ")"
+    )
 
 
 def _minutes(minutes: float) -> str:

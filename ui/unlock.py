@@ -54,8 +54,8 @@ class UnlockDialog(QDialog):
         heading = QLabel(
             "<b>Welcome.</b> Everything you keep here stays on this computer, encrypted with a passphrase "
             "only you know. It cannot be recovered if you forget it."
-            if self.setup_mode else
-            "<b>Your memory is locked.</b><br>Enter your passphrase to open it."
+            if self.setup_mode
+            else "<b>Your memory is locked.</b><br>Enter your passphrase to open it."
         )
         heading.setWordWrap(True)
         layout.addWidget(heading)
@@ -76,8 +76,10 @@ class UnlockDialog(QDialog):
         self.confirm.setPlaceholderText("the same again")
         self.capture = QCheckBox("Record my screen")
         self.capture.setChecked(False)
-        consent = QLabel("Screenshots are read into text on this computer and kept encrypted. Off until you "
-                         "tick this; you can pause or stop it any time from the tray or Settings.")
+        consent = QLabel(
+            "Screenshots are read into text on this computer and kept encrypted. Off until you "
+            "tick this; you can pause or stop it any time from the tray or Settings."
+        )
         consent.setWordWrap(True)
         consent.setStyleSheet("color: gray;")
         self.model = QComboBox()
@@ -159,8 +161,11 @@ class UnlockDialog(QDialog):
         def failed(exc: BaseException) -> None:
             if not quiet:
                 self._set_busy(False)
-                self.show_message("The keyring has no key for this memory. Enter your passphrase."
-                                  if isinstance(exc, WrongPassphrase) else str(exc))
+                self.show_message(
+                    "The keyring has no key for this memory. Enter your passphrase."
+                    if isinstance(exc, WrongPassphrase)
+                    else str(exc)
+                )
                 self.passphrase.setFocus()
 
         def done(_r: Any) -> None:
@@ -169,8 +174,9 @@ class UnlockDialog(QDialog):
                 self.accept()
 
         # the write lane orders this with a passphrase unlock, so the store is never opened twice
-        self.tasks.submit(self.assistant.unlock, None, name="unlock", owner=self, serial=True, on_result=done,
-                          on_error=failed)
+        self.tasks.submit(
+            self.assistant.unlock, None, name="unlock", owner=self, serial=True, on_result=done, on_error=failed
+        )
 
     def submit(self) -> None:
         secret = self.passphrase.text()
@@ -190,8 +196,15 @@ class UnlockDialog(QDialog):
             job, args = self.assistant.unlock, (secret,)
         self.message.hide()
         self._set_busy(True)
-        self.tasks.submit(job, *args, name="unlock", owner=self, serial=True,
-                          on_result=lambda _r: self.accept(), on_error=self._failed)
+        self.tasks.submit(
+            job,
+            *args,
+            name="unlock",
+            owner=self,
+            serial=True,
+            on_result=lambda _r: self.accept(),
+            on_error=self._failed,
+        )
 
     def _create(self, passphrase: str, capture: bool, model: str) -> None:
         self.assistant.init(passphrase)

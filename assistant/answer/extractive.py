@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.models import Answer, Citation, SearchHit, utcnow
 from assistant.retrieval.fulltext import STOPWORDS
 from assistant.retrieval.recall import topic_words
 from assistant.retrieval.timeparse import parse_time_range
+from assistant.values import Answer, Citation, SearchHit, utcnow
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SPEAKER = re.compile(r"^[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2}: ")  # "Caroline: ..." in a transcript
@@ -32,7 +32,7 @@ def _sentences(text: str, transcript: bool) -> list[tuple[int, str, str]]:
     for number, line in enumerate(text.splitlines()):
         match = _SPEAKER.match(line) if transcript else None
         speaker = match.group(0) if match else ""
-        out += [(number, speaker, s.strip()) for s in _SENTENCE.split(line[len(speaker):]) if s.strip()]
+        out += [(number, speaker, s.strip()) for s in _SENTENCE.split(line[len(speaker) :]) if s.strip()]
     return out
 
 

@@ -20,8 +20,8 @@ from assistant.answer import temporal
 from assistant.answer.context import Packed, pack
 from assistant.answer.extractive import NOT_FOUND, content_words, extractive_answer, relevant, topic
 from assistant.llm.runtime import ChatModel
-from assistant.models import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit, utcnow
 from assistant.retrieval.timeparse import parse_time_range
+from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit, utcnow
 
 INSTRUCTIONS = (
     "You are the user's private memory assistant. Answer the question using only the memories given. "
@@ -40,8 +40,9 @@ _BROAD = re.compile(r"\b(summar\w*|overview|recap|what did (?:i|we) (?:do|work o
 
 
 class Retriever(Protocol):
-    def search(self, query: str, *, limit: int = 10, now: datetime | None = None,
-               exclude_asks: bool = False) -> list[SearchHit]: ...
+    def search(
+        self, query: str, *, limit: int = 10, now: datetime | None = None, exclude_asks: bool = False
+    ) -> list[SearchHit]: ...
 
 
 def multi_hop_terms(question: str, hits: Sequence[SearchHit], limit: int = 3) -> list[str]:
@@ -61,9 +62,15 @@ def merge_rounds(first: Sequence[SearchHit], second: Sequence[SearchHit], extra:
 
 
 class AnswerHead:
-    def __init__(self, retriever: Retriever, model: Callable[[], ChatModel | None],
-                 core_blocks: Callable[[], list[CoreBlock]], *, force_generative: bool = False,
-                 timezone: str = "UTC") -> None:
+    def __init__(
+        self,
+        retriever: Retriever,
+        model: Callable[[], ChatModel | None],
+        core_blocks: Callable[[], list[CoreBlock]],
+        *,
+        force_generative: bool = False,
+        timezone: str = "UTC",
+    ) -> None:
         """`force_generative` runs the model path even for a base model (benchmarks and path tests);
         `timezone` is the one time phrases in questions are read in."""
         self._timezone = timezone
@@ -86,11 +93,13 @@ class AnswerHead:
         second = self._retriever.search(f"{question} {' '.join(terms)}", limit=limit, now=now, exclude_asks=True)
         return merge_rounds(first, second)
 
-    def answer(self, question: str, *, now: datetime | None = None,
-               on_token: Callable[[str], None] | None = None) -> Answer:
+    def answer(
+        self, question: str, *, now: datetime | None = None, on_token: Callable[[str], None] | None = None
+    ) -> Answer:
         self._model = self._model_provider()
         order = temporal.parse(question)
         if order is not None:
+
             def find(phrase: str) -> SearchHit | None:
                 found = relevant(self._retriever.search(phrase, limit=3, now=now, exclude_asks=True), phrase)
                 return found[0] if found else None
@@ -120,9 +129,14 @@ class AnswerHead:
         # A time phrase may also name when the thing talked about happens ("where am I staying in June?"
         # of a chat in May): a hit that mentions it is about that time, whenever it was said.
         mentions = set(asked.mentions)
-        return [h for h in hits if h.type not in DATED or h.occurred_at is None
-                or ((lo is None or h.occurred_at >= lo - slack) and (hi is None or h.occurred_at < hi + slack))
-                or mentions & content_words(h.text)]
+        return [
+            h
+            for h in hits
+            if h.type not in DATED
+            or h.occurred_at is None
+            or ((lo is None or h.occurred_at >= lo - slack) and (hi is None or h.occurred_at < hi + slack))
+            or mentions & content_words(h.text)
+        ]
 
     @staticmethod
     def _emit(answer: Answer, on_token: Callable[[str], None] | None) -> Answer:
@@ -194,12 +208,27 @@ class AnswerHead:
                 break
             remaining = chunk.left_out
             citations += chunk.citations
-            note = self._model.generate(self._prompt(system, (
-                f"Memories:\n{chunk.text}\n\nWrite brief notes that help answer: {question}\n"
-                "Keep the tags of the memories you use.")), max_tokens=NOTE_TOKENS).strip()
+            note = self._model.generate(
+                self._prompt(
+                    system,
+                    (
+                        f"Memories:\n{chunk.text}\n\nWrite brief notes that help answer: {question}\n"
+                        "Keep the tags of the memories you use."
+                    ),
+                ),
+                max_tokens=NOTE_TOKENS,
+            ).strip()
             first = chunk.citations[0].hit
-            notes.append(SearchHit(id=f"note{len(notes) + 1}", type="notes", text=note, score=0.0,
-                                   occurred_at=first.occurred_at, sources=[]))
+            notes.append(
+                SearchHit(
+                    id=f"note{len(notes) + 1}",
+                    type="notes",
+                    text=note,
+                    score=0.0,
+                    occurred_at=first.occurred_at,
+                    sources=[],
+                )
+            )
         text = "\n".join(f"Notes {i}: {n.text}" for i, n in enumerate(notes, start=1))
         return Packed(text=text, citations=citations, tokens=self._model.count_tokens(text), left_out=remaining)
 
@@ -212,5 +241,6 @@ class AnswerHead:
         known = bool(text) and "don't know" not in text.lower() and "do not know" not in text.lower()
         if not text:
             text = NOT_FOUND
-        return Answer(question=question, text=text, citations=used or packed.citations[:3], known=known,
-                      extractive=False)
+        return Answer(
+            question=question, text=text, citations=used or packed.citations[:3], known=known, extractive=False
+        )

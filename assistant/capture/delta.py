@@ -79,17 +79,27 @@ class LineDeltas:
             return base
         lines = screen_lines(record.text)
         hashes = frozenset(hash(line) for line in lines)
-        full = ScreenText(record.text, {"lines": len(lines)}, record.monitor, window, record.captured_at,
-                          hashes, None)
+        full = ScreenText(record.text, {"lines": len(lines)}, record.monitor, window, record.captured_at, hashes, None)
         last = self._last.get(record.monitor)
-        if (last is None or last.window != window or record.captured_at - last.at > self._horizon
-                or record.captured_at - last.keyframe_at >= self._keyframe_every):
+        if (
+            last is None
+            or last.window != window
+            or record.captured_at - last.at > self._horizon
+            or record.captured_at - last.keyframe_at >= self._keyframe_every
+        ):
             return full
         new = [line for line in dict.fromkeys(lines) if hash(line) not in last.lines]
         if 2 * len(new) > len(lines):
             return full  # most of the screen changed: the whole text costs little more than the delta
-        return ScreenText("\n".join(new), {"lines": len(lines), "keyframe": last.keyframe_id}, record.monitor,
-                          window, record.captured_at, hashes, last)
+        return ScreenText(
+            "\n".join(new),
+            {"lines": len(lines), "keyframe": last.keyframe_id},
+            record.monitor,
+            window,
+            record.captured_at,
+            hashes,
+            last,
+        )
 
     def stored(self, planned: ScreenText, event_id: str) -> None:
         """`planned` is in the store now, as event `event_id`: the next frame diffs against it."""
@@ -101,6 +111,9 @@ class LineDeltas:
             return
         key = planned.keyframe
         self._last[planned.monitor] = _Last(
-            window=planned.window, keyframe_id=key.keyframe_id if key else event_id,
-            keyframe_at=key.keyframe_at if key else planned.at, at=planned.at, lines=planned.lines,
+            window=planned.window,
+            keyframe_id=key.keyframe_id if key else event_id,
+            keyframe_at=key.keyframe_at if key else planned.at,
+            at=planned.at,
+            lines=planned.lines,
         )

@@ -10,12 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.capture.frames import WindowInfo
-
-DEFAULT_EXCLUDED_APPS: tuple[str, ...] = (
-    "KeePassXC", "KeePass", "KeePassX", "1Password", "Bitwarden", "LastPass", "Dashlane",
-    "Keychain Access", "Passwords", "Enpass", "pass", "QtPass", "Proton Pass", "Seahorse",
-)
-DEFAULT_EXCLUDED_TITLES: tuple[str, ...] = ("Private Browsing", "Incognito", "InPrivate")
+from assistant.config import DEFAULT_EXCLUDED_APPS, DEFAULT_EXCLUDED_TITLES
 
 REGEX_PREFIX = "re:"
 # Apps title their windows "Document - App" (or "App - Document"): the ends are checked against the

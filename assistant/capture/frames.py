@@ -8,19 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
+
+from assistant.redaction import Secret
 
 if TYPE_CHECKING:
     from PIL import Image
 
 OcrStatus = Literal["ok", "unavailable", "dropped", "skipped"]
-
-
-class Secret(NamedTuple):
-    """A credential found on screen: `kind` as in `[REDACTED:<kind>]`, and the value that was removed."""
-
-    kind: str
-    value: str
 
 
 @dataclass(frozen=True)

@@ -293,5 +293,9 @@ class CapturePipeline:
             depth = sum(1 for j in self._queue if j.status == "ok") + int(self._n.ocr_busy)
             ocr_status = "disabled" if not self.settings.ocr_enabled else self._n.ocr_status
             state = "paused" if paused and self._n.state != "stopped" else self._n.state
-            return self._n.snapshot(state=state, ocr_queue_depth=depth, ocr_status=ocr_status,
-                                    paused_until=self._pause_until if paused else None)
+            return self._n.snapshot(
+                state=state,
+                ocr_queue_depth=depth,
+                ocr_status=ocr_status,
+                paused_until=self._pause_until if paused else None,
+            )

@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from assistant.capture.frames import CapturedFrame, Frame, OcrStatus, WindowInfo
-from assistant.capture.redact import redact
 from assistant.capture.thumbnail import make_thumbnail, redacted_word_boxes, window_box
 from assistant.ocr.engine import OcrEngine, OcrResult, OcrUnavailable
+from assistant.redaction import redact
 
 if TYPE_CHECKING:
     from PIL import Image

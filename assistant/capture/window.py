@@ -17,12 +17,36 @@ from assistant.capture.screen import check_display_session
 from assistant.errors import CaptureUnavailable
 
 # Lower-cased app names (WM_CLASS, process or bundle names) whose titles may carry a URL or a host.
-BROWSERS = frozenset({
-    "firefox", "firefox-esr", "navigator", "librewolf", "waterfox", "chromium", "chromium-browser",
-    "google-chrome", "google chrome", "chrome", "brave", "brave-browser", "microsoft-edge", "msedge",
-    "vivaldi", "vivaldi-stable", "opera", "epiphany", "org.gnome.epiphany", "safari", "arc", "falkon",
-    "qutebrowser", "midori", "zen", "tor browser",
-})
+BROWSERS = frozenset(
+    {
+        "firefox",
+        "firefox-esr",
+        "navigator",
+        "librewolf",
+        "waterfox",
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google chrome",
+        "chrome",
+        "brave",
+        "brave-browser",
+        "microsoft-edge",
+        "msedge",
+        "vivaldi",
+        "vivaldi-stable",
+        "opera",
+        "epiphany",
+        "org.gnome.epiphany",
+        "safari",
+        "arc",
+        "falkon",
+        "qutebrowser",
+        "midori",
+        "zen",
+        "tor browser",
+    }
+)
 _BROWSER_SUFFIX = re.compile(
     r"\s+[-—–]\s+(?:mozilla firefox|firefox|chromium|google chrome|brave|microsoft edge|vivaldi|opera|"
     r"safari|librewolf|qutebrowser|web)\b.*$",

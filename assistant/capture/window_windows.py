@@ -40,12 +40,19 @@ class WindowsProbe:
         u.GetWindowRect.argtypes = [wintypes.HWND, ctypes.POINTER(wintypes.RECT)]
         u.OpenInputDesktop.restype = wintypes.HANDLE
         u.GetUserObjectInformationW.argtypes = [
-            wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p, wintypes.DWORD, ctypes.POINTER(wintypes.DWORD)
+            wintypes.HANDLE,
+            ctypes.c_int,
+            ctypes.c_void_p,
+            wintypes.DWORD,
+            ctypes.POINTER(wintypes.DWORD),
         ]
         u.CloseDesktop.argtypes = [wintypes.HANDLE]
         k.OpenProcess.restype = wintypes.HANDLE
         k.QueryFullProcessImageNameW.argtypes = [
-            wintypes.HANDLE, wintypes.DWORD, wintypes.LPWSTR, ctypes.POINTER(wintypes.DWORD)
+            wintypes.HANDLE,
+            wintypes.DWORD,
+            wintypes.LPWSTR,
+            ctypes.POINTER(wintypes.DWORD),
         ]
         k.CloseHandle.argtypes = [wintypes.HANDLE]
         k.GetTickCount.restype = wintypes.DWORD

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from assistant.build_info import version_line
+from assistant.diagnostics.build_info import version_line
 from assistant.errors import AssistantError
 
 
@@ -15,8 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="assistant", description="A private, local memory assistant.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
-    parser.add_argument("--data-dir", help="where the store lives (default: ASSISTANT_HOME or the user "
-                                           "data dir)")
+    parser.add_argument("--data-dir", help="where the store lives (default: ASSISTANT_HOME or the user data dir)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     store_cmds.register(sub)
     memory_cmds.register(sub)

@@ -12,8 +12,7 @@ def cmd_once(args: argparse.Namespace) -> int:
     app = open_assistant(args)
     stored = app.capture_once()
     status = app.capture_status()
-    emit(args, {"stored": stored, **status},
-         f"stored {stored} frame(s); OCR: {status.get('ocr_status', 'n/a')}")
+    emit(args, {"stored": stored, **status}, f"stored {stored} frame(s); OCR: {status.get('ocr_status', 'n/a')}")
     app.close()
     return 0
 
@@ -23,8 +22,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     app = open_assistant(args)
     app.start_capture()
     app.start_background()
-    print(f"capturing every {app.settings.capture.interval_seconds:g} s into {app.paths.root}; Ctrl-C stops",
-          flush=True)
+    print(
+        f"capturing every {app.settings.capture.interval_seconds:g} s into {app.paths.root}; Ctrl-C stops", flush=True
+    )
     app.capture.run_foreground()
     app.close()
     print("capture stopped")

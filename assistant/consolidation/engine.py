@@ -20,9 +20,9 @@ from assistant.consolidation import deterministic, merge
 from assistant.consolidation.deterministic import Planned
 from assistant.consolidation.grouping import MAX_GAP
 from assistant.errors import AssistantError
-from assistant.models import RawEvent, to_ts
 from assistant.store import events as event_repo
 from assistant.store.db import Database
+from assistant.values import RawEvent, to_ts
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -89,8 +89,14 @@ def batches(events: Sequence[RawEvent], max_events: int, max_tokens: int) -> lis
 
 
 class Consolidator:
-    def __init__(self, db: Database, settings: ConsolidationSettings, *,
-                 seal: Callable[[str, str], bytes], extractor: Extractor | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: ConsolidationSettings,
+        *,
+        seal: Callable[[str, str], bytes],
+        extractor: Extractor | None = None,
+    ) -> None:
         self._db = db
         self._settings = settings
         self._seal = seal
@@ -120,8 +126,14 @@ class Consolidator:
             if progress:
                 progress(report.events, total)
         report.seconds = time.monotonic() - started
-        log.info("consolidated %d events in %d batches: %d added, %d merged, %d updated",
-                 report.events, report.batches, report.added, report.merged, report.updated)
+        log.info(
+            "consolidated %d events in %d batches: %d added, %d merged, %d updated",
+            report.events,
+            report.batches,
+            report.added,
+            report.merged,
+            report.updated,
+        )
         return report
 
     def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport) -> None:
@@ -157,8 +169,10 @@ class Consolidator:
             return 0
         cutoff = to_ts(now - timedelta(days=days))
         with self._db.write() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT id FROM raw_events WHERE consolidated = 1 AND created_at < ?", (cutoff,))]
+            ids = [
+                r[0]
+                for r in conn.execute("SELECT id FROM raw_events WHERE consolidated = 1 AND created_at < ?", (cutoff,))
+            ]
             event_repo.delete_events(conn, ids)
         if ids:
             log.info("retention removed %d raw events", len(ids))

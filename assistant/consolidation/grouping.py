@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 
 # A pause longer than this splits an activity run, even in the same window.
 MAX_GAP = timedelta(minutes=5)

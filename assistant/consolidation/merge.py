@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from assistant.consolidation.deterministic import Planned, lines_within
 from assistant.consolidation.grouping import MAX_GAP
-from assistant.models import CoreBlock, EpisodicMemory, Memory, ProceduralMemory, SemanticMemory, to_ts
 from assistant.store import memories as repo
+from assistant.values import CoreBlock, EpisodicMemory, Memory, ProceduralMemory, SemanticMemory, to_ts
 
 Outcome = Literal["added", "merged", "updated"]
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -76,17 +76,25 @@ def _fold(existing: Memory, new: Memory, extend: bool) -> None:
         existing.value = fit_core(f"{existing.value}\n{new.value}", existing.limit)
     elif isinstance(existing, SemanticMemory) and isinstance(new, SemanticMemory) and not extend:
         existing.summary, existing.details = new.summary, new.details or existing.details
-    elif isinstance(existing, ProceduralMemory) and isinstance(new, ProceduralMemory) \
-            and len(new.steps) > len(existing.steps):
+    elif (
+        isinstance(existing, ProceduralMemory)
+        and isinstance(new, ProceduralMemory)
+        and len(new.steps) > len(existing.steps)
+    ):
         existing.steps = new.steps
 
 
 def write(conn: Any, item: Planned, *, sealed: bytes | None = None) -> Outcome:
     mem = item.memory
     existing = _latest(conn, mem.type, item.merge_key)
-    if isinstance(existing, EpisodicMemory) and isinstance(mem, EpisodicMemory) \
-            and mem.event_type == "activity" and existing.ended_at and mem.occurred_at \
-            and mem.occurred_at - existing.ended_at > MAX_GAP:
+    if (
+        isinstance(existing, EpisodicMemory)
+        and isinstance(mem, EpisodicMemory)
+        and mem.event_type == "activity"
+        and existing.ended_at
+        and mem.occurred_at
+        and mem.occurred_at - existing.ended_at > MAX_GAP
+    ):
         existing = None  # same window, but a new visit to it: a new episode
     if existing is None and mem.type in ("semantic", "procedural"):
         existing = _near_duplicate(conn, mem)

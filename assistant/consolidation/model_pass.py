@@ -19,7 +19,7 @@ from assistant.consolidation.engine import Extraction
 from assistant.consolidation.merge import normalise
 from assistant.errors import ModelError
 from assistant.llm.runtime import TextModel
-from assistant.models import (
+from assistant.values import (
     CoreBlock,
     Memory,
     ProceduralMemory,
@@ -62,8 +62,9 @@ class ModelExtractor:
         result.calls += 1
         try:
             schema = schemas.META if kind == "meta" else schemas.SCHEMAS[kind]
-            return self._model.generate_json(schemas.prompt(kind, log_text), schema,
-                                             max_tokens=schemas.token_bound(schema))
+            return self._model.generate_json(
+                schemas.prompt(kind, log_text), schema, max_tokens=schemas.token_bound(schema)
+            )
         except ModelError as exc:
             log.info("model step %s failed: %s", kind, type(exc).__name__)
             result.fallbacks += 1
@@ -97,8 +98,9 @@ class ModelExtractor:
             else:
                 out.planned.append(planned[0])
 
-    def _build(self, kind: str, item: dict[str, Any], events: Sequence[RawEvent],
-               batch_text: str) -> tuple[Planned, str] | None:
+    def _build(
+        self, kind: str, item: dict[str, Any], events: Sequence[RawEvent], batch_text: str
+    ) -> tuple[Planned, str] | None:
         memory: Memory
         secret = ""
         extend = True
@@ -113,23 +115,31 @@ class ModelExtractor:
             memory = CoreBlock(label=item["label"], value=item["value"].strip())
             key = f"core:{item['label']}"
         elif kind == "resource":
-            memory = ResourceMemory(title=item["title"].strip(), summary=item["summary"].strip(),
-                                    resource_type=item["resource_type"], locator=item["locator"].strip())
+            memory = ResourceMemory(
+                title=item["title"].strip(),
+                summary=item["summary"].strip(),
+                resource_type=item["resource_type"],
+                locator=item["locator"].strip(),
+            )
             key = f"resource:{memory.locator or normalise(memory.title)}"
         else:
             secret = item["value"].strip()
             if len(secret) < 6 or secret not in batch_text:
                 return None  # a secret must be copied from the log, never invented
-            memory = VaultEntry(entry_type=item["entry_type"], source="consolidation",
-                                sensitivity=cast(Sensitivity, item["sensitivity"]),
-                                caption=item["caption"].strip() or item["entry_type"])
+            memory = VaultEntry(
+                entry_type=item["entry_type"],
+                source="consolidation",
+                sensitivity=cast(Sensitivity, item["sensitivity"]),
+                caption=item["caption"].strip() or item["entry_type"],
+            )
             key = f"vault:{normalise(memory.caption)}:{len(secret)}"
         text = memory.search_text()
         if not text.strip() or not (content_words(text) & content_words(batch_text)):
             return None
         memory.sources = [e.source() for e in _attribute(secret or text, events)]
-        memory.occurred_at = min((e.occurred_at for e in events if e.source() in memory.sources),
-                                 default=events[0].occurred_at)
+        memory.occurred_at = min(
+            (e.occurred_at for e in events if e.source() in memory.sources), default=events[0].occurred_at
+        )
         return Planned(memory, key, extend=extend), secret
 
 
@@ -138,6 +148,9 @@ def _attribute(text: str, events: Sequence[RawEvent], top: int = 3) -> list[RawE
     if any(text and text in e.text for e in events):
         return [e for e in events if text in e.text][:top]
     wanted = content_words(text)
-    scored = sorted(((len(content_words(e.text) & wanted), -i, e) for i, e in enumerate(events)),
-                    key=lambda t: (t[0], t[1]), reverse=True)
+    scored = sorted(
+        ((len(content_words(e.text) & wanted), -i, e) for i, e in enumerate(events)),
+        key=lambda t: (t[0], t[1]),
+        reverse=True,
+    )
     return [e for score, _, e in scored[:top] if score > 0] or [events[0]]

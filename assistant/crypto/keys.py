@@ -131,6 +131,4 @@ class KeyFile:
                 keyring=bool(doc.get("keyring", False)),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise StoreCorrupt(
-                f"the key file {path} is damaged or not ours ({exc}); restore it from a backup"
-            ) from exc
+            raise StoreCorrupt(f"the key file {path} is damaged or not ours ({exc}); restore it from a backup") from exc

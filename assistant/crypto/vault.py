@@ -42,8 +42,9 @@ def seal(public: bytes, plaintext: str, entry_id: str) -> bytes:
 
 def unseal(private: bytes, sealed: bytes, entry_id: str) -> str:
     eph_pub, nonce, ct = sealed[:32], sealed[32:44], sealed[44:]
-    key = _derive(X25519PrivateKey.from_private_bytes(private).exchange(
-        X25519PublicKey.from_public_bytes(eph_pub)), eph_pub)
+    key = _derive(
+        X25519PrivateKey.from_private_bytes(private).exchange(X25519PublicKey.from_public_bytes(eph_pub)), eph_pub
+    )
     try:
         return AESGCM(key).decrypt(nonce, ct, entry_id.encode()).decode("utf-8")
     except InvalidTag:

@@ -126,7 +126,11 @@ class TesseractOcr:
         try:
             out = subprocess.run(
                 [binary, *self._data_args(), "--list-langs"],
-                capture_output=True, text=True, timeout=30, env=self._env(), check=False,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                env=self._env(),
+                check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
             return None, OCR_UNAVAILABLE

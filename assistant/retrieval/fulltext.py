@@ -6,21 +6,98 @@ import re
 from datetime import datetime
 from typing import Any
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # (full-text table, word) -> (rows matching, capped; the table's size then): see prune_common_terms
 TermCounts = dict[tuple[str, str], tuple[int, int]]
 # Question words and glue carry no evidence; dropping them lets BM25 weigh the content words.
-STOPWORDS = frozenset([
-    'a', 'an', 'and', 'are', 'as', 'at', 'be', 'been', 'but', 'by', 'can', 'could', 'did', 'do', 'does',
-    'for', 'from', 'had', 'has', 'have', 'he', 'her', 'hers', 'him', 'his', 'how', 'i', 'if', 'in',
-    'into', 'is', 'it', 'its', 'me', 'my', 'of', 'on', 'or', 'our', 'she', 'so', 'than', 'that', 'the',
-    'their', 'them', 'then', 'there', 'these', 'they', 'this', 'to', 'was', 'we', 'were', 'what',
-    'when', 'where', 'which', 'who', 'whom', 'whose', 'why', 'will', 'with', 'would', 'you', 'your',
-    'yours', 'about', 'after', 'before', 'did', 'does', 'tell', 'know', 'remember', 'anything',
-    'something', 'any', 'some', 'ever',
-])
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "about",
+        "after",
+        "before",
+        "did",
+        "does",
+        "tell",
+        "know",
+        "remember",
+        "anything",
+        "something",
+        "any",
+        "some",
+        "ever",
+    ]
+)
 
 
 def match_expression(query: str) -> str | None:
@@ -42,8 +119,9 @@ def _time_clause(column: str, since: datetime | None, until: datetime | None) ->
     return clause, args
 
 
-def _ranked(conn: Any, fts: str, table: str, expr: str, filters: str, args: list[Any],
-            limit: int) -> list[tuple[str, float]]:
+def _ranked(
+    conn: Any, fts: str, table: str, expr: str, filters: str, args: list[Any], limit: int
+) -> list[tuple[str, float]]:
     """Ids and BM25 scores (higher is better) of the best `limit` matches that pass `filters` (SQL on `x`).
 
     Without filters the top rows are taken from the full-text index alone and only they are joined to
@@ -54,11 +132,15 @@ def _ranked(conn: Any, fts: str, table: str, expr: str, filters: str, args: list
     if not filters:
         rows = conn.execute(
             f"SELECT x.id, f.score FROM (SELECT rowid AS r, bm25({fts}) AS score FROM {fts} WHERE {fts} MATCH ? "
-            f"ORDER BY score LIMIT ?) f JOIN {table} x ON x.seq = f.r ORDER BY f.score", [expr, limit]).fetchall()
+            f"ORDER BY score LIMIT ?) f JOIN {table} x ON x.seq = f.r ORDER BY f.score",
+            [expr, limit],
+        ).fetchall()
     else:
         rows = conn.execute(
             f"SELECT x.id, bm25({fts}) FROM {fts} JOIN {table} x ON x.seq = {fts}.rowid "
-            f"WHERE {fts} MATCH ?{filters} ORDER BY bm25({fts}) LIMIT ?", [expr, *args, limit]).fetchall()
+            f"WHERE {fts} MATCH ?{filters} ORDER BY bm25({fts}) LIMIT ?",
+            [expr, *args, limit],
+        ).fetchall()
     return [(r[0], -float(r[1])) for r in rows]
 
 
@@ -70,7 +152,12 @@ def _in_clause(column: str, wanted: list[str] | None, every: tuple[str, ...]) ->
 
 
 def search_memories(
-    conn: Any, query: str, *, types: list[str] | None, since: datetime | None, until: datetime | None,
+    conn: Any,
+    query: str,
+    *,
+    types: list[str] | None,
+    since: datetime | None,
+    until: datetime | None,
     limit: int,
 ) -> list[tuple[str, float]]:
     expr = match_expression(query)
@@ -82,7 +169,12 @@ def search_memories(
 
 
 def search_events(
-    conn: Any, query: str, *, kinds: list[str] | None, since: datetime | None, until: datetime | None,
+    conn: Any,
+    query: str,
+    *,
+    kinds: list[str] | None,
+    since: datetime | None,
+    until: datetime | None,
     limit: int,
 ) -> list[tuple[str, float]]:
     expr = match_expression(query)
@@ -105,16 +197,18 @@ def prune_common_terms(conn: Any, fts: str, table: str, text: str, cache: TermCo
     cap = max(2000, rows // 200)
     if rows <= cap:
         return text
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text)
-                               if w.lower() not in STOPWORDS))[:16]
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text) if w.lower() not in STOPWORDS))[:16]
     counts: dict[str, int] = {}
     for w in words:
         known = cache.get((fts, w)) if cache is not None else None
         if known is not None and rows <= known[1] * 1.1:
             counts[w] = known[0]
             continue
-        counts[w] = int(conn.execute(f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?)",
-                                     (f'"{w}"', cap + 1)).fetchone()[0])
+        counts[w] = int(
+            conn.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?)", (f'"{w}"', cap + 1)
+            ).fetchone()[0]
+        )
         if cache is not None:
             cache[(fts, w)] = (counts[w], rows)
     kept = [w for w in words if counts[w] <= cap] or sorted(words, key=lambda w: counts[w])[:1]

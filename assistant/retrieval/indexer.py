@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import RawEvent
-from assistant.retrieval.embedder import Embedder
+from assistant.llm.embedder import Embedder
 from assistant.retrieval.vector_index import IndexItem, VectorIndex
 from assistant.store.db import Database
+from assistant.values import RawEvent
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,9 @@ def memory_embed_text(type_: str, fields: dict[str, object], search_text: str) -
 
 
 def _event_text(row: Sequence[Any]) -> str:
-    event = RawEvent(id=row[0], kind=row[1], occurred_at=_EPOCH, text=row[3] or "", app=row[4], title=row[5],
-                     speaker=row[6])
+    event = RawEvent(
+        id=row[0], kind=row[1], occurred_at=_EPOCH, text=row[3] or "", app=row[4], title=row[5], speaker=row[6]
+    )
     return event.display_text()
 
 
@@ -68,10 +69,14 @@ class Indexer:
         conn = self.db.reader()
         mems = conn.execute(
             "SELECT count(*) FROM memories m LEFT JOIN embeddings e ON e.owner_id = m.id AND e.model = ? "
-            "WHERE e.owner_id IS NULL", (self.model,)).fetchone()[0]
+            "WHERE e.owner_id IS NULL",
+            (self.model,),
+        ).fetchone()[0]
         evs = conn.execute(
             "SELECT count(*) FROM raw_events r LEFT JOIN embeddings e ON e.owner_id = r.id AND e.model = ? "
-            "WHERE e.owner_id IS NULL", (self.model,)).fetchone()[0]
+            "WHERE e.owner_id IS NULL",
+            (self.model,),
+        ).fetchone()[0]
         return int(mems) + int(evs)
 
     def _next_batch(self, limit: int) -> list[_Pending]:
@@ -82,7 +87,9 @@ class Indexer:
             for r in conn.execute(
                 "SELECT m.id, m.type, coalesce(m.occurred_at, m.created_at), m.fields, m.search_text "
                 "FROM memories m LEFT JOIN embeddings e ON e.owner_id = m.id AND e.model = ? "
-                "WHERE e.owner_id IS NULL ORDER BY m.seq LIMIT ?", (self.model, limit))
+                "WHERE e.owner_id IS NULL ORDER BY m.seq LIMIT ?",
+                (self.model, limit),
+            )
         ]
         if len(out) < limit:
             out += [
@@ -90,12 +97,19 @@ class Indexer:
                 for r in conn.execute(
                     "SELECT r.id, r.kind, r.occurred_at, r.text, r.app, r.title, r.speaker FROM raw_events r "
                     "LEFT JOIN embeddings e ON e.owner_id = r.id AND e.model = ? "
-                    "WHERE e.owner_id IS NULL ORDER BY r.seq LIMIT ?", (self.model, limit - len(out)))
+                    "WHERE e.owner_id IS NULL ORDER BY r.seq LIMIT ?",
+                    (self.model, limit - len(out)),
+                )
             ]
         return out
 
-    def run(self, progress: Progress | None = None, *, should_stop: Callable[[], bool] | None = None,
-            max_items: int | None = None) -> int:
+    def run(
+        self,
+        progress: Progress | None = None,
+        *,
+        should_stop: Callable[[], bool] | None = None,
+        max_items: int | None = None,
+    ) -> int:
         """Embed everything pending (or `max_items` of it); returns how many items were processed.
 
         `progress(done, total)` is called after each batch; `should_stop()` is checked between batches.
@@ -131,7 +145,8 @@ class Indexer:
                 cur = conn.execute(
                     "INSERT OR REPLACE INTO embeddings (owner_id, owner_kind, model, vector) "
                     f"SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM {table} WHERE id = ?)",
-                    (item.owner_id, item.owner_kind, self.model, blob, item.owner_id))
+                    (item.owner_id, item.owner_kind, self.model, blob, item.owner_id),
+                )
                 if cur.rowcount and blob:
                     stored.append(IndexItem(item.owner_id, item.kind, np.frombuffer(blob, np.float32), item.ts))
         self.index.add_many(stored)
@@ -148,8 +163,12 @@ class Indexer:
 
         def check(chunk: list[str]) -> None:
             marks = ",".join("?" * len(chunk))
-            kept = {r[0] for r in conn.execute(
-                f"SELECT owner_id FROM embeddings WHERE model = ? AND owner_id IN ({marks})", [self.model, *chunk])}
+            kept = {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT owner_id FROM embeddings WHERE model = ? AND owner_id IN ({marks})", [self.model, *chunk]
+                )
+            }
             orphans.extend(i for i in chunk if i not in kept)
 
         for owner_id in self.index.ids():

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.models import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
 from assistant.retrieval import fulltext, routing, timeparse
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.search import Searcher, VectorRetriever, split_types
 from assistant.store.db import Database
+from assistant.values import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
@@ -56,9 +56,11 @@ class FusionConfig:
 
 # Words that ask what there was rather than name a topic ("what happened", "summarise", "what was I up
 # to"): a question of these and a time phrase browses the time's memories instead of matching words.
-ACTIVITY_WORDS = frozenset("""
+ACTIVITY_WORDS = frozenset(
+    """
 happen happens happened happening going up doing done work worked working summarise summarize summarised
-summarized summary recap overview everything all activity activities show list give""".split())
+summarized summary recap overview everything all activity activities show list give""".split()
+)
 
 
 def has_content_words(text: str) -> bool:
@@ -71,8 +73,14 @@ def topic_words(text: str) -> set[str]:
 
 
 class Recall:
-    def __init__(self, db: Database, vectors: VectorRetriever | None = None, *, timezone: str = "UTC",
-                 config: FusionConfig | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        vectors: VectorRetriever | None = None,
+        *,
+        timezone: str = "UTC",
+        config: FusionConfig | None = None,
+    ) -> None:
         self._db = db
         self.vectors = vectors
         self.timezone = timezone
@@ -83,9 +91,19 @@ class Recall:
         self._speakers_lock = threading.Lock()
         self._term_counts: fulltext.TermCounts = {}
 
-    def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
-               until: datetime | None = None, limit: int = 10, now: datetime | None = None,
-               route: bool = True, parse_time: bool = True, exclude_asks: bool = False) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        *,
+        types: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 10,
+        now: datetime | None = None,
+        route: bool = True,
+        parse_time: bool = True,
+        exclude_asks: bool = False,
+    ) -> list[SearchHit]:
         """Hits best first; explicit `since`/`until` win over a time phrase in the query.
 
         `exclude_asks`: leave out the turns `ask` recorded, and episodes made only of them. The answering
@@ -112,12 +130,14 @@ class Recall:
             lo, hi = prefer if prefer is not None else (since, until)
             ranked = self._browse(mem_types, kinds, lo, hi, rt, limit)
             if prefer is not None and mentions:  # and what mentions that time, whenever it was said
-                talked, _ = self.ranked_lists(" ".join(mentions), mem_types, kinds, None, None, self.config.depth,
-                                              lexical=True)
+                talked, _ = self.ranked_lists(
+                    " ".join(mentions), mem_types, kinds, None, None, self.config.depth, lexical=True
+                )
                 ranked = rrf([ranked, *talked], k=self.config.rrf_k)
         else:
-            ranked = self._fused(text, mem_types, kinds, since, until, rt, limit, prefer,
-                                 mentions if prefer is not None else ())
+            ranked = self._fused(
+                text, mem_types, kinds, since, until, rt, limit, prefer, mentions if prefer is not None else ()
+            )
         asks = self._ask_turns([i for i, _ in ranked])
         if exclude_asks:
             ranked = [(i, s) for i, s in ranked if i not in asks]
@@ -135,9 +155,17 @@ class Recall:
         # Every hit names where it came from; a memory typed in by hand is its own source.
         return [h if h.sources else _self_sourced(h) for h in hits]
 
-    def ranked_lists(self, text: str, mem_types: list[str], kinds: list[str], since: datetime | None,
-                     until: datetime | None, depth: int, *, lexical: bool = False,
-                     ) -> tuple[list[list[tuple[str, float]]], list[float]]:
+    def ranked_lists(
+        self,
+        text: str,
+        mem_types: list[str],
+        kinds: list[str],
+        since: datetime | None,
+        until: datetime | None,
+        depth: int,
+        *,
+        lexical: bool = False,
+    ) -> tuple[list[list[tuple[str, float]]], list[float]]:
         """The BM25 and vector candidate lists with their fusion weights (`lexical`: BM25 only)."""
         conn = self._db.reader()
         lists: list[list[tuple[str, float]]] = []
@@ -149,30 +177,53 @@ class Recall:
             filtered = since is not None or until is not None
             vector_depth = max(depth * 2 // 5, 20) if filtered else depth  # depth is 5x the hits asked for
             # chromadb and SQLite release the GIL: the vector query runs while BM25 does (100k: 30 -> 26 ms).
-            pending = _VECTOR_POOL.submit(self.vectors.query, text, types=[*mem_types, *kinds], since=since,
-                                          until=until, limit=vector_depth)
+            pending = _VECTOR_POOL.submit(
+                self.vectors.query, text, types=[*mem_types, *kinds], since=since, until=until, limit=vector_depth
+            )
         if mem_types:
             # All types: no type clause at all. With one, SQLite may drive the join from the type index
             # and test MATCH row by row (1000x slower at 5k memories); full text must lead the plan.
             every = set(mem_types) >= set(MEMORY_TYPES)
-            lists.append(fulltext.search_memories(
-                conn, fulltext.prune_common_terms(conn, "memory_fts", "memories", text, self._term_counts),
-                types=None if every else mem_types, since=since, until=until, limit=depth))
+            lists.append(
+                fulltext.search_memories(
+                    conn,
+                    fulltext.prune_common_terms(conn, "memory_fts", "memories", text, self._term_counts),
+                    types=None if every else mem_types,
+                    since=since,
+                    until=until,
+                    limit=depth,
+                )
+            )
             weights.append(self.config.bm25_weight)
         if kinds:
-            lists.append(fulltext.search_events(
-                conn, fulltext.prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts),
-                kinds=kinds, since=since, until=until, limit=depth))
+            lists.append(
+                fulltext.search_events(
+                    conn,
+                    fulltext.prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts),
+                    kinds=kinds,
+                    since=since,
+                    until=until,
+                    limit=depth,
+                )
+            )
             weights.append(self.config.bm25_weight)
         if pending is not None:
             lists.append(pending.result())
             weights.append(self.config.vector_weight)
         return lists, weights
 
-    def _fused(self, text: str, mem_types: list[str], kinds: list[str], since: datetime | None,
-               until: datetime | None, rt: routing.Route, limit: int,
-               prefer: tuple[datetime | None, datetime | None] | None = None,
-               mentions: tuple[str, ...] = ()) -> list[tuple[str, float]]:
+    def _fused(
+        self,
+        text: str,
+        mem_types: list[str],
+        kinds: list[str],
+        since: datetime | None,
+        until: datetime | None,
+        rt: routing.Route,
+        limit: int,
+        prefer: tuple[datetime | None, datetime | None] | None = None,
+        mentions: tuple[str, ...] = (),
+    ) -> list[tuple[str, float]]:
         """`prefer`: the window a time phrase names. Its candidates get their own lists (extra votes), but
         what lies outside still ranks: an event is often talked about days after it happened, and a
         question may name a date the annotator or the user got slightly wrong. `mentions`: the phrase's
@@ -198,8 +249,9 @@ class Recall:
             lists += inside
             weights += [w * self.config.window_weight for w in inside_w]
         if mentions and self.config.window_weight:
-            talked, talked_w = self.ranked_lists(f"{text} {' '.join(mentions)}", mem_types, kinds, since, until,
-                                                 depth, lexical=True)
+            talked, talked_w = self.ranked_lists(
+                f"{text} {' '.join(mentions)}", mem_types, kinds, since, until, depth, lexical=True
+            )
             relevant |= {i for ranked in talked for i, _ in ranked}
             voters += [(r, w * self.config.window_weight) for r, w in zip(talked, talked_w, strict=True)]
             lists += talked
@@ -212,12 +264,16 @@ class Recall:
         info = self._type_and_time(list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
         # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
         # then after fusion (rank fusion makes its own ties). Ids no longer in the store drop out here.
-        lists = [sorted(((i, s) for i, s in ranked if i in info), key=lambda x: (-round(x[1], 12), -info[x[0]][1]))
-                 for ranked in lists]
+        lists = [
+            sorted(((i, s) for i, s in ranked if i in info), key=lambda x: (-round(x[1], 12), -info[x[0]][1]))
+            for ranked in lists
+        ]
         fused = rrf(lists, k=self.config.rrf_k, weights=weights)[:depth]
         boost = self._speaker_of(named, [i for i, _ in fused]) if named and self.config.speaker_boost else {}
-        scored = [(i, s * rt.weight(info[i][0]) * (1 + self.config.speaker_boost * boost.get(i, 0)), info[i][1])
-                  for i, s in fused]
+        scored = [
+            (i, s * rt.weight(info[i][0]) * (1 + self.config.speaker_boost * boost.get(i, 0)), info[i][1])
+            for i, s in fused
+        ]
         scored.sort(key=lambda x: (-round(x[1], 12), -x[2]))
         return [(i, s) for i, s, _ in scored]
 
@@ -241,8 +297,10 @@ class Recall:
             top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM raw_events").fetchone()[0])
             if top > self._speakers_seen:
                 for (speaker,) in conn.execute(
-                        "SELECT DISTINCT lower(speaker) FROM raw_events WHERE seq > ? AND seq <= ? AND kind = 'chat' "
-                        "AND speaker IS NOT NULL", (self._speakers_seen, top)):
+                    "SELECT DISTINCT lower(speaker) FROM raw_events WHERE seq > ? AND seq <= ? AND kind = 'chat' "
+                    "AND speaker IS NOT NULL",
+                    (self._speakers_seen, top),
+                ):
                     parts = _WORD.findall(speaker)
                     for key in {speaker, *parts[:1]} if parts else ():
                         if key not in fulltext.STOPWORDS:
@@ -255,23 +313,31 @@ class Recall:
         evs = [i for i in ids if i.startswith("ev_")]
         out: dict[str, int] = {}
         for start in range(0, len(evs), 500):
-            chunk = evs[start:start + 500]
+            chunk = evs[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for r in conn.execute(f"SELECT id, speaker FROM raw_events WHERE id IN ({marks})", chunk):
                 out[r[0]] = int((r[1] or "").lower() in named)
         return out
 
-    def _with_neighbours(self, lists: list[list[tuple[str, float]]], weights: list[float],
-                         voters: list[tuple[list[tuple[str, float]], float]],
-                         since: datetime | None, until: datetime | None,
-                         ) -> tuple[list[list[tuple[str, float]]], list[float]]:
+    def _with_neighbours(
+        self,
+        lists: list[list[tuple[str, float]]],
+        weights: list[float],
+        voters: list[tuple[list[tuple[str, float]], float]],
+        since: datetime | None,
+        until: datetime | None,
+    ) -> tuple[list[list[tuple[str, float]]], list[float]]:
         """Add the neighbour-vote lists. Only full-text hits vote: the vector list always holds `depth`
         items however weak (in a small store, all of them), and their votes reshuffled everything.
         Votes only re-rank candidates that some list found itself: a turn sharing nothing with the
         question is not shown for its position alone."""
         ids = list(dict.fromkeys(i for ranked in lists for i, _ in ranked if i.startswith("ev_")))
-        factors = {offset: w for distance, w in enumerate(self.config.neighbour_weights, start=1)
-                   for offset in (distance, -distance) if w}
+        factors = {
+            offset: w
+            for distance, w in enumerate(self.config.neighbour_weights, start=1)
+            for offset in (distance, -distance)
+            if w
+        }
         tables = self._turns_around(ids, list(factors), since, until)
         found = set(ids)
         out_lists, out_weights = list(lists), list(weights)
@@ -287,27 +353,32 @@ class Recall:
                     out_weights.append(weight * factor)
         return out_lists, out_weights
 
-    def _turns_around(self, ids: list[str], offsets: list[int], since: datetime | None,
-                      until: datetime | None) -> dict[int, dict[str, str]]:
+    def _turns_around(
+        self, ids: list[str], offsets: list[int], since: datetime | None, until: datetime | None
+    ) -> dict[int, dict[str, str]]:
         """For chat events: offset -> {event: the turn that many places after (before, if negative) it in the
         same session and time range}."""
         conn = self._db.reader()
         rows: dict[str, tuple[int, str]] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for r in conn.execute(f"SELECT id, seq, session FROM raw_events WHERE kind = 'chat' AND session "
-                                  f"IS NOT NULL AND id IN ({marks})", chunk):
+            for r in conn.execute(
+                f"SELECT id, seq, session FROM raw_events WHERE kind = 'chat' AND session "
+                f"IS NOT NULL AND id IN ({marks})",
+                chunk,
+            ):
                 rows[r[0]] = (int(r[1]), r[2])
         # Neighbours are looked up by seq: an import or an ask writes its turns as consecutive rows. A
         # neighbour row of another session or kind (a screen frame captured in between) gives no vote.
         wanted = sorted({seq + d for seq, _ in rows.values() for d in offsets})
         by_seq: dict[int, tuple[str, str, float]] = {}
         for start in range(0, len(wanted), 500):
-            seqs = wanted[start:start + 500]
+            seqs = wanted[start : start + 500]
             marks = ",".join("?" * len(seqs))
-            for r in conn.execute(f"SELECT seq, id, session, occurred_at FROM raw_events WHERE kind = 'chat' "
-                                  f"AND seq IN ({marks})", seqs):
+            for r in conn.execute(
+                f"SELECT seq, id, session, occurred_at FROM raw_events WHERE kind = 'chat' AND seq IN ({marks})", seqs
+            ):
                 by_seq[int(r[0])] = (r[1], r[2], float(r[3]))
         lo = to_ts(since) if since is not None else float("-inf")
         hi = to_ts(until) if until is not None else float("inf")
@@ -319,8 +390,15 @@ class Recall:
                     tables[d][item] = found[0]
         return tables
 
-    def _browse(self, mem_types: list[str], kinds: list[str], since: datetime | None, until: datetime | None,
-                rt: routing.Route, limit: int) -> list[tuple[str, float]]:
+    def _browse(
+        self,
+        mem_types: list[str],
+        kinds: list[str],
+        since: datetime | None,
+        until: datetime | None,
+        rt: routing.Route,
+        limit: int,
+    ) -> list[tuple[str, float]]:
         """A question that is only a time ("what did I do yesterday?"): what is in the range, latest first."""
         conn = self._db.reader()
         depth = max(limit * 5, self.config.depth)
@@ -334,8 +412,12 @@ class Recall:
             clause, args = _range_clause(since, until)
             marks = ",".join("?" * len(wanted))
             col = "kind" if is_event else "type"
-            rows += [(r[0], r[1], float(r[2]), is_event) for r in conn.execute(
-                f"{sql} WHERE {col} IN ({marks}){clause} ORDER BY t DESC LIMIT ?", [*wanted, *args, depth])]
+            rows += [
+                (r[0], r[1], float(r[2]), is_event)
+                for r in conn.execute(
+                    f"{sql} WHERE {col} IN ({marks}){clause} ORDER BY t DESC LIMIT ?", [*wanted, *args, depth]
+                )
+            ]
         # Summaries (memories) before the raw events they summarise; routed types first; latest first.
         rows.sort(key=lambda r: (-rt.weight(r[1]), r[3], -r[2]))
         return [(r[0], 1.0 / (self.config.rrf_k + n)) for n, r in enumerate(rows, start=1)]
@@ -346,15 +428,24 @@ class Recall:
         out: set[str] = set()
         prefix = [len(ASK_SESSION_PREFIX), ASK_SESSION_PREFIX]
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            out.update(r[0] for r in conn.execute(
-                f"SELECT id FROM raw_events WHERE id IN ({marks}) AND substr(session, 1, ?) = ?", [*chunk, *prefix]))
-            out.update(r[0] for r in conn.execute(
-                "SELECT s.memory_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id "
-                "JOIN raw_events e ON e.id = s.event_id "
-                f"WHERE s.memory_id IN ({marks}) AND m.type = 'episodic' GROUP BY s.memory_id "
-                "HAVING min(coalesce(substr(e.session, 1, ?) = ?, 0)) = 1", [*chunk, *prefix]))
+            out.update(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM raw_events WHERE id IN ({marks}) AND substr(session, 1, ?) = ?", [*chunk, *prefix]
+                )
+            )
+            out.update(
+                r[0]
+                for r in conn.execute(
+                    "SELECT s.memory_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id "
+                    "JOIN raw_events e ON e.id = s.event_id "
+                    f"WHERE s.memory_id IN ({marks}) AND m.type = 'episodic' GROUP BY s.memory_id "
+                    "HAVING min(coalesce(substr(e.session, 1, ?) = ?, 0)) = 1",
+                    [*chunk, *prefix],
+                )
+            )
         return out
 
     def _type_and_time(self, ids: list[str]) -> dict[str, tuple[str, float]]:
@@ -362,10 +453,12 @@ class Recall:
         out: dict[str, tuple[str, float]] = {}
         mems = [i for i in ids if not i.startswith("ev_")]
         evs = [i for i in ids if i.startswith("ev_")]
-        for table, chunk_ids, cols in (("memories", mems, "type, coalesce(occurred_at, created_at)"),
-                                       ("raw_events", evs, "kind, occurred_at")):
+        for table, chunk_ids, cols in (
+            ("memories", mems, "type, coalesce(occurred_at, created_at)"),
+            ("raw_events", evs, "kind, occurred_at"),
+        ):
             for start in range(0, len(chunk_ids), 500):
-                chunk = chunk_ids[start:start + 500]
+                chunk = chunk_ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for row in conn.execute(f"SELECT id, {cols} FROM {table} WHERE id IN ({marks})", chunk):
                     out[row[0]] = (row[1], float(row[2]))
@@ -396,5 +489,11 @@ def _matching_sources_first(hits: list[SearchHit], ranked: Sequence[tuple[str, f
 
 def _self_sourced(hit: SearchHit) -> SearchHit:
     kind = hit.type if hit.type in EVENT_KINDS else "memory"
-    return SearchHit(id=hit.id, type=hit.type, text=hit.text, score=hit.score, occurred_at=hit.occurred_at,
-                     sources=[Source(kind=kind, ref=hit.id)])
+    return SearchHit(
+        id=hit.id,
+        type=hit.type,
+        text=hit.text,
+        score=hit.score,
+        occurred_at=hit.occurred_at,
+        sources=[Source(kind=kind, ref=hit.id)],
+    )

@@ -6,19 +6,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, SearchHit
 from assistant.retrieval import fulltext
 from assistant.retrieval.fusion import drop_covered, rrf
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.store.db import Database
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, SearchHit
 
 
 class VectorRetriever(Protocol):
     """Nearest neighbours by meaning; ids are memory ids ("mem_...") or raw event ids ("ev_...")."""
 
-    def query(self, text: str, *, types: Sequence[str], since: datetime | None, until: datetime | None,
-              limit: int) -> list[tuple[str, float]]: ...
+    def query(
+        self, text: str, *, types: Sequence[str], since: datetime | None, until: datetime | None, limit: int
+    ) -> list[tuple[str, float]]: ...
 
 
 def split_types(types: Sequence[str] | None) -> tuple[list[str], list[str]]:
@@ -39,29 +40,40 @@ class Searcher:
         self._db = db
         self.vectors = vectors
 
-    def ranked_ids(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
-                   until: datetime | None = None, limit: int = 10) -> list[tuple[str, float]]:
+    def ranked_ids(
+        self,
+        query: str,
+        *,
+        types: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 10,
+    ) -> list[tuple[str, float]]:
         mem_types, kinds = split_types(types)
         conn = self._db.reader()
         depth = max(limit * 5, 50)
         lists: list[list[tuple[str, float]]] = []
         # The vault is searched by caption only; the sealed values never enter an index.
         if mem_types:
-            lists.append(fulltext.search_memories(conn, query, types=mem_types, since=since, until=until,
-                                                  limit=depth))
+            lists.append(fulltext.search_memories(conn, query, types=mem_types, since=since, until=until, limit=depth))
         if kinds:
-            lists.append(fulltext.search_events(conn, query, kinds=kinds, since=since, until=until,
-                                                limit=depth))
+            lists.append(fulltext.search_events(conn, query, kinds=kinds, since=since, until=until, limit=depth))
         if self.vectors is not None:
-            lists.append(self.vectors.query(query, types=[*mem_types, *kinds], since=since, until=until,
-                                            limit=depth))
+            lists.append(self.vectors.query(query, types=[*mem_types, *kinds], since=since, until=until, limit=depth))
         if len(lists) == 1:
-            return lists[0][: depth]
+            return lists[0][:depth]
         # Two full-text lists score on different BM25 scales, so they are fused by rank, not score.
-        return rrf(lists)[: depth]
+        return rrf(lists)[:depth]
 
-    def search(self, query: str, *, types: Sequence[str] | None = None, since: datetime | None = None,
-               until: datetime | None = None, limit: int = 10) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        *,
+        types: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 10,
+    ) -> list[SearchHit]:
         ranked = self.ranked_ids(query, types=types, since=since, until=until, limit=limit)
         return self.hits(ranked)[:limit]
 
@@ -74,11 +86,27 @@ class Searcher:
         for item, score in ranked:
             if item in mems:
                 m = mems[item]
-                out.append(SearchHit(id=m.id, type=m.type, text=m.display_text(), score=score,
-                                     occurred_at=m.occurred_at or m.created_at, sources=list(m.sources)))
+                out.append(
+                    SearchHit(
+                        id=m.id,
+                        type=m.type,
+                        text=m.display_text(),
+                        score=score,
+                        occurred_at=m.occurred_at or m.created_at,
+                        sources=list(m.sources),
+                    )
+                )
             elif item in evs:
                 e = evs[item]
-                out.append(SearchHit(id=e.id, type=e.kind, text=e.display_text(), score=score,
-                                     occurred_at=e.occurred_at, sources=[e.source()]))
+                out.append(
+                    SearchHit(
+                        id=e.id,
+                        type=e.kind,
+                        text=e.display_text(),
+                        score=score,
+                        occurred_at=e.occurred_at,
+                        sources=[e.source()],
+                    )
+                )
         keep = drop_covered([(h.id, frozenset(s.event_id or s.ref for s in h.sources)) for h in out])
         return [out[i] for i in keep]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 _SOURCES = (
     # (owner table, type column, time expression)
@@ -32,9 +32,16 @@ class StoredVector:
 
 def stored_count(conn: Any, model: str) -> int:
     """How many vectors a rebuild would load: non-empty ones of `model` whose item still exists."""
-    return sum(int(conn.execute(
-        f"SELECT count(*) FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
-        "WHERE e.model = ? AND length(e.vector) > 0", (model,)).fetchone()[0]) for table, _, _ in _SOURCES)
+    return sum(
+        int(
+            conn.execute(
+                f"SELECT count(*) FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
+                "WHERE e.model = ? AND length(e.vector) > 0",
+                (model,),
+            ).fetchone()[0]
+        )
+        for table, _, _ in _SOURCES
+    )
 
 
 def stored_items(conn: Any, model: str, batch: int = 20_000) -> Iterable[list[StoredVector]]:
@@ -47,9 +54,9 @@ def stored_items(conn: Any, model: str, batch: int = 20_000) -> Iterable[list[St
             rows = conn.execute(
                 f"SELECT x.seq, e.owner_id, x.{type_col}, {when}, e.vector FROM embeddings e "
                 f"JOIN {table} x ON x.id = e.owner_id WHERE e.model = ? AND x.seq < ? ORDER BY x.seq DESC LIMIT ?",
-                (model, last, batch)).fetchall()
-            items = [StoredVector(r[1], r[2], float(r[3]), np.frombuffer(r[4], dtype=np.float32))
-                     for r in rows if r[4]]
+                (model, last, batch),
+            ).fetchall()
+            items = [StoredVector(r[1], r[2], float(r[3]), np.frombuffer(r[4], dtype=np.float32)) for r in rows if r[4]]
             if items:
                 yield items
             if len(rows) < batch:
@@ -60,13 +67,19 @@ def stored_items(conn: Any, model: str, batch: int = 20_000) -> Iterable[list[St
 def stored_times(conn: Any, model: str) -> Iterable[tuple[str, str, float]]:
     """(id, type or kind, time) of every stored vector of `model`, without reading the vectors."""
     for table, type_col, when in _SOURCES:
-        yield from ((r[0], r[1], float(r[2])) for r in conn.execute(
-            f"SELECT e.owner_id, x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
-            "WHERE e.model = ? AND length(e.vector) > 0", (model,)))
+        yield from (
+            (r[0], r[1], float(r[2]))
+            for r in conn.execute(
+                f"SELECT e.owner_id, x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
+                "WHERE e.model = ? AND length(e.vector) > 0",
+                (model,),
+            )
+        )
 
 
-def _window_rows(conn: Any, model: str, kinds: Sequence[str], since: datetime | None,
-                 until: datetime | None, cap: int) -> list[tuple[str, bytes]] | None:
+def _window_rows(
+    conn: Any, model: str, kinds: Sequence[str], since: datetime | None, until: datetime | None, cap: int
+) -> list[tuple[str, bytes]] | None:
     lo = to_ts(since) if since is not None else -1e18
     hi = to_ts(until) if until is not None else 1e18
     rows: list[tuple[str, bytes]] = []
@@ -78,20 +91,35 @@ def _window_rows(conn: Any, model: str, kinds: Sequence[str], since: datetime | 
         # Two queries so each can use the (type, occurred_at) index; coalesce() would scan the table.
         rows += conn.execute(
             f"SELECT x.id, e.vector FROM memories x {join} WHERE x.type IN ({marks}) "
-            "AND x.occurred_at >= ? AND x.occurred_at < ? LIMIT ?", (model, *mem_types, lo, hi, cap + 1)).fetchall()
+            "AND x.occurred_at >= ? AND x.occurred_at < ? LIMIT ?",
+            (model, *mem_types, lo, hi, cap + 1),
+        ).fetchall()
         rows += conn.execute(
             f"SELECT x.id, e.vector FROM memories x {join} WHERE x.type IN ({marks}) AND x.occurred_at IS NULL "
-            "AND x.created_at >= ? AND x.created_at < ? LIMIT ?", (model, *mem_types, lo, hi, cap + 1)).fetchall()
+            "AND x.created_at >= ? AND x.created_at < ? LIMIT ?",
+            (model, *mem_types, lo, hi, cap + 1),
+        ).fetchall()
     if event_kinds and len(rows) <= cap:
         marks = ",".join("?" * len(event_kinds))
         rows += conn.execute(
             f"SELECT x.id, e.vector FROM raw_events x {join} WHERE x.occurred_at >= ? AND x.occurred_at < ? "
-            f"AND x.kind IN ({marks}) LIMIT ?", (model, lo, hi, *event_kinds, cap + 1)).fetchall()
+            f"AND x.kind IN ({marks}) LIMIT ?",
+            (model, lo, hi, *event_kinds, cap + 1),
+        ).fetchall()
     return rows if len(rows) <= cap else None
 
 
-def exact_nearest(conn: Any, model: str, vector: Sequence[float], kinds: Sequence[str], since: datetime | None,
-                  until: datetime | None, limit: int, *, cap: int = 20_000) -> list[tuple[str, float]] | None:
+def exact_nearest(
+    conn: Any,
+    model: str,
+    vector: Sequence[float],
+    kinds: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    *,
+    cap: int = 20_000,
+) -> list[tuple[str, float]] | None:
     """Exact cosine neighbours among the stored vectors in [since, until), or None when the window holds
     more than `cap` of them. For narrow windows reading a few thousand vectors beats a filtered scan of
     the whole vector index."""

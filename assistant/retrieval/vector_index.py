@@ -30,9 +30,9 @@ import numpy as np
 
 from assistant import privacy
 from assistant.errors import AssistantError
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, IndexCatalog, collection_for, time_bounds
 from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 Progress = Callable[[int, int], None]  # (vectors loaded, vectors expected)
 log = logging.getLogger(__name__)
@@ -84,8 +84,15 @@ def parse_server_url(url: str) -> tuple[str, int, bool]:
 class VectorIndex:
     """Nearest-neighbour search over unit vectors of one embedding model, with time and type filters."""
 
-    def __init__(self, model: str, *, mode: str = "memory", path: Path | None = None, server_url: str = "",
-                 namespace: str | None = None) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        mode: str = "memory",
+        path: Path | None = None,
+        server_url: str = "",
+        namespace: str | None = None,
+    ) -> None:
         if mode not in MODES:
             raise AssistantError(f"retrieval.vector_mode must be one of {', '.join(MODES)}, not {mode!r}")
         if mode == "persistent" and path is None:
@@ -120,7 +127,8 @@ class VectorIndex:
             if self.mode == "server":
                 raise AssistantError(
                     f"cannot use the Chroma server at {self.server_url} ({type(exc).__name__}: {exc}); start it, "
-                    "or set retrieval.vector_mode to memory") from exc
+                    "or set retrieval.vector_mode to memory"
+                ) from exc
             if self.mode != "persistent":
                 raise
             # A damaged directory can fail as early as opening it: it is derived, so start it over.
@@ -160,12 +168,14 @@ class VectorIndex:
     def _collection(self, name: str) -> Any:
         full = f"{self.namespace}-{name}"
         col = self._client.get_or_create_collection(
-            full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model})
+            full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model}
+        )
         if (col.metadata or {}).get("model") != self.model:
             # Vectors of another model are not comparable (and may differ in size): start over.
             self._client.delete_collection(full)
             col = self._client.get_or_create_collection(
-                full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model})
+                full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model}
+            )
         return col
 
     def close(self) -> None:
@@ -215,7 +225,7 @@ class VectorIndex:
             col = self._cols[name]
             self._catalog.add(name, [(i.owner_id, i.kind, float(i.occurred_at)) for i in group])
             for start in range(0, len(group), _ADD_BATCH):
-                chunk = group[start:start + _ADD_BATCH]
+                chunk = group[start : start + _ADD_BATCH]
                 col.upsert(
                     ids=[i.owner_id for i in chunk],
                     embeddings=np.asarray([i.vector for i in chunk], dtype=np.float32),
@@ -254,13 +264,20 @@ class VectorIndex:
         """About how many indexed items of these types/kinds fall in [since, until) (from hourly counts)."""
         return self._catalog.estimate(kinds, since, until)
 
-    def overfetch_size(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
-                       limit: int) -> int | None:
+    def overfetch_size(
+        self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None, limit: int
+    ) -> int | None:
         """Neighbours a filtered query would fetch in all, or None when it would need chromadb's scan."""
         return self._catalog.overfetch_size(kinds, since, until, limit)
 
-    def query(self, vector: Sequence[float], kinds: Sequence[str] | None = None, since: datetime | None = None,
-              until: datetime | None = None, limit: int = 10) -> list[tuple[str, float]]:
+    def query(
+        self,
+        vector: Sequence[float],
+        kinds: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 10,
+    ) -> list[tuple[str, float]]:
         """The `limit` nearest items of the given types/kinds (None: all) in [since, until), best first.
 
         Scores are cosine similarities (1 - cosine distance), comparable across collections.
@@ -270,8 +287,11 @@ class VectorIndex:
         wanted = list(kinds) if kinds else [*MEMORY_TYPES, *EVENT_KINDS]
         lo, hi = time_bounds(since, until)
         query = np.asarray([vector], dtype=np.float32)
-        names = [name for name in dict.fromkeys(collection_for(k) for k in wanted)
-                 if not self._catalog.counted or self._catalog.total(name)]
+        names = [
+            name
+            for name in dict.fromkeys(collection_for(k) for k in wanted)
+            if not self._catalog.counted or self._catalog.total(name)
+        ]
         jobs = [(name, {k for k in wanted if collection_for(k) == name}) for name in names]
         if len(jobs) > 1:
             # Each chromadb query costs ~1.6 ms of CPU even on 100 vectors (its runtime's fixed work),
@@ -290,8 +310,9 @@ class VectorIndex:
                 self._executor = ThreadPoolExecutor(max_workers=len(COLLECTIONS), thread_name_prefix="vector-query")
             return self._executor
 
-    def _query_one(self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float,
-                   limit: int) -> list[tuple[str, float]]:
+    def _query_one(
+        self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float, limit: int
+    ) -> list[tuple[str, float]]:
         """Over-fetch unfiltered neighbours and filter them by the catalog; chromadb's `where` scan is the fallback."""
         col = self._cols[name]
         # An empty collection is skipped without asking chromadb (a round trip per collection per query).
@@ -316,18 +337,19 @@ class VectorIndex:
         return self._scan(col, query, allowed, every_kind, lo, hi, min(limit, size))
 
     @staticmethod
-    def _scan(col: Any, query: np.ndarray[Any, Any], allowed: set[str], every_kind: bool, lo: float, hi: float,
-              limit: int) -> list[tuple[str, float]]:
+    def _scan(
+        col: Any, query: np.ndarray[Any, Any], allowed: set[str], every_kind: bool, lo: float, hi: float, limit: int
+    ) -> list[tuple[str, float]]:
         """chromadb's own `where` filter: exact, but it scans the collection's metadata."""
         clauses = _time_where_ts(lo, hi)
         if not every_kind:
             clauses.append({"kind": {"$in": sorted(allowed)}})
-        return _pairs(col.query(query_embeddings=query, n_results=limit, where=_where(clauses),
-                                include=["distances"]))
+        return _pairs(col.query(query_embeddings=query, n_results=limit, where=_where(clauses), include=["distances"]))
 
     # -- consistency with the store ------------------------------------------------------------------
-    def rebuild_from_store(self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None,
-                           expected: int | None = None) -> int:
+    def rebuild_from_store(
+        self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None, expected: int | None = None
+    ) -> int:
         """Empty the index and refill it from the store's embeddings of this model; returns the count.
 
         `progress(loaded, expected)`: first (0, n) once emptied, from when the index can be queried (it

@@ -19,8 +19,9 @@ class BackgroundService:
         from apscheduler.schedulers.background import BackgroundScheduler
 
         # Two workers: a capture tick is never stuck behind a long consolidation run.
-        self.scheduler: Any = BackgroundScheduler(executors={"default": ThreadPoolExecutor(max_workers=2)},
-                                                  timezone="UTC")
+        self.scheduler: Any = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=2)}, timezone="UTC"
+        )
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -35,8 +36,16 @@ class BackgroundService:
             except Exception as exc:  # a failed run is retried at the next interval, never kills the scheduler
                 log.warning("background consolidation failed: %s", type(exc).__name__)
 
-        self.scheduler.add_job(guarded, "interval", minutes=every_minutes, id=CONSOLIDATION_JOB,
-                               replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=60)
+        self.scheduler.add_job(
+            guarded,
+            "interval",
+            minutes=every_minutes,
+            id=CONSOLIDATION_JOB,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=60,
+        )
         self.start()
 
     def jobs(self) -> list[str]:

@@ -145,8 +145,9 @@ def rotate_backups(store: OpenedStore, keep: int) -> Path:
     return target
 
 
-def rotate_if_due(store: OpenedStore, keep: int, every: timedelta = timedelta(days=1),
-                  now: datetime | None = None) -> Path | None:
+def rotate_if_due(
+    store: OpenedStore, keep: int, every: timedelta = timedelta(days=1), now: datetime | None = None
+) -> Path | None:
     """`rotate_backups` when the newest automatic backup is older than `every` (or there is none).
 
     Meant to be scheduled often (hourly): an app restarted every day still gets its daily backup.

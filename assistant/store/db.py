@@ -35,8 +35,9 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     import sqlcipher3
 
     if read_only:
-        conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
-                                  isolation_level=None, timeout=30)
+        conn = sqlcipher3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, isolation_level=None, timeout=30
+        )
     else:
         conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")

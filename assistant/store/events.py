@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from assistant.models import EventKind, RawEvent, from_ts, to_ts
+from assistant.values import EventKind, RawEvent, from_ts, to_ts
 
 _COLUMNS = "id, kind, occurred_at, text, app, title, url, speaker, ref, session, meta, consolidated"
 
@@ -17,8 +17,17 @@ def _row_to_event(row: Sequence[Any]) -> RawEvent:
     occurred = from_ts(row[2])
     assert occurred is not None
     return RawEvent(
-        id=row[0], kind=cast(EventKind, row[1]), occurred_at=occurred, text=row[3], app=row[4], title=row[5],
-        url=row[6], speaker=row[7], ref=row[8], session=row[9], meta=json.loads(row[10]),
+        id=row[0],
+        kind=cast(EventKind, row[1]),
+        occurred_at=occurred,
+        text=row[3],
+        app=row[4],
+        title=row[5],
+        url=row[6],
+        speaker=row[7],
+        ref=row[8],
+        session=row[9],
+        meta=json.loads(row[10]),
         consolidated=bool(row[11]),
     )
 
@@ -31,9 +40,22 @@ def add_events(conn: Any, events: Iterable[tuple[RawEvent, str | None]]) -> int:
         cur = conn.execute(
             "INSERT OR IGNORE INTO raw_events (id, kind, occurred_at, text, app, title, url, speaker, ref, "
             "session, dedup_key, meta, consolidated, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (event.id, event.kind, to_ts(event.occurred_at), event.text, event.app, event.title, event.url,
-             event.speaker, event.ref, event.session, key, json.dumps(event.meta), int(event.consolidated),
-             now),
+            (
+                event.id,
+                event.kind,
+                to_ts(event.occurred_at),
+                event.text,
+                event.app,
+                event.title,
+                event.url,
+                event.speaker,
+                event.ref,
+                event.session,
+                key,
+                json.dumps(event.meta),
+                int(event.consolidated),
+                now,
+            ),
         )
         added += cur.rowcount
     return added
@@ -47,7 +69,7 @@ def get_event(conn: Any, event_id: str) -> RawEvent | None:
 def get_events(conn: Any, ids: Sequence[str]) -> dict[str, RawEvent]:
     out: dict[str, RawEvent] = {}
     for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
+        chunk = list(ids[start : start + 500])
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(f"SELECT {_COLUMNS} FROM raw_events WHERE id IN ({marks})", chunk):
             out[row[0]] = _row_to_event(row)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, cast
 
-from assistant.models import Memory, MemoryType, Source, from_ts, memory_from_row, to_ts, utcnow
+from assistant.values import Memory, MemoryType, Source, from_ts, memory_from_row, to_ts, utcnow
 
 _COLUMNS = "id, type, created_at, updated_at, occurred_at, fields"
 
@@ -18,11 +18,11 @@ def _encode(value: Any) -> Any:
 def _sources(conn: Any, memory_ids: Sequence[str]) -> dict[str, list[Source]]:
     out: dict[str, list[Source]] = {i: [] for i in memory_ids}
     for start in range(0, len(memory_ids), 500):
-        chunk = list(memory_ids[start:start + 500])
+        chunk = list(memory_ids[start : start + 500])
         marks = ",".join("?" * len(chunk))
         for mid, kind, ref, event_id in conn.execute(
-            f"SELECT memory_id, kind, ref, event_id FROM memory_sources WHERE memory_id IN ({marks}) "
-            "ORDER BY rowid", chunk,
+            f"SELECT memory_id, kind, ref, event_id FROM memory_sources WHERE memory_id IN ({marks}) ORDER BY rowid",
+            chunk,
         ):
             out[mid].append(Source(kind=kind, ref=ref, event_id=event_id))
     return out
@@ -34,10 +34,17 @@ def _rows_to_memories(conn: Any, rows: list[Sequence[Any]]) -> list[Memory]:
     for r in rows:
         created, updated = from_ts(r[2]), from_ts(r[3])
         assert created is not None and updated is not None
-        out.append(memory_from_row(
-            cast(MemoryType, r[1]), json.loads(r[5]), id=r[0], created_at=created, updated_at=updated,
-            occurred_at=from_ts(r[4]), sources=sources[r[0]],
-        ))
+        out.append(
+            memory_from_row(
+                cast(MemoryType, r[1]),
+                json.loads(r[5]),
+                id=r[0],
+                created_at=created,
+                updated_at=updated,
+                occurred_at=from_ts(r[4]),
+                sources=sources[r[0]],
+            )
+        )
     return out
 
 
@@ -53,9 +60,16 @@ def insert(conn: Any, memory: Memory, *, merge_key: str | None = None, sealed: b
     conn.execute(
         "INSERT INTO memories (id, type, created_at, updated_at, occurred_at, fields, search_text, merge_key) "
         "VALUES (?,?,?,?,?,?,?,?)",
-        (memory.id, memory.type, to_ts(memory.created_at), to_ts(memory.updated_at),
-         to_ts(memory.occurred_at) if memory.occurred_at else None, json.dumps(own), memory.search_text(),
-         merge_key),
+        (
+            memory.id,
+            memory.type,
+            to_ts(memory.created_at),
+            to_ts(memory.updated_at),
+            to_ts(memory.occurred_at) if memory.occurred_at else None,
+            json.dumps(own),
+            memory.search_text(),
+            merge_key,
+        ),
     )
     add_sources(conn, memory.id, memory.sources)
     if sealed is not None:
@@ -68,8 +82,13 @@ def update(conn: Any, memory: Memory) -> None:
     own = {k: _encode(v) for k, v in memory.own_fields().items()}
     conn.execute(
         "UPDATE memories SET updated_at = ?, occurred_at = ?, fields = ?, search_text = ? WHERE id = ?",
-        (to_ts(memory.updated_at), to_ts(memory.occurred_at) if memory.occurred_at else None,
-         json.dumps(own), memory.search_text(), memory.id),
+        (
+            to_ts(memory.updated_at),
+            to_ts(memory.occurred_at) if memory.occurred_at else None,
+            json.dumps(own),
+            memory.search_text(),
+            memory.id,
+        ),
     )
     add_sources(conn, memory.id, memory.sources)
 
@@ -83,7 +102,7 @@ def get(conn: Any, memory_id: str) -> Memory | None:
 def get_many(conn: Any, ids: Sequence[str]) -> dict[str, Memory]:
     out: dict[str, Memory] = {}
     for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
+        chunk = list(ids[start : start + 500])
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(f"SELECT {_COLUMNS} FROM memories WHERE id IN ({marks})", chunk).fetchall()
         out.update({m.id: m for m in _rows_to_memories(conn, rows)})
@@ -98,13 +117,12 @@ def find_by_merge_key(conn: Any, type_: MemoryType, key: str) -> Memory | None:
     return found[0] if found else None
 
 
-def list_memories(
-    conn: Any, type_: MemoryType | None = None, *, limit: int = 100, offset: int = 0
-) -> list[Memory]:
+def list_memories(conn: Any, type_: MemoryType | None = None, *, limit: int = 100, offset: int = 0) -> list[Memory]:
     where, args = ("WHERE type = ?", [type_]) if type_ else ("", [])
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM memories {where} ORDER BY coalesce(occurred_at, created_at) DESC, seq DESC "
-        f"LIMIT {int(limit)} OFFSET {int(offset)}", args,
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        args,
     ).fetchall()
     return _rows_to_memories(conn, rows)
 
@@ -124,5 +142,4 @@ def counts_by_type(conn: Any) -> dict[str, int]:
 
 
 def memories_from_event(conn: Any, event_id: str) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT DISTINCT memory_id FROM memory_sources WHERE event_id = ?", (event_id,))]
+    return [r[0] for r in conn.execute("SELECT DISTINCT memory_id FROM memory_sources WHERE event_id = ?", (event_id,))]

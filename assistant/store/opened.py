@@ -200,5 +200,4 @@ def set_keyring(store: OpenedStore, enabled: bool) -> None:
 
 
 def database_files(paths: DataPaths) -> list[Path]:
-    return [p for p in (paths.database, Path(f"{paths.database}-wal"), Path(f"{paths.database}-shm"))
-            if p.exists()]
+    return [p for p in (paths.database, Path(f"{paths.database}-wal"), Path(f"{paths.database}-shm")) if p.exists()]

@@ -61,8 +61,9 @@ def test_excluded_window_is_never_stored(xvfb_display: str, data_dir: Path, monk
     app.close()
 
 
-def test_capture_run_keeps_one_frame_of_a_static_screen(xvfb_display: str, data_dir: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_capture_run_keeps_one_frame_of_a_static_screen(
+    xvfb_display: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import time
 
     monkeypatch.setenv("DISPLAY", xvfb_display)

@@ -121,27 +121,40 @@ def test_stream_closed_early_releases_the_model(model: LlamaChatModel) -> None:
 
 
 SCHEMAS: list[tuple[str, dict[str, Any]]] = [
-    ("object-of-strings", {
-        "type": "object",
-        "properties": {"person": {"type": "string", "maxLength": 30}, "city": {"type": "string", "maxLength": 30}},
-        "required": ["person", "city"],
-    }),
-    ("array-of-strings", {
-        "type": "object",
-        "properties": {"topics": {"type": "array", "items": {"type": "string", "maxLength": 20},
-                                  "minItems": 1, "maxItems": 3}},
-        "required": ["topics"],
-    }),
-    ("enum", {
-        "type": "object",
-        "properties": {"sentiment": {"enum": ["positive", "negative", "neutral"]}},
-        "required": ["sentiment"],
-    }),
-    ("mixed", {
-        "type": "object",
-        "properties": {"done": {"type": "boolean"}, "count": {"type": "integer", "minimum": 0, "maximum": 99}},
-        "required": ["done", "count"],
-    }),
+    (
+        "object-of-strings",
+        {
+            "type": "object",
+            "properties": {"person": {"type": "string", "maxLength": 30}, "city": {"type": "string", "maxLength": 30}},
+            "required": ["person", "city"],
+        },
+    ),
+    (
+        "array-of-strings",
+        {
+            "type": "object",
+            "properties": {
+                "topics": {"type": "array", "items": {"type": "string", "maxLength": 20}, "minItems": 1, "maxItems": 3}
+            },
+            "required": ["topics"],
+        },
+    ),
+    (
+        "enum",
+        {
+            "type": "object",
+            "properties": {"sentiment": {"enum": ["positive", "negative", "neutral"]}},
+            "required": ["sentiment"],
+        },
+    ),
+    (
+        "mixed",
+        {
+            "type": "object",
+            "properties": {"done": {"type": "boolean"}, "count": {"type": "integer", "minimum": 0, "maximum": 99}},
+            "required": ["done", "count"],
+        },
+    ),
 ]
 
 
@@ -279,6 +292,7 @@ def test_closed_model_refuses_calls(gemma_path: Path) -> None:
 
 # -- files that must be refused before llama.cpp sees them ---------------------------------------------
 
+
 def test_truncated_model_is_refused(gemma_path: Path, tmp_path: Path) -> None:
     cut = tmp_path / "cut.gguf"
     with gemma_path.open("rb") as src, cut.open("wb") as dst:
@@ -359,7 +373,8 @@ def test_damaged_copy_of_the_test_model_is_rebuilt(gemma_path: Path, tmp_path: P
 
 
 def test_loading_prints_nothing_and_llama_warnings_reach_the_debug_log(
-        gemma_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+    gemma_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     # llama.cpp writes to file descriptor 2 itself, so capfd (not capsys) is what sees it.
     with caplog.at_level("DEBUG", logger="assistant.llama_cpp"):
         LlamaChatModel(gemma_path, n_ctx=256).close()

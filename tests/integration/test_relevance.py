@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from assistant.retrieval.embedder import LlamaEmbedder
 
 from assistant.api import Assistant
-from assistant.models import RawEvent
-from assistant.retrieval.embedder import LlamaEmbedder
 from assistant.retrieval.recall import FusionConfig
+from assistant.values import RawEvent
 from tests.integration.embedding_model import converted_minilm
 
 pytestmark = pytest.mark.integration
@@ -29,11 +29,28 @@ LINES = [
     "Let's watch the new documentary about octopuses tonight.",
     "Doctor's appointment moved to 3pm on Monday.",
 ]
-MADE_UP = ["zorblax", "flimflorp quazzle", "xyzzy plover", "blorptastic", "wugglefrump", "snarfgle",
-           "glimmerwomp treaty", "frabjous vorpal"]
-PARAPHRASES = {"lodging": 0, "accommodation": 0, "deadline for the finance report": 2, "my morning jog": 3,
-               "groceries to buy": 4, "why did compilation break": 5, "wedding of my sibling": 6,
-               "power bill amount": 7, "film about sea creatures": 8, "when is my medical visit": 9}
+MADE_UP = [
+    "zorblax",
+    "flimflorp quazzle",
+    "xyzzy plover",
+    "blorptastic",
+    "wugglefrump",
+    "snarfgle",
+    "glimmerwomp treaty",
+    "frabjous vorpal",
+]
+PARAPHRASES = {
+    "lodging": 0,
+    "accommodation": 0,
+    "deadline for the finance report": 2,
+    "my morning jog": 3,
+    "groceries to buy": 4,
+    "why did compilation break": 5,
+    "wedding of my sibling": 6,
+    "power bill amount": 7,
+    "film about sea creatures": 8,
+    "when is my medical visit": 9,
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +66,9 @@ def test_the_threshold_lies_between_made_up_words_and_paraphrases(minilm: Path) 
         return sum(x * y for x, y in zip(a, b, strict=True))
 
     made_up = [cosine(v, line) for v in embedder.embed(MADE_UP) for line in lines]
-    paraphrase = [cosine(v, lines[PARAPHRASES[q]]) for q, v in zip(PARAPHRASES, embedder.embed(list(PARAPHRASES)),
-                                                                    strict=True)]
+    paraphrase = [
+        cosine(v, lines[PARAPHRASES[q]]) for q, v in zip(PARAPHRASES, embedder.embed(list(PARAPHRASES)), strict=True)
+    ]
     threshold = FusionConfig().min_similarity
     assert max(made_up) < threshold - 0.05  # with a margin: a made-up word is never a match
     assert min(paraphrase) > threshold
@@ -60,8 +78,12 @@ def test_a_made_up_word_finds_nothing_and_a_paraphrase_its_line(app: Assistant, 
     entry = app.models.add(minilm, role="embedding", name="minilm")
     app.use_model(entry.name, "embedding")
     start = datetime(2026, 5, 1, 9, tzinfo=UTC)
-    app.add_events([RawEvent(kind="chat", occurred_at=start + timedelta(minutes=n), text=text, speaker="me",
-                             session="notes") for n, text in enumerate(LINES)])
+    app.add_events(
+        [
+            RawEvent(kind="chat", occurred_at=start + timedelta(minutes=n), text=text, speaker="me", session="notes")
+            for n, text in enumerate(LINES)
+        ]
+    )
     app.index_pending()
     for word in MADE_UP:
         assert app.search(word, limit=50) == [], word

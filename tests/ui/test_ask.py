@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
-from assistant.models import Answer, RawEvent
+from assistant.values import Answer, RawEvent
 from tests.conftest import FIXTURES
 from tests.ui.conftest import idle
 from ui.app import Desktop

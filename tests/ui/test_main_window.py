@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from assistant.models import SemanticMemory
+from assistant.values import SemanticMemory
 from tests.conftest import FIXTURES
 from tests.ui.conftest import idle
 from ui.app import Desktop
@@ -83,7 +83,8 @@ def test_core_notes_reach_the_status_bar_once(qtbot: QtBot, desktop: Desktop) ->
 
 
 def test_import_chats_from_the_menu_tells_the_format_and_makes_them_searchable(
-        qtbot: QtBot, desktop: Desktop, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> None:
     w = desktop.window
     chosen = str(FIXTURES / "chatgpt_conversations.json")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen, ""))
@@ -94,8 +95,10 @@ def test_import_chats_from_the_menu_tells_the_format_and_makes_them_searchable(
     a = desktop.session.assistant
     read = a.status().events["chat"]
     assert read > 0
-    assert w.statusBar().currentMessage() == \
-        f"imported {read} new message(s) of {read} from chatgpt_conversations.json (chatgpt)"
+    assert (
+        w.statusBar().currentMessage()
+        == f"imported {read} new message(s) of {read} from chatgpt_conversations.json (chatgpt)"
+    )
     assert not w.importing.isVisible() and w.import_error is None
     with qtbot.waitSignal(desktop.session.data_changed, timeout=30000):
         w.import_chats(chosen)  # again: nothing new
@@ -104,7 +107,8 @@ def test_import_chats_from_the_menu_tells_the_format_and_makes_them_searchable(
 
 
 def test_a_file_that_is_not_a_chat_export_imports_nothing_and_says_why(
-        qtbot: QtBot, desktop: Desktop, tmp_path: Path) -> None:
+    qtbot: QtBot, desktop: Desktop, tmp_path: Path
+) -> None:
     w = desktop.window
     bad = tmp_path / "notes.csv"
     bad.write_text("speaker,text\nme,hello\n")
@@ -126,12 +130,14 @@ def test_a_transcript_dropped_on_the_window_is_imported(qtbot: QtBot, desktop: D
     data = QMimeData()
     # a transcript and a folder (ignored)
     data.setUrls([QUrl.fromLocalFile(str(FIXTURES / "chat.jsonl")), QUrl.fromLocalFile(str(tmp_path))])
-    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(w, enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     with qtbot.waitSignal(desktop.session.data_changed, timeout=30000):
         QApplication.sendEvent(w, drop)
     idle(qtbot, desktop.session)
@@ -139,7 +145,8 @@ def test_a_transcript_dropped_on_the_window_is_imported(qtbot: QtBot, desktop: D
     assert w.import_error is None
     nothing = QMimeData()
     nothing.setText("just text")
-    refused = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, nothing, Qt.MouseButton.LeftButton,
-                              Qt.KeyboardModifier.NoModifier)
+    refused = QDragEnterEvent(
+        QPoint(50, 50), Qt.DropAction.CopyAction, nothing, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(w, refused)
     assert not refused.isAccepted()

@@ -6,7 +6,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.errors import NotFound
-from assistant.models import CoreBlock, SemanticMemory, VaultEntry
+from assistant.values import CoreBlock, SemanticMemory, VaultEntry
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import idle
 from ui.app import Desktop
@@ -57,8 +57,10 @@ def test_edit_and_pin_a_core_block(qtbot: QtBot, desktop: Desktop) -> None:
 
 def test_vault_lists_captions_and_reveal_needs_the_passphrase(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    entry = a.add_memory(VaultEntry(entry_type="credential", source="manual", sensitivity="high",
-                                    caption="Wi-Fi at the cabin"), secret="hunter2-cabin")
+    entry = a.add_memory(
+        VaultEntry(entry_type="credential", source="manual", sensitivity="high", caption="Wi-Fi at the cabin"),
+        secret="hunter2-cabin",
+    )
     view = desktop.window.show_view("memories")
     assert view is desktop.window.memories
     view.show_type("vault")
@@ -68,8 +70,7 @@ def test_vault_lists_captions_and_reveal_needs_the_passphrase(qtbot: QtBot, desk
     view.select_id(entry.id)
     editor = view.editor
     assert editor.vault_box.isVisible() and not editor.revealed.isVisible()
-    assert "hunter2" not in editor.meta.text() and all(
-        "hunter2" not in str(v) for v in editor.values().values())
+    assert "hunter2" not in editor.meta.text() and all("hunter2" not in str(v) for v in editor.values().values())
 
     editor.reveal_button.click()  # no passphrase: nothing is asked of the core
     assert "Enter your passphrase" in editor.status.text()

@@ -8,21 +8,30 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from assistant.models import EpisodicMemory
+from assistant.values import EpisodicMemory
 from tests.ui.conftest import at, idle, screen
 from ui.app import Desktop
 
 
 def seed_day(desktop: Desktop, day: date) -> None:
     a = desktop.session.assistant
-    a.add_events([
-        *(screen(day, 9, m, "Firefox", "Release notes", f"Firefox page text {m}") for m in (10, 12, 14, 16)),
-        *(screen(day, 10, 55, "Editor", "plan.md", "quarterly plan draft", second=s) for s in (0, 30)),
-        *(screen(day, 11, m, "Editor", "plan.md", "quarterly plan draft") for m in (0, 2, 4)),
-        screen(day, 14, 5, "Terminal", "bash", "pytest -q passed"),
-    ])
-    a.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Read the Firefox release notes",
-                                occurred_at=at(day, 9, 10), ended_at=at(day, 9, 16)))
+    a.add_events(
+        [
+            *(screen(day, 9, m, "Firefox", "Release notes", f"Firefox page text {m}") for m in (10, 12, 14, 16)),
+            *(screen(day, 10, 55, "Editor", "plan.md", "quarterly plan draft", second=s) for s in (0, 30)),
+            *(screen(day, 11, m, "Editor", "plan.md", "quarterly plan draft") for m in (0, 2, 4)),
+            screen(day, 14, 5, "Terminal", "bash", "pytest -q passed"),
+        ]
+    )
+    a.add_memory(
+        EpisodicMemory(
+            actor="user",
+            event_type="activity",
+            summary="Read the Firefox release notes",
+            occurred_at=at(day, 9, 10),
+            ended_at=at(day, 9, 16),
+        )
+    )
 
 
 def test_blocks_land_in_their_hour_lanes_and_show_their_text(qtbot: QtBot, desktop: Desktop) -> None:
@@ -54,8 +63,10 @@ def test_blocks_land_in_their_hour_lanes_and_show_their_text(qtbot: QtBot, deskt
     assert canvas.segment_rect(firefox).width() > rect.width()
 
     view.next_button.click()
-    qtbot.waitUntil(lambda: view.day == today + timedelta(days=1) and view.timeline is not None
-                    and not view.canvas.blocks, timeout=15000)
+    qtbot.waitUntil(
+        lambda: view.day == today + timedelta(days=1) and view.timeline is not None and not view.canvas.blocks,
+        timeout=15000,
+    )
     assert "nothing recorded" in view.summary.text()
     view.prev_button.click()
     qtbot.waitUntil(lambda: len(view.canvas.blocks) == 3, timeout=15000)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from assistant.api import Assistant
-from assistant.models import SemanticMemory
+from assistant.values import SemanticMemory
 from tests.conftest import PASSPHRASE
 
 MARKER = "zq-canary-7f3a91-marmalade"
@@ -14,15 +14,16 @@ MARKER = "zq-canary-7f3a91-marmalade"
 
 def assert_no_plaintext(root: Path, marker: str = MARKER) -> None:
     needles = [marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be")]
-    hits = [str(p) for p in root.rglob("*") if p.is_file()
-            for needle in needles if needle in p.read_bytes()]
+    hits = [str(p) for p in root.rglob("*") if p.is_file() for needle in needles if needle in p.read_bytes()]
     assert hits == [], f"plaintext marker found in {hits}"
 
 
 def test_imported_text_is_never_on_disk_in_plaintext(data_dir: Path, tmp_path: Path) -> None:
     source = tmp_path / "import.jsonl"
-    source.write_text(json.dumps({"speaker": "me", "text": f"the secret word is {MARKER}",
-                                  "time": "2024-01-01T10:00:00Z"}) + "\n", encoding="utf-8")
+    source.write_text(
+        json.dumps({"speaker": "me", "text": f"the secret word is {MARKER}", "time": "2024-01-01T10:00:00Z"}) + "\n",
+        encoding="utf-8",
+    )
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
     app.import_file(source, "jsonl")

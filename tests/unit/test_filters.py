@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.capture.filters import DEFAULT_EXCLUDED_APPS, ExclusionRules, is_excluded
+from assistant.capture.filters import ExclusionRules, is_excluded
 from assistant.capture.frames import WindowInfo
+from assistant.config import DEFAULT_EXCLUDED_APPS
 
 
 def win(app: str, title: str = "Untitled", url: str | None = None) -> WindowInfo:
@@ -14,8 +15,19 @@ def win(app: str, title: str = "Untitled", url: str | None = None) -> WindowInfo
 
 @pytest.mark.parametrize(
     "app",
-    ["KeePassXC", "keepassxc", "1Password", "1password.exe", "Bitwarden", "LastPass", "Dashlane",
-     "Keychain Access", "keychain-access", "Enpass", "pass"],
+    [
+        "KeePassXC",
+        "keepassxc",
+        "1Password",
+        "1password.exe",
+        "Bitwarden",
+        "LastPass",
+        "Dashlane",
+        "Keychain Access",
+        "keychain-access",
+        "Enpass",
+        "pass",
+    ],
 )
 def test_password_managers_are_excluded_by_default(app: str) -> None:
     reason = is_excluded(win(app), ExclusionRules())

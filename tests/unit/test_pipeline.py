@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 
 from assistant.capture.filters import ExclusionRules
-from assistant.capture.frames import CapturedFrame, Frame, Secret, WindowInfo
+from assistant.capture.frames import CapturedFrame, Frame, WindowInfo
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.errors import CaptureUnavailable
 from assistant.ocr.engine import OcrResult, OcrUnavailable, Word
+from assistant.redaction import Secret
 
 W, H = 640, 400
 TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
@@ -105,8 +106,13 @@ class Rig:
         self.ocr = FakeOcr()
         self.records: list[CapturedFrame] = []
         self.pipeline = CapturePipeline(
-            self.grabber, self.probe, self.ocr, ExclusionRules(), self.records.append,
-            PipelineSettings(**settings), clock=self.clock,  # type: ignore[arg-type]
+            self.grabber,
+            self.probe,
+            self.ocr,
+            ExclusionRules(),
+            self.records.append,
+            PipelineSettings(**settings),
+            clock=self.clock,  # type: ignore[arg-type]
         )
 
     def tick_screen(self, n: int) -> None:
@@ -132,7 +138,10 @@ def test_static_screen_gives_one_kept_frame_over_many_ticks() -> None:
     assert stats.last_skip_reason == "unchanged"
     record = records[0]
     assert (record.app, record.title, record.text, record.ocr_status) == (
-        "Code", "notes.md - Visual Studio Code", "screen 1", "ok"
+        "Code",
+        "notes.md - Visual Studio Code",
+        "screen 1",
+        "ok",
     )
     assert (record.ocr_words, record.mean_conf, record.pid) == (2, 92.5, 42)
 
@@ -183,7 +192,11 @@ def test_bounded_ocr_queue_drops_the_oldest_waiting_frame_and_counts_it() -> Non
     rig.ocr.gate.set()
     records = rig.finish()
     assert [(r.ocr_status, r.text) for r in records] == [
-        ("ok", "screen 1"), ("dropped", ""), ("dropped", ""), ("ok", "screen 4"), ("ok", "screen 5"),
+        ("ok", "screen 1"),
+        ("dropped", ""),
+        ("dropped", ""),
+        ("ok", "screen 4"),
+        ("ok", "screen 5"),
     ]
     dropped = records[1]
     assert dropped.app == "Code" and dropped.thumbnail is None and dropped.mean_conf is None

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.errors import NotFound, NotInitialized, StoreCorrupt, WrongPassphrase
-from assistant.models import EpisodicMemory, SemanticMemory, Source, VaultEntry
+from assistant.values import EpisodicMemory, SemanticMemory, Source, VaultEntry
 from tests.conftest import FIXTURES, PASSPHRASE
 
 
@@ -106,16 +106,20 @@ def test_search_finds_imported_chat_with_sources(app: Assistant) -> None:
 
 
 def test_an_episode_is_found_by_its_actor_but_shows_its_summary_and_details(app: Assistant) -> None:
-    app.add_memory(EpisodicMemory(actor="Ines", event_type="trip", summary="Booked the Pestana hotel",
-                                  details="two nights, Rua Augusta"))
+    app.add_memory(
+        EpisodicMemory(
+            actor="Ines", event_type="trip", summary="Booked the Pestana hotel", details="two nights, Rua Augusta"
+        )
+    )
     hit = app.search("ines", types=["episodic"])[0]
     assert hit.text == "Booked the Pestana hotel\ntwo nights, Rua Augusta"
 
 
 def test_forget_removes_from_search(app: Assistant) -> None:
     app.import_file(FIXTURES / "locomo_sample.json", "locomo")
-    mem = app.add_memory(SemanticMemory(name="Pixel", summary="Ana's greyhound is called Pixel",
-                                        sources=[Source("chat", "D1:1")]))
+    mem = app.add_memory(
+        SemanticMemory(name="Pixel", summary="Ana's greyhound is called Pixel", sources=[Source("chat", "D1:1")])
+    )
     assert {h.id for h in app.search("Pixel greyhound")} >= {mem.id}
     app.forget(mem.id)
     assert mem.id not in {h.id for h in app.search("Pixel greyhound")}
@@ -129,8 +133,9 @@ def test_forget_removes_from_search(app: Assistant) -> None:
 def test_forget_with_sources_removes_the_raw_events(app: Assistant) -> None:
     app.import_file(FIXTURES / "locomo_sample.json", "locomo")
     event = app.search("greyhound")[0]
-    mem = app.add_memory(SemanticMemory(name="Pixel", summary="a dog", sources=[
-        Source("chat", "D1:1", event_id=event.id)]))
+    mem = app.add_memory(
+        SemanticMemory(name="Pixel", summary="a dog", sources=[Source("chat", "D1:1", event_id=event.id)])
+    )
     removed = app.forget(mem.id, with_sources=True)
     assert removed == [mem.id, event.id]
     assert app.search("greyhound") == []

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pytest import MonkeyPatch
 
 from assistant.api import Assistant
-from assistant.models import RawEvent
 from assistant.retrieval import stored_vectors, vector_index
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import IndexItem, VectorIndex
-from assistant.vectors import VectorService
+from assistant.retrieval.vector_service import VectorService
+from assistant.values import RawEvent
 from tests.fake_embedder import FakeEmbedder
 
 
@@ -30,8 +30,17 @@ class SlowModels:
 
 
 def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant) -> None:
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text="I sold my car",
-                             speaker="me", session="s")])
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=datetime(2024, 3, 1, tzinfo=UTC),
+                text="I sold my car",
+                speaker="me",
+                session="s",
+            )
+        ]
+    )
     models, notes = SlowModels(), {}
     recall = Recall(app.store.db)
     service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes)  # type: ignore[arg-type]
@@ -68,18 +77,37 @@ class ReadyModels:
 
 
 def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assistant, monkeypatch: MonkeyPatch) -> None:
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 1, 5, tzinfo=UTC), text="I repaired the bicycle",
-                             speaker="me", session="s")])
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text="I sold my car",
-                             speaker="me", session="s")])
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=datetime(2024, 1, 5, tzinfo=UTC),
+                text="I repaired the bicycle",
+                speaker="me",
+                session="s",
+            )
+        ]
+    )
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=datetime(2024, 3, 1, tzinfo=UTC),
+                text="I sold my car",
+                speaker="me",
+                session="s",
+            )
+        ]
+    )
     models = ReadyModels()
     first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {})  # type: ignore[arg-type]
     assert first.index_pending() == 2  # both vectors are in the store now
     first.close()
 
     # The next load reads one vector a page, and its second page stalls: a large archive half loaded.
-    monkeypatch.setattr(vector_index, "stored_items",
-                        lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1))
+    monkeypatch.setattr(
+        vector_index, "stored_items", lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1)
+    )
     stalled, go_on = threading.Event(), threading.Event()
     add_many = VectorIndex.add_many
 

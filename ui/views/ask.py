@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import Answer
+from assistant.values import Answer
 from ui.format import TYPE_LABELS, short, when, why_unknown
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link
@@ -45,20 +45,28 @@ def answer_html(turn: Turn) -> str:
         parts.append(f"<p style='margin-top:0'>{text}{' ▍' if turn.streamed else ''}</p>")
     elif not answer.known:
         reason = why_unknown(answer.text)
-        parts.append("<p style='margin-top:0'><span style='background:#8a93a0;color:white;'>&nbsp;I don't know&nbsp;"
-                     f"</span>&nbsp; <span style='color:gray'>{esc(reason)}</span></p>")
+        parts.append(
+            "<p style='margin-top:0'><span style='background:#8a93a0;color:white;'>&nbsp;I don't know&nbsp;"
+            f"</span>&nbsp; <span style='color:gray'>{esc(reason)}</span></p>"
+        )
     else:
         links = {c.tag.strip("[]"): c.hit.id for c in answer.citations}
         body = esc(answer.text).replace("\n", "<br>")
-        body = _TAG.sub(lambda m: f"<a href='{item_link(links[m.group(1)])}'>[{m.group(1)}]</a>"
-                        if m.group(1) in links else m.group(0), body)
+        body = _TAG.sub(
+            lambda m: (
+                f"<a href='{item_link(links[m.group(1)])}'>[{m.group(1)}]</a>" if m.group(1) in links else m.group(0)
+            ),
+            body,
+        )
         parts.append(f"<p style='margin-top:0'>{body}</p>")
         if answer.citations:
             parts.append("<p style='margin-bottom:2px;color:gray'>Sources</p><ul style='margin-top:0'>")
             for c in answer.citations:
                 kind = TYPE_LABELS.get(c.hit.type, c.hit.type)
-                parts.append(f"<li><a href='{item_link(c.hit.id)}'>{esc(c.tag)} {esc(kind)} · "
-                             f"{esc(when(c.hit.occurred_at))}</a> — {esc(short(c.hit.text, 120))}</li>")
+                parts.append(
+                    f"<li><a href='{item_link(c.hit.id)}'>{esc(c.tag)} {esc(kind)} · "
+                    f"{esc(when(c.hit.occurred_at))}</a> — {esc(short(c.hit.text, 120))}</li>"
+                )
             parts.append("</ul>")
     return "".join(parts)
 
@@ -140,8 +148,16 @@ class AskView(QWidget):
 
         # ask() records the turn; the database serialises that write itself, so asking does not wait
         # behind long work in the write lane.
-        self.session.run(self.session.assistant.ask, question, name="ask", owner=self, progress_arg="on_token",
-                         on_progress=token, on_result=done, on_error=failed)
+        self.session.run(
+            self.session.assistant.ask,
+            question,
+            name="ask",
+            owner=self,
+            progress_arg="on_token",
+            on_progress=token,
+            on_result=done,
+            on_error=failed,
+        )
         return turn
 
     def _finish(self) -> None:

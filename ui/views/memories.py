@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import MEMORY_TYPES, CoreBlock, Memory, MemoryType
+from assistant.values import MEMORY_TYPES, CoreBlock, Memory, MemoryType
 from ui.format import TYPE_LABELS, short, when
 from ui.session import Session
 from ui.views.memory_editor import MemoryEditor
@@ -141,10 +141,16 @@ class MemoriesView(QWidget):
         self._stale = False
         type_ = self.type_
         offset = len(self.memories) if more else 0
-        self.session.run(self.session.assistant.list_memories, type_, limit=PAGE, offset=offset,
-                         name="list memories", owner=self,
-                         on_result=lambda found: self._loaded(type_, found, more),
-                         on_error=lambda exc: self.count_label.setText(str(exc)))
+        self.session.run(
+            self.session.assistant.list_memories,
+            type_,
+            limit=PAGE,
+            offset=offset,
+            name="list memories",
+            owner=self,
+            on_result=lambda found: self._loaded(type_, found, more),
+            on_error=lambda exc: self.count_label.setText(str(exc)),
+        )
 
     def _loaded(self, type_: MemoryType, found: list[Memory], more: bool) -> None:
         if type_ != self.type_:
@@ -156,8 +162,9 @@ class MemoriesView(QWidget):
         self._fill()
         self.more_button.setVisible(len(found) == PAGE)
         count = len(self.memories)
-        self.count_label.setText(f"{count} {TYPE_LABELS[type_].lower()}" if count else
-                                 f"No {TYPE_LABELS[type_].lower()} yet.")
+        self.count_label.setText(
+            f"{count} {TYPE_LABELS[type_].lower()}" if count else f"No {TYPE_LABELS[type_].lower()} yet."
+        )
         if keep_id is not None:
             self.select_id(keep_id)
 

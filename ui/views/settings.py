@@ -102,8 +102,9 @@ class SettingsView(QWidget):
         self.session.capture_changed.connect(self._capture_state_changed)
         self.session.settings_changed.connect(self._capture_state_changed)
         self.interval.valueChanged.connect(lambda v: self.stage("capture.interval_seconds", float(v)))
-        self.monitors.currentIndexChanged.connect(lambda _i: self.stage("capture.monitors",
-                                                                         self.monitors.currentData()))
+        self.monitors.currentIndexChanged.connect(
+            lambda _i: self.stage("capture.monitors", self.monitors.currentData())
+        )
         self.excluded_apps.changed.connect(lambda v: self.stage("capture.excluded_apps", v))
         self.excluded_titles.changed.connect(lambda v: self.stage("capture.excluded_titles", v))
         return box
@@ -147,8 +148,9 @@ class SettingsView(QWidget):
         box = QGroupBox("Privacy")
         layout = QVBoxLayout(box)
         self.local_only = QCheckBox("Local-only mode: refuse every network connection (model downloads too)")
-        self.keyring = QCheckBox("Unlock with the OS keyring (no passphrase at start; less protection "
-                                 "if someone uses your session)")
+        self.keyring = QCheckBox(
+            "Unlock with the OS keyring (no passphrase at start; less protection if someone uses your session)"
+        )
         self.keyring_note = QLabel()
         self.keyring_note.setStyleSheet("color: gray;")
         layout.addWidget(self.local_only)
@@ -254,8 +256,11 @@ class SettingsView(QWidget):
 
         def done(_r: Any) -> None:
             self.session.keyring_enabled = on
-            self.keyring_note.setText("The key is in your OS keyring." if on else "The keyring no longer "
-                                      "holds the key; the passphrase is needed at start.")
+            self.keyring_note.setText(
+                "The key is in your OS keyring."
+                if on
+                else "The keyring no longer holds the key; the passphrase is needed at start."
+            )
 
         def failed(exc: BaseException) -> None:
             self._loading = True
@@ -263,8 +268,15 @@ class SettingsView(QWidget):
             self._loading = False
             self.keyring_note.setText(str(exc))
 
-        self.session.run(self.session.assistant.set_keyring_unlock, on, name="keyring", owner=self, serial=True,
-                         on_result=done, on_error=failed)
+        self.session.run(
+            self.session.assistant.set_keyring_unlock,
+            on,
+            name="keyring",
+            owner=self,
+            serial=True,
+            on_result=done,
+            on_error=failed,
+        )
 
     def _hotkey_edited(self) -> None:
         text = self.hotkey.text().strip()
@@ -286,8 +298,12 @@ class SettingsView(QWidget):
 
     def refresh_usage(self) -> None:
         if self.session.can("storage_usage"):
-            self.session.run(self.session.method("storage_usage"), name="storage usage", owner=self,
-                             on_result=lambda usage: self._show_usage(usage_total(dict(usage))))
+            self.session.run(
+                self.session.method("storage_usage"),
+                name="storage usage",
+                owner=self,
+                on_result=lambda usage: self._show_usage(usage_total(dict(usage))),
+            )
 
     def _show_usage(self, total: int) -> None:
         self._usage_total = total

@@ -92,9 +92,11 @@ class ModelsBox(QGroupBox):
             line.setPlaceholderText("model to download: a recommended name, or repo_id/file.gguf")
         for rec in session.assistant.recommended_models():  # a constant list: no worker needed
             self.download_name.addItem(f"{rec.name}", rec.name)
-            self.download_name.setItemData(self.download_name.count() - 1,
-                                           f"{human_bytes(float(rec.size_bytes))} download, about {rec.ram_gb:g} GB "
-                                           f"of RAM: {rec.notes}", Qt.ItemDataRole.ToolTipRole)
+            self.download_name.setItemData(
+                self.download_name.count() - 1,
+                f"{human_bytes(float(rec.size_bytes))} download, about {rec.ram_gb:g} GB of RAM: {rec.notes}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.download_name.setCurrentIndex(-1)
         self.download_button = QPushButton("Download")
         self.download_button.clicked.connect(self.download)
@@ -129,8 +131,13 @@ class ModelsBox(QGroupBox):
 
     def refresh(self) -> None:
         if self.session.can("list_models"):
-            self.session.run(self.session.method("list_models"), name="list models", owner=self,
-                             on_result=self._fill, on_error=lambda exc: self.note.setText(str(exc)))
+            self.session.run(
+                self.session.method("list_models"),
+                name="list models",
+                owner=self,
+                on_result=self._fill,
+                on_error=lambda exc: self.note.setText(str(exc)),
+            )
 
     def _fill(self, entries: list[Any]) -> None:
         self.table.clear()
@@ -149,9 +156,16 @@ class ModelsBox(QGroupBox):
             self.note.setText("Select a model first.")
             return
         name, role = item.data(0, Qt.ItemDataRole.UserRole)
-        self.session.run(self.session.method("use_model"), name, role, name="use model", owner=self,
-                         serial=True, on_result=lambda _e: self._used(name, role),
-                         on_error=lambda exc: self.note.setText(str(exc)))
+        self.session.run(
+            self.session.method("use_model"),
+            name,
+            role,
+            name="use model",
+            owner=self,
+            serial=True,
+            on_result=lambda _e: self._used(name, role),
+            on_error=lambda exc: self.note.setText(str(exc)),
+        )
 
     def _used(self, name: str, role: str) -> None:
         self.note.setText(f"{name} is now the {role} model.")
@@ -186,8 +200,16 @@ class ModelsBox(QGroupBox):
             self.update_privacy()
             self.note.setText(str(exc))
 
-        self.session.run(self.session.method("download_model"), name, name="download model", owner=self,
-                         progress_arg="progress", on_progress=progressed, on_result=finished, on_error=failed)
+        self.session.run(
+            self.session.method("download_model"),
+            name,
+            name="download model",
+            owner=self,
+            progress_arg="progress",
+            on_progress=progressed,
+            on_result=finished,
+            on_error=failed,
+        )
 
 
 class PassphraseBox(QGroupBox):
@@ -229,8 +251,19 @@ class PassphraseBox(QGroupBox):
 
         def failed(exc: BaseException) -> None:
             self.change_button.setEnabled(True)
-            self.note.setText("The current passphrase is wrong; nothing was changed."
-                              if isinstance(exc, WrongPassphrase) else str(exc))
+            self.note.setText(
+                "The current passphrase is wrong; nothing was changed."
+                if isinstance(exc, WrongPassphrase)
+                else str(exc)
+            )
 
-        self.session.run(self.session.assistant.change_passphrase, old, new, name="change passphrase",
-                         owner=self, serial=True, on_result=done, on_error=failed)
+        self.session.run(
+            self.session.assistant.change_passphrase,
+            old,
+            new,
+            name="change passphrase",
+            owner=self,
+            serial=True,
+            on_result=done,
+            on_error=failed,
+        )

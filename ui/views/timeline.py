@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import ActivityBlock, RawEvent, Timeline
+from assistant.values import ActivityBlock, RawEvent, Timeline
 from ui.format import qdate, short, when
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link
@@ -118,12 +118,14 @@ class TimelineView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
 
-        for keys, slot in ((QKeySequence("Alt+Left"), self.prev_button.click),
-                           (QKeySequence("Alt+Right"), self.next_button.click),
-                           (QKeySequence("Ctrl+T"), today.click),
-                           (QKeySequence.StandardKey.ZoomIn, self.zoom_in.click),
-                           (QKeySequence("Ctrl+="), self.zoom_in.click),
-                           (QKeySequence.StandardKey.ZoomOut, self.zoom_out.click)):
+        for keys, slot in (
+            (QKeySequence("Alt+Left"), self.prev_button.click),
+            (QKeySequence("Alt+Right"), self.next_button.click),
+            (QKeySequence("Ctrl+T"), today.click),
+            (QKeySequence.StandardKey.ZoomIn, self.zoom_in.click),
+            (QKeySequence("Ctrl+="), self.zoom_in.click),
+            (QKeySequence.StandardKey.ZoomOut, self.zoom_out.click),
+        ):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -164,9 +166,15 @@ class TimelineView(QWidget):
         self._loaded = day
         start, end = day_bounds(day)
         self.summary.setText("loading…")
-        self.session.run(self.session.assistant.timeline, start, end, name="timeline", owner=self,
-                         on_result=lambda t: self._show(day, t),
-                         on_error=lambda exc: self.summary.setText(str(exc)))
+        self.session.run(
+            self.session.assistant.timeline,
+            start,
+            end,
+            name="timeline",
+            owner=self,
+            on_result=lambda t: self._show(day, t),
+            on_error=lambda exc: self.summary.setText(str(exc)),
+        )
 
     def _show(self, day: date, timeline: Timeline) -> None:
         if day != self.day:
@@ -175,9 +183,11 @@ class TimelineView(QWidget):
         self.canvas.set_day(day_bounds(day)[0], timeline.blocks, timeline.episodes)
         self.canvas.resize(self.canvas.sizeHint())
         blocks, episodes = len(timeline.blocks), len(timeline.episodes)
-        self.summary.setText(f"{blocks} block{'s' if blocks != 1 else ''}, "
-                             f"{episodes} episode{'s' if episodes != 1 else ''}" if blocks or episodes
-                             else "nothing recorded this day")
+        self.summary.setText(
+            f"{blocks} block{'s' if blocks != 1 else ''}, {episodes} episode{'s' if episodes != 1 else ''}"
+            if blocks or episodes
+            else "nothing recorded this day"
+        )
         first = self.canvas.first_busy_hour()
         if first is not None:
             self.scroll_area.verticalScrollBar().setValue(int(self.canvas.lane_y(max(0, first - 1))))
@@ -200,8 +210,9 @@ class TimelineView(QWidget):
             return [assistant.get_event(i) for i in ids]
 
         self.block_view.setHtml(self._block_html(block, None))
-        self.session.run(load, name="block", owner=self,
-                         on_result=lambda events: self._block_loaded(index, block, events))
+        self.session.run(
+            load, name="block", owner=self, on_result=lambda events: self._block_loaded(index, block, events)
+        )
         self._load_thumbs(block)
 
     def _block_loaded(self, index: int, block: ActivityBlock, events: list[RawEvent]) -> None:
@@ -214,14 +225,22 @@ class TimelineView(QWidget):
         parts = [f"<h3>{esc(block.app)}</h3>"]
         if block.title:
             parts.append(f"<p><b>{esc(block.title)}</b></p>")
-        parts.append(f"<p style='color:gray'>{esc(when(block.start))} – {esc(when(block.end, False))} · "
-                     f"{len(block.event_ids)} item(s)</p>")
-        overlapping = [e for e in (self.timeline.episodes if self.timeline else [])
-                       if e.start <= block.end and e.end >= block.start]
+        parts.append(
+            f"<p style='color:gray'>{esc(when(block.start))} – {esc(when(block.end, False))} · "
+            f"{len(block.event_ids)} item(s)</p>"
+        )
+        overlapping = [
+            e
+            for e in (self.timeline.episodes if self.timeline else [])
+            if e.start <= block.end and e.end >= block.start
+        ]
         parts.append("<p><b>Memories</b></p>")
         if overlapping:
-            parts.append("<ul>" + "".join(f"<li><a href='{item_link(e.id)}'>{esc(short(e.summary, 120))}</a></li>"
-                                          for e in overlapping) + "</ul>")
+            parts.append(
+                "<ul>"
+                + "".join(f"<li><a href='{item_link(e.id)}'>{esc(short(e.summary, 120))}</a></li>" for e in overlapping)
+                + "</ul>"
+            )
         else:
             parts.append("<p style='color:gray'>No episode covers this yet (consolidation makes them).</p>")
         is_chat = block.app == "chat"
@@ -231,8 +250,10 @@ class TimelineView(QWidget):
         for ev in events or []:
             head = f"{esc(ev.speaker)}: " if is_chat and ev.speaker else ""
             text = esc(ev.text).replace("\n", "<br>") or "<i style='color:gray'>(no text)</i>"
-            parts.append(f"<p><a href='{item_link(ev.id)}' style='color:gray'>{esc(when(ev.occurred_at, False))}</a>"
-                         f" {head}{text}</p>")
+            parts.append(
+                f"<p><a href='{item_link(ev.id)}' style='color:gray'>{esc(when(ev.occurred_at, False))}</a>"
+                f" {head}{text}</p>"
+            )
         if len(block.event_ids) > MAX_EVENTS_SHOWN:
             parts.append(f"<p style='color:gray'>… and {len(block.event_ids) - MAX_EVENTS_SHOWN} more</p>")
         return "".join(parts)
@@ -263,8 +284,9 @@ class TimelineView(QWidget):
             pixmap = QPixmap()
             if pixmap.loadFromData(data):
                 label = QLabel()
-                label.setPixmap(pixmap.scaledToWidth(min(220, pixmap.width()),
-                                                     Qt.TransformationMode.SmoothTransformation))
+                label.setPixmap(
+                    pixmap.scaledToWidth(min(220, pixmap.width()), Qt.TransformationMode.SmoothTransformation)
+                )
                 self.thumbs.addWidget(label)
         self.thumbs.addStretch(1)
 

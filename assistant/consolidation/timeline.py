@@ -6,22 +6,32 @@ from datetime import datetime
 from typing import Any
 
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.models import ActivityBlock, EpisodicMemory, Timeline, TimelineEpisode, to_ts
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
+from assistant.values import ActivityBlock, EpisodicMemory, Timeline, TimelineEpisode, to_ts
 
 
 def build_timeline(conn: Any, start: datetime, end: datetime) -> Timeline:
     events = event_repo.list_events(conn, since=start, until=end)
     blocks = [
-        ActivityBlock(app=run[0].app or "unknown", title=run[0].title or "", start=run[0].occurred_at,
-                      end=run[-1].occurred_at, event_ids=[e.id for e in run])
+        ActivityBlock(
+            app=run[0].app or "unknown",
+            title=run[0].title or "",
+            start=run[0].occurred_at,
+            end=run[-1].occurred_at,
+            event_ids=[e.id for e in run],
+        )
         for run in activity_runs(events)
     ]
     # Chats show as blocks too, so a day with only conversations is not an empty timeline.
     blocks += [
-        ActivityBlock(app="chat", title=", ".join(participants(s)) or "chat", start=s[0].occurred_at,
-                      end=s[-1].occurred_at, event_ids=[e.id for e in s])
+        ActivityBlock(
+            app="chat",
+            title=", ".join(participants(s)) or "chat",
+            start=s[0].occurred_at,
+            end=s[-1].occurred_at,
+            event_ids=[e.id for e in s],
+        )
         for s in chat_sessions(events)
     ]
     blocks.sort(key=lambda b: (b.start, b.end))
@@ -30,17 +40,17 @@ def build_timeline(conn: Any, start: datetime, end: datetime) -> Timeline:
 
 def _episodes(conn: Any, start: datetime, end: datetime) -> list[TimelineEpisode]:
     rows = conn.execute(
-        "SELECT id FROM memories WHERE type = 'episodic' AND occurred_at >= ? AND occurred_at < ? "
-        "ORDER BY occurred_at", (to_ts(start), to_ts(end)),
+        "SELECT id FROM memories WHERE type = 'episodic' AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at",
+        (to_ts(start), to_ts(end)),
     ).fetchall()
     found = memory_repo.get_many(conn, [r[0] for r in rows])
     out: list[TimelineEpisode] = []
     for row in rows:
         mem = found.get(row[0])
         if isinstance(mem, EpisodicMemory) and mem.occurred_at is not None:
-            out.append(TimelineEpisode(id=mem.id, summary=mem.summary, start=mem.occurred_at,
-                                       end=mem.ended_at or mem.occurred_at))
+            out.append(
+                TimelineEpisode(
+                    id=mem.id, summary=mem.summary, start=mem.occurred_at, end=mem.ended_at or mem.occurred_at
+                )
+            )
     return out
-
-
-

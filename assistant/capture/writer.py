@@ -19,10 +19,10 @@ from typing import Any
 
 from assistant.capture.delta import LineDeltas, ScreenText
 from assistant.capture.frames import CapturedFrame
-from assistant.ingest import Ingest
-from assistant.models import RawEvent
 from assistant.store.events import add_events
+from assistant.store.ingest import Ingest
 from assistant.store.opened import OpenedStore
+from assistant.values import RawEvent
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,20 @@ def is_disk_full(exc: BaseException) -> bool:
 def screen_event(record: CapturedFrame, screen: ScreenText) -> RawEvent:
     """The raw event stored for a frame (also what bench/bench_capture.py weighs)."""
     return RawEvent(
-        kind="screen", occurred_at=record.captured_at, text=screen.text, app=record.app or None,
-        title=record.title or None, url=record.url,
-        meta={"monitor": record.monitor, "ocr": record.ocr_status, "words": record.ocr_words,
-              "conf": record.mean_conf, "redactions": record.redactions, **screen.meta},
+        kind="screen",
+        occurred_at=record.captured_at,
+        text=screen.text,
+        app=record.app or None,
+        title=record.title or None,
+        url=record.url,
+        meta={
+            "monitor": record.monitor,
+            "ocr": record.ocr_status,
+            "words": record.ocr_words,
+            "conf": record.mean_conf,
+            "redactions": record.redactions,
+            **screen.meta,
+        },
     )
 
 
@@ -48,8 +58,14 @@ class FrameWriter:
     """The capture pipeline's sink. Called on the capture worker thread (a lock keeps a second caller,
     such as a one-off capture, from interleaving with it in the diff state)."""
 
-    def __init__(self, store: OpenedStore, *, thumbnail_budget_bytes: int,
-                 on_disk_full: Callable[[str], None], on_recovered: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        store: OpenedStore,
+        *,
+        thumbnail_budget_bytes: int,
+        on_disk_full: Callable[[str], None],
+        on_recovered: Callable[[], None],
+    ) -> None:
         self._store = store
         self._budget = thumbnail_budget_bytes
         self._on_disk_full = on_disk_full
@@ -90,8 +106,10 @@ class FrameWriter:
                 for secret in record.secrets:
                     self._ingest.file_secret(conn, secret, event)
                 if blob_id and record.thumbnail:
-                    conn.execute("INSERT INTO blobs (id, event_id, kind, size, created_at) VALUES (?,?,?,?,?)",
-                                 (blob_id, event.id, "thumbnail", len(record.thumbnail), time.time()))
+                    conn.execute(
+                        "INSERT INTO blobs (id, event_id, kind, size, created_at) VALUES (?,?,?,?,?)",
+                        (blob_id, event.id, "thumbnail", len(record.thumbnail), time.time()),
+                    )
                     evicted = self._over_budget(conn)
         except BaseException:
             if blob_id:
@@ -106,7 +124,8 @@ class FrameWriter:
         total = conn.execute("SELECT coalesce(sum(size), 0) FROM blobs WHERE kind = 'thumbnail'").fetchone()[0]
         evicted: list[str] = []
         for blob_id, size in conn.execute(
-                "SELECT id, size FROM blobs WHERE kind = 'thumbnail' ORDER BY created_at").fetchall():
+            "SELECT id, size FROM blobs WHERE kind = 'thumbnail' ORDER BY created_at"
+        ).fetchall():
             if total <= self._budget:
                 break
             conn.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
@@ -118,8 +137,9 @@ class FrameWriter:
 def expire_thumbnails(store: OpenedStore, older_than: float) -> int:
     """Delete thumbnails created before `older_than` (a Unix time); their events stay."""
     with store.db.write() as conn:
-        rows = conn.execute("SELECT id FROM blobs WHERE kind = 'thumbnail' AND created_at < ?",
-                            (older_than,)).fetchall()
+        rows = conn.execute(
+            "SELECT id FROM blobs WHERE kind = 'thumbnail' AND created_at < ?", (older_than,)
+        ).fetchall()
         conn.executemany("DELETE FROM blobs WHERE id = ?", rows)
     for (blob_id,) in rows:
         store.blobs.delete(blob_id)

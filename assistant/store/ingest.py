@@ -8,12 +8,11 @@ import hmac
 from collections.abc import Iterable
 from typing import Any
 
-from assistant.capture.frames import Secret
-from assistant.capture.redact import redact
-from assistant.models import RawEvent, VaultEntry
+from assistant.redaction import Secret, redact
 from assistant.store import memories as memory_repo
 from assistant.store.events import add_events
 from assistant.store.opened import OpenedStore
+from assistant.values import RawEvent, VaultEntry
 
 # Secrets shorter than this are not de-duplicated: a keyed hash of a PIN could be brute-forced by
 # someone holding the data key, and the vault's point is to need the passphrase.
@@ -34,9 +33,14 @@ class Ingest:
                 memory_repo.add_sources(conn, existing.id, [event.source()])
                 return
         where = event.app or ("a chat" if event.kind == "chat" else "the screen")
-        entry = VaultEntry(entry_type=secret.kind, source=event.kind, sensitivity="high",
-                           caption=f"{secret.kind} seen in {where}", occurred_at=event.occurred_at,
-                           sources=[event.source()])
+        entry = VaultEntry(
+            entry_type=secret.kind,
+            source=event.kind,
+            sensitivity="high",
+            caption=f"{secret.kind} seen in {where}",
+            occurred_at=event.occurred_at,
+            sources=[event.source()],
+        )
         memory_repo.insert(conn, entry, merge_key=key, sealed=self._store.seal_secret(secret.value, entry.id))
 
     def add_text_events(self, pairs: Iterable[tuple[RawEvent, str | None]]) -> int:

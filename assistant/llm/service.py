@@ -13,8 +13,8 @@ from assistant.llm.gguf_info import Role
 from assistant.llm.manager import RECOMMENDED, ModelEntry, ModelManager, Progress
 
 if TYPE_CHECKING:
+    from assistant.llm.embedder import LlamaEmbedder
     from assistant.llm.runtime import LlamaChatModel
-    from assistant.retrieval.embedder import LlamaEmbedder
 
 log = logging.getLogger(__name__)
 DEFAULT_EMBEDDING_NAME = "all-MiniLM-L6-v2"
@@ -39,8 +39,9 @@ class ModelService:
                     return None
                 from assistant.llm.runtime import LlamaChatModel
 
-                self._chat = LlamaChatModel(entry.path, n_ctx=self._settings.n_ctx,
-                                            n_threads=self._settings.n_threads or None)
+                self._chat = LlamaChatModel(
+                    entry.path, n_ctx=self._settings.n_ctx, n_threads=self._settings.n_threads or None
+                )
                 log.info("chat model loaded")
             return self._chat
 
@@ -50,7 +51,7 @@ class ModelService:
                 entry = self.manager.active("embedding")
                 if entry is None:
                     return None
-                from assistant.retrieval.embedder import LlamaEmbedder
+                from assistant.llm.embedder import LlamaEmbedder
 
                 self._embedder = LlamaEmbedder(entry.path, n_threads=self._settings.n_threads or None)
                 log.info("embedding model loaded")
@@ -93,8 +94,9 @@ class ModelService:
         else:
             names = ", ".join(r.name for r in RECOMMENDED)
             raise NotFound(f"unknown model {name!r}; choose one of {names}, or give repo_id/file.gguf")
-        entry = self.manager.download(repo_id, filename, endpoint=endpoint, progress=progress,
-                                      name=choice.name if choice else None)
+        entry = self.manager.download(
+            repo_id, filename, endpoint=endpoint, progress=progress, name=choice.name if choice else None
+        )
         if entry.role == "chat":
             self.use(entry.name, "chat")
         return entry

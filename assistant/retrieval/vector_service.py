@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from assistant.config import RetrievalSettings
 from assistant.errors import AssistantError
-from assistant.model_service import ModelService
+from assistant.llm.service import ModelService
 from assistant.paths import DataPaths
 from assistant.retrieval.recall import Recall
 from assistant.store.db import Database
@@ -37,8 +37,15 @@ Progress = Callable[[int, int], None]
 
 
 class VectorService:
-    def __init__(self, db: Database, paths: DataPaths, settings: RetrievalSettings, models: ModelService,
-                 recall: Recall, notes: dict[str, str]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        paths: DataPaths,
+        settings: RetrievalSettings,
+        models: ModelService,
+        recall: Recall,
+        notes: dict[str, str],
+    ) -> None:
         self._db = db
         self._paths = paths
         self._settings = settings
@@ -77,16 +84,18 @@ class VectorService:
 
             self._notes["search"] = "full text only while the vector index loads"
             mode = "memory" if isinstance(self._db, ReadOnlyDatabase) else self._settings.vector_mode
-            index = VectorIndex(embedder.model_id, mode=mode, path=self._paths.vector_index,
-                                server_url=self._settings.server_url)
+            index = VectorIndex(
+                embedder.model_id, mode=mode, path=self._paths.vector_index, server_url=self._settings.server_url
+            )
             retriever = EmbeddingRetriever(embedder, index, self._db)
 
             def loading(loaded: int, expected: int) -> None:  # searchable from the first call: see rebuild
                 with self._lock:
                     if not self._closed:
                         self._recall.vectors = retriever
-                        self._notes["search"] = (f"the vector index is loading: {loaded:,} of {expected:,} "
-                                                 "items, the latest first")
+                        self._notes["search"] = (
+                            f"the vector index is loading: {loaded:,} of {expected:,} items, the latest first"
+                        )
 
             index.sync_with_store(self._db.reader(), progress=loading)
             with self._lock:

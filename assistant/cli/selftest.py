@@ -25,9 +25,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assistant.api import Assistant
-from assistant.build_info import runtime_line, version_line
+from assistant.diagnostics.build_info import runtime_line, version_line
 from assistant.errors import AssistantError, CaptureUnavailable
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 
 Report = Callable[[str], None]
 
@@ -60,6 +60,7 @@ class _Context:
 
 # -- the steps ----------------------------------------------------------------------------------------
 
+
 def _step_store(ctx: _Context) -> str:
     app = Assistant(ctx.root / "data")
     ctx.app = app
@@ -90,12 +91,24 @@ def _step_embedder(ctx: _Context) -> str:
 def _transcript(token: str) -> list[dict[str, str]]:
     """Three messages; `token` is the unique word the search step looks for."""
     return [
-        {"speaker": "me", "text": "Where did I put the spare key for the bike lock?",
-         "time": "2024-05-02T09:15:00Z", "conversation": "self-test"},
-        {"speaker": "assistant", "text": f"In the blue tin on the top shelf; its tag says {token}.",
-         "time": "2024-05-02T09:15:30Z", "conversation": "self-test"},
-        {"speaker": "me", "text": "Thanks, and remind me to oil the chain on Saturday.",
-         "time": "2024-05-02T09:16:00Z", "conversation": "self-test"},
+        {
+            "speaker": "me",
+            "text": "Where did I put the spare key for the bike lock?",
+            "time": "2024-05-02T09:15:00Z",
+            "conversation": "self-test",
+        },
+        {
+            "speaker": "assistant",
+            "text": f"In the blue tin on the top shelf; its tag says {token}.",
+            "time": "2024-05-02T09:15:30Z",
+            "conversation": "self-test",
+        },
+        {
+            "speaker": "me",
+            "text": "Thanks, and remind me to oil the chain on Saturday.",
+            "time": "2024-05-02T09:16:00Z",
+            "conversation": "self-test",
+        },
     ]
 
 
@@ -131,8 +144,10 @@ def _step_model(ctx: _Context) -> str:
     generated = model.count_tokens(text) - model.count_tokens("")  # without the BOS marker
     if not text.strip() or generated < 1:
         raise StepFailed(f"{entry.name} loaded but generated no text")
-    return (f"{entry.name} installed in {installed - started:.1f} s, loaded in {loaded - installed:.1f} s, "
-            f"generated {generated} tokens in {time.monotonic() - loaded:.1f} s")
+    return (
+        f"{entry.name} installed in {installed - started:.1f} s, loaded in {loaded - installed:.1f} s, "
+        f"generated {generated} tokens in {time.monotonic() - loaded:.1f} s"
+    )
 
 
 def display_available() -> bool:
@@ -166,8 +181,10 @@ def _step_capture(ctx: _Context) -> str:
     words = sum(int(e.meta.get("words") or 0) for e in frames)
     ocr = ", ".join(statuses)
     if ctx.require_capture and statuses != ["ok"]:
-        raise StepFailed(f"{len(frames)} frame(s) stored but OCR did not run ({ocr}); install tesseract "
-                         "or set capture.tesseract_path")
+        raise StepFailed(
+            f"{len(frames)} frame(s) stored but OCR did not run ({ocr}); install tesseract "
+            "or set capture.tesseract_path"
+        )
     return f"{len(frames)} frame{'s' if len(frames) != 1 else ''} stored, OCR {ocr}, {words} words"
 
 
@@ -209,8 +226,7 @@ def _run_steps(ctx: _Context, steps: Sequence[Step], report: Report) -> str | No
     return None
 
 
-def run_self_test(report: Report, *, require_capture: bool = False,
-                  steps: Sequence[Step] = STEPS) -> int:
+def run_self_test(report: Report, *, require_capture: bool = False, steps: Sequence[Step] = STEPS) -> int:
     """Check the install end to end; 0 when every step passed (capture may skip), else 1."""
     report(f"memory assistant {version_line()}, {runtime_line()}")
     with tempfile.TemporaryDirectory(prefix="assistant-self-test-") as tmp:

@@ -175,8 +175,7 @@ class VaultEntry(Memory):
 
 
 MEMORY_CLASSES: dict[MemoryType, type[Memory]] = {
-    cls.TYPE: cls
-    for cls in (CoreBlock, EpisodicMemory, SemanticMemory, ProceduralMemory, ResourceMemory, VaultEntry)
+    cls.TYPE: cls for cls in (CoreBlock, EpisodicMemory, SemanticMemory, ProceduralMemory, ResourceMemory, VaultEntry)
 }
 _DATETIME_FIELDS = {"ended_at"}
 
@@ -198,7 +197,11 @@ def memory_from_row(
         if isinstance(values[name], (int, float)):
             values[name] = from_ts(values[name])
     return cls(
-        id=id, created_at=created_at, updated_at=updated_at, occurred_at=occurred_at, sources=sources,
+        id=id,
+        created_at=created_at,
+        updated_at=updated_at,
+        occurred_at=occurred_at,
+        sources=sources,
         **values,
     )
 
@@ -252,9 +255,13 @@ class Answer:
     extractive: bool  # True: quoted from memory, no generative model involved
 
     def as_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "text": self.text, "known": self.known,
-                "extractive": self.extractive,
-                "citations": [{"tag": c.tag, **c.hit.as_dict()} for c in self.citations]}
+        return {
+            "question": self.question,
+            "text": self.text,
+            "known": self.known,
+            "extractive": self.extractive,
+            "citations": [{"tag": c.tag, **c.hit.as_dict()} for c in self.citations],
+        }
 
 
 @dataclass(frozen=True)
@@ -268,8 +275,14 @@ class ActivityBlock:
     event_ids: list[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"app": self.app, "title": self.title, "start": self.start.isoformat(),
-                "end": self.end.isoformat(), "events": len(self.event_ids), "event_ids": self.event_ids}
+        return {
+            "app": self.app,
+            "title": self.title,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "events": len(self.event_ids),
+            "event_ids": self.event_ids,
+        }
 
 
 @dataclass(frozen=True)
@@ -280,8 +293,7 @@ class TimelineEpisode:
     end: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "summary": self.summary, "start": self.start.isoformat(),
-                "end": self.end.isoformat()}
+        return {"id": self.id, "summary": self.summary, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
 @dataclass
@@ -292,5 +304,9 @@ class Timeline:
     episodes: list[TimelineEpisode]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(),
-                "blocks": [b.as_dict() for b in self.blocks], "episodes": [e.as_dict() for e in self.episodes]}
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "blocks": [b.as_dict() for b in self.blocks],
+            "episodes": [e.as_dict() for e in self.episodes],
+        }

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from assistant.capture_store import FrameWriter
+from assistant.capture.writer import FrameWriter
 from assistant.config import CaptureSettings
 from assistant.store.events import last_event_time
 from assistant.store.opened import OpenedStore
@@ -30,8 +30,12 @@ class CaptureControl:
         self._pipeline: CapturePipeline | None = None
         self._job: CaptureJob | None = None
         self._problem: str | None = None
-        self.writer = FrameWriter(store, thumbnail_budget_bytes=settings.storage_budget_mb * 1024 * 1024,
-                                  on_disk_full=self._disk_full, on_recovered=self._recovered)
+        self.writer = FrameWriter(
+            store,
+            thumbnail_budget_bytes=settings.storage_budget_mb * 1024 * 1024,
+            on_disk_full=self._disk_full,
+            on_recovered=self._recovered,
+        )
 
     def _disk_full(self, message: str) -> None:
         self._problem = message
@@ -111,5 +115,3 @@ class CaptureControl:
             out["state"] = self._problem
         out["disk_full"] = self.writer.disk_full
         return out
-
-

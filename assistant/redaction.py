@@ -21,10 +21,16 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from assistant.capture.frames import Secret
+from typing import NamedTuple
 
 __all__ = ["Redaction", "Secret", "iban_valid", "luhn_valid", "redact"]
+
+
+class Secret(NamedTuple):
+    """A credential found in text: `kind` as in `[REDACTED:<kind>]`, and the value that was removed."""
+
+    kind: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,7 @@ _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s<>\"'`]+", re.IGNORECASE)
 # credentials (access_token, X-Amz-Signature, api_key, code, session...). The rest of a URL is kept,
 # opaque IDs included: they name pages ("?list=PL..."), they do not unlock them.
 _URL_PASSWORD = re.compile(r"://[^/\s:@]+:(?P<v>[^/\s@]+)@")
-_URL_PARAM = re.compile(
-    r"[?&#;](?P<name>[A-Za-z0-9_.-]+)=(?P<v>[^&#;\s]{6,})"
-)
+_URL_PARAM = re.compile(r"[?&#;](?P<name>[A-Za-z0-9_.-]+)=(?P<v>[^&#;\s]{6,})")
 _URL_PARAM_NAME = re.compile(
     r"(?:^|[_.-])(?:access_?token|refresh_?token|id_?token|token|api_?key|apikey|key|secret|sig|signature|"
     r"password|passwd|pwd|pass|auth|credential|credentials|session|session_?id|sid|code)$",
