@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from assistant.retrieval.embedder import LlamaEmbedder
 
 from assistant.api import Assistant
+from assistant.llm.embedder import LlamaEmbedder
 from assistant.retrieval.recall import FusionConfig
 from assistant.values import RawEvent
 from tests.integration.embedding_model import converted_minilm
