@@ -97,6 +97,13 @@ class CaptureAndModels:
     def capture_status(self) -> dict[str, Any]:
         return self.capture.status()
 
+    def register_own_window(self, window_id: int) -> None:
+        """A window of the app is shown: capture never records it (its pixels are masked, and macOS
+        and Windows leave it out of screen captures). Works locked or unlocked."""
+        from assistant.capture.own_windows import hide_from_capture
+
+        hide_from_capture(window_id)
+
     def thumbnail(self, event_id: str) -> bytes | None:
         row = (
             self.store.db.reader()

@@ -35,6 +35,10 @@ class StoreCorrupt(AssistantError):
     """A file that is not ours, was tampered with, or is damaged."""
 
 
+class KeyFileTampered(StoreCorrupt):
+    """keys.json fails its authentication: a field was swapped, added or removed outside the app."""
+
+
 class ImportFormatError(AssistantError):
     """A malformed import file; the message names the line or object that failed."""
 

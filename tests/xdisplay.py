@@ -140,25 +140,36 @@ class TextWindow:
         self._ack()
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(OSError):
-                assert self.proc.stdin is not None
-                self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+        close_window_process(self.proc)
 
     def __enter__(self) -> TextWindow:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def close_window_process(proc: subprocess.Popen[str], timeout: float = 5) -> None:
+    """End a window child process: closing its stdin tells it to quit; kill it if it does not."""
+    if proc.poll() is None:
+        with contextlib.suppress(OSError):
+            assert proc.stdin is not None
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+@pytest.fixture
+def needs_tesseract() -> None:
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract-ocr not installed (scripts/setup.sh installs it on Debian/Ubuntu)")
 
 
 def _render(text: str, size: tuple[int, int], font_size: int) -> Any:

@@ -16,6 +16,7 @@ from ui.actions import AppActions
 from ui.hotkey import GlobalHotkey
 from ui.icons import icon
 from ui.main_window import MainWindow
+from ui.own_windows import OwnWindowRegistrar
 from ui.quick_recall import QuickRecall
 from ui.session import Session
 from ui.single_instance import SingleInstance, instance_key
@@ -118,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AssistantError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
+    registrar = OwnWindowRegistrar(assistant, qapp)
+    qapp.installEventFilter(registrar)  # before any window shows: none of them is ever captured
     instance = SingleInstance(instance_key(assistant.paths.root))
     if not instance.claim():
         if instance.notify_running("recall" if args.recall else "show"):

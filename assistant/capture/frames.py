@@ -20,13 +20,15 @@ OcrStatus = Literal["ok", "unavailable", "dropped", "skipped"]
 
 @dataclass(frozen=True)
 class WindowInfo:
-    """The focused window. `geometry` is (left, top, width, height) in virtual-screen pixels."""
+    """A top-level window. `geometry` is (left, top, width, height) in virtual-screen pixels;
+    `window_id` is the platform's id (X11 window, HWND, CGWindowID), when the probe knows it."""
 
     app: str
     title: str
     url: str | None = None
     pid: int | None = None
     geometry: tuple[int, int, int, int] | None = None
+    window_id: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,7 +19,9 @@ from typing import Protocol
 
 from assistant.capture.filters import ExclusionRules, is_excluded
 from assistant.capture.frames import CapturedFrame, Frame, OcrStatus, WindowInfo
-from assistant.capture.record import Box, Job, PipelineSettings, build_record
+from assistant.capture.own_windows import OWN_WINDOWS, OwnWindows
+from assistant.capture.record import Job, PipelineSettings, build_record
+from assistant.capture.regions import subtract
 from assistant.capture.screen import ChangeDetector
 from assistant.capture.stats import CaptureStats, Counters
 from assistant.capture.thumbnail import window_box
@@ -59,8 +61,10 @@ class CapturePipeline:
         settings: PipelineSettings | None = None,
         clock: Callable[[], datetime] = _utcnow,
         detector: ChangeDetector | None = None,
+        own: OwnWindows = OWN_WINDOWS,
     ) -> None:
         self.grabber, self.probe, self.ocr, self.rules, self.sink = grabber, probe, ocr, rules, sink
+        self.own = own
         self.settings = settings or PipelineSettings()
         self.clock = clock
         self.detector = detector or ChangeDetector(threshold=self.settings.change_threshold)
@@ -142,7 +146,7 @@ class CapturePipeline:
             if not explicit and idle is not None and idle >= self.settings.idle_after_seconds:
                 return self._skip("idle", "user idle")
             window = self.probe.active_window()
-            reason = is_excluded(window, self.rules)
+            reason = "the assistant's own window" if self.own.is_own(window) else is_excluded(window, self.rules)
             if reason is not None:
                 with self._lock:
                     self._n.frames_excluded += 1
@@ -153,7 +157,7 @@ class CapturePipeline:
             jobs = [job for frame in frames if (job := self._consider(frame, window, force, app_changed))]
             self._last_app = app
             if jobs:
-                self._mask_excluded(jobs, window)
+                self._mask_excluded(jobs)
             self._set_state("recording", None if jobs else "unchanged")
             for job in jobs:
                 self._enqueue(job)
@@ -179,19 +183,26 @@ class CapturePipeline:
                 self._n.ocr_status = _unavailable(OCR_UNAVAILABLE)
         return Job(frame, window, frame.captured_at, frame.monitor, status)
 
-    def _mask_excluded(self, jobs: list[Job], active: WindowInfo | None) -> None:
-        """Black out excluded windows that are visible but not focused (a password manager beside
-        the browser). Asked only for kept frames, so an unchanged screen costs nothing more."""
+    def _mask_excluded(self, jobs: list[Job]) -> None:
+        """Black out what shows of excluded windows and of the assistant's own (a password manager
+        beside the browser): only their visible parts, so one hidden behind the active window masks
+        nothing. Asked only for kept frames, so an unchanged screen costs nothing more."""
         if not isinstance(self.probe, WindowLister):
             return
-        excluded = [w for w in self.probe.visible_windows() if w != active and is_excluded(w, self.rules)]
+        stack = self.probe.visible_windows()  # bottom to top
+        private = [self.own.is_own(w) or is_excluded(w, self.rules) is not None for w in stack]
         for job in jobs:
             assert job.frame is not None
-            boxes: list[Box] = [b for w in excluded if (b := window_box(job.frame, w)) is not None]
-            job.masks = boxes
-            if boxes:
-                with self._lock:
-                    self._n.windows_masked += len(boxes)
+            boxes = [window_box(job.frame, w) for w in stack]
+            job.masks = []
+            for i, box in enumerate(boxes):
+                if box is None or not private[i]:
+                    continue
+                visible = subtract(box, [b for b in boxes[i + 1 :] if b is not None])  # the windows above
+                job.masks += visible
+                if visible:
+                    with self._lock:
+                        self._n.windows_masked += 1
 
     def _skip(self, state: str, reason: str) -> list[Job]:
         self._set_state(state, reason)

@@ -80,7 +80,8 @@ class WindowLister(Protocol):
     """Optional: probes that can list visible windows let the pipeline black out excluded ones."""
 
     def visible_windows(self) -> list[WindowInfo]:
-        """Mapped, on-screen top-level windows, with geometry; order does not matter."""
+        """Mapped, on-screen top-level windows with geometry, in stacking order: bottom to top (the
+        last one is in front), so what covers a window can be subtracted from it."""
         ...
 
 

@@ -72,7 +72,7 @@ class WindowsProbe:
         if self._user32.GetWindowRect(hwnd, ctypes.byref(rect)):
             geometry = (rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top)
         app = self._process_name(pid.value)
-        return WindowInfo(app, title, url_from_title(title, app), pid.value or None, geometry)
+        return WindowInfo(app, title, url_from_title(title, app), pid.value or None, geometry, int(hwnd))
 
     def _process_name(self, pid: int) -> str:
         handle = self._kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)

@@ -50,7 +50,14 @@ class X11Probe:
         self._root = d.screen().root
         self._atoms = {
             name: d.intern_atom(name)
-            for name in ("_NET_ACTIVE_WINDOW", "_NET_CLIENT_LIST", "_NET_WM_NAME", "UTF8_STRING", "_NET_WM_PID")
+            for name in (
+                "_NET_ACTIVE_WINDOW",
+                "_NET_CLIENT_LIST_STACKING",
+                "_NET_CLIENT_LIST",
+                "_NET_WM_NAME",
+                "UTF8_STRING",
+                "_NET_WM_PID",
+            )
         }
         self._screensaver = d.has_extension("MIT-SCREEN-SAVER")
         self._d = d
@@ -120,10 +127,14 @@ class X11Probe:
     def _visible_windows(self) -> list[WindowInfo]:
         from Xlib import X, error
 
-        # A window manager lists its clients; without one, the root's children are the clients.
-        prop = self._root.get_full_property(self._atoms["_NET_CLIENT_LIST"], X.AnyPropertyType)
-        if prop is not None and len(prop.value):
-            candidates = [self._d.create_resource_object("window", int(w)) for w in prop.value]
+        # A window manager lists its clients bottom to top (_NET_CLIENT_LIST_STACKING; the older
+        # _NET_CLIENT_LIST is in mapping order); without one, the root's children are the clients,
+        # and X lists them bottom to top.
+        for atom in ("_NET_CLIENT_LIST_STACKING", "_NET_CLIENT_LIST"):
+            prop = self._root.get_full_property(self._atoms[atom], X.AnyPropertyType)
+            if prop is not None and len(prop.value):
+                candidates = [self._d.create_resource_object("window", int(w)) for w in prop.value]
+                break
         else:
             candidates = list(self._root.query_tree().children)
         found = []
@@ -188,7 +199,9 @@ class X11Probe:
         geo = win.get_geometry()
         origin = self._root.translate_coords(win, 0, 0)
         geometry = (int(origin.x), int(origin.y), int(geo.width), int(geo.height))
-        return WindowInfo(app=app, title=title, url=url_from_title(title, app), pid=pid, geometry=geometry)
+        return WindowInfo(
+            app=app, title=title, url=url_from_title(title, app), pid=pid, geometry=geometry, window_id=int(win.id)
+        )
 
 
 def _process_name(pid: int | None) -> str:

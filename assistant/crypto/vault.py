@@ -28,6 +28,12 @@ def new_keypair() -> tuple[bytes, bytes]:
     return public, secret
 
 
+def public_of(private: bytes) -> bytes:
+    """The raw public key of a raw X25519 private key."""
+    key = X25519PrivateKey.from_private_bytes(private)
+    return key.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+
+
 def _derive(shared: bytes, ephemeral_public: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral_public, info=_INFO).derive(shared)
 

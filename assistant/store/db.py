@@ -11,14 +11,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from assistant.errors import StoreCorrupt
 from assistant.paths import private_file
 from assistant.store.migrations import migrate
-
-Connection = Any  # sqlcipher3's Connection has no type stubs
-
+from assistant.store.readers import Connection, ReaderPool
 
 # SQLCipher decrypts every page it reads; a reader keeping 32 MB of them (SQLite's default is 2 MB) does
 # not decrypt the full-text index's hot pages again on every search (1M memories: FTS p95 46 -> 15 ms
@@ -82,7 +79,7 @@ class Database:
         self.path = path
         self._key = key
         self._write_lock = threading.RLock()
-        self._local = threading.local()
+        self._readers = ReaderPool(self._connect_reader)
         self._writer = _connect(path, key)
         self._writer.execute("PRAGMA journal_mode = WAL")
         self._writer.execute("PRAGMA synchronous = NORMAL")
@@ -93,17 +90,15 @@ class Database:
             p = Path(f"{path}{suffix}")
             if p.exists():
                 private_file(p)
-        self._readers: list[Connection] = []
+
+    def _connect_reader(self) -> Connection:
+        conn = _connect(self.path, self._key)
+        conn.execute(READER_CACHE)
+        return conn
 
     def reader(self) -> Connection:
-        """This thread's read connection (sees every committed write)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = _connect(self.path, self._key)
-            conn.execute(READER_CACHE)
-            self._local.conn = conn
-            self._readers.append(conn)
-        return conn
+        """This thread's read connection (sees every committed write); pooled, see store/readers.py."""
+        return self._readers.get()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -137,9 +132,6 @@ class Database:
             copy_snapshot(self._writer, target, key)
 
     def close(self) -> None:
-        for conn in self._readers:
-            conn.close()
-        self._readers.clear()
-        self._local = threading.local()
+        self._readers.close()
         with self._write_lock:
             self._writer.close()

@@ -134,7 +134,7 @@ def open_existing(paths: DataPaths, passphrase: str | None, *, read_only: bool =
         stored = keyring_store.load_data_key(keyring_account(paths)) if keyfile.keyring else None
         if stored is None:
             raise WrongPassphrase()
-        data_key = stored
+        data_key = keyfile.accept_data_key(stored)
     paths.ensure()
     if read_only and lock.is_locked_elsewhere(paths.lock_file):
         return _open_read_only(paths, keyfile, data_key, lock.holder_pid(paths.lock_file))
@@ -154,6 +154,8 @@ def open_existing(paths: DataPaths, passphrase: str | None, *, read_only: bool =
         db.close()
         held.release()
         return _open_read_only(paths, keyfile, data_key, None)
+    if keyfile.needs_upgrade:  # authenticated above with the passphrase: give the file its MAC now
+        keyfile.save(paths.keyfile)
     return OpenedStore(paths, keyfile, data_key, db, BlobStore(paths.blobs, data_key), held)
 
 

@@ -1,0 +1,101 @@
+"""What capture must never keep, on a REAL X server (our own Xvfb) with real grabs and tesseract: the
+assistant's own windows, and the parts of a never-record window that really show (nothing more)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.api import Assistant
+from assistant.capture.filters import ExclusionRules
+from assistant.capture.pipeline import CapturePipeline, PipelineSettings
+from assistant.capture.screen import ScreenGrabber
+from assistant.capture.window_x11 import X11Probe
+from assistant.store.events import list_events
+from tests import xdisplay
+from tests.conftest import PASSPHRASE
+from tests.qt_window import QtTextWindow
+from tests.xdisplay import TextWindow
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("needs_tesseract")]
+xvfb_display, needs_tesseract = xdisplay.xvfb_display, xdisplay.needs_tesseract
+
+OWN = "Revealed heliotrope 8817 walrus"
+OTHER = "Quokka saxophone 7391 marmalade"
+
+
+def stored_words(app: Assistant) -> set[str]:
+    return set(re.findall(r"\w+", " ".join(f"{e.title} {e.text}" for e in list_events(app.store.db.reader())).lower()))
+
+
+def focus(display: str, window_id: int) -> None:
+    from Xlib import X
+    from Xlib import display as xdisplay_mod
+
+    d = xdisplay_mod.Display(display)
+    try:
+        d.create_resource_object("window", window_id).set_input_focus(X.RevertToParent, X.CurrentTime)
+        d.sync()
+    finally:
+        d.close()
+
+
+def test_the_apps_own_window_is_never_stored(
+    xvfb_display: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISPLAY", xvfb_display)
+    app = Assistant(data_dir)
+    app.init(PASSPHRASE)
+    try:
+        # The app's window (a Qt window in a child process that registers as ours, as the app's UI does),
+        # with another window in front of its lower half.
+        with QtTextWindow(xvfb_display, OWN, "Search - Memory assistant", (50, 50, 1800, 700)) as own:
+            app.register_own_window(own.window_id)
+            with TextWindow(xvfb_display, OTHER, title="Zoo notes - Scratchpad", geometry=(100, 450, 1400, 500)):
+                assert app.capture_once() == 1
+                focus(xvfb_display, own.window_id)  # our window active: the frame is skipped whole
+                assert app.capture_once() == 0
+        words = stored_words(app)
+        assert {"quokka", "saxophone", "marmalade", "scratchpad"} <= words
+        assert not words & {"heliotrope", "8817", "walrus", "revealed"}
+        assert app.search("heliotrope walrus") == []
+    finally:
+        app.close()
+
+
+def test_excluded_window_behind_the_active_one_masks_only_what_shows(xvfb_display: str) -> None:
+    """A password manager left open BEHIND the active window: the part of it that shows is blacked
+    out, the active window in front of it is read (it used to be erased with it)."""
+    from assistant.ocr.tesseract import TesseractOcr
+
+    records: list = []  # type: ignore[type-arg]
+    probe = X11Probe(xvfb_display)
+    pipeline = CapturePipeline(
+        ScreenGrabber("primary"),
+        probe,
+        TesseractOcr(),
+        ExclusionRules.with_defaults(),
+        records.append,
+        PipelineSettings(thumbnails=False),
+    )
+    try:
+        with (
+            TextWindow(
+                xvfb_display,
+                "Vault entry Zanzibar 4412",
+                title="vault.kdbx - KeePassXC",
+                wm_class="keepassxc",
+                geometry=(100, 100, 1700, 850),
+                focus=False,
+            ),
+            TextWindow(xvfb_display, OTHER, title="Zoo notes - Scratchpad", geometry=(100, 300, 1400, 500)),
+        ):
+            (record,) = pipeline.capture_once()
+    finally:
+        pipeline.stop()
+    words = set(record.text.lower().split())
+    assert {"quokka", "saxophone", "7391", "marmalade"} <= words
+    assert not words & {"vault", "entry", "zanzibar", "4412"}
+    assert pipeline.stats().windows_masked == 1
