@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 
 from assistant.api import Assistant
 from assistant.errors import WrongPassphrase
+from assistant.values import passphrase_problem
 from ui.icons import icon
 from ui.session import facade_method
 from ui.tasks import TaskManager
 
-MIN_PASSPHRASE = 8
 NO_MODEL = "No model: answers quote your memory"
 
 
@@ -181,8 +181,9 @@ class UnlockDialog(QDialog):
     def submit(self) -> None:
         secret = self.passphrase.text()
         if self.setup_mode:
-            if len(secret) < MIN_PASSPHRASE:
-                self.show_message(f"Use at least {MIN_PASSPHRASE} characters; a few words are easy to remember.")
+            problem = passphrase_problem(secret)
+            if problem is not None:
+                self.show_message(problem)
                 return
             if secret != self.confirm.text():
                 self.show_message("The two passphrases differ. Type the same passphrase twice.")
