@@ -162,8 +162,9 @@ class Assistant(CaptureAndModels):
 
     @property
     def keyring_enabled(self) -> bool:
-        """Whether the user opted in to unlocking from the OS keyring."""
-        return self.store.keyfile.keyring
+        """Whether the user opted in to unlocking from the OS keyring; known before unlocking too (the key
+        file says so), so an unlock screen offers the keyring only to those who chose it."""
+        return self._store.keyfile.keyring if self._store is not None else opened.keyring_chosen(self.paths)
 
     def set_keyring_unlock(self, enabled: bool) -> None:
         opened.set_keyring(self.store, enabled)

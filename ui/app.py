@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from assistant.api import Assistant
 from assistant.errors import AssistantError
 from ui.actions import AppActions
-from ui.hotkey import GlobalHotkey
+from ui.hotkey import GlobalHotkey, readable
 from ui.icons import icon
 from ui.main_window import MainWindow
 from ui.own_windows import OwnWindowRegistrar
@@ -71,7 +71,7 @@ class Desktop(QObject):
 
     def rebind_hotkey(self, spec: str) -> None:
         self.hotkey_message = self.hotkey.start(spec)
-        self.session.message.emit(self.hotkey_message or f"Quick recall: {spec}")
+        self.session.message.emit(self.hotkey_message or f"Quick recall: {readable(spec)}")
 
     def handle_message(self, message: str) -> None:
         """A second launch asked us to come forward ("show") or to open quick recall ("recall")."""

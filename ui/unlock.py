@@ -113,7 +113,8 @@ class UnlockDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Create" if self.setup_mode else "Unlock")
         self.keyring_button = self.buttons.addButton("Use keyring", QDialogButtonBox.ButtonRole.ActionRole)
-        self.keyring_button.setVisible(not self.setup_mode)
+        # Offered only to those who opted in (Settings → Privacy); the others have no key there.
+        self.keyring_button.setVisible(not self.setup_mode and self.assistant.keyring_enabled)
         self.keyring_button.setToolTip("Unlock with the key kept in your OS keyring (if you opted in)")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)

@@ -48,9 +48,7 @@ def open_assistant(args: argparse.Namespace, *, unlock: bool = True, access: Acc
 
 
 def app_uses_keyring(app: Assistant) -> bool:
-    from assistant.crypto.keys import KeyFile
-
-    return KeyFile.load(app.paths.keyfile).keyring
+    return app.keyring_enabled
 
 
 def _default(value: Any) -> Any:

@@ -193,6 +193,11 @@ def change_passphrase(store: OpenedStore, old: str, new: str) -> None:
     store.keyfile.save(store.paths.keyfile)
 
 
+def keyring_chosen(paths: DataPaths) -> bool:
+    """Whether the key file says the user opted in to keyring unlock (False before `init`)."""
+    return is_initialized(paths) and KeyFile.load(paths.keyfile).keyring
+
+
 def set_keyring(store: OpenedStore, enabled: bool) -> None:
     require_writable(store)
     account = keyring_account(store.paths)
