@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
@@ -87,8 +86,8 @@ def test_the_keyring_is_offered_only_after_the_user_opted_in(
     from assistant.crypto import keyring_store
 
     kept: dict[str, bytes] = {}  # the OS keyring, in memory
-    monkeypatch.setattr(keyring_store, "save_data_key", lambda account, key: kept.__setitem__(account, key))
-    monkeypatch.setattr(keyring_store, "load_data_key", lambda account: kept.get(account))
+    monkeypatch.setattr(keyring_store, "save_data_key", kept.__setitem__)
+    monkeypatch.setattr(keyring_store, "load_data_key", kept.get)
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
     app.close()
