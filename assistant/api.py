@@ -14,8 +14,9 @@ from assistant import privacy
 from assistant.answer.head import AnswerHead
 from assistant.api_parts import CaptureAndModels
 from assistant.capture.control import CaptureControl
+from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
 from assistant.config import Settings, load_settings, save_settings
-from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
+from assistant.consolidation.engine import ConsolidationReport, Consolidator
 from assistant.consolidation.timeline import build_timeline
 from assistant.diagnostics.logs import setup_logging
 from assistant.diagnostics.status import Status, fill_store_status
@@ -23,6 +24,7 @@ from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
 from assistant.llm.runtime import ChatModel
 from assistant.llm.service import ModelService
+from assistant.mcp_server.facade import McpIntegration
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
@@ -38,6 +40,7 @@ from assistant.values import (
     ImportResult,
     Memory,
     MemoryType,
+    Progress,
     RawEvent,
     SearchHit,
     Timeline,
@@ -52,7 +55,7 @@ log = logging.getLogger(__name__)
 Access = Literal["write", "read", "write-if-free"]
 
 
-class Assistant(CaptureAndModels):
+class Assistant(CaptureAndModels, McpIntegration):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)
@@ -263,6 +266,7 @@ class Assistant(CaptureAndModels):
                         removed.extend(ids)
         if not removed:
             raise NotFound(f"no memory or event with id {item_id}")
+        delete_thumbnail_files(self.store, removed)
         self.vectors.forget(removed)
         log.info("forgot %d item(s)", len(removed))
         return removed
@@ -328,6 +332,7 @@ class Assistant(CaptureAndModels):
         elif self.consolidator.extractor is not None:
             report.model_status = "model pass on"
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
+        thumbnail_upkeep(self.store, self.settings.capture.thumbnail_retention_days)  # and retention's leftovers
         return report
 
     # -- timeline -------------------------------------------------------------------------------

@@ -97,6 +97,16 @@ class CaptureAndModels:
     def capture_status(self) -> dict[str, Any]:
         return self.capture.status()
 
+    def capture_notice(self) -> str | None:
+        """What to show the user before capture first runs on this desktop (a Wayland consent dialog to
+        expect, or exclusions that cannot work), once: the notice counts as read when returned."""
+        found = self.capture.notice()
+        if found is None:
+            return None
+        key, text = found
+        self.set_setting("capture.notice_shown_for", key)
+        return text
+
     def register_own_window(self, window_id: int) -> None:
         """A window of the app is shown: capture never records it (its pixels are masked, and macOS
         and Windows leave it out of screen captures). Works locked or unlocked."""
@@ -105,12 +115,10 @@ class CaptureAndModels:
         hide_from_capture(window_id)
 
     def thumbnail(self, event_id: str) -> bytes | None:
-        row = (
-            self.store.db.reader()
-            .execute("SELECT id FROM blobs WHERE event_id = ? AND kind = 'thumbnail'", (event_id,))
-            .fetchone()
-        )
-        return self.store.blobs.get(row[0]) if row else None
+        from assistant.store.blob_rows import thumbnail_of
+
+        blob_id = thumbnail_of(self.store.db.reader(), event_id)
+        return self.store.blobs.get(blob_id) if blob_id else None
 
     def storage_usage(self) -> dict[str, int]:
         files = [self.paths.database, Path(f"{self.paths.database}-wal")]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, get_args
 
+# Long work reports progress as (done, total); total may be 0 while it is not known yet.
+Progress = Callable[[int, int], None]
 MemoryType = Literal["core", "episodic", "semantic", "procedural", "resource", "vault"]
 EventKind = Literal["screen", "chat"]
 MEMORY_TYPES: tuple[MemoryType, ...] = get_args(MemoryType)

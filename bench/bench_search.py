@@ -36,10 +36,10 @@ from pathlib import Path
 import numpy as np
 
 from assistant.api import Assistant
-from assistant.retrieval import fulltext
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from assistant.store import fulltext
 from assistant.store import memories as memory_repo
 from assistant.values import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
 
@@ -288,8 +288,9 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
     lines = [
         f"Search latency, ms (wall; CPU of this process in brackets). {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}; {DIM}-d vectors, chroma in memory, "
-        "store encrypted (SQLCipher). fts = one FTS5 BM25 query over memories, all query words (today's "
-        "Searcher); bm25 = Recall.search without vectors (common words pruned, hits loaded); vector = the "
+        "store encrypted (SQLCipher). fts = one FTS5 BM25 query over memories, all query words "
+        "(store.fulltext.search_memories); bm25 = Recall.search without vectors (common words pruned, "
+        "hits loaded); vector = the "
         "chroma query alone; hybrid = Recall.search (BM25 memories + BM25 events + vectors, RRF, "
         "recency, hits); hybrid_time = the same with a time filter covering a tenth of the store; "
         "hybrid_day = with a one-day filter (1,440 memories: searched exactly from the store).",

@@ -17,10 +17,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import pytest
+
+from tests.procs import spawn_helper
 
 XVFB_MISSING = "Xvfb not installed (Linux only)"
 
@@ -113,14 +114,7 @@ class TextWindow:
             "font_size": font_size,
         }
         env = {**os.environ, "DISPLAY": display}
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), json.dumps(args)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            text=True,
-            bufsize=1,
-        )
+        self.proc = spawn_helper(__file__, args, env)
         self.window_id = int(self._ack())
 
     def _ack(self) -> str:

@@ -9,21 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.retrieval.fulltext import STOPWORDS
-from assistant.retrieval.recall import topic_words
 from assistant.retrieval.timeparse import parse_time_range
+from assistant.text import content_words, normalise, topic_words
 from assistant.values import Answer, Citation, SearchHit, utcnow
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SPEAKER = re.compile(r"^[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2}: ")  # "Caroline: ..." in a transcript
 TRANSCRIPTS = frozenset({"chat", "episodic"})  # hits whose lines start with who said them
-_WORD = re.compile(r"\w+", re.UNICODE)
 NOT_FOUND = "I don't know: nothing in your memory matches that question."
 LABEL = "From your memory (quoted; no language model was used):"
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in (m.lower() for m in _WORD.findall(text)) if w not in STOPWORDS and len(w) > 1}
 
 
 def _sentences(text: str, transcript: bool) -> list[tuple[int, str, str]]:
@@ -75,7 +69,7 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], *, max_items: in
     said: list[str] = []
     for h in relevant(hits, question):
         passage = best_passage(h.text, question, transcript=h.type in TRANSCRIPTS)
-        key = " ".join(_WORD.findall(passage.lower()))
+        key = normalise(passage)
         if any(key in earlier or earlier in key for earlier in said):
             continue
         chosen.append((h, passage))

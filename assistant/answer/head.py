@@ -18,9 +18,10 @@ from typing import Protocol
 
 from assistant.answer import temporal
 from assistant.answer.context import Packed, pack
-from assistant.answer.extractive import NOT_FOUND, content_words, extractive_answer, relevant, topic
+from assistant.answer.extractive import NOT_FOUND, extractive_answer, relevant, topic
 from assistant.llm.runtime import ChatModel
 from assistant.retrieval.timeparse import parse_time_range
+from assistant.text import content_words
 from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit, utcnow
 
 INSTRUCTIONS = (

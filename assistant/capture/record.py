@@ -106,7 +106,8 @@ def build_record(job: Job, ocr: OcrEngine | None, settings: PipelineSettings) ->
     title = redact(window.title if window else "")
     url = redact(window.url) if window and window.url else None
     thumbnail = None
-    if settings.thumbnails and image is not None:
+    # Only a frame that was read can have its secrets blacked out: without OCR, no picture at all.
+    if settings.thumbnails and image is not None and outcome == "done":
         if result.raw_words:
             masked = redacted_word_boxes(result.raw_text, result.raw_words, redact(result.raw_text).spans)
         else:

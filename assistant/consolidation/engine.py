@@ -22,10 +22,9 @@ from assistant.consolidation.grouping import MAX_GAP
 from assistant.errors import AssistantError
 from assistant.store import events as event_repo
 from assistant.store.db import Database
-from assistant.values import RawEvent, to_ts
+from assistant.values import Progress, RawEvent, to_ts
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -169,10 +168,7 @@ class Consolidator:
             return 0
         cutoff = to_ts(now - timedelta(days=days))
         with self._db.write() as conn:
-            ids = [
-                r[0]
-                for r in conn.execute("SELECT id FROM raw_events WHERE consolidated = 1 AND created_at < ?", (cutoff,))
-            ]
+            ids = event_repo.consolidated_before(conn, cutoff)
             event_repo.delete_events(conn, ids)
         if ids:
             log.info("retention removed %d raw events", len(ids))

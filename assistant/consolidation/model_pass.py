@@ -12,13 +12,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any, cast
 
-from assistant.answer.extractive import content_words
 from assistant.consolidation import schemas
 from assistant.consolidation.deterministic import Planned
 from assistant.consolidation.engine import Extraction
-from assistant.consolidation.merge import normalise
 from assistant.errors import ModelError
 from assistant.llm.runtime import TextModel
+from assistant.text import content_words, normalise
 from assistant.values import (
     CoreBlock,
     Memory,

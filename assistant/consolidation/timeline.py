@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
+from assistant.store.sql import Connection
 from assistant.values import ActivityBlock, EpisodicMemory, Timeline, TimelineEpisode, to_ts
 
 
-def build_timeline(conn: Any, start: datetime, end: datetime) -> Timeline:
+def build_timeline(conn: Connection, start: datetime, end: datetime) -> Timeline:
     events = event_repo.list_events(conn, since=start, until=end)
     blocks = [
         ActivityBlock(
@@ -38,15 +38,12 @@ def build_timeline(conn: Any, start: datetime, end: datetime) -> Timeline:
     return Timeline(start=start, end=end, blocks=blocks, episodes=_episodes(conn, start, end))
 
 
-def _episodes(conn: Any, start: datetime, end: datetime) -> list[TimelineEpisode]:
-    rows = conn.execute(
-        "SELECT id FROM memories WHERE type = 'episodic' AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at",
-        (to_ts(start), to_ts(end)),
-    ).fetchall()
-    found = memory_repo.get_many(conn, [r[0] for r in rows])
+def _episodes(conn: Connection, start: datetime, end: datetime) -> list[TimelineEpisode]:
+    ids = memory_repo.episode_ids_between(conn, to_ts(start), to_ts(end))
+    found = memory_repo.get_many(conn, ids)
     out: list[TimelineEpisode] = []
-    for row in rows:
-        mem = found.get(row[0])
+    for item in ids:
+        mem = found.get(item)
         if isinstance(mem, EpisodicMemory) and mem.occurred_at is not None:
             out.append(
                 TimelineEpisode(

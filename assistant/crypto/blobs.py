@@ -47,5 +47,15 @@ class BlobStore:
     def delete(self, blob_id: str) -> None:
         self._path(blob_id).unlink(missing_ok=True)
 
+    def listing(self) -> list[tuple[str, float]]:
+        """(blob id, modification time) of every blob file."""
+        found = []
+        for path in self._dir.glob("*.blob"):
+            try:
+                found.append((path.stem, path.stat().st_mtime))
+            except FileNotFoundError:
+                continue  # deleted while we looked
+        return found
+
     def size(self) -> int:
         return sum(p.stat().st_size for p in self._dir.glob("*.blob"))

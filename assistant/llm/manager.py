@@ -15,7 +15,6 @@ import re
 import shutil
 import socket
 import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -24,6 +23,7 @@ from assistant.errors import AssistantError, ModelError, NotFound
 from assistant.llm.gguf_info import Role, read_gguf_info
 from assistant.paths import write_atomic
 from assistant.privacy import require_network
+from assistant.values import Progress
 
 REGISTRY_NAME = "registry.json"
 _ROLES: tuple[Role, ...] = ("chat", "embedding")
@@ -38,7 +38,6 @@ _OFFLINE_TEXT = (
     "nodename nor servname",
     "getaddrinfo failed",
 )
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

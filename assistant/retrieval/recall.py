@@ -1,27 +1,28 @@
 """Recall: the one search the facade calls. Routing, time phrases, BM25 + vectors fused by RRF, recency
 as the tie-breaker, and de-duplication of hits that repeat what a higher hit already covers.
 
-Without an embedder it is full-text only (with routing and time phrases); `Searcher` remains the plain
-BM25 path underneath.
+Without an embedder it is full-text only (with routing and time phrases). Recall only ranks: what it
+reads comes from the store's queries (`store.fulltext`, `store.recall_queries`).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from assistant.retrieval import fulltext, routing, timeparse
+from assistant.retrieval import routing, timeparse
 from assistant.retrieval.fusion import rrf
-from assistant.retrieval.search import Searcher, VectorRetriever, split_types
+from assistant.retrieval.search import VectorRetriever, split_types, to_hits
+from assistant.store import fulltext
+from assistant.store import recall_queries as rows
 from assistant.store.db import Database
+from assistant.store.fulltext import TermCounts, prune_common_terms
+from assistant.text import STOPWORDS, has_content_words, topic_words, words
 from assistant.values import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
 
 
@@ -54,24 +55,6 @@ class FusionConfig:
     min_similarity: float = 0.35
 
 
-# Words that ask what there was rather than name a topic ("what happened", "summarise", "what was I up
-# to"): a question of these and a time phrase browses the time's memories instead of matching words.
-ACTIVITY_WORDS = frozenset(
-    """
-happen happens happened happening going up doing done work worked working summarise summarize summarised
-summarized summary recap overview everything all activity activities show list give""".split()
-)
-
-
-def has_content_words(text: str) -> bool:
-    return any(w.lower() not in fulltext.STOPWORDS for w in _WORD.findall(text))
-
-
-def topic_words(text: str) -> set[str]:
-    """The words that name what a question is about (lower case)."""
-    return {w.lower() for w in _WORD.findall(text)} - fulltext.STOPWORDS - ACTIVITY_WORDS
-
-
 class Recall:
     def __init__(
         self,
@@ -85,11 +68,10 @@ class Recall:
         self.vectors = vectors
         self.timezone = timezone
         self.config = config or FusionConfig()
-        self._searcher = Searcher(db)  # for turning ids into hits (and its de-dup)
         self._speakers: dict[str, set[str]] = {}
         self._speakers_seen = 0
         self._speakers_lock = threading.Lock()
-        self._term_counts: fulltext.TermCounts = {}
+        self._term_counts: TermCounts = {}
 
     def search(
         self,
@@ -147,10 +129,11 @@ class Recall:
         # Hydrate only the head of the ranking (loading a memory costs more than ranking it), more if
         # de-duplication thinned it out.
         take = max(2 * limit, 20)
-        hits = self._searcher.hits(ranked[:take])
+        conn = self._db.reader()
+        hits = to_hits(conn, ranked[:take])
         while len(hits) < limit and take < len(ranked):
             take *= 2
-            hits = self._searcher.hits(ranked[:take])
+            hits = to_hits(conn, ranked[:take])
         hits = _matching_sources_first(hits[:limit], ranked)
         # Every hit names where it came from; a memory typed in by hand is its own source.
         return [h if h.sources else _self_sourced(h) for h in hits]
@@ -187,7 +170,7 @@ class Recall:
             lists.append(
                 fulltext.search_memories(
                     conn,
-                    fulltext.prune_common_terms(conn, "memory_fts", "memories", text, self._term_counts),
+                    prune_common_terms(conn, "memory_fts", "memories", text, self._term_counts),
                     types=None if every else mem_types,
                     since=since,
                     until=until,
@@ -199,7 +182,7 @@ class Recall:
             lists.append(
                 fulltext.search_events(
                     conn,
-                    fulltext.prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts),
+                    prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts),
                     kinds=kinds,
                     since=since,
                     until=until,
@@ -235,8 +218,8 @@ class Recall:
         depth = max(limit * 5, self.config.depth)
         named = self._named_speakers(text) if "chat" in kinds else set()
         if named:
-            names = {w for speaker in named for w in (speaker, *_WORD.findall(speaker))}
-            stripped = " ".join(w for w in _WORD.findall(text) if w.lower() not in names)
+            names = {w for speaker in named for w in (speaker, *words(speaker))}
+            stripped = " ".join(w for w in words(text) if w.lower() not in names)
             text = stripped if has_content_words(stripped) else text
         n_text = (1 if mem_types else 0) + (1 if kinds else 0)  # ranked_lists puts full text first
         lists, weights = self.ranked_lists(text, mem_types, kinds, since, until, depth)
@@ -261,7 +244,7 @@ class Recall:
             lists, weights = self._with_neighbours(lists, weights, voters, since, until)
             relevant |= {i for ranked in lists[n_lists:] for i, _ in ranked}
         lists = [[(i, s) for i, s in ranked if i in relevant] for ranked in lists]
-        info = self._type_and_time(list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
+        info = rows.type_and_time(self._db.reader(), list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
         # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
         # then after fusion (rank fusion makes its own ties). Ids no longer in the store drop out here.
         lists = [
@@ -285,39 +268,24 @@ class Recall:
 
     def _named_speakers(self, text: str) -> set[str]:
         """The chat participants the text names, by full name or first name (lower case)."""
-        words = {w.lower() for w in _WORD.findall(text)}
         by_word = self._speaker_names()
-        return {speaker for w in words for speaker in by_word.get(w, ())}
+        return {speaker for w in {w.lower() for w in words(text)} for speaker in by_word.get(w, ())}
 
     def _speaker_names(self) -> dict[str, set[str]]:
         """name word -> speakers. Kept up to date incrementally: only events added since the last look are
-        read (the rowid range is cheap even with a million events; a full DISTINCT is not)."""
-        conn = self._db.reader()
+        read."""
         with self._speakers_lock:
-            top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM raw_events").fetchone()[0])
-            if top > self._speakers_seen:
-                for (speaker,) in conn.execute(
-                    "SELECT DISTINCT lower(speaker) FROM raw_events WHERE seq > ? AND seq <= ? AND kind = 'chat' "
-                    "AND speaker IS NOT NULL",
-                    (self._speakers_seen, top),
-                ):
-                    parts = _WORD.findall(speaker)
-                    for key in {speaker, *parts[:1]} if parts else ():
-                        if key not in fulltext.STOPWORDS:
-                            self._speakers.setdefault(key, set()).add(speaker)
-                self._speakers_seen = top
+            top, speakers = rows.chat_speakers_after(self._db.reader(), self._speakers_seen)
+            self._speakers_seen = max(self._speakers_seen, top)
+            for speaker in speakers:
+                parts = words(speaker)
+                for key in {speaker, *parts[:1]} if parts else ():
+                    if key not in STOPWORDS:
+                        self._speakers.setdefault(key, set()).add(speaker)
             return self._speakers
 
     def _speaker_of(self, named: set[str], ids: list[str]) -> dict[str, int]:
-        conn = self._db.reader()
-        evs = [i for i in ids if i.startswith("ev_")]
-        out: dict[str, int] = {}
-        for start in range(0, len(evs), 500):
-            chunk = evs[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in conn.execute(f"SELECT id, speaker FROM raw_events WHERE id IN ({marks})", chunk):
-                out[r[0]] = int((r[1] or "").lower() in named)
-        return out
+        return {i: int(speaker in named) for i, speaker in rows.speakers_of(self._db.reader(), ids).items()}
 
     def _with_neighbours(
         self,
@@ -359,31 +327,14 @@ class Recall:
         """For chat events: offset -> {event: the turn that many places after (before, if negative) it in the
         same session and time range}."""
         conn = self._db.reader()
-        rows: dict[str, tuple[int, str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in conn.execute(
-                f"SELECT id, seq, session FROM raw_events WHERE kind = 'chat' AND session "
-                f"IS NOT NULL AND id IN ({marks})",
-                chunk,
-            ):
-                rows[r[0]] = (int(r[1]), r[2])
+        positions = rows.chat_positions(conn, ids)
         # Neighbours are looked up by seq: an import or an ask writes its turns as consecutive rows. A
         # neighbour row of another session or kind (a screen frame captured in between) gives no vote.
-        wanted = sorted({seq + d for seq, _ in rows.values() for d in offsets})
-        by_seq: dict[int, tuple[str, str, float]] = {}
-        for start in range(0, len(wanted), 500):
-            seqs = wanted[start : start + 500]
-            marks = ",".join("?" * len(seqs))
-            for r in conn.execute(
-                f"SELECT seq, id, session, occurred_at FROM raw_events WHERE kind = 'chat' AND seq IN ({marks})", seqs
-            ):
-                by_seq[int(r[0])] = (r[1], r[2], float(r[3]))
+        by_seq = rows.chat_turns_at(conn, sorted({seq + d for seq, _ in positions.values() for d in offsets}))
         lo = to_ts(since) if since is not None else float("-inf")
         hi = to_ts(until) if until is not None else float("inf")
         tables: dict[int, dict[str, str]] = {d: {} for d in offsets}
-        for item, (seq, session) in rows.items():
+        for item, (seq, session) in positions.items():
             for d in offsets:
                 found = by_seq.get(seq + d)
                 if found is not None and found[1] == session and lo <= found[2] < hi:
@@ -400,80 +351,15 @@ class Recall:
         limit: int,
     ) -> list[tuple[str, float]]:
         """A question that is only a time ("what did I do yesterday?"): what is in the range, latest first."""
-        conn = self._db.reader()
         depth = max(limit * 5, self.config.depth)
-        rows: list[tuple[str, str, float, int]] = []
-        for sql, wanted, is_event in (
-            ("SELECT id, type, coalesce(occurred_at, created_at) AS t FROM memories", mem_types, 0),
-            ("SELECT id, kind, occurred_at AS t FROM raw_events", kinds, 1),
-        ):
-            if not wanted:
-                continue
-            clause, args = _range_clause(since, until)
-            marks = ",".join("?" * len(wanted))
-            col = "kind" if is_event else "type"
-            rows += [
-                (r[0], r[1], float(r[2]), is_event)
-                for r in conn.execute(
-                    f"{sql} WHERE {col} IN ({marks}){clause} ORDER BY t DESC LIMIT ?", [*wanted, *args, depth]
-                )
-            ]
+        found = rows.latest_in_range(self._db.reader(), mem_types, kinds, since, until, depth)
         # Summaries (memories) before the raw events they summarise; routed types first; latest first.
-        rows.sort(key=lambda r: (-rt.weight(r[1]), r[3], -r[2]))
-        return [(r[0], 1.0 / (self.config.rrf_k + n)) for n, r in enumerate(rows, start=1)]
+        found.sort(key=lambda r: (-rt.weight(r[1]), r[3], -r[2]))
+        return [(r[0], 1.0 / (self.config.rrf_k + n)) for n, r in enumerate(found, start=1)]
 
     def _ask_turns(self, ids: list[str]) -> set[str]:
         """Which of `ids` are turns `ask` recorded, or episodes whose every source is one."""
-        conn = self._db.reader()
-        out: set[str] = set()
-        prefix = [len(ASK_SESSION_PREFIX), ASK_SESSION_PREFIX]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            out.update(
-                r[0]
-                for r in conn.execute(
-                    f"SELECT id FROM raw_events WHERE id IN ({marks}) AND substr(session, 1, ?) = ?", [*chunk, *prefix]
-                )
-            )
-            out.update(
-                r[0]
-                for r in conn.execute(
-                    "SELECT s.memory_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id "
-                    "JOIN raw_events e ON e.id = s.event_id "
-                    f"WHERE s.memory_id IN ({marks}) AND m.type = 'episodic' GROUP BY s.memory_id "
-                    "HAVING min(coalesce(substr(e.session, 1, ?) = ?, 0)) = 1",
-                    [*chunk, *prefix],
-                )
-            )
-        return out
-
-    def _type_and_time(self, ids: list[str]) -> dict[str, tuple[str, float]]:
-        conn = self._db.reader()
-        out: dict[str, tuple[str, float]] = {}
-        mems = [i for i in ids if not i.startswith("ev_")]
-        evs = [i for i in ids if i.startswith("ev_")]
-        for table, chunk_ids, cols in (
-            ("memories", mems, "type, coalesce(occurred_at, created_at)"),
-            ("raw_events", evs, "kind, occurred_at"),
-        ):
-            for start in range(0, len(chunk_ids), 500):
-                chunk = chunk_ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for row in conn.execute(f"SELECT id, {cols} FROM {table} WHERE id IN ({marks})", chunk):
-                    out[row[0]] = (row[1], float(row[2]))
-        return out
-
-
-def _range_clause(since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
-    clause, args = "", []
-    if since is not None:
-        clause += " AND t >= ?"
-        args.append(to_ts(since))
-    if until is not None:
-        clause += " AND t < ?"
-        args.append(to_ts(until))
-    return clause, args
+        return rows.session_turns(self._db.reader(), ids, ASK_SESSION_PREFIX)
 
 
 def _matching_sources_first(hits: list[SearchHit], ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:

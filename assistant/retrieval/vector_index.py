@@ -18,7 +18,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,10 +31,10 @@ import numpy as np
 from assistant import privacy
 from assistant.errors import AssistantError
 from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, IndexCatalog, collection_for, time_bounds
-from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
-from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.store.sql import Connection
+from assistant.store.vectors import stored_count, stored_items, stored_times
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, Progress, to_ts
 
-Progress = Callable[[int, int], None]  # (vectors loaded, vectors expected)
 log = logging.getLogger(__name__)
 
 MODES = ("memory", "persistent", "server")
@@ -348,7 +348,7 @@ class VectorIndex:
 
     # -- consistency with the store ------------------------------------------------------------------
     def rebuild_from_store(
-        self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None, expected: int | None = None
+        self, conn: Connection, *, batch: int = 20_000, progress: Progress | None = None, expected: int | None = None
     ) -> int:
         """Empty the index and refill it from the store's embeddings of this model; returns the count.
 
@@ -393,7 +393,7 @@ class VectorIndex:
             return False
         return True
 
-    def sync_with_store(self, conn: Any, *, progress: Progress | None = None) -> int:
+    def sync_with_store(self, conn: Connection, *, progress: Progress | None = None) -> int:
         """Make the index match the store: memory mode always fills; others rebuild only when damaged.
 
         Returns how many vectors were loaded (0: the kept index was right, and `progress` is not called).

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from assistant.config import RetrievalSettings
@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from assistant.retrieval.indexer import Indexer
     from assistant.retrieval.vector_index import VectorIndex
 
+from assistant.values import Progress
+
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
 
 
 class VectorService:

@@ -15,7 +15,8 @@ from pathlib import Path
 from assistant.errors import StoreCorrupt
 from assistant.paths import private_file
 from assistant.store.migrations import migrate
-from assistant.store.readers import Connection, ReaderPool
+from assistant.store.readers import ReaderPool
+from assistant.store.sql import Connection
 
 # SQLCipher decrypts every page it reads; a reader keeping 32 MB of them (SQLite's default is 2 MB) does
 # not decrypt the full-text index's hot pages again on every search (1M memories: FTS p95 46 -> 15 ms
@@ -31,6 +32,7 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     writer in another process."""
     import sqlcipher3
 
+    conn: Connection
     if read_only:
         conn = sqlcipher3.connect(
             f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, isolation_level=None, timeout=30

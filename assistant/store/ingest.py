@@ -6,12 +6,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
-from typing import Any
 
 from assistant.redaction import Secret, redact
 from assistant.store import memories as memory_repo
 from assistant.store.events import add_events
 from assistant.store.opened import OpenedStore
+from assistant.store.sql import Connection
 from assistant.values import RawEvent, VaultEntry
 
 # Secrets shorter than this are not de-duplicated: a keyed hash of a PIN could be brute-forced by
@@ -24,7 +24,7 @@ class Ingest:
         self._store = store
         self._dedup_key = hmac.new(store.data_key, b"vault-dedup", hashlib.sha256).digest()
 
-    def file_secret(self, conn: Any, secret: Secret, event: RawEvent) -> None:
+    def file_secret(self, conn: Connection, secret: Secret, event: RawEvent) -> None:
         key = None
         if len(secret.value) >= DEDUP_MIN_LENGTH:
             key = "vault:" + hmac.new(self._dedup_key, secret.value.encode(), hashlib.sha256).hexdigest()

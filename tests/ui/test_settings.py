@@ -27,8 +27,10 @@ def test_settings_persist_across_restarts(
     view.monitors.setCurrentIndex(view.monitors.findData("primary"))
     view.excluded_apps.entry.setText("signal")
     view.excluded_apps.add_current()
-    view.excluded_titles.items.setCurrentRow(0)
-    first_title = view.excluded_titles.items.currentItem().text()
+    for title in ("Payroll", "Draft"):
+        view.excluded_titles.entry.setText(title)
+        view.excluded_titles.add_current()
+    view.excluded_titles.items.setCurrentRow(1)
     view.excluded_titles.remove_selected()
     view.keep_thumbnails.setChecked(True)
     view.retention.setValue(3)
@@ -50,7 +52,7 @@ def test_settings_persist_across_restarts(
     restarted = Assistant(data_dir)
     s = restarted.settings
     assert s.capture.interval_seconds == 7.5 and s.capture.monitors == "primary"
-    assert "signal" in s.capture.excluded_apps and first_title not in s.capture.excluded_titles
+    assert s.capture.excluded_apps == ["signal"] and s.capture.excluded_titles == ["Payroll"]
     assert s.capture.keep_thumbnails and s.capture.thumbnail_retention_days == 3
     assert s.capture.storage_budget_mb == 4096
     assert s.privacy.local_only is False

@@ -10,7 +10,6 @@ import pytest
 from assistant.api import Assistant
 from assistant.retrieval.indexer import Indexer
 from assistant.retrieval.recall import FusionConfig, Recall
-from assistant.retrieval.search import Searcher
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
 from assistant.values import EpisodicMemory, ProceduralMemory, RawEvent, SemanticMemory, Source
@@ -54,8 +53,6 @@ def test_hybrid_finds_a_paraphrase_that_full_text_misses(
     assert target.id not in [h.id for h in Recall(app.store.db).search(question, now=NOW)]
     hits = _hybrid(app, embedder, index).search(question, now=NOW)
     assert hits[0].id == target.id
-    # The plain Searcher becomes hybrid with the same retriever.
-    assert Searcher(app.store.db, vectors=EmbeddingRetriever(embedder, index)).search(question)[0].id == target.id
 
 
 def test_time_phrase_in_the_question_prefers_its_window(app: Assistant) -> None:
@@ -290,7 +287,7 @@ def test_narrow_windows_are_searched_exactly_from_the_store(
 
 
 def test_common_words_are_dropped_only_in_large_tables(app: Assistant) -> None:
-    from assistant.retrieval.fulltext import prune_common_terms
+    from assistant.store.fulltext import prune_common_terms
 
     conn = app.store.db.reader()
     app.add_events([_chat(f"weekly standup {'zanzibar' if i % 500 == 0 else 'notes'} {i}", NOW) for i in range(900)])

@@ -11,8 +11,8 @@ import pytest
 from assistant.api import Assistant
 from assistant.errors import AssistantError, PrivacyBlocked
 from assistant.retrieval.indexer import Indexer
-from assistant.retrieval.stored_vectors import stored_count
 from assistant.retrieval.vector_index import VectorIndex, parse_server_url
+from assistant.store.vectors import stored_count
 from assistant.values import RawEvent, SemanticMemory, VaultEntry
 from tests.fake_embedder import FakeEmbedder
 

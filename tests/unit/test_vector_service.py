@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from pytest import MonkeyPatch
 
 from assistant.api import Assistant
-from assistant.retrieval import stored_vectors, vector_index
+from assistant.retrieval import vector_index
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import IndexItem, VectorIndex
 from assistant.retrieval.vector_service import VectorService
+from assistant.store import vectors as stored_vectors
 from assistant.values import RawEvent
 from tests.fake_embedder import FakeEmbedder
 

@@ -27,6 +27,7 @@ from ui import autostart
 from ui.format import human_bytes
 from ui.hotkey import readable, to_spec
 from ui.session import Session
+from ui.views.settings_integrations import IntegrationsBox
 from ui.views.settings_widgets import ListEditor, ModelsBox, PassphraseBox
 
 SAVE_DELAY_MS = 400
@@ -80,6 +81,9 @@ class SettingsView(QWidget):
         self.passphrase = PassphraseBox(session)
         column.addWidget(self.passphrase)
         column.addWidget(self._desktop_box())
+        self.integrations = IntegrationsBox(session)
+        self.integrations.setVisible(session.can("mcp_client_config"))
+        column.addWidget(self.integrations)
         column.addStretch(1)
         content.setMaximumWidth(860)
         holder = QWidget()
@@ -115,6 +119,9 @@ class SettingsView(QWidget):
         form.addRow("Monitors", self.monitors)
         form.addRow("Never record apps", self.excluded_apps)
         form.addRow("Never record titles", self.excluded_titles)
+        builtin = QLabel("Password managers and private browser windows are never recorded, whatever these lists hold.")
+        builtin.setWordWrap(True)
+        form.addRow("", builtin)
         self.capture_enabled.toggled.connect(self._capture_toggled)
         self.session.capture_changed.connect(self._capture_state_changed)
         self.session.settings_changed.connect(self._capture_state_changed)
@@ -219,6 +226,7 @@ class SettingsView(QWidget):
         super().showEvent(event)
         self.refresh_usage()
         self.models.refresh()
+        self.integrations.refresh()
 
     def stage(self, key: str, value: Any) -> None:
         if self._loading:
@@ -244,7 +252,8 @@ class SettingsView(QWidget):
             return list(changes)
 
         def done(keys: list[str]) -> None:
-            self.session.message.emit("settings saved")
+            live = any(k.startswith("capture.") for k in keys)  # applied at the next tick, no restart
+            self.session.message.emit("settings saved; capture uses them from now on" if live else "settings saved")
             self.session.settings_changed.emit()
             self.saved.emit()
 
@@ -284,6 +293,7 @@ class SettingsView(QWidget):
 
         def done(_r: Any) -> None:
             self.session.keyring_enabled = on
+            self.integrations.refresh()  # the entry needs a passphrase only without keyring unlock
             self.keyring_note.setText(
                 "The key is in your OS keyring."
                 if on
