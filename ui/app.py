@@ -50,6 +50,7 @@ class Desktop(QObject):
         self.window = MainWindow(session, self.actions)
         self.recall = QuickRecall(session)
         self.recall.open_item.connect(self.window.open_item)
+        self.recall.answered.connect(self.window.ask.add_answered)
         self.actions.recall_requested.connect(self.recall.toggle)
         self.actions.open_requested.connect(self.window.bring_to_front)
         self.actions.quit_requested.connect(self.quit)

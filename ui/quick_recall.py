@@ -17,6 +17,7 @@ RESULTS = 8
 
 class QuickRecall(QWidget):
     open_item = Signal(str)  # an id to show in the main window
+    answered = Signal(object)  # the Answer to a question asked here, for the Ask view
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -138,6 +139,7 @@ class QuickRecall(QWidget):
             self.answer = answer
             self.reply.setText(answer.text if answer.known else f"I don't know: {why_unknown(answer.text)}")
             self.adjustSize()
+            self.answered.emit(answer)
             self.session.data_changed.emit()
 
         self.session.run(

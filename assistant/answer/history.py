@@ -4,11 +4,17 @@ the Ask view shows again after a restart, whichever window asked them (Ask, quic
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from itertools import pairwise
 
 from assistant.answer.extractive import LABEL
-from assistant.values import Answer, Citation, RawEvent, SearchHit
+from assistant.retrieval.search import to_hits
+from assistant.store import events as event_repo
+from assistant.store.sql import Connection
+from assistant.values import ASK_SESSION_PREFIX, Answer, Citation, RawEvent, SearchHit
 
 DONT_KNOW = "I don't know"
+LOOKBACK_DAYS = 90  # how far back the time index is walked for them (there is no index by session)
 
 
 def past_answers(turns: Sequence[RawEvent], hits: Callable[[list[str]], list[SearchHit]]) -> list[Answer]:
@@ -16,7 +22,7 @@ def past_answers(turns: Sequence[RawEvent], hits: Callable[[list[str]], list[Sea
     items they are now (one that was forgotten since is left out of the citations)."""
     pairs = [
         (question, answer)
-        for question, answer in zip(turns, turns[1:], strict=False)
+        for question, answer in pairwise(turns)
         if question.speaker == "user" and answer.speaker == "assistant" and question.session == answer.session
     ]
     cited = [[str(i) for i in answer.meta.get("cited") or []] for _, answer in pairs]
@@ -35,3 +41,9 @@ def past_answers(turns: Sequence[RawEvent], hits: Callable[[list[str]], list[Sea
             )
         )
     return out
+
+
+def recent_answers(conn: Connection, *, limit: int, now: datetime, days: int = LOOKBACK_DAYS) -> list[Answer]:
+    """The latest `limit` questions of the last `days` with their answers, oldest first."""
+    turns = event_repo.latest_of_sessions(conn, ASK_SESSION_PREFIX, now - timedelta(days=days), 2 * limit + 1)
+    return past_answers(turns, lambda ids: to_hits(conn, [(i, 0.0) for i in ids]))[-limit:]
