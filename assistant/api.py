@@ -25,6 +25,8 @@ from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
 from assistant.llm.runtime import ChatModel
 from assistant.llm.service import ModelService
+from assistant.locking import coredumps
+from assistant.locking.part import Locking
 from assistant.mcp_server.facade import McpIntegration
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
@@ -56,7 +58,7 @@ log = logging.getLogger(__name__)
 Access = Literal["write", "read", "write-if-free"]
 
 
-class Assistant(CaptureAndModels, McpIntegration):
+class Assistant(CaptureAndModels, McpIntegration, Locking):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)
@@ -82,6 +84,8 @@ class Assistant(CaptureAndModels, McpIntegration):
         return self._store is not None
 
     def _opened(self, store: opened.OpenedStore) -> None:
+        coredumps.disable()  # keys in memory from here on: no core file may hold them
+        self.rearm_lock_watch()  # unlocked: the next session lock, suspend or idle spell locks again
         self._store = store
         self._recall = Recall(store.db, timezone=self.settings.retrieval.timezone)
         self._vectors = VectorService(
@@ -137,6 +141,7 @@ class Assistant(CaptureAndModels, McpIntegration):
             self._recall = None
             self._consolidator = None
             self._head = None
+            coredumps.restore()
 
     @property
     def store(self) -> opened.OpenedStore:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from assistant.capture.frames import Frame
-from assistant.capture.wayland_grab import frame_from_image
 from assistant.errors import CaptureUnavailable
 
 if TYPE_CHECKING:
@@ -120,7 +119,8 @@ class PortalGrabber:
             data = _read_and_delete(self._ask())
         try:
             image = Image.open(io.BytesIO(data))
-            return [frame_from_image(image, 1, datetime.now(UTC))]
+            rgba = image.convert("RGBA")
+            return [Frame(1, rgba.width, rgba.height, rgba.tobytes("raw", "BGRA"), datetime.now(UTC))]
         except UnidentifiedImageError as exc:
             raise CaptureUnavailable("wayland: the portal's screenshot is not an image") from exc
 

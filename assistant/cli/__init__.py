@@ -12,7 +12,16 @@ from assistant.errors import AssistantError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from assistant.cli import capture_cmds, eval_cmds, mcp_cmd, memory_cmds, model_cmds, selftest_cmd, store_cmds
+    from assistant.cli import (
+        capture_cmds,
+        eval_cmds,
+        lock_cmds,
+        mcp_cmd,
+        memory_cmds,
+        model_cmds,
+        selftest_cmd,
+        store_cmds,
+    )
 
     parser = argparse.ArgumentParser(prog="assistant", description="A private, local memory assistant.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
@@ -25,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     selftest_cmd.register(sub)
     eval_cmds.register(sub)
     mcp_cmd.register(sub)
+    lock_cmds.register(sub)
     return parser
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError, NotInitialized, WrongPassphrase
@@ -34,6 +36,18 @@ class StoreLockedForMcp(AssistantError):
     """The server has no way to unlock the store: it cannot prompt, stdin carries the protocol."""
 
 
+def session_bus_address(env: Mapping[str, str]) -> str | None:
+    """The D-Bus session bus where the Linux keyring (Secret Service) answers, when the environment lacks it.
+
+    MCP clients start servers with a few variables only (the SDKs pass PATH, HOME, USER...), so the
+    address the keyring library looks for is missing, though the bus is at its standard place.
+    """
+    if not sys.platform.startswith("linux") or env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return None
+    bus = Path(env.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}") / "bus"
+    return f"unix:path={bus}" if bus.exists() else None
+
+
 class MemoryAccess:
     def __init__(self, app: Assistant, env: Mapping[str, str] = os.environ) -> None:
         self._app = app
@@ -50,6 +64,8 @@ class MemoryAccess:
                 raise NotInitialized(
                     f"{self._app.paths.root} (or point --data-dir in this MCP server's configuration at your store)"
                 )
+            if self._passphrase is None and (bus := session_bus_address(os.environ)):
+                os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus  # for the keyring (see session_bus_address)
             try:
                 self._app.unlock(self._passphrase, access="read")
             except WrongPassphrase:

@@ -61,7 +61,7 @@ class MemoryTools:
     def timeline(self, date_: str | None = None, since: str | None = None, until: str | None = None) -> render.Rendered:
         if date_ and (since or until):
             raise AssistantError("give either date or since/until, not both")
-        if since or until:  # since alone runs until now; until alone covers the day before it
+        if since or until:  # since alone runs until now; until alone is the day that ends there
             end = parse_when(until, "until", end_of_day=True) if until else datetime.now(UTC)
             start = parse_when(since, "since") if since else end - timedelta(days=1)
         else:

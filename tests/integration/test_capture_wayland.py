@@ -16,13 +16,15 @@ from assistant.capture.filters import ExclusionRules
 from assistant.capture.frames import CapturedFrame
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.ocr.tesseract import TesseractOcr
-from tests import wayland_session
+from tests import wayland_portal, wayland_session
 from tests.conftest import PASSPHRASE, run_cli
 from tests.unit.test_canary import assert_no_plaintext
+from tests.wayland_portal import PortalStack
 from tests.wayland_session import SwaySession, WaylandTextWindow
 
 pytestmark = pytest.mark.integration
-sway_session = wayland_session.sway_session  # the fixture, under the name the tests ask for
+sway_session = wayland_session.sway_session  # the fixtures, under the names the tests ask for
+portal = wayland_portal.portal
 
 PHRASE = "Quokka saxophone 7391 marmalade"
 TITLE = "Zoo notes - Scratchpad"
@@ -57,6 +59,28 @@ def test_capture_once_under_sway_then_search_finds_the_phrase(sway_session: Sway
     assert (event.app, event.title) == ("scratchpad", TITLE)
     assert {"quokka", "saxophone", "7391", "marmalade"} <= words(event.text)
     assert win.proc.pid  # the window was ours, still up when captured
+    assert_no_plaintext(data_dir, "Quokka saxophone")
+
+
+def test_capture_once_through_the_real_portal_explains_the_dialog_first(
+    portal: PortalStack, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(wayland.FORCE_ENV, "portal")  # sway also has screencopy, which is preferred
+    assert run_cli(data_dir, "init").returncode == 0
+    with WaylandTextWindow(portal.session, PHRASE, title=TITLE, app_id="scratchpad"):
+        first = run_cli(data_dir, "capture", "once", "--json")
+        second = run_cli(data_dir, "capture", "once", "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["stored"] == 1
+    assert (
+        json.loads(first.stdout)["backend"]
+        == "wayland: screen via xdg-desktop-portal (Screenshot); windows via sway IPC"
+    )
+    assert wayland.DIALOG_NOTICE in first.stderr  # told before the portal could ask
+    assert wayland.DIALOG_NOTICE not in second.stderr  # once is enough
+    hits = json.loads(run_cli(data_dir, "search", "quokka saxophone marmalade", "--json").stdout)
+    assert hits and hits[0]["type"] == "screen" and "Scratchpad" in hits[0]["text"]
+    assert not Path("/tmp/out.png").exists()  # where xdg-desktop-portal-wlr leaves its screenshot
     assert_no_plaintext(data_dir, "Quokka saxophone")
 
 

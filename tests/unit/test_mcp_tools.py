@@ -11,7 +11,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.errors import AssistantError
-from assistant.mcp_server.access import MemoryAccess
+from assistant.mcp_server.access import MemoryAccess, session_bus_address
 from assistant.mcp_server.config import client_config
 from assistant.mcp_server.tools import MemoryTools, parse_when
 from assistant.paths import DataPaths
@@ -66,3 +66,11 @@ def test_the_client_entry_runs_the_assistant_program_beside_this_python(
     entry = client_config(paths, keyring_unlock=True)["mcpServers"]["memory-assistant"]
     assert entry["command"] == str(bare.parent / "assistant") and entry["args"][0] == "--data-dir"
     assert entry["env"] == {}  # the keyring unlocks it: no passphrase in the client's file
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Secret Service keyring speaks D-Bus on Linux")
+def test_the_keyring_finds_the_session_bus_a_client_did_not_pass_on(tmp_path: Path) -> None:
+    assert session_bus_address({"XDG_RUNTIME_DIR": str(tmp_path)}) is None  # no bus there
+    (tmp_path / "bus").touch()
+    assert session_bus_address({"XDG_RUNTIME_DIR": str(tmp_path)}) == f"unix:path={tmp_path / 'bus'}"
+    assert session_bus_address({"XDG_RUNTIME_DIR": str(tmp_path), "DBUS_SESSION_BUS_ADDRESS": "unix:x"}) is None

@@ -270,6 +270,8 @@ class SettingsView(QWidget):
         handle = self.session.start_capture() if on else self.session.stop_capture()
         if handle is not None:
             handle.failed.connect(lambda _exc: self._capture_state_changed())
+        elif on:  # the user cancelled at the notice: nothing records, so the switch goes back off
+            self._capture_state_changed()
 
     def _capture_state_changed(self, *_args: Any) -> None:
         self._loading = True
