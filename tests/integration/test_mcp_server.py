@@ -372,3 +372,62 @@ def test_the_printed_config_starts_a_server_a_client_can_use(store: Path, tmp_pa
             assert (await c.ok("search_memory", query="sourdough starter")).data["hits"]
 
     _run(scenario)
+
+
+def test_a_store_that_unlocks_from_the_keyring_needs_no_passphrase_in_the_entry(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+
+    from tests.fakes.keyring_backend import ENV, FileKeyring
+
+    monkeypatch.setenv(ENV, str(tmp_path / "keyring.json"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    try:
+        app = Assistant(store)
+        app.unlock(PASSPHRASE)
+        app.set_keyring_unlock(True)
+        app.close()
+    finally:
+        keyring.set_keyring(previous)
+    entry = json.loads(run_cli(store, "mcp", "--print-config", passphrase=None).stdout)["mcpServers"]
+    assert entry["memory-assistant"]["env"] == {}
+    env = {
+        **server_env(passphrase=None),
+        ENV: str(tmp_path / "keyring.json"),
+        "PYTHON_KEYRING_BACKEND": "tests.fakes.keyring_backend.FileKeyring",
+    }
+
+    async def scenario() -> None:
+        async with connect(store, tmp_path / "stderr.txt", env=env) as client:
+            assert (await client.ok("search_memory", query="Pestana")).data["hits"]
+
+    _run(scenario)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="drives a pseudo-terminal (Linux pty)")
+def test_started_by_hand_it_says_what_it_is_on_stderr_and_ends_at_ctrl_d(store: Path) -> None:
+    import pty
+
+    master, slave = pty.openpty()
+    program, args = server_command(store)
+    proc = subprocess.Popen(
+        [program, *args],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **server_env()},
+    )
+    os.close(slave)
+    try:
+        assert proc.stderr is not None
+        assert select.select([proc.stderr], [], [], 60)[0], "no word on stderr"
+        assert "for an MCP client to start" in proc.stderr.readline()
+        os.write(master, b"\x04")  # Ctrl+D: end of input
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0 and out == ""  # stdout stays the protocol's
+    finally:
+        os.close(master)
+        stop(proc, 10)
