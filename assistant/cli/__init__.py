@@ -14,10 +14,10 @@ def build_parser() -> argparse.ArgumentParser:
     from assistant.cli import (
         capture_cmds,
         eval_cmds,
-        lock_cmds,
         mcp_cmd,
         memory_cmds,
         model_cmds,
+        security_cmds,
         selftest_cmd,
         store_cmds,
     )
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     selftest_cmd.register(sub)
     eval_cmds.register(sub)
     mcp_cmd.register(sub)
-    lock_cmds.register(sub)
+    security_cmds.register(sub)
     return parser
 
 

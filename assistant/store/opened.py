@@ -17,7 +17,7 @@ from assistant.crypto.blobs import BlobStore
 from assistant.crypto.keys import KEY_BYTES, KeyFile
 from assistant.errors import AlreadyInitialized, AssistantError, NotInitialized, StoreCorrupt, WrongPassphrase
 from assistant.paths import DataPaths
-from assistant.store import integrity, lock
+from assistant.store import integrity, lock, rekey
 from assistant.store.db import Database
 from assistant.store.readonly import ReadOnlyDatabase
 
@@ -146,6 +146,9 @@ def open_existing(paths: DataPaths, passphrase: str | None, *, read_only: bool =
         # A writer took the lock after the check above and kept it past the wait: read beside it.
         return _open_read_only(paths, keyfile, data_key, exc.pid)
     try:
+        if rekey.recover(paths, data_key, passphrase) != data_key:  # a crash ended a key rotation midway
+            keyfile = KeyFile.load(paths.keyfile)
+            data_key = keyfile.unwrap_data_key(passphrase or "")
         db = _open_checked(paths, data_key, full_check=not held.previous_clean)
     except BaseException:
         held.release(clean=False)  # the next open checks again
