@@ -4,6 +4,7 @@ session lock, a suspend, or idleness (a part of `Assistant`, kept apart for size
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
@@ -35,11 +36,22 @@ class Locking:
     _lock_watcher: SessionWatcher | None = None
 
     if TYPE_CHECKING:
+        from assistant.paths import DataPaths
+        from assistant.store.opened import OpenedStore
+
+        paths: DataPaths
 
         @property
         def unlocked(self) -> bool: ...
 
+        @property
+        def store(self) -> OpenedStore: ...
+
         def close(self) -> None: ...
+
+        def unlock(self, passphrase: str | None = None) -> None: ...
+
+        def require_writable(self) -> None: ...
 
     def lock(self, reason: str = "locked by the user") -> None:
         """Close the store, the vector index, the models and capture, dropping the data key and every
@@ -48,6 +60,23 @@ class Locking:
         self.close()
         if was_unlocked:
             log.info("store locked: %s", reason)
+
+    def rekey(self, passphrase: str) -> list[Path]:
+        """Rotate the data key: the database (`PRAGMA rekey`), the blobs and the key file move to a new
+        key, then a fresh automatic backup is written. The old automatic backups are renamed `old-key-…`
+        (returned): they open only with the key file each carries. WrongPassphrase changes nothing."""
+        from assistant.store import rekey
+        from assistant.store.backup import rotate_backups
+
+        self.require_writable()
+        self.store.keyfile.unwrap_data_key(passphrase)  # a wrong passphrase stops here, the store still open
+        self.close()
+        try:
+            renamed = rekey.rotate(self.paths, passphrase)
+        finally:
+            self.unlock(passphrase)
+        rotate_backups(self.store, self.settings.backup.keep)
+        return renamed
 
     def watch_for_lock(
         self,

@@ -1,4 +1,5 @@
-"""`assistant lock`: tell the running desktop app to lock (drop its keys and show the unlock dialog)."""
+"""`assistant lock`: tell the running desktop app to lock (drop its keys and show the unlock dialog);
+`assistant rekey`: rotate the data key."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import socket
 import sys
 from typing import Any
 
+from assistant.cli.common import open_assistant, passphrase
 from assistant.errors import AssistantError
 from assistant.paths import DataPaths, instance_socket, resolve_data_dir
 
@@ -45,6 +47,20 @@ def cmd_lock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rekey(args: argparse.Namespace) -> int:
+    app = open_assistant(args)
+    try:
+        renamed = app.rekey(passphrase("Passphrase (to rotate the data key): "))
+    finally:
+        app.close()
+    print("the data key was rotated: the database, the thumbnails and the key file use a new key, and a new backup")
+    if renamed:
+        print(f"{len(renamed)} older backups were renamed old-key-…; each opens only with the key file inside it")
+    return 0
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("lock", help="lock the running desktop app (drops its keys; asks for the passphrase again)")
     p.set_defaults(func=cmd_lock)
+    p = sub.add_parser("rekey", help="rotate the data key (re-encrypts the store; old backups keep the old key)")
+    p.set_defaults(func=cmd_rekey)
