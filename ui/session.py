@@ -179,7 +179,11 @@ class Session(QObject):
         self.assistant.load_index_in_background()
 
     def start_background(self) -> TaskHandle | None:
-        """Scheduled consolidation, and capture if the user consented; or just capture on older cores."""
+        """Scheduled consolidation, and capture if the user consented; or just capture on older cores.
+        Capture consented elsewhere (another desktop, the CLI) still shows this desktop's notice first;
+        Cancel there turns capture off."""
+        if self.assistant.settings.capture.enabled and not self._notice_read():
+            self.tasks.submit(self.method("stop_capture"), name="stop capture", owner=self, serial=True)
         if self.can("start_background"):
             return self.tasks.submit(
                 self.method("start_background"),

@@ -14,6 +14,7 @@ from assistant.api import Assistant
 from assistant.capture import wayland
 from assistant.capture.filters import ExclusionRules
 from assistant.capture.frames import CapturedFrame
+from assistant.capture.own_windows import OwnWindows
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.ocr.tesseract import TesseractOcr
 from tests import wayland_portal, wayland_session
@@ -84,11 +85,14 @@ def test_capture_once_through_the_real_portal_explains_the_dialog_first(
     assert_no_plaintext(data_dir, "Quokka saxophone")
 
 
-def make_pipeline(rules: ExclusionRules | None = None) -> tuple[CapturePipeline, list[CapturedFrame]]:
+def make_pipeline(
+    rules: ExclusionRules | None = None, own: OwnWindows | None = None
+) -> tuple[CapturePipeline, list[CapturedFrame]]:
     records: list[CapturedFrame] = []
     grabber, probe, _ = wayland.build("primary")
+    rules = rules or ExclusionRules.with_defaults()
     pipeline = CapturePipeline(
-        grabber, probe, TesseractOcr(), rules or ExclusionRules.with_defaults(), records.append, PipelineSettings()
+        grabber, probe, TesseractOcr(), rules, records.append, PipelineSettings(), own=own or OwnWindows()
     )
     return pipeline, records
 
@@ -122,3 +126,18 @@ def test_an_unfocused_excluded_window_beside_is_blacked_out(sway_session: SwaySe
     assert record.title == TITLE and {"pelican", "accordion"} <= words(record.text)
     assert "zanzibar" not in record.text.lower() and "4412" not in record.text
     assert pipeline.stats().windows_masked == 1
+
+
+def test_the_assistants_own_window_is_skipped_or_blacked_out(sway_session: SwaySession) -> None:
+    """Own windows are known by their pid, which sway reports for Wayland clients too."""
+    with WaylandTextWindow(sway_session, "Revealed Zanzibar 4412", title="Search - Memory assistant") as ours:
+        pipeline, _ = make_pipeline(own=OwnWindows([ours.proc.pid]))
+        try:
+            assert pipeline.capture_once() == []  # focused: not captured at all
+            assert pipeline.stats().last_skip_reason == "the assistant's own window"
+            with WaylandTextWindow(sway_session, "Pelican accordion", title=TITLE, app_id="scratchpad"):
+                (record,) = pipeline.capture_once()  # beside the focused window: blacked out
+        finally:
+            pipeline.stop()
+    assert record.title == TITLE and {"pelican", "accordion"} <= words(record.text)
+    assert "zanzibar" not in record.text.lower() and pipeline.stats().windows_masked == 1

@@ -6,13 +6,17 @@ from __future__ import annotations
 import io
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from PIL import Image, ImageStat
 
+from assistant.api import Assistant
 from assistant.capture.frames import Frame, WindowInfo
 from assistant.capture.layout import plan
 from assistant.capture.own_windows import OwnWindows
 from assistant.capture.regions import area, subtract
+from assistant.ocr.engine import Word
 from tests.unit.test_pipeline import FakeProbe, Rig
 
 
@@ -104,3 +108,48 @@ def test_the_layout_masks_what_shows_and_reads_the_rest_window_by_window() -> No
     behind = WindowInfo("KeePassXC", "db - KeePassXC", geometry=(150, 150, 100, 100), window_id=5)
     hidden_behind = plan(frame, [behind, editor], editor, lambda w: w.app == "KeePassXC")
     assert (hidden_behind.masks, hidden_behind.masked_windows) == ([], 0)  # it does not show: nothing to mask
+
+
+def test_a_secret_in_a_background_window_is_redacted_and_never_stored_in_plaintext(app: Assistant) -> None:
+    """Canary for the per-window records: a token read in the window beside the active one."""
+    from assistant.capture.writer import FrameWriter
+    from tests.unit.test_canary import assert_no_plaintext
+    from tests.unit.test_pipeline import TOKEN
+
+    rig = Rig()
+    editor = WindowInfo("Code", "notes.md - Code", geometry=(0, 0, 320, 400), window_id=1)
+    chat = WindowInfo("Slack", "general - Slack", geometry=(320, 0, 320, 400), window_id=2)
+    rig.pipeline.probe = StackProbe(editor, [chat, editor])
+    rig.ocr.extra = lambda n: [Word(TOKEN, 10, 40, 300, 24, 91.0)]
+    rig.pipeline.sink = FrameWriter(
+        app.store, thumbnail_budget_bytes=10**6, on_disk_full=lambda _m: None, on_recovered=lambda: None
+    )
+    records = rig.pipeline.capture_once()
+    rig.finish()
+    assert [(r.app, r.focused) for r in records] == [("Code", True), ("Slack", False)]
+    assert all(TOKEN not in r.text and "[REDACTED:github_token]" in r.text for r in records)
+    assert [s.value for s in records[1].secrets] == [TOKEN]
+    assert app.status().events == {"screen": 2}
+    assert_no_plaintext(app.paths.root, TOKEN)
+
+
+def test_the_running_desktop_apps_windows_are_ours_in_another_process_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`assistant capture run` in a terminal beside the app: the app's pid is in its lock file."""
+    import subprocess
+    import sys
+
+    from assistant.paths import runtime_dir
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    app_proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (runtime_dir() / "0123456789abcdef.sock.lock").write_text(f"{app_proc.pid}\nassistant-ui\nhost\n")
+        (runtime_dir() / "fedcba9876543210.sock.lock").write_text("999999999\nassistant-ui\nhost\n")  # stale
+        own = OwnWindows()
+        assert own.is_own(WindowInfo("Memory assistant", "Search", pid=app_proc.pid))
+        assert not own.is_own(WindowInfo("firefox", "Docs", pid=999999999))
+    finally:
+        app_proc.kill()
+        app_proc.wait()
