@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from assistant import privacy
 from assistant.answer.head import AnswerHead
+from assistant.answer.history import recent_answers
 from assistant.api_parts import CaptureAndModels
 from assistant.capture.control import CaptureControl
 from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
@@ -170,8 +171,9 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
 
     @property
     def keyring_enabled(self) -> bool:
-        """Whether the user opted in to unlocking from the OS keyring."""
-        return self.store.keyfile.keyring
+        """Whether the user opted in to unlocking from the OS keyring; known before unlocking too (the key
+        file says so), so an unlock screen offers the keyring only to those who chose it."""
+        return self._store.keyfile.keyring if self._store is not None else opened.keyring_chosen(self.paths)
 
     def set_keyring_unlock(self, enabled: bool) -> None:
         opened.set_keyring(self.store, enabled)
@@ -389,9 +391,14 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
     def _core_blocks(self) -> list[CoreBlock]:
         return [m for m in self.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
 
+    def ask_history(self, limit: int = 50, *, now: datetime | None = None) -> list[Answer]:
+        """The latest questions asked (in Ask, quick recall or the CLI) with their answers, oldest first."""
+        return recent_answers(self.store.db.reader(), limit=limit, now=now or datetime.now(UTC))
+
     def _record_turn(self, question: str, answer: Answer, when: datetime) -> None:
         session = f"{ASK_SESSION_PREFIX}{when.date().isoformat()}"
         cited = [c.hit.id for c in answer.citations]
+        tags = [c.tag for c in answer.citations]  # how the answer's text refers to them, for ask_history
         self.add_events(
             [
                 RawEvent(
@@ -408,7 +415,7 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
                     text=answer.text,
                     speaker="assistant",
                     session=session,
-                    meta={"origin": "ask", "cited": cited},
+                    meta={"origin": "ask", "cited": cited, "tags": tags},
                 ),
             ]
         )

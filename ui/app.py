@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from assistant.api import Assistant
 from assistant.errors import AssistantError
 from ui.actions import AppActions
-from ui.hotkey import GlobalHotkey
+from ui.hotkey import GlobalHotkey, readable
 from ui.icons import icon
 from ui.locking import LockFlow
 from ui.main_window import MainWindow
@@ -73,6 +73,7 @@ class Desktop(QObject):
         self.window = MainWindow(self.session, self.actions)
         self.recall = QuickRecall(self.session)
         self.recall.open_item.connect(self.window.open_item)
+        self.recall.answered.connect(self.window.ask.add_answered)
         self.window.set_tray(self.tray is not None)
         self.window.settings.hotkey_changed.connect(self.rebind_hotkey)
 
@@ -84,7 +85,7 @@ class Desktop(QObject):
 
     def rebind_hotkey(self, spec: str) -> None:
         self.hotkey_message = self.hotkey.start(spec)
-        self.session.message.emit(self.hotkey_message or f"Quick recall: {spec}")
+        self.session.message.emit(self.hotkey_message or f"Quick recall: {readable(spec)}")
 
     def handle_message(self, message: str) -> None:
         """A second launch asked us to come forward ("show") or to open quick recall ("recall"), or

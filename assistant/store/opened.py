@@ -20,6 +20,7 @@ from assistant.paths import DataPaths
 from assistant.store import integrity, lock, rekey
 from assistant.store.db import Database
 from assistant.store.readonly import ReadOnlyDatabase
+from assistant.values import passphrase_problem
 
 # A read-only command holds the lock for the milliseconds it takes to open the store: a second
 # opener waits this long before saying "in use", so the two meeting by chance is not an error.
@@ -65,8 +66,9 @@ def is_initialized(paths: DataPaths) -> bool:
 def create(paths: DataPaths, passphrase: str) -> OpenedStore:
     if is_initialized(paths):
         raise AlreadyInitialized(str(paths.root))
-    if not passphrase:
-        raise AssistantError("the passphrase must not be empty")
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise AssistantError(f"{problem} Nothing was created.")
     paths.ensure()
     held = lock.acquire(paths.lock_file, paths.root)
     try:
@@ -187,10 +189,16 @@ def require_writable(store: OpenedStore) -> None:
 
 def change_passphrase(store: OpenedStore, old: str, new: str) -> None:
     require_writable(store)
-    if not new:
-        raise AssistantError("the new passphrase must not be empty")
+    problem = passphrase_problem(new)
+    if problem is not None:
+        raise AssistantError(f"{problem} The passphrase was not changed.")
     store.keyfile = store.keyfile.rewrap(old, new)
     store.keyfile.save(store.paths.keyfile)
+
+
+def keyring_chosen(paths: DataPaths) -> bool:
+    """Whether the key file says the user opted in to keyring unlock (False before `init`)."""
+    return is_initialized(paths) and KeyFile.load(paths.keyfile).keyring
 
 
 def set_keyring(store: OpenedStore, enabled: bool) -> None:
