@@ -282,8 +282,9 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         sealed = memory_repo.sealed_secret(self.store.db.reader(), memory_id)
         if sealed is None:
             raise NotFound(f"no vault entry with id {memory_id}")
+        value = self.store.unseal_secret(passphrase, sealed, memory_id)
         log.info("vault secret revealed")
-        return self.store.unseal_secret(passphrase, sealed, memory_id)
+        return value
 
     # -- search -----------------------------------------------------------------------------------
     def load_index_in_background(self) -> None:
