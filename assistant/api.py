@@ -185,8 +185,16 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         privacy.set_local_only(self.settings.privacy.local_only)
 
     def set_setting(self, dotted: str, value: Any) -> None:
+        before = self.settings.get(dotted)
         self.settings.set(dotted, value)
+        if self.settings.consolidation.interval_minutes < 1:
+            self.settings.set(dotted, before)
+            raise AssistantError("consolidation.interval_minutes must be at least 1 (minute)")
         self.save_settings()
+        if dotted == "consolidation.interval_minutes" and self._background is not None:
+            # Read when the job is scheduled: applied now, not at the next start. (Retention and the
+            # capture settings are read at each run and tick.)
+            self._background.consolidation_every(self.settings.consolidation.interval_minutes)
 
     # -- status -----------------------------------------------------------------------------------
     def status(self) -> Status:
