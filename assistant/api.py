@@ -22,7 +22,7 @@ from assistant.diagnostics.logs import setup_logging
 from assistant.diagnostics.status import Status, fill_store_status
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
-from assistant.llm.runtime import ChatModel
+from assistant.llm.runtime import TextModel
 from assistant.llm.service import ModelService
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
@@ -318,16 +318,16 @@ class Assistant(CaptureAndModels):
 
         self.require_writable()  # before loading the chat model for a run that could not be stored
         status = ""
+        extractor = None
         try:
             model = self.models.chat_model() if self.settings.consolidation.use_model else None
-            self.consolidator.extractor = ModelExtractor(model) if model else None
+            extractor = ModelExtractor(model) if model else None
         except ModelError as exc:
-            self.consolidator.extractor = None
             status = f"model unavailable ({exc}); deterministic pass only"
-        report = self.consolidator.run(progress)
+        report = self.consolidator.run(progress, extractor=extractor)
         if status:
             report.model_status = status
-        elif self.consolidator.extractor is not None:
+        elif extractor is not None:
             report.model_status = "model pass on"
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
         thumbnail_upkeep(self.store, self.settings.capture.thumbnail_retention_days)  # and retention's leftovers
@@ -369,10 +369,10 @@ class Assistant(CaptureAndModels):
     @property
     def answer_head(self) -> AnswerHead:
         if self._head is None:
-            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks, timezone=self.recall.timezone)
+            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks)
         return self._head
 
-    def _answer_model(self) -> ChatModel | None:
+    def _answer_model(self) -> TextModel | None:
         """The chat model for answers; a broken model leaves answers extractive instead of failing."""
         try:
             return self.models.chat_model()
