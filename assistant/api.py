@@ -24,6 +24,7 @@ from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
 from assistant.llm.runtime import TextModel
 from assistant.llm.service import ModelService
+from assistant.mcp_server.facade import McpIntegration
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 Access = Literal["write", "read", "write-if-free"]
 
 
-class Assistant(CaptureAndModels):
+class Assistant(CaptureAndModels, McpIntegration):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)

@@ -79,6 +79,12 @@ class CapturePipeline:
         self._last_app: str | None = None
         self._n = Counters()
 
+    def reconfigure(self, rules: ExclusionRules, settings: PipelineSettings) -> None:
+        """Use new exclusion rules and settings from the next tick on (a tick in flight ends first)."""
+        with self._tick_lock:
+            self.rules, self.settings = rules, settings
+            self.detector.threshold = settings.change_threshold
+
     # ---- pause / resume -------------------------------------------------------------------------
 
     def pause(self, duration: timedelta | None = None) -> None:

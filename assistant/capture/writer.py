@@ -67,7 +67,7 @@ class FrameWriter:
         on_recovered: Callable[[], None],
     ) -> None:
         self._store = store
-        self._budget = thumbnail_budget_bytes
+        self.budget = thumbnail_budget_bytes  # may change while capture runs (settings)
         self._on_disk_full = on_disk_full
         self._on_recovered = on_recovered
         self._ingest = Ingest(store)
@@ -107,7 +107,7 @@ class FrameWriter:
                     self._ingest.file_secret(conn, secret, event)
                 if blob_id and record.thumbnail:
                     blob_rows.add_thumbnail(conn, blob_id, event.id, len(record.thumbnail))
-                    evicted = blob_rows.evict_over_budget(conn, self._budget)
+                    evicted = blob_rows.evict_over_budget(conn, self.budget)
         except BaseException:
             if blob_id:
                 self._store.blobs.delete(blob_id)

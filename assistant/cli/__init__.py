@@ -11,7 +11,7 @@ from assistant.errors import AssistantError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from assistant.cli import capture_cmds, eval_cmds, memory_cmds, model_cmds, selftest_cmd, store_cmds
+    from assistant.cli import capture_cmds, eval_cmds, mcp_cmd, memory_cmds, model_cmds, selftest_cmd, store_cmds
 
     parser = argparse.ArgumentParser(prog="assistant", description="A private, local memory assistant.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     capture_cmds.register(sub)
     selftest_cmd.register(sub)
     eval_cmds.register(sub)
+    mcp_cmd.register(sub)
     return parser
 
 

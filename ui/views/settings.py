@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ui import autostart
 from ui.format import human_bytes
 from ui.session import Session
+from ui.views.settings_integrations import IntegrationsBox
 from ui.views.settings_widgets import ListEditor, ModelsBox, PassphraseBox
 
 SAVE_DELAY_MS = 400
@@ -63,6 +64,9 @@ class SettingsView(QWidget):
         self.passphrase = PassphraseBox(session)
         column.addWidget(self.passphrase)
         column.addWidget(self._desktop_box())
+        self.integrations = IntegrationsBox(session)
+        self.integrations.setVisible(session.can("mcp_client_config"))
+        column.addWidget(self.integrations)
         column.addStretch(1)
         content.setMaximumWidth(860)
         holder = QWidget()
@@ -205,6 +209,7 @@ class SettingsView(QWidget):
         super().showEvent(event)
         self.refresh_usage()
         self.models.refresh()
+        self.integrations.refresh()
 
     def stage(self, key: str, value: Any) -> None:
         if self._loading:
@@ -230,7 +235,8 @@ class SettingsView(QWidget):
             return list(changes)
 
         def done(keys: list[str]) -> None:
-            self.session.message.emit("settings saved")
+            live = any(k.startswith("capture.") for k in keys)  # applied at the next tick, no restart
+            self.session.message.emit("settings saved; capture uses them from now on" if live else "settings saved")
             self.session.settings_changed.emit()
             self.saved.emit()
 
@@ -259,6 +265,7 @@ class SettingsView(QWidget):
 
         def done(_r: Any) -> None:
             self.session.keyring_enabled = on
+            self.integrations.refresh()  # the entry needs a passphrase only without keyring unlock
             self.keyring_note.setText(
                 "The key is in your OS keyring."
                 if on
