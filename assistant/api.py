@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from assistant import privacy
 from assistant.answer.head import AnswerHead
+from assistant.answer.history import recent_answers
 from assistant.api_parts import CaptureAndModels
 from assistant.capture.control import CaptureControl
 from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
@@ -24,6 +25,8 @@ from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
 from assistant.llm.runtime import TextModel
 from assistant.llm.service import ModelService
+from assistant.locking import coredumps
+from assistant.locking.part import Locking
 from assistant.mcp_server.facade import McpIntegration
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
@@ -55,7 +58,7 @@ log = logging.getLogger(__name__)
 Access = Literal["write", "read", "write-if-free"]
 
 
-class Assistant(CaptureAndModels, McpIntegration):
+class Assistant(CaptureAndModels, McpIntegration, Locking):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)
@@ -81,6 +84,8 @@ class Assistant(CaptureAndModels, McpIntegration):
         return self._store is not None
 
     def _opened(self, store: opened.OpenedStore) -> None:
+        coredumps.disable()  # keys in memory from here on: no core file may hold them
+        self.rearm_lock_watch()  # unlocked: the next session lock, suspend or idle spell locks again
         self._store = store
         self._recall = Recall(store.db, timezone=self.settings.retrieval.timezone)
         self._vectors = VectorService(
@@ -136,6 +141,7 @@ class Assistant(CaptureAndModels, McpIntegration):
             self._recall = None
             self._consolidator = None
             self._head = None
+            coredumps.restore()
 
     @property
     def store(self) -> opened.OpenedStore:
@@ -165,8 +171,9 @@ class Assistant(CaptureAndModels, McpIntegration):
 
     @property
     def keyring_enabled(self) -> bool:
-        """Whether the user opted in to unlocking from the OS keyring."""
-        return self.store.keyfile.keyring
+        """Whether the user opted in to unlocking from the OS keyring; known before unlocking too (the key
+        file says so), so an unlock screen offers the keyring only to those who chose it."""
+        return self._store.keyfile.keyring if self._store is not None else opened.keyring_chosen(self.paths)
 
     def set_keyring_unlock(self, enabled: bool) -> None:
         opened.set_keyring(self.store, enabled)
@@ -384,9 +391,14 @@ class Assistant(CaptureAndModels, McpIntegration):
     def _core_blocks(self) -> list[CoreBlock]:
         return [m for m in self.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
 
+    def ask_history(self, limit: int = 50, *, now: datetime | None = None) -> list[Answer]:
+        """The latest questions asked (in Ask, quick recall or the CLI) with their answers, oldest first."""
+        return recent_answers(self.store.db.reader(), limit=limit, now=now or datetime.now(UTC))
+
     def _record_turn(self, question: str, answer: Answer, when: datetime) -> None:
         session = f"{ASK_SESSION_PREFIX}{when.date().isoformat()}"
         cited = [c.hit.id for c in answer.citations]
+        tags = [c.tag for c in answer.citations]  # how the answer's text refers to them, for ask_history
         self.add_events(
             [
                 RawEvent(
@@ -403,7 +415,7 @@ class Assistant(CaptureAndModels, McpIntegration):
                     text=answer.text,
                     speaker="assistant",
                     session=session,
-                    meta={"origin": "ask", "cited": cited},
+                    meta={"origin": "ask", "cited": cited, "tags": tags},
                 ),
             ]
         )

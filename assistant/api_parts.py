@@ -98,14 +98,16 @@ class CaptureAndModels:
         return self.capture.status()
 
     def capture_notice(self) -> str | None:
-        """What to show the user before capture first runs on this desktop (a Wayland consent dialog to
-        expect, or exclusions that cannot work), once: the notice counts as read when returned."""
+        """What the user must read before capture first runs on this desktop (the Wayland consent dialog
+        to expect, exclusions that cannot work there), until acknowledge_capture_notice(); else None."""
         found = self.capture.notice()
-        if found is None:
-            return None
-        key, text = found
-        self.set_setting("capture.notice_shown_for", key)
-        return text
+        return None if found is None else found[1]
+
+    def acknowledge_capture_notice(self) -> None:
+        """The user has read this desktop's notice: it is not shown again (kept in config.toml)."""
+        found = self.capture.notice()
+        if found is not None:
+            self.set_setting("capture.notice_shown_for", found[0])
 
     def register_own_window(self, window_id: int) -> None:
         """A window of the app is shown: capture never records it (its pixels are masked, and macOS

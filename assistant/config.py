@@ -63,6 +63,7 @@ class CaptureSettings:
 @dataclass
 class PrivacySettings:
     local_only: bool = True
+    lock_after_idle_minutes: float = 15.0  # lock (drop the keys) after this long without input; 0 = never
 
 
 @dataclass

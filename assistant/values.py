@@ -17,6 +17,16 @@ EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 Sensitivity = Literal["low", "medium", "high"]
 
 
+MIN_PASSPHRASE = 8  # one rule for every way of choosing a passphrase: `init`, `passwd`, the app
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why a new passphrase is refused, as a sentence to show, or None when it is acceptable."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        return f"Use a passphrase of at least {MIN_PASSPHRASE} characters; a few words are easy to remember."
+    return None
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -23,9 +23,10 @@ install_system_packages() {
     local want=(tesseract-ocr tesseract-ocr-eng xvfb trayer xdotool x11-utils libxcb-cursor0 libxkbcommon-x11-0
                 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
                 libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 cmake build-essential
-                # Wayland capture and its tests: a headless sway session, grim (screencopy), the portals,
-                # and the libraries Qt's Wayland platform plugin loads.
-                sway grim xdg-desktop-portal xdg-desktop-portal-wlr pipewire wireplumber dbus
+                # Wayland capture and its tests: a headless sway session, grim (screencopy), the portals
+                # (-gtk provides the Access dialog the frontend needs to offer Screenshot), and the
+                # libraries Qt's Wayland platform plugin loads.
+                sway grim xdg-desktop-portal xdg-desktop-portal-wlr xdg-desktop-portal-gtk pipewire wireplumber dbus
                 libwayland-client0 libwayland-cursor0 libwayland-egl1)
     local missing=()
     for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -1,4 +1,5 @@
-"""A fake XDG desktop portal (Screenshot only) on a private session bus (tests/session_bus.py).
+"""A fake XDG desktop portal (Screenshot only) on a private session bus (tests/session_bus.py), and the
+other stand-ins a Wayland backend choice looks at: a compositor socket and a `grim` that works or not.
 
 It owns `org.freedesktop.portal.Desktop` and behaves as the real frontend does for a host app:
 `Screenshot(s, a{sv}) -> o` returns the request path the spec fixes from the caller's name and
@@ -14,11 +15,18 @@ It prints "ready" once it owns its name.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import socket
+import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 BUS_NAME = "org.freedesktop.portal.Desktop"
 PATH = "/org/freedesktop/portal/desktop"
@@ -61,6 +69,29 @@ class FakePortal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def fake_compositor(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A listening socket where WAYLAND_DISPLAY says the compositor is (all the backend choice looks at)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(tmp_path / "wayland-7"))
+    sock.listen()
+    try:
+        yield {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-7", "XDG_RUNTIME_DIR": str(tmp_path)}
+    finally:
+        sock.close()
+
+
+def fake_grim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, works: bool) -> None:
+    """A `grim` on PATH that prints a 1x1 PPM, or fails as grim does on a compositor without screencopy."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    script = bindir / "grim"
+    fails = 'echo "compositor doesn\'t support wlr-screencopy-unstable-v1" >&2; exit 1'
+    script.write_text("#!/bin/sh\n" + ("printf 'P6\\n1 1\\n255\\n\\377\\377\\377'" if works else fails) + "\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
 
 
 def _png(path: Path) -> None:

@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         app_menu.addAction(self.import_action)
         self.addAction(self.import_action)
         app_menu.addSeparator()
+        app_menu.addAction(self.app_actions.lock)
+        self.addAction(self.app_actions.lock)
         app_menu.addAction(self.app_actions.quit)
         view_menu = bar.addMenu("&View")
         for i, name in enumerate(VIEW_NAMES):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from assistant.api import Assistant
 from ui.tasks import TaskHandle, TaskManager
@@ -62,6 +63,7 @@ class Session(QObject):
         self.keyring_enabled = False  # true once we know the keyring holds the key
         self.chat_model: str | None = None  # None: this core build cannot say
         self._notes_seen: dict[str, str] = {}
+        self.confirm_notice: Callable[[str], bool] = _confirm_notice  # tests answer in its place
         self._poll = QTimer(self)
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self.refresh_capture)
@@ -152,7 +154,21 @@ class Session(QObject):
         return self._capture_call("resume_capture", "resume capture", "capture resumed")
 
     def start_capture(self) -> TaskHandle | None:
+        """Start recording, once the user has read what the core says to expect on this desktop (the
+        Wayland consent dialog); None when they cancel there."""
+        if not self._notice_read():
+            self.message.emit("capture not started")
+            return None
         return self._capture_call("start_capture", "start capture", "capture started")
+
+    def _notice_read(self) -> bool:
+        notice = self.assistant.capture_notice() if self.can("capture_notice") else None  # cached by the core
+        if not notice:
+            return True
+        if not self.confirm_notice(notice):
+            return False
+        self.tasks.submit(self.method("acknowledge_capture_notice"), name="capture notice", owner=self, serial=True)
+        return True
 
     def stop_capture(self) -> TaskHandle | None:
         return self._capture_call("stop_capture", "stop capture", "capture stopped")
@@ -163,7 +179,11 @@ class Session(QObject):
         self.assistant.load_index_in_background()
 
     def start_background(self) -> TaskHandle | None:
-        """Scheduled consolidation, and capture if the user consented; or just capture on older cores."""
+        """Scheduled consolidation, and capture if the user consented; or just capture on older cores.
+        Capture consented elsewhere (another desktop, the CLI) still shows this desktop's notice first;
+        Cancel there turns capture off."""
+        if self.assistant.settings.capture.enabled and not self._notice_read():
+            self.tasks.submit(self.method("stop_capture"), name="stop capture", owner=self, serial=True)
         if self.can("start_background"):
             return self.tasks.submit(
                 self.method("start_background"),
@@ -269,3 +289,10 @@ def _minutes(minutes: float) -> str:
         hours = int(minutes // 60)
         return f"{hours} hour" + ("s" if hours != 1 else "")
     return f"{minutes:g} min"
+
+
+def _confirm_notice(text: str) -> bool:
+    """The core's notice before the first capture on this desktop; OK goes on, Cancel does not start."""
+    buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
+    answer = QMessageBox.information(None, "Before capture starts", text, buttons)
+    return answer == QMessageBox.StandardButton.Ok

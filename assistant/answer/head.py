@@ -126,12 +126,16 @@ class AnswerHead:
             return hits
         lo, hi = asked.since, asked.until
         slack = max(hi - lo, SLACK) if lo is not None and hi is not None else SLACK
+        # A time phrase may also name when the thing talked about happens ("where am I staying in June?"
+        # of a chat in May): a hit that mentions it is about that time, whenever it was said.
+        mentions = set(asked.mentions)
         return [
             h
             for h in hits
             if h.type not in DATED
             or h.occurred_at is None
             or ((lo is None or h.occurred_at >= lo - slack) and (hi is None or h.occurred_at < hi + slack))
+            or mentions & content_words(h.text)
         ]
 
     @staticmethod

@@ -16,7 +16,12 @@ def answer(question: str, order: OrderQuestion, find: Callable[[str], SearchHit 
         return None
     a_first = hit_a.occurred_at <= hit_b.occurred_at
     cites = [Citation("[1]", hit_a), Citation("[2]", hit_b)]
-    when_a, when_b = (f"{h.occurred_at:%Y-%m-%d %H:%M}" for h in (hit_a, hit_b) if h.occurred_at)
+    # Seconds only when the minute does not tell which came first (two items both "11:53").
+    same_minute = hit_a.occurred_at.replace(second=0, microsecond=0) == hit_b.occurred_at.replace(
+        second=0, microsecond=0
+    )
+    shown = "%Y-%m-%d %H:%M:%S" if same_minute else "%Y-%m-%d %H:%M"
+    when_a, when_b = (h.occurred_at.strftime(shown) for h in (hit_a, hit_b) if h.occurred_at)
     facts = f"'{order.a}' is dated {when_a} [1] and '{order.b}' {when_b} [2]"
     if order.relation in ("before", "after"):
         holds = a_first if order.relation == "before" else not a_first

@@ -49,6 +49,7 @@ def screen_event(record: CapturedFrame, screen: ScreenText) -> RawEvent:
             "words": record.ocr_words,
             "conf": record.mean_conf,
             "redactions": record.redactions,
+            **({} if record.focused else {"focused": False}),  # beside or behind the active window
             **screen.meta,
         },
     )

@@ -14,6 +14,7 @@ def _explain_first(app: Any) -> None:
     notice = app.capture_notice()
     if notice:
         print(notice, file=sys.stderr, flush=True)
+        app.acknowledge_capture_notice()
 
 
 def cmd_once(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.api import Access, Assistant
 from assistant.errors import AssistantError
+from assistant.values import passphrase_problem
 
 ENV_PASSPHRASE = "ASSISTANT_PASSPHRASE"  # noqa: S105 (a variable name, not a secret); for headless use and tests; interactive users are prompted
 
@@ -24,6 +25,9 @@ def passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
     if not sys.stdin.isatty():
         raise AssistantError(f"no passphrase: set {ENV_PASSPHRASE} or run in a terminal")
     first = getpass.getpass(prompt)
+    problem = passphrase_problem(first) if confirm else None  # a new one: refused before it is repeated
+    if problem is not None:
+        raise AssistantError(problem)
     if confirm and getpass.getpass("Repeat it: ") != first:
         raise AssistantError("the two passphrases differ; nothing was created")
     return first
@@ -44,9 +48,7 @@ def open_assistant(args: argparse.Namespace, *, unlock: bool = True, access: Acc
 
 
 def app_uses_keyring(app: Assistant) -> bool:
-    from assistant.crypto.keys import KeyFile
-
-    return KeyFile.load(app.paths.keyfile).keyring
+    return app.keyring_enabled
 
 
 def _default(value: Any) -> Any:

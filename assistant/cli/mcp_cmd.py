@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from assistant.api import Assistant
@@ -15,6 +16,13 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         print(json.dumps(app.mcp_client_config(), indent=2, ensure_ascii=False))
         return 0
     from assistant.mcp_server.server import serve
+
+    if sys.stdin.isatty():  # started by hand: say what it waits for (on stderr: stdout is the protocol's)
+        print(
+            "assistant mcp: serving the Model Context Protocol on stdin/stdout, for an MCP client to start; "
+            "`assistant mcp --print-config` prints the entry to give one. Ctrl+D ends it.",
+            file=sys.stderr,
+        )
 
     serve(app)  # unlocks read-only by itself: stdin is the protocol, so no passphrase prompt here
     return 0

@@ -49,6 +49,11 @@ class FusionConfig:
     # A time phrase in the question adds ranked lists from its window (weighted so) instead of excluding
     # everything outside it: LoCoMo dev 76.8 (hard filter) -> 79.0.
     window_weight: float = 1.0
+    # What the vector list alone may bring: an item no full-text list found must be at least this similar
+    # (cosine) to the query, or the neighbours of a made-up word (any ten lines) count as matches. On
+    # all-MiniLM-L6-v2, made-up words reach 0.21 against everyday lines, unrelated pairs 0.31, paraphrases
+    # 0.40-0.75 (tests/integration/test_relevance.py holds the calibration set).
+    min_similarity: float = 0.35
 
 
 class Recall:
@@ -106,6 +111,7 @@ class Recall:
         mem_types, kinds = split_types(types)
         q = query if isinstance(query, Query) else self.read(query, now=now, parse_time=parse_time, route=route)
         prefer: tuple[datetime | None, datetime | None] | None = None
+        mentions = q.time.mentions if q.time is not None else ()
         if q.time is not None:
             if since is None and until is None:
                 prefer = (q.time.since, q.time.until)
@@ -115,12 +121,31 @@ class Recall:
         if not q.topic and (since is not None or until is not None or prefer is not None):
             lo, hi = prefer if prefer is not None else (since, until)
             ranked = self._browse(mem_types, kinds, lo, hi, q.route, limit)
+            if prefer is not None and mentions:  # and what mentions that time, whenever it was said
+                talked, _ = self.ranked_lists(
+                    " ".join(mentions), mem_types, kinds, None, None, self.config.depth, lexical=True
+                )
+                ranked = rrf([ranked, *talked], k=self.config.rrf_k)
         else:
             named = set(q.participants) if "chat" in kinds else set()
-            ranked = self._fused(q.search_text, mem_types, kinds, since, until, q.route, limit, prefer, named)
+            ranked = self._fused(
+                q.search_text,
+                mem_types,
+                kinds,
+                since,
+                until,
+                q.route,
+                limit,
+                prefer,
+                mentions if prefer is not None else (),
+                named,
+            )
+        asks = self._ask_turns([i for i, _ in ranked])
         if exclude_asks:
-            asks = self._ask_turns([i for i, _ in ranked])
             ranked = [(i, s) for i, s in ranked if i not in asks]
+        elif asks:
+            # Past questions repeat the new one's words and would outrank the evidence: shown, but below it.
+            ranked = [(i, s) for i, s in ranked if i not in asks] + [(i, s) for i, s in ranked if i in asks]
         # Hydrate only the head of the ranking (loading a memory costs more than ranking it), more if
         # de-duplication thinned it out.
         take = max(2 * limit, 20)
@@ -141,13 +166,15 @@ class Recall:
         since: datetime | None,
         until: datetime | None,
         depth: int,
+        *,
+        lexical: bool = False,
     ) -> tuple[list[list[tuple[str, float]]], list[float]]:
-        """The BM25 and vector candidate lists with their fusion weights."""
+        """The BM25 and vector candidate lists with their fusion weights (`lexical`: BM25 only)."""
         conn = self._db.reader()
         lists: list[list[tuple[str, float]]] = []
         weights: list[float] = []
         pending: Future[list[tuple[str, float]]] | None = None
-        if self.vectors is not None:
+        if self.vectors is not None and not lexical:
             # Under a time filter the index over-fetches neighbours in proportion to what it is asked
             # for, so it is asked for fewer: with a small rrf_k, ranks past 2x the hits add little.
             filtered = since is not None or until is not None
@@ -198,12 +225,18 @@ class Recall:
         rt: routing.Route,
         limit: int,
         prefer: tuple[datetime | None, datetime | None] | None = None,
+        mentions: tuple[str, ...] = (),
         named: set[str] | None = None,
     ) -> list[tuple[str, float]]:
-        """`named`: the chat participants the question names. `prefer`: the window a time phrase names. Its
-        candidates get their own lists (extra votes), but what lies outside still ranks: an event is often
-        talked about days after it happened, and a question may name a date the annotator or the user got
-        slightly wrong."""
+        """`prefer`: the window a time phrase names. Its candidates get their own lists (extra votes), but
+        what lies outside still ranks: an event is often talked about days after it happened, and a
+        question may name a date the annotator or the user got slightly wrong. `mentions`: the phrase's
+        calendar names ("june"); what matches the question with them is talked about at that time,
+        whenever it was said (a chat in May about June), and votes like the window. `named`: the chat
+        participants the question names.
+
+        Only relevant candidates are kept: found by full text (or next to a turn that was), or by
+        vectors at `min_similarity` or more."""
         depth = max(limit * 5, self.config.depth)
         named = named or set()
         if named:
@@ -212,14 +245,27 @@ class Recall:
             text = stripped if has_content_words(stripped) else text
         n_text = (1 if mem_types else 0) + (1 if kinds else 0)  # ranked_lists puts full text first
         lists, weights = self.ranked_lists(text, mem_types, kinds, since, until, depth)
+        relevant = self._relevant(lists, n_text)
         voters = list(zip(lists[:n_text], weights[:n_text], strict=True))
         if prefer is not None and self.config.window_weight:
             inside, inside_w = self.ranked_lists(text, mem_types, kinds, *prefer, depth)
+            relevant |= self._relevant(inside, n_text)
             voters += [(r, w * self.config.window_weight) for r, w in zip(inside[:n_text], inside_w, strict=False)]
             lists += inside
             weights += [w * self.config.window_weight for w in inside_w]
+        if mentions and self.config.window_weight:
+            talked, talked_w = self.ranked_lists(
+                f"{text} {' '.join(mentions)}", mem_types, kinds, since, until, depth, lexical=True
+            )
+            relevant |= {i for ranked in talked for i, _ in ranked}
+            voters += [(r, w * self.config.window_weight) for r, w in zip(talked, talked_w, strict=True)]
+            lists += talked
+            weights += [w * self.config.window_weight for w in talked_w]
         if "chat" in kinds and any(self.config.neighbour_weights):
+            n_lists = len(lists)
             lists, weights = self._with_neighbours(lists, weights, voters, since, until)
+            relevant |= {i for ranked in lists[n_lists:] for i, _ in ranked}
+        lists = [[(i, s) for i, s in ranked if i in relevant] for ranked in lists]
         info = rows.type_and_time(self._db.reader(), list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
         # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
         # then after fusion (rank fusion makes its own ties). Ids no longer in the store drop out here.
@@ -235,6 +281,12 @@ class Recall:
         ]
         scored.sort(key=lambda x: (-round(x[1], 12), -x[2]))
         return [(i, s) for i, s, _ in scored]
+
+    def _relevant(self, lists: list[list[tuple[str, float]]], n_text: int) -> set[str]:
+        """Every full-text candidate, and the vector candidates similar enough (ranked_lists puts the
+        full-text lists first)."""
+        found = {i for ranked in lists[:n_text] for i, _ in ranked}
+        return found | {i for ranked in lists[n_text:] for i, s in ranked if s >= self.config.min_similarity}
 
     def _speaker_names(self) -> dict[str, set[str]]:
         """name word -> speakers. Kept up to date incrementally: only events added since the last look are

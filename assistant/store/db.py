@@ -54,6 +54,15 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     return conn
 
 
+def probe_key(path: Path, key: bytes) -> bool:
+    """True when the database at `path` opens with `key` (no migration, nothing written)."""
+    try:
+        _connect(path, key).close()
+    except StoreCorrupt:
+        return False
+    return True
+
+
 def copy_snapshot(conn: Connection, target: Path, key: bytes) -> None:
     """Copy the database `conn` reads into the new file `target`, encrypted under `key`.
 
@@ -132,6 +141,15 @@ class Database:
         """A consistent encrypted copy of the whole database under `key`."""
         with self._write_lock:
             copy_snapshot(self._writer, target, key)
+
+    def rekey(self, key: bytes) -> None:
+        """Re-encrypt every page under `key` (one transaction: a crash leaves the old key or the new one).
+        Readers are closed first: they hold the old key."""
+        with self._write_lock:
+            self._readers.close()
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._writer.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")
+            self._key = key
 
     def close(self) -> None:
         self._readers.close()

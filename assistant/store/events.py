@@ -102,6 +102,18 @@ def list_events(
     return [_row_to_event(r) for r in conn.execute(sql, args)]
 
 
+def latest_of_sessions(conn: Connection, prefix: str, since: datetime, limit: int) -> list[RawEvent]:
+    """The latest `limit` chat events since `since` of the sessions named `prefix`..., oldest first.
+
+    Walks the time index back from now (there is no session index), which `since` bounds."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM raw_events WHERE occurred_at >= ? AND kind = 'chat' AND substr(session, 1, ?) = ? "
+        "ORDER BY occurred_at DESC, seq DESC LIMIT ?",
+        (to_ts(since), len(prefix), prefix, limit),
+    ).fetchall()
+    return [_row_to_event(r) for r in reversed(rows)]
+
+
 def count_pending(conn: Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM raw_events WHERE consolidated = 0").fetchone()[0])
 

@@ -14,15 +14,18 @@ from assistant.api import Assistant
 from assistant.capture import wayland
 from assistant.capture.filters import ExclusionRules
 from assistant.capture.frames import CapturedFrame
+from assistant.capture.own_windows import OwnWindows
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.ocr.tesseract import TesseractOcr
-from tests import wayland_session
+from tests import wayland_portal, wayland_session
 from tests.conftest import PASSPHRASE, run_cli
 from tests.unit.test_canary import assert_no_plaintext
+from tests.wayland_portal import PortalStack
 from tests.wayland_session import SwaySession, WaylandTextWindow
 
 pytestmark = pytest.mark.integration
-sway_session = wayland_session.sway_session  # the fixture, under the name the tests ask for
+sway_session = wayland_session.sway_session  # the fixtures, under the names the tests ask for
+portal = wayland_portal.portal
 
 PHRASE = "Quokka saxophone 7391 marmalade"
 TITLE = "Zoo notes - Scratchpad"
@@ -60,11 +63,36 @@ def test_capture_once_under_sway_then_search_finds_the_phrase(sway_session: Sway
     assert_no_plaintext(data_dir, "Quokka saxophone")
 
 
-def make_pipeline(rules: ExclusionRules | None = None) -> tuple[CapturePipeline, list[CapturedFrame]]:
+def test_capture_once_through_the_real_portal_explains_the_dialog_first(
+    portal: PortalStack, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(wayland.FORCE_ENV, "portal")  # sway also has screencopy, which is preferred
+    assert run_cli(data_dir, "init").returncode == 0
+    with WaylandTextWindow(portal.session, PHRASE, title=TITLE, app_id="scratchpad"):
+        first = run_cli(data_dir, "capture", "once", "--json")
+        second = run_cli(data_dir, "capture", "once", "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["stored"] == 1
+    assert (
+        json.loads(first.stdout)["backend"]
+        == "wayland: screen via xdg-desktop-portal (Screenshot); windows via sway IPC"
+    )
+    assert wayland.DIALOG_NOTICE in first.stderr  # told before the portal could ask
+    assert wayland.DIALOG_NOTICE not in second.stderr  # once is enough
+    hits = json.loads(run_cli(data_dir, "search", "quokka saxophone marmalade", "--json").stdout)
+    assert hits and hits[0]["type"] == "screen" and "Scratchpad" in hits[0]["text"]
+    assert not Path("/tmp/out.png").exists()  # where xdg-desktop-portal-wlr leaves its screenshot
+    assert_no_plaintext(data_dir, "Quokka saxophone")
+
+
+def make_pipeline(
+    rules: ExclusionRules | None = None, own: OwnWindows | None = None
+) -> tuple[CapturePipeline, list[CapturedFrame]]:
     records: list[CapturedFrame] = []
     grabber, probe, _ = wayland.build("primary")
+    rules = rules or ExclusionRules.with_defaults()
     pipeline = CapturePipeline(
-        grabber, probe, TesseractOcr(), rules or ExclusionRules.with_defaults(), records.append, PipelineSettings()
+        grabber, probe, TesseractOcr(), rules, records.append, PipelineSettings(), own=own or OwnWindows()
     )
     return pipeline, records
 
@@ -98,3 +126,18 @@ def test_an_unfocused_excluded_window_beside_is_blacked_out(sway_session: SwaySe
     assert record.title == TITLE and {"pelican", "accordion"} <= words(record.text)
     assert "zanzibar" not in record.text.lower() and "4412" not in record.text
     assert pipeline.stats().windows_masked == 1
+
+
+def test_the_assistants_own_window_is_skipped_or_blacked_out(sway_session: SwaySession) -> None:
+    """Own windows are known by their pid, which sway reports for Wayland clients too."""
+    with WaylandTextWindow(sway_session, "Revealed Zanzibar 4412", title="Search - Memory assistant") as ours:
+        pipeline, _ = make_pipeline(own=OwnWindows([ours.proc.pid]))
+        try:
+            assert pipeline.capture_once() == []  # focused: not captured at all
+            assert pipeline.stats().last_skip_reason == "the assistant's own window"
+            with WaylandTextWindow(sway_session, "Pelican accordion", title=TITLE, app_id="scratchpad"):
+                (record,) = pipeline.capture_once()  # beside the focused window: blacked out
+        finally:
+            pipeline.stop()
+    assert record.title == TITLE and {"pelican", "accordion"} <= words(record.text)
+    assert "zanzibar" not in record.text.lower() and pipeline.stats().windows_masked == 1

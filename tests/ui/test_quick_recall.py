@@ -41,3 +41,18 @@ def test_type_ask_open_and_close(qtbot: QtBot, desktop: Desktop) -> None:
     qtbot.keyClick(recall.query, Qt.Key.Key_Escape)
     assert not recall.isVisible()
     idle(qtbot, desktop.session)
+
+
+def test_enter_right_after_typing_keeps_the_answer_shown(qtbot: QtBot, desktop: Desktop) -> None:
+    """Paste then Enter at once: the search still pending for the last key must not hide the reply."""
+    desktop.session.assistant.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    recall = desktop.recall
+    recall.popup()
+    qtbot.waitExposed(recall)
+    qtbot.keyClicks(recall.query, "Pestana")
+    qtbot.keyClick(recall.query, Qt.Key.Key_Return)  # well within the 200 ms debounce
+    qtbot.waitUntil(lambda: recall.answer is not None, timeout=15000)
+    qtbot.wait(recall._debounce.interval() + 300)  # past the moment the debounced search would fire
+    idle(qtbot, desktop.session)
+    assert recall.reply.isVisible() and "Pestana" in recall.reply.text()
+    assert recall.results.count() > 0  # and the results for the text asked about are shown too

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.api import Assistant
@@ -12,9 +13,13 @@ from tests.ui.conftest import idle
 from ui import autostart
 from ui.app import Desktop
 from ui.format import human_bytes
+from ui.views import settings as settings_module
 
 
-def test_settings_persist_across_restarts(qtbot: QtBot, desktop: Desktop, data_dir: Path) -> None:
+def test_settings_persist_across_restarts(
+    qtbot: QtBot, desktop: Desktop, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings_module, "allow_network", lambda parent: True)  # the user says yes
     view = desktop.window.show_view("settings")
     assert view is desktop.window.settings
     assert not view.capture_enabled.isChecked() and view.local_only.isChecked()
@@ -31,7 +36,8 @@ def test_settings_persist_across_restarts(qtbot: QtBot, desktop: Desktop, data_d
     view.retention.setValue(3)
     view.budget.setValue(4096)
     view.local_only.setChecked(False)
-    view.hotkey.setText("<ctrl>+<alt>+m")
+    assert view.hotkey.text() == "Ctrl+Shift+Space"  # as people write it, not pynput's "<ctrl>+<shift>+<space>"
+    view.hotkey.setText("Ctrl+Alt+M")
     with qtbot.waitSignal(view.hotkey_changed, timeout=2000):
         view.hotkey.editingFinished.emit()
     view.start_on_login.setChecked(True)
@@ -95,3 +101,40 @@ def test_storage_gauge_shows_usage_against_the_budget(qtbot: QtBot, desktop: Des
     view.budget.setValue(1024)
     assert "of 1.0 GB" in view.usage.format()
     idle(qtbot, desktop.session)
+
+
+def test_turning_local_only_off_asks_first(qtbot: QtBot, desktop: Desktop, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[bool] = []
+    answer = [False]
+
+    def allow(parent: object) -> bool:
+        asked.append(True)
+        return answer[0]
+
+    monkeypatch.setattr(settings_module, "allow_network", allow)
+    view = desktop.window.show_view("settings")
+    assert view is desktop.window.settings
+    view.local_only.setChecked(False)  # the user says no
+    assert asked == [True] and view.local_only.isChecked() and not view.dirty
+    assert desktop.session.assistant.settings.privacy.local_only
+    answer[0] = True
+    view.local_only.setChecked(False)
+    with qtbot.waitSignal(view.saved, timeout=15000):
+        pass
+    assert asked == [True, True] and desktop.session.assistant.settings.privacy.local_only is False
+    view.local_only.setChecked(True)  # back on: nothing to ask
+    assert asked == [True, True]
+    with qtbot.waitSignal(view.saved, timeout=15000):
+        pass
+    idle(qtbot, desktop.session)
+
+
+def test_hotkeys_read_as_people_write_them() -> None:
+    from ui.hotkey import readable, to_spec
+
+    assert readable("<ctrl>+<shift>+<space>") == "Ctrl+Shift+Space"
+    assert readable("<cmd>+<alt>+r") == "Super+Alt+R"
+    assert to_spec("Ctrl+Shift+Space") == "<ctrl>+<shift>+<space>"
+    assert to_spec("ctrl + alt + m") == "<ctrl>+<alt>+m"
+    assert to_spec("<ctrl>+<alt>+m") == "<ctrl>+<alt>+m"  # pynput's own syntax still works
+    assert to_spec("Win+F12") == "<cmd>+<f12>"

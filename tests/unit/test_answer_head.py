@@ -13,7 +13,7 @@ from assistant.answer.head import NOT_FROM_THEN, AnswerHead, multi_hop_terms
 from assistant.api import Assistant
 from assistant.retrieval.query import Query, read_query
 from assistant.retrieval.recall import Recall
-from assistant.values import CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
+from assistant.values import ASK_SESSION_PREFIX, CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
 from tests.conftest import FIXTURES
 from tests.fakes.chat_model import ScriptedModel
 
@@ -262,3 +262,76 @@ def test_a_question_is_read_once(app: Assistant, monkeypatch: pytest.MonkeyPatch
         "What happened on 2 May 2024?", now=datetime(2024, 5, 2, 18, tzinfo=UTC)
     )
     assert answer.known and reads == ["What happened on 2 May 2024?"]  # search, the head and the quote share it
+
+
+def test_a_time_phrase_can_name_when_the_thing_talked_about_happens(app: Assistant) -> None:
+    """ "June" asked in May: the evidence is a chat in May about June, not anything said in (last) June."""
+    from assistant.values import RawEvent
+
+    may = datetime(2026, 5, 10, 19, 0, tzinfo=UTC)
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=may,
+                text="Booked! I'm staying at the Casa Azul in Seville in June.",
+                speaker="me",
+                session="trip",
+            ),
+            RawEvent(
+                kind="chat",
+                occurred_at=may - timedelta(days=40),
+                text="Staying late at work again.",
+                speaker="me",
+                session="work",
+            ),
+        ]
+    )
+    head = head_for(app, ScriptedModel(instruct=False))
+    answer = head.answer("Where am I staying in June?", now=datetime(2026, 5, 20, tzinfo=UTC))
+    assert answer.known and "Casa Azul" in answer.text, answer.text
+    assert "late at work" not in answer.text  # said in April, about no June
+    hits = app.recall.search("Where am I staying in June?", now=datetime(2026, 5, 20, tzinfo=UTC))
+    assert "Casa Azul" in hits[0].text  # search ranks the talk about June first too
+
+
+def test_search_shows_past_asks_below_the_evidence(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    for question in ("Pestana hotel?", "Pestana hotel, which street?"):
+        app.ask(question, now=NOW)
+    hits = app.search("Pestana hotel", now=NOW, limit=50)
+    recorded = [
+        h.id.startswith("ev_") and (app.get_event(h.id).session or "").startswith(ASK_SESSION_PREFIX) for h in hits
+    ]
+    asks = [n for n, mine in enumerate(recorded) if mine]
+    evidence = [n for n, mine in enumerate(recorded) if not mine]
+    assert asks and evidence  # both shown
+    assert max(evidence) < min(asks)  # the evidence above every past question and answer
+
+
+def test_an_order_answer_shows_seconds_when_the_minute_does_not_decide(app: Assistant) -> None:
+    at = datetime(2024, 5, 30, 11, 53, 10, tzinfo=UTC)
+    app.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Opened the tax form", occurred_at=at))
+    app.add_memory(
+        EpisodicMemory(
+            actor="user", event_type="activity", summary="Saved the invoice PDF", occurred_at=at + timedelta(seconds=35)
+        )
+    )
+    text = (
+        head_for(app, ScriptedModel(instruct=False))
+        .answer("Did I open the tax form before I saved the invoice PDF?", now=NOW)
+        .text
+    )
+    assert "11:53:10" in text and "11:53:45" in text, text
+    other_minute = datetime(2024, 5, 30, 9, 0, 5, tzinfo=UTC)
+    app.add_memory(
+        EpisodicMemory(
+            actor="user", event_type="activity", summary="Printed the boarding pass", occurred_at=other_minute
+        )
+    )
+    text = (
+        head_for(app, ScriptedModel(instruct=False))
+        .answer("Did I print the boarding pass before I saved the invoice PDF?", now=NOW)
+        .text
+    )
+    assert "09:00 " in text and "09:00:05" not in text, text  # minutes suffice when they differ

@@ -83,7 +83,7 @@ def test_export_restore_and_passwd(data_dir: Path, tmp_path: Path) -> None:
     run_cli(data_dir, "init")
     run_cli(data_dir, "import", str(FIXTURES / "chat.jsonl"), "--format", "jsonl")
     assert run_cli(data_dir, "export", "--out", str(tmp_path / "b.zip")).returncode == 0
-    r = run_cli(data_dir, "passwd", env={"ASSISTANT_NEW_PASSPHRASE": "second"})
+    r = run_cli(data_dir, "passwd", env={"ASSISTANT_NEW_PASSPHRASE": "second passphrase"})
     assert r.returncode == 0, r.stderr
     assert run_cli(data_dir, "status").returncode == 2
     other = tmp_path / "other"

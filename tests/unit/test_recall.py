@@ -196,8 +196,12 @@ def test_a_reply_is_found_through_the_message_it_answers(
         question,
         events[1],
     )
-    alone = rank(FusionConfig(neighbour_weights=()))
-    assert alone > 5  # the reply shares no word with the question and is far down by itself
+    # The reply shares no word with the question: without votes it is no match at all, and even with
+    # every vector neighbour kept it is far down by itself.
+    with pytest.raises(ValueError):
+        rank(FusionConfig(neighbour_weights=()))
+    alone = rank(FusionConfig(neighbour_weights=(), min_similarity=-1.0))
+    assert alone > 5
     assert rank(FusionConfig()) < alone  # the question it answers (first by full text) pulls it up
     assert rank(FusionConfig(neighbour_weights=(3.0,))) <= 1
     # Full text alone never finds the reply (no shared word), and a vote does not add it by itself.
@@ -223,7 +227,7 @@ def test_a_speakers_answer_two_turns_on_is_found_through_their_earlier_turn(
         "What did Nate think of the coconut milk ice cream he made?",
         events[2],
     )
-    next_only = rank(FusionConfig(neighbour_weights=(0.5,)))
+    next_only = rank(FusionConfig(neighbour_weights=(0.5,), min_similarity=-1.0))  # kept though no vote finds it
     assert rank(FusionConfig()) < next_only  # the turn two places on now gets its vote
     assert rank(FusionConfig(neighbour_weights=(0.5, 3.0))) <= 1
 

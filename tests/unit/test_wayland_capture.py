@@ -3,21 +3,22 @@ exchange (against a fake portal on a private session bus) and the consent notice
 
 from __future__ import annotations
 
-import os
 import socket
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from assistant.api import Assistant
 from assistant.capture import wayland
 from assistant.capture.frames import WindowInfo
 from assistant.capture.portal import DENIED, PortalGrabber, request_path, screenshot_portal_version
+from assistant.capture.wayland_grab import bgra_from_ppm
 from assistant.capture.window_sway import focused_window, parse_outputs, visible_windows
 from assistant.errors import CaptureUnavailable
-from tests.fake_portal import FakePortal
+from tests.conftest import PASSPHRASE
+from tests.fake_portal import FakePortal, fake_compositor, fake_grim
 from tests.session_bus import bare_session_bus
 
 __all__ = ["bare_session_bus"]  # the fixture, under the name the tests ask for
@@ -117,29 +118,8 @@ def test_outputs_keep_the_active_ones_with_scale_and_focus() -> None:
 # -- choosing the backends ---------------------------------------------------------------------------
 @pytest.fixture
 def compositor(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A listening socket where WAYLAND_DISPLAY says the compositor is (nothing more is needed to choose)."""
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.bind(str(tmp_path / "wayland-7"))
-    sock.listen()
-    try:
-        yield {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-7", "XDG_RUNTIME_DIR": str(tmp_path)}
-    finally:
-        sock.close()
-
-
-def fake_grim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, works: bool) -> None:
-    """A `grim` on PATH that prints a 1x1 PPM, or fails as grim does on a compositor without screencopy."""
-    bindir = tmp_path / "bin"
-    bindir.mkdir()
-    script = bindir / "grim"
-    body = (
-        "printf 'P6\\n1 1\\n255\\n\\377\\377\\377'"
-        if works
-        else ('echo "compositor doesn\'t support wlr-screencopy-unstable-v1" >&2; exit 1')
-    )
-    script.write_text(f"#!/bin/sh\n{body}\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    with fake_compositor(tmp_path) as env:
+        yield env
 
 
 def test_wayland_is_told_from_the_session_type_or_the_display() -> None:
@@ -241,6 +221,18 @@ def test_a_portal_screenshot_becomes_a_frame_and_its_file_is_deleted(bare_sessio
     assert list(tmp_path.glob("*.png")) == []  # the screenshots did not stay on disk
 
 
+def test_many_screenshots_leave_no_match_rules_behind(bare_session_bus: str, tmp_path: Path) -> None:
+    # The bus lets a connection hold 8 rules here (512 by default: 25 minutes of capture at 3 s).
+    grabber = PortalGrabber(bare_session_bus, first_timeout=10, timeout=10)
+    try:
+        with FakePortal(bare_session_bus, tmp_path) as portal:
+            for _ in range(12):
+                grabber.grab()
+            assert portal.calls() == 12
+    finally:
+        grabber.close()
+
+
 def test_a_declined_dialog_is_said_once_and_not_asked_again(bare_session_bus: str, tmp_path: Path) -> None:
     grabber = PortalGrabber(bare_session_bus, first_timeout=10, timeout=10)
     try:
@@ -265,3 +257,66 @@ def test_a_missing_portal_fails_clearly(bare_session_bus: str) -> None:
 
 def test_the_request_path_follows_the_spec() -> None:
     assert request_path(":1.42", "tok_1") == "/org/freedesktop/portal/desktop/request/1_42/tok_1"
+
+
+# -- the consent notice, through the facade ------------------------------------------------------------
+def test_the_notice_is_given_once_per_desktop_setup_and_remembered(
+    app: Assistant,
+    compositor: dict[str, str],
+    bare_session_bus: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_grim(tmp_path, monkeypatch, works=False)
+    for key, value in {**compositor, "DBUS_SESSION_BUS_ADDRESS": bare_session_bus, "SWAYSOCK": ""}.items():
+        monkeypatch.setenv(key, value)
+    with FakePortal(bare_session_bus, tmp_path):
+        notice = app.capture_notice()
+        assert notice is not None and notice.startswith(wayland.DIALOG_NOTICE)
+        assert wayland.UNKNOWN_WINDOWS_NOTICE in notice  # no sway here: exclusions cannot work, say so
+        assert app.capture_notice() == notice  # until the user has read it
+        app.acknowledge_capture_notice()
+        assert app.capture_notice() is None
+        data_dir = app.paths.root
+        app.close()
+        reopened = Assistant(data_dir)
+        reopened.unlock(PASSPHRASE)
+        try:
+            assert reopened.capture_notice() is None  # kept in config.toml
+            assert reopened.capture_status()["backend"] == (
+                "wayland: screen via xdg-desktop-portal (Screenshot); windows via " + wayland.NO_WINDOWS
+            )
+        finally:
+            reopened.close()
+
+
+def test_no_notice_on_x11(app: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
+    assert app.capture_notice() is None
+
+
+# -- grim's PPM ------------------------------------------------------------------------------------------
+def test_a_ppm_from_grim_becomes_bgra() -> None:
+    ppm = b"P6\n2 1\n255\n" + bytes([255, 0, 0, 10, 20, 30])  # a red pixel, then (10, 20, 30)
+    assert bgra_from_ppm(ppm) == (2, 1, bytes([0, 0, 255, 255, 30, 20, 10, 255]))
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"P5\n1 1\n255\n\x00", b"P6\n2 2\n255\n" + bytes(6), b"P6\n1 1\n65535\n" + bytes(6), b"\x89PNG\r\n"]
+)
+def test_anything_but_an_8_bit_ppm_is_refused_clearly(data: bytes) -> None:
+    with pytest.raises(CaptureUnavailable, match="^wayland: grim sent no image"):
+        bgra_from_ppm(data)
+
+
+def test_a_failed_probe_is_retried_only_after_a_while(
+    compositor: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Status is polled every few seconds: without a pause each poll would run grim and ask the bus again.
+    fake_grim(tmp_path, monkeypatch, works=False)
+    env = {**compositor, "DBUS_SESSION_BUS_ADDRESS": ""}
+    assert wayland.describe(env) == wayland.NO_SCREEN
+    (tmp_path / "bin" / "grim").write_text("#!/bin/sh\nprintf 'P6\\n1 1\\n255\\n\\377\\377\\377'\n")
+    assert wayland.describe(env) == wayland.NO_SCREEN  # grim works now, but it is not asked yet
+    monkeypatch.setattr(wayland, "RETRY_SECONDS", 0.0)
+    assert wayland.describe(env) == wayland.WaylandChoice(wayland.SCREENCOPY, wayland.NO_WINDOWS)

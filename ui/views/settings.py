@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -24,11 +25,27 @@ from PySide6.QtWidgets import (
 
 from ui import autostart
 from ui.format import human_bytes
+from ui.hotkey import readable, to_spec
 from ui.session import Session
 from ui.views.settings_integrations import IntegrationsBox
 from ui.views.settings_widgets import ListEditor, ModelsBox, PassphraseBox
 
 SAVE_DELAY_MS = 400
+
+
+def allow_network(parent: QWidget) -> bool:
+    """Ask before local-only mode goes off (tests replace this)."""
+    answer = QMessageBox.question(
+        parent,
+        "Allow network connections?",
+        "Local-only mode refuses every connection to another machine. Turned off, the app may connect to the "
+        "network: for model downloads, and for a Chroma server if you configured one (it then receives your "
+        "search vectors).\n\n"
+        "Turn local-only mode off?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def usage_total(usage: dict[str, int]) -> int:
@@ -163,7 +180,7 @@ class SettingsView(QWidget):
         layout.addWidget(self.local_only)
         layout.addWidget(self.keyring)
         layout.addWidget(self.keyring_note)
-        self._bind_check(self.local_only, "privacy.local_only")
+        self.local_only.toggled.connect(self._local_only_toggled)
         self.keyring.toggled.connect(self._keyring_toggled)
         return box
 
@@ -171,8 +188,8 @@ class SettingsView(QWidget):
         box = QGroupBox("Desktop")
         form = QFormLayout(box)
         self.hotkey = QLineEdit()
-        self.hotkey.setPlaceholderText("<ctrl>+<shift>+<space>")
-        self.hotkey.setToolTip("Global shortcut for quick recall, written like <ctrl>+<alt>+r")
+        self.hotkey.setPlaceholderText("Ctrl+Shift+Space")
+        self.hotkey.setToolTip("Global shortcut for quick recall, written like Ctrl+Alt+R")
         self.hotkey.editingFinished.connect(self._hotkey_edited)
         self.start_on_login = QCheckBox("Start when I log in (in the tray)")
         form.addRow("Quick recall hotkey", self.hotkey)
@@ -200,7 +217,7 @@ class SettingsView(QWidget):
             self.budget.setValue(s.capture.storage_budget_mb)
             self.local_only.setChecked(s.privacy.local_only)
             self.keyring.setChecked(self.session.keyring_enabled)
-            self.hotkey.setText(s.ui.hotkey)
+            self.hotkey.setText(readable(s.ui.hotkey))
             self.start_on_login.setChecked(s.ui.start_on_login)
         finally:
             self._loading = False
@@ -253,11 +270,24 @@ class SettingsView(QWidget):
         handle = self.session.start_capture() if on else self.session.stop_capture()
         if handle is not None:
             handle.failed.connect(lambda _exc: self._capture_state_changed())
+        elif on:  # the user cancelled at the notice: nothing records, so the switch goes back off
+            self._capture_state_changed()
 
     def _capture_state_changed(self, *_args: Any) -> None:
         self._loading = True
         self.capture_enabled.setChecked(self.session.assistant.settings.capture.enabled)
         self._loading = False
+
+    def _local_only_toggled(self, on: bool) -> None:
+        """Turning the network on is asked about first: a stray click must not open the machine's door."""
+        if self._loading:
+            return
+        if not on and not allow_network(self):
+            self._loading = True
+            self.local_only.setChecked(True)
+            self._loading = False
+            return
+        self.stage("privacy.local_only", bool(on))
 
     def _keyring_toggled(self, on: bool) -> None:
         if self._loading:
@@ -289,7 +319,7 @@ class SettingsView(QWidget):
         )
 
     def _hotkey_edited(self) -> None:
-        text = self.hotkey.text().strip()
+        text = to_spec(self.hotkey.text().strip()) if self.hotkey.text().strip() else ""
         if text and text != self.session.assistant.settings.ui.hotkey:
             self.stage("ui.hotkey", text)
             self.hotkey_changed.emit(text)
