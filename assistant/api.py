@@ -389,7 +389,13 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
             return None
 
     def _core_blocks(self) -> list[CoreBlock]:
-        return [m for m in self.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
+        """The blocks every prompt carries: the user's edits and what came from chats, never from screens
+        (blocks written from a screen before that rule are left out)."""
+        return [
+            m
+            for m in self.list_memories("core", limit=50)
+            if isinstance(m, CoreBlock) and all(s.kind == "chat" for s in m.sources)
+        ]
 
     def ask_history(self, limit: int = 50, *, now: datetime | None = None) -> list[Answer]:
         """The latest questions asked (in Ask, quick recall or the CLI) with their answers, oldest first."""
