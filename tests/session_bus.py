@@ -31,12 +31,13 @@ SERVICES = {
 }
 
 
-# A session bus that starts no services of its own: installed ones (a real portal) must not answer.
+# A session bus that starts no services of its own (installed ones, a real portal, must not answer), and
+# lets a connection hold only a few match rules, so a client that leaks them fails fast.
 BARE_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig><type>session</type><listen>unix:tmpdir=/tmp</listen><auth>EXTERNAL</auth>
 <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/>
-<allow own="*"/></policy></busconfig>
+<allow own="*"/></policy><limit name="max_match_rules_per_connection">8</limit></busconfig>
 """
 
 

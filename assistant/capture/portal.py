@@ -14,7 +14,8 @@ import io
 import os
 import secrets
 import threading
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from assistant.capture.frames import Frame
 from assistant.errors import CaptureUnavailable
 
 if TYPE_CHECKING:
+    from jeepney import MatchRule
     from jeepney.io.blocking import DBusConnection
 
 BUS_NAME = "org.freedesktop.portal.Desktop"
@@ -69,6 +71,21 @@ def screenshot_portal_version(address: str | None = None, timeout: float = PROBE
         return None
     finally:
         conn.close()
+
+
+@contextmanager
+def _matching(conn: DBusConnection, rule: MatchRule) -> Iterator[None]:
+    """The bus routes `rule`'s signals to us while inside; removed after, since the bus caps the rules a
+    connection may hold (512 by default) and every request has its own path."""
+    from jeepney.bus_messages import message_bus
+    from jeepney.wrappers import unwrap_msg
+
+    unwrap_msg(conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=PROBE_TIMEOUT_SECONDS))
+    try:
+        yield
+    finally:
+        with suppress(Exception):  # a broken connection is dropped by the caller anyway
+            unwrap_msg(conn.send_and_get_reply(message_bus.RemoveMatch(rule), timeout=PROBE_TIMEOUT_SECONDS))
 
 
 def request_path(unique_name: str, token: str) -> str:
@@ -127,7 +144,6 @@ class PortalGrabber:
     def _ask(self) -> str:
         """One Screenshot request, answered; the URI of the image. Holds self._lock."""
         from jeepney import DBusAddress, MatchRule, new_method_call
-        from jeepney.bus_messages import message_bus
         from jeepney.wrappers import unwrap_msg
 
         if self._conn is None:
@@ -139,8 +155,7 @@ class PortalGrabber:
         )
         timeout = self._timeout if self._answered else self._first_timeout
         try:
-            with conn.filter(rule) as responses:
-                unwrap_msg(conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=PROBE_TIMEOUT_SECONDS))
+            with conn.filter(rule) as responses, _matching(conn, rule):
                 options: dict[str, tuple[str, Any]] = {
                     "handle_token": ("s", token),
                     "interactive": ("b", False),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,18 +121,27 @@ _KEYS = (
     "DBUS_SESSION_BUS_ADDRESS",
     FORCE_ENV,
 )
-_chosen: dict[tuple[str, ...], WaylandChoice | str] = {}
+_chosen: dict[tuple[str, ...], WaylandChoice] = {}
+_failed: dict[tuple[str, ...], tuple[float, str]] = {}
+RETRY_SECONDS = 30.0  # status is polled every few seconds: a failed probe (a grim run, a D-Bus call) waits
 
 
 def describe(env: Mapping[str, str] | None = None) -> WaylandChoice | str:
-    """This session's choice, or why there is none; probed once per process and session (for status)."""
+    """This session's choice, or why there is none (for status). A choice is kept for the process; a
+    failure for RETRY_SECONDS only, since the user may fix it (install grim) while the app runs."""
     env = os.environ if env is None else env
     key = tuple(env.get(k, "") for k in _KEYS)
-    if key not in _chosen:
-        try:
-            _chosen[key] = choose(env)
-        except CaptureUnavailable as exc:
-            return str(exc)  # not kept: the user may fix it (install grim) while the app runs
+    if key in _chosen:
+        return _chosen[key]
+    failed = _failed.get(key)
+    if failed is not None and time.monotonic() - failed[0] < RETRY_SECONDS:
+        return failed[1]
+    try:
+        _chosen[key] = choose(env)
+    except CaptureUnavailable as exc:
+        _failed[key] = (time.monotonic(), str(exc))
+        return str(exc)
+    _failed.pop(key, None)
     return _chosen[key]
 
 

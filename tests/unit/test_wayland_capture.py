@@ -221,6 +221,18 @@ def test_a_portal_screenshot_becomes_a_frame_and_its_file_is_deleted(bare_sessio
     assert list(tmp_path.glob("*.png")) == []  # the screenshots did not stay on disk
 
 
+def test_many_screenshots_leave_no_match_rules_behind(bare_session_bus: str, tmp_path: Path) -> None:
+    # The bus lets a connection hold 8 rules here (512 by default: 25 minutes of capture at 3 s).
+    grabber = PortalGrabber(bare_session_bus, first_timeout=10, timeout=10)
+    try:
+        with FakePortal(bare_session_bus, tmp_path) as portal:
+            for _ in range(12):
+                grabber.grab()
+            assert portal.calls() == 12
+    finally:
+        grabber.close()
+
+
 def test_a_declined_dialog_is_said_once_and_not_asked_again(bare_session_bus: str, tmp_path: Path) -> None:
     grabber = PortalGrabber(bare_session_bus, first_timeout=10, timeout=10)
     try:
@@ -295,3 +307,16 @@ def test_a_ppm_from_grim_becomes_bgra() -> None:
 def test_anything_but_an_8_bit_ppm_is_refused_clearly(data: bytes) -> None:
     with pytest.raises(CaptureUnavailable, match="^wayland: grim sent no image"):
         bgra_from_ppm(data)
+
+
+def test_a_failed_probe_is_retried_only_after_a_while(
+    compositor: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Status is polled every few seconds: without a pause each poll would run grim and ask the bus again.
+    fake_grim(tmp_path, monkeypatch, works=False)
+    env = {**compositor, "DBUS_SESSION_BUS_ADDRESS": ""}
+    assert wayland.describe(env) == wayland.NO_SCREEN
+    (tmp_path / "bin" / "grim").write_text("#!/bin/sh\nprintf 'P6\\n1 1\\n255\\n\\377\\377\\377'\n")
+    assert wayland.describe(env) == wayland.NO_SCREEN  # grim works now, but it is not asked yet
+    monkeypatch.setattr(wayland, "RETRY_SECONDS", 0.0)
+    assert wayland.describe(env) == wayland.WaylandChoice(wayland.SCREENCOPY, wayland.NO_WINDOWS)
