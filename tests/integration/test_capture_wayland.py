@@ -16,6 +16,8 @@ from assistant.capture.filters import ExclusionRules
 from assistant.capture.frames import CapturedFrame
 from assistant.capture.own_windows import OwnWindows
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
+from assistant.capture.wayland_grab import GrimGrabber
+from assistant.capture.window_sway import SwayIpc, SwayProbe
 from assistant.ocr.tesseract import TesseractOcr
 from tests import wayland_portal, wayland_session
 from tests.conftest import PASSPHRASE, run_cli
@@ -141,3 +143,18 @@ def test_the_assistants_own_window_is_skipped_or_blacked_out(sway_session: SwayS
             pipeline.stop()
     assert record.title == TITLE and {"pelican", "accordion"} <= words(record.text)
     assert "zanzibar" not in record.text.lower() and pipeline.stats().windows_masked == 1
+
+
+def test_each_output_is_its_own_frame_placed_in_the_layout(sway_session: SwaySession) -> None:
+    sway_session.swaymsg("create_output")
+    sway_session.swaymsg("output HEADLESS-2 resolution 1280x720 position 1920 0 scale 2")
+    sway_session.swaymsg("focus output HEADLESS-2")
+    probe = SwayProbe(SwayIpc(sway_session.env["SWAYSOCK"]))
+    try:
+        every = GrimGrabber("all", outputs=probe.outputs).grab()
+        primary = GrimGrabber("primary", outputs=probe.outputs).grab()
+    finally:
+        probe.close()
+    placed = [(f.monitor, f.width, f.height, f.left, f.top, f.scale) for f in every]
+    assert placed == [(1, 1920, 1080, 0, 0, 1.0), (2, 1280, 720, 1920, 0, 2.0)]  # a HiDPI output: 2 px a unit
+    assert [(f.monitor, f.left) for f in primary] == [(2, 1920)]  # "primary" is the focused output
