@@ -23,7 +23,7 @@ from assistant.diagnostics.logs import setup_logging
 from assistant.diagnostics.status import Status, fill_store_status
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
-from assistant.llm.runtime import ChatModel
+from assistant.llm.runtime import TextModel
 from assistant.llm.service import ModelService
 from assistant.locking import coredumps
 from assistant.locking.part import Locking
@@ -326,16 +326,16 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
 
         self.require_writable()  # before loading the chat model for a run that could not be stored
         status = ""
+        extractor = None
         try:
             model = self.models.chat_model() if self.settings.consolidation.use_model else None
-            self.consolidator.extractor = ModelExtractor(model) if model else None
+            extractor = ModelExtractor(model) if model else None
         except ModelError as exc:
-            self.consolidator.extractor = None
             status = f"model unavailable ({exc}); deterministic pass only"
-        report = self.consolidator.run(progress)
+        report = self.consolidator.run(progress, extractor=extractor)
         if status:
             report.model_status = status
-        elif self.consolidator.extractor is not None:
+        elif extractor is not None:
             report.model_status = "model pass on"
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
         thumbnail_upkeep(self.store, self.settings.capture.thumbnail_retention_days)  # and retention's leftovers
@@ -377,10 +377,10 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
     @property
     def answer_head(self) -> AnswerHead:
         if self._head is None:
-            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks, timezone=self.recall.timezone)
+            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks)
         return self._head
 
-    def _answer_model(self) -> ChatModel | None:
+    def _answer_model(self) -> TextModel | None:
         """The chat model for answers; a broken model leaves answers extractive instead of failing."""
         try:
             return self.models.chat_model()
@@ -389,7 +389,13 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
             return None
 
     def _core_blocks(self) -> list[CoreBlock]:
-        return [m for m in self.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
+        """The blocks every prompt carries: the user's edits and what came from chats, never from screens
+        (blocks written from a screen before that rule are left out)."""
+        return [
+            m
+            for m in self.list_memories("core", limit=50)
+            if isinstance(m, CoreBlock) and all(s.kind == "chat" for s in m.sources)
+        ]
 
     def ask_history(self, limit: int = 50, *, now: datetime | None = None) -> list[Answer]:
         """The latest questions asked (in Ask, quick recall or the CLI) with their answers, oldest first."""

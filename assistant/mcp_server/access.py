@@ -90,6 +90,11 @@ class MemoryAccess:
             self.unlock()
             return self._app.search(query, types=types, since=since, until=until, limit=limit)
 
+    def search_note(self) -> str | None:
+        """How complete search is right now ("the vector index is loading: 1,200 of 5,000 items, ..."), if not."""
+        with self._lock:
+            return self._app.notes.get("search")
+
     def ask(self, question: str) -> Answer:
         with self._lock:
             self.unlock()

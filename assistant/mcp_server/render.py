@@ -53,29 +53,35 @@ def _hit(hit: SearchHit) -> dict[str, Any]:
     }
 
 
-def search_result(query: str, hits: list[SearchHit]) -> Rendered:
+def _with_note(parts: list[str], note: str | None) -> str:
+    """The parts, then the search's own caveat (a vector index still loading, full text only) if any."""
+    return "\n\n".join([*parts, f"(Search: {note}.)"] if note else parts)
+
+
+def search_result(query: str, hits: list[SearchHit], note: str | None = None) -> Rendered:
     blocks = [_block(i, h.id, h.type, h.occurred_at, h.sources, h.text) for i, h in enumerate(hits, start=1)]
     head = (
         f"{len(hits)} memories found for {one_line(query)!r}."
         if hits
         else f"Nothing in memory matches {one_line(query)!r}."
     )
-    text = "\n\n".join([f"{head} {NOTICE}" if hits else head, *blocks])
-    return Rendered(text, {"query": strip_control(query), "hits": [_hit(h) for h in hits]})
+    text = _with_note([f"{head} {NOTICE}" if hits else head, *blocks], note)
+    return Rendered(text, {"query": strip_control(query), "hits": [_hit(h) for h in hits], "search_note": note})
 
 
-def answer_result(answer: Answer) -> Rendered:
+def answer_result(answer: Answer, note: str | None = None) -> Rendered:
     blocks = [
         _block(c.tag.strip("[]"), c.hit.id, c.hit.type, c.hit.occurred_at, c.hit.sources, c.hit.text)
         for c in answer.citations
     ]
     how = "quoted from memory" if answer.extractive else "written by the local model from these memories"
-    text = "\n\n".join(
+    text = _with_note(
         [
             f"Answer ({how}; its [n] tags cite the memories below). {NOTICE}",
             quote(answer.text),
             *(["Cited memories:", *blocks] if blocks else []),
-        ]
+        ],
+        note,
     )
     data = {
         "question": strip_control(answer.question),
@@ -83,6 +89,7 @@ def answer_result(answer: Answer) -> Rendered:
         "known": answer.known,
         "extractive": answer.extractive,
         "citations": [{"tag": one_line(c.tag), **_hit(c.hit)} for c in answer.citations],
+        "search_note": note,
     }
     return Rendered(text, data)
 

@@ -28,6 +28,7 @@ class Hit(TypedDict):
 class SearchOutput(TypedDict):
     query: str
     hits: list[Hit]
+    search_note: str | None  # why results may be incomplete: the vector index still loading, full text only
 
 
 class CitedHit(Hit):
@@ -40,6 +41,7 @@ class AskOutput(TypedDict):
     known: bool  # False: nothing relevant was found, and the answer says so
     extractive: bool  # True: quoted from memory, no generative model involved
     citations: list[CitedHit]
+    search_note: str | None
 
 
 class Block(TypedDict):

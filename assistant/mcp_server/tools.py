@@ -51,12 +51,12 @@ class MemoryTools:
         start = parse_when(since, "since") if since else None
         end = parse_when(until, "until", end_of_day=True) if until else None
         hits = self.access.search(query, types=[type] if type else None, since=start, until=end, limit=limit)
-        return render.search_result(query, hits)
+        return render.search_result(query, hits, self.access.search_note())
 
     def ask_memory(self, question: str) -> render.Rendered:
         if not question.strip():
             raise AssistantError("question is empty: ask something")
-        return render.answer_result(self.access.ask(question))
+        return render.answer_result(self.access.ask(question), self.access.search_note())
 
     def timeline(self, date_: str | None = None, since: str | None = None, until: str | None = None) -> render.Rendered:
         if date_ and (since or until):
