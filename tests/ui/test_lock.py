@@ -54,3 +54,15 @@ def test_a_lock_from_the_watcher_thread_is_handled_on_the_ui_thread(qtbot: QtBot
     assert desktop.locking.dialog is not None and "the screen locked" in desktop.locking.dialog.windowTitle()
     _unlock_again(qtbot, desktop)
     idle(qtbot, desktop.session)
+
+
+def test_the_idle_lock_is_a_setting(qtbot: QtBot, desktop: Desktop) -> None:
+    settings = desktop.window.settings
+    settings.load()
+    assert settings.lock_after.value() == 15  # the default
+    settings.lock_after.setValue(5)
+    settings.flush()
+    idle(qtbot, desktop.session)
+    assert desktop.session.assistant.settings.privacy.lock_after_idle_minutes == 5.0
+    settings.lock_after.setValue(0)
+    assert settings.lock_after.text() == "never"
