@@ -47,6 +47,7 @@ class LockFlow(QObject):
         d._build_views()  # empty ones, shown again after the unlock
         self.dialog = UnlockDialog(d.session.assistant, d.session.tasks)
         self.dialog.setWindowTitle(f"Locked: {reason}")
+        self.dialog.keyring_button.hide()  # the session that was just locked could use the keyring too
         self.dialog.accepted.connect(self._unlocked)
         self.dialog.rejected.connect(d.quit)
         self.dialog.show()

@@ -13,7 +13,7 @@ from ui.app import Desktop
 def _unlock_again(qtbot: QtBot, desktop: Desktop) -> None:
     dialog = desktop.locking.dialog
     assert dialog is not None and dialog.isVisible()
-    assert not dialog.unlocked_via_keyring  # a lock ends with the passphrase, never the keyring
+    assert not dialog.unlocked_via_keyring and dialog.keyring_button.isHidden()  # a lock ends with the passphrase
     dialog.passphrase.setText(PASSPHRASE)
     with qtbot.waitSignal(dialog.accepted, timeout=15000):
         dialog.ok_button.click()
