@@ -14,6 +14,7 @@ from assistant import privacy
 from assistant.answer.head import AnswerHead
 from assistant.answer.history import recent_answers
 from assistant.api_parts import CaptureAndModels
+from assistant.capture import pause_note
 from assistant.capture.control import CaptureControl
 from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
 from assistant.config import Settings, load_settings, save_settings
@@ -23,7 +24,7 @@ from assistant.diagnostics.logs import setup_logging
 from assistant.diagnostics.status import Status, fill_store_status
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
-from assistant.llm.runtime import ChatModel
+from assistant.llm.runtime import TextModel
 from assistant.llm.service import ModelService
 from assistant.locking import coredumps
 from assistant.locking.part import Locking
@@ -128,6 +129,7 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         if self._capture is not None:
             self._capture.stop()
             self._capture = None
+            pause_note.resumed(self.paths)  # no capture, so no pause, once this process lets go
         if self._background is not None:
             self._background.stop()
             self._background = None
@@ -185,8 +187,16 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         privacy.set_local_only(self.settings.privacy.local_only)
 
     def set_setting(self, dotted: str, value: Any) -> None:
+        before = self.settings.get(dotted)
         self.settings.set(dotted, value)
+        if self.settings.consolidation.interval_minutes < 1:
+            self.settings.set(dotted, before)
+            raise AssistantError("consolidation.interval_minutes must be at least 1 (minute)")
         self.save_settings()
+        if dotted == "consolidation.interval_minutes" and self._background is not None:
+            # Read when the job is scheduled: applied now, not at the next start. (Retention and the
+            # capture settings are read at each run and tick.)
+            self._background.consolidation_every(self.settings.consolidation.interval_minutes)
 
     # -- status -----------------------------------------------------------------------------------
     def status(self) -> Status:
@@ -199,6 +209,8 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         if self._store is not None:
             capture = self._capture.status() if self._capture is not None else None
             fill_store_status(st, self._store, capture, self.settings.capture.enabled)
+            if capture is None and st.extra.get("capture") == "on" and opened.in_use_elsewhere(self.paths):
+                st.extra["capture"] = pause_note.describe(self.paths) or "on"  # the app's pause, seen from here
             if self._store.read_only_reason is not None:
                 st.extra["access"] = f"read-only: {self._store.read_only_reason}"
         st.extra.update(self.notes)
@@ -282,8 +294,9 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         sealed = memory_repo.sealed_secret(self.store.db.reader(), memory_id)
         if sealed is None:
             raise NotFound(f"no vault entry with id {memory_id}")
+        value = self.store.unseal_secret(passphrase, sealed, memory_id)
         log.info("vault secret revealed")
-        return self.store.unseal_secret(passphrase, sealed, memory_id)
+        return value
 
     # -- search -----------------------------------------------------------------------------------
     def load_index_in_background(self) -> None:
@@ -326,16 +339,16 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
 
         self.require_writable()  # before loading the chat model for a run that could not be stored
         status = ""
+        extractor = None
         try:
             model = self.models.chat_model() if self.settings.consolidation.use_model else None
-            self.consolidator.extractor = ModelExtractor(model) if model else None
+            extractor = ModelExtractor(model) if model else None
         except ModelError as exc:
-            self.consolidator.extractor = None
             status = f"model unavailable ({exc}); deterministic pass only"
-        report = self.consolidator.run(progress)
+        report = self.consolidator.run(progress, extractor=extractor)
         if status:
             report.model_status = status
-        elif self.consolidator.extractor is not None:
+        elif extractor is not None:
             report.model_status = "model pass on"
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
         thumbnail_upkeep(self.store, self.settings.capture.thumbnail_retention_days)  # and retention's leftovers
@@ -377,10 +390,10 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
     @property
     def answer_head(self) -> AnswerHead:
         if self._head is None:
-            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks, timezone=self.recall.timezone)
+            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks)
         return self._head
 
-    def _answer_model(self) -> ChatModel | None:
+    def _answer_model(self) -> TextModel | None:
         """The chat model for answers; a broken model leaves answers extractive instead of failing."""
         try:
             return self.models.chat_model()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.capture import pause_note
 from assistant.capture.control import CaptureControl
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -82,14 +83,17 @@ class CaptureAndModels:
 
     def stop_capture(self) -> None:
         self.capture.stop()
+        pause_note.resumed(self.paths)
         self.set_setting("capture.enabled", False)
 
     def pause_capture(self, minutes: float | None = None) -> None:
         """Pause for `minutes`, or until resumed when None; resumes by itself when the time is up."""
         self.capture.pause(minutes)
+        pause_note.paused(self.paths, minutes)  # for `assistant status` in another process
 
     def resume_capture(self) -> None:
         self.capture.resume()
+        pause_note.resumed(self.paths)
 
     def capture_once(self) -> int:
         return self.capture.capture_once()

@@ -1,4 +1,5 @@
-"""The real XDG desktop portal on a private session bus, serving a headless sway (tests/wayland_session.py).
+"""Desktop services on a private session bus for a headless sway (tests/wayland_session.py): the real
+XDG desktop portal, and the AT-SPI accessibility bus.
 
 The stack a sway user runs: `xdg-desktop-portal` (the frontend apps call), `xdg-desktop-portal-wlr`
 (Screenshot and ScreenCast for wlroots; it will not start without PipeWire, so `pipewire` runs too) and
@@ -89,3 +90,38 @@ def portal(sway_session: SwaySession, monkeypatch: pytest.MonkeyPatch) -> Iterat
         yield stack
     finally:
         stack.close()
+
+
+@pytest.fixture
+def accessibility(sway_session: SwaySession, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A session bus with the AT-SPI accessibility bus on it (as every GNOME and KDE session has), and Qt
+    apps told to publish their windows there; yields the session bus address."""
+    launcher = LIBEXEC / "at-spi-bus-launcher"
+    if not launcher.exists() or shutil.which("dbus-daemon") is None:
+        pytest.skip("at-spi2-core or dbus-daemon not installed (the Linux accessibility bus)")
+    env = {**os.environ, **sway_session.env}
+    procs: list[subprocess.Popen[bytes]] = []
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    procs.append(bus)
+    try:
+        assert bus.stdout is not None
+        address = bus.stdout.readline().decode().strip()
+        env["DBUS_SESSION_BUS_ADDRESS"] = address
+        procs.append(
+            subprocess.Popen(
+                [str(launcher), "--launch-immediately"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        )
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        monkeypatch.setenv("QT_LINUX_ACCESSIBILITY_ALWAYS_ON", "1")
+        yield address
+    finally:
+        for proc in reversed(procs):
+            stop(proc, 10)
+            if proc.stdout is not None:
+                proc.stdout.close()

@@ -187,16 +187,19 @@ class WaylandTextWindow:
 def _window_main(args: dict[str, Any]) -> None:
     from PySide6.QtCore import QSocketNotifier, Qt, QTimer
     from PySide6.QtGui import QFont, QGuiApplication
-    from PySide6.QtWidgets import QApplication, QLabel
+    from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
     app = QApplication([])
+    app.setApplicationName(args["app_id"])  # the app's name on the accessibility bus
     QGuiApplication.setDesktopFileName(args["app_id"])  # the xdg-toplevel app_id sway reports
-    label = QLabel(args["text"])
-    label.setWindowTitle(args["title"])
+    window = QWidget()  # a frame holding the text, as apps have: its accessible name is the title
+    window.setWindowTitle(args["title"])
+    window.setStyleSheet("background: white; color: black;")
+    label = QLabel(args["text"], window)
     label.setFont(QFont("DejaVu Sans", 40))
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("background: white; color: black;")
-    label.show()
+    QVBoxLayout(window).addWidget(label)
+    window.show()
     # Two event-loop turns after the first frame, sway has the buffer: then the test may grab.
     QTimer.singleShot(500, lambda: print("ready", flush=True))
     stdin = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)

@@ -5,6 +5,7 @@ Screen: on wlroots compositors grim's screencopy works without a portal or a dia
 first; elsewhere (GNOME, KDE) the XDG desktop portal's Screenshot interface is the way, and it may ask
 the user once. `ASSISTANT_WAYLAND_SCREEN=portal|screencopy` forces one. Windows: sway's IPC tells the
 focused window and every visible one; GNOME and KDE do not tell an ordinary client, so there the
+accessibility bus (AT-SPI) is asked, which knows the apps that expose accessibility; without it the
 window is "unknown" (None) rather than a guess.
 """
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 SCREENCOPY = "screencopy (grim)"
 PORTAL = "xdg-desktop-portal (Screenshot)"
 SWAY_IPC = "sway IPC"
+ATSPI = "AT-SPI accessibility (apps that expose it; no window rectangles)"
 NO_WINDOWS = "unknown (this desktop does not tell apps which window is active)"
 FORCE_ENV = "ASSISTANT_WAYLAND_SCREEN"
 NO_SCREEN = (
@@ -41,6 +43,11 @@ DIALOG_NOTICE = (
     "your desktop shows its own dialog asking whether this app may take screenshots: choose Allow (and "
     "'remember' if it offers that), or capture cannot run. Screenshots are read into text on this computer; "
     "the image file the desktop hands over is deleted at once."
+)
+ATSPI_NOTICE = (
+    "This desktop tells apps which window is active only through accessibility, and only for apps that "
+    "expose it: an excluded app that does not is captured like any other, and a private window beside the "
+    "active one is not blacked out. Pause capture while you use them."
 )
 UNKNOWN_WINDOWS_NOTICE = (
     "This desktop does not tell apps which window is active, so excluded apps and private-browsing windows "
@@ -87,6 +94,14 @@ def _sway_socket(env: Mapping[str, str]) -> str | None:
     return path if path and Path(path).is_socket() else None
 
 
+def _window_source(env: Mapping[str, str]) -> str:
+    from assistant.capture.window_atspi import accessibility_bus
+
+    if _sway_socket(env):
+        return SWAY_IPC
+    return ATSPI if accessibility_bus(env.get("DBUS_SESSION_BUS_ADDRESS")) else NO_WINDOWS
+
+
 def choose(env: Mapping[str, str] | None = None) -> WaylandChoice:
     """Which backends this session would use; raises CaptureUnavailable when none can read the screen."""
     from assistant.capture.portal import screenshot_portal_version
@@ -99,7 +114,7 @@ def choose(env: Mapping[str, str] | None = None) -> WaylandChoice:
             f"wayland: no compositor socket at {sock} (check WAYLAND_DISPLAY and "
             "XDG_RUNTIME_DIR, or run the app inside the desktop session)"
         )
-    windows = SWAY_IPC if _sway_socket(env) else NO_WINDOWS
+    windows = _window_source(env)
     forced = env.get(FORCE_ENV, "").strip().lower()
     if forced not in ("", "portal", "screencopy"):
         raise CaptureUnavailable(f"wayland: {FORCE_ENV} must be 'portal' or 'screencopy', not {forced!r}")
@@ -153,11 +168,18 @@ def build(monitors: MonitorChoice, env: Mapping[str, str] | None = None) -> tupl
     probe: WindowProbe
     outputs = None
     sway = _sway_socket(env)
-    if sway is not None:
+    a11y = None
+    if picked.windows == ATSPI:
+        from assistant.capture.window_atspi import AtspiProbe, accessibility_bus
+
+        a11y = accessibility_bus(env.get("DBUS_SESSION_BUS_ADDRESS"))
+    if sway is not None and picked.windows == SWAY_IPC:
         from assistant.capture.window_sway import SwayIpc, SwayProbe
 
         sway_probe = SwayProbe(SwayIpc(sway))
         probe, outputs = sway_probe, sway_probe.outputs
+    elif a11y is not None:
+        probe = AtspiProbe(a11y)
     else:
         probe = UnknownWindowProbe()
     grabber: Grabber
@@ -175,8 +197,8 @@ def build(monitors: MonitorChoice, env: Mapping[str, str] | None = None) -> tupl
 def notice(picked: WaylandChoice) -> str | None:
     """What to tell the user before the first capture on this session, or None."""
     parts = [DIALOG_NOTICE] if picked.dialog else []
-    if picked.windows == NO_WINDOWS:
-        parts.append(UNKNOWN_WINDOWS_NOTICE)
+    if picked.windows != SWAY_IPC:
+        parts.append(ATSPI_NOTICE if picked.windows == ATSPI else UNKNOWN_WINDOWS_NOTICE)
     return "\n\n".join(parts) or None
 
 

@@ -94,23 +94,27 @@ class Consolidator:
         settings: ConsolidationSettings,
         *,
         seal: Callable[[str, str], bytes],
-        extractor: Extractor | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
         self._seal = seal
-        self.extractor = extractor
         self._running = threading.Lock()
 
-    def run(self, progress: Progress | None = None, *, max_batches: int | None = None) -> ConsolidationReport:
+    def run(
+        self, progress: Progress | None = None, *, extractor: Extractor | None = None, max_batches: int | None = None
+    ) -> ConsolidationReport:
+        """Consolidate what is pending; `extractor` (the model pass) adds its memories to the deterministic
+        ones when the settings allow it."""
         if not self._running.acquire(blocking=False):
             raise AssistantError("consolidation is already running")
         try:
-            return self._run(progress, max_batches)
+            return self._run(progress, extractor, max_batches)
         finally:
             self._running.release()
 
-    def _run(self, progress: Progress | None, max_batches: int | None) -> ConsolidationReport:
+    def _run(
+        self, progress: Progress | None, extractor: Extractor | None, max_batches: int | None
+    ) -> ConsolidationReport:
         started = time.monotonic()
         report = ConsolidationReport()
         pending = event_repo.list_events(self._db.reader(), pending_only=True)
@@ -120,7 +124,7 @@ class Consolidator:
         for batch in batches(pending, self._settings.batch_events, self._settings.batch_tokens):
             if max_batches is not None and report.batches >= max_batches:
                 break
-            self._one_batch(batch, report)
+            self._one_batch(batch, report, extractor)
             report.events += len(batch)
             if progress:
                 progress(report.events, total)
@@ -135,11 +139,11 @@ class Consolidator:
         )
         return report
 
-    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport) -> None:
+    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport, extractor: Extractor | None) -> None:
         planned = deterministic.plan(batch)
         secrets: list[tuple[Planned, str]] = []
-        if self.extractor is not None and self._settings.use_model:
-            found = self.extractor.extract(batch)
+        if extractor is not None and self._settings.use_model:
+            found = extractor.extract(batch)
             planned += found.planned
             secrets = found.secrets
             report.model_calls += found.calls

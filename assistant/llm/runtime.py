@@ -63,9 +63,6 @@ class TextModel(Protocol):
     def format_chat(self, messages: Sequence[Mapping[str, str]]) -> str: ...
 
 
-ChatModel = TextModel
-
-
 @dataclass(frozen=True)
 class GenerationStats:
     """What one call cost, from llama.cpp's own counters (no text, safe to log)."""

@@ -33,6 +33,7 @@ INSTRUCTIONS = (
 
 def build_server(tools: MemoryTools) -> "MCPServer[Any]":
     from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ResourceError
     from mcp_types import CallToolResult, TextContent, ToolAnnotations
     from pydantic import Field
 
@@ -47,15 +48,9 @@ def build_server(tools: MemoryTools) -> "MCPServer[Any]":
         except AssistantError as exc:
             return CallToolResult(content=[TextContent(type="text", text=str(exc))], is_error=True)
         except Exception as exc:
-            log.error("MCP tool %s failed: %s", name, type(exc).__name__)  # its message may quote memory
-            return CallToolResult(
-                content=[
-                    TextContent(
-                        type="text", text=f"{name} failed ({type(exc).__name__}); the memory assistant's log has more"
-                    )
-                ],
-                is_error=True,
-            )
+            failure = f"{name} failed unexpectedly ({type(exc).__name__})"  # not its message: it may quote memory
+            log.error("MCP %s", failure)
+            return CallToolResult(content=[TextContent(type="text", text=failure)], is_error=True)
         return CallToolResult(content=[TextContent(type="text", text=done.text)], structured_content=done.data)
 
     @server.tool(annotations=reading)
@@ -100,7 +95,10 @@ def build_server(tools: MemoryTools) -> "MCPServer[Any]":
         description="Who the user is and their standing preferences (the core memory blocks)",
     )
     def core_memory() -> str:
-        return tools.core_memory()
+        try:
+            return tools.core_memory()
+        except AssistantError as exc:  # the SDK passes a ResourceError's message on (others become generic)
+            raise ResourceError(str(exc)) from None
 
     return server
 

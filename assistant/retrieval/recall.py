@@ -13,14 +13,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.retrieval import routing, timeparse
+from assistant.retrieval import routing
 from assistant.retrieval.fusion import rrf
+from assistant.retrieval.query import Query, read_query
 from assistant.retrieval.search import VectorRetriever, split_types, to_hits
 from assistant.store import fulltext
 from assistant.store import recall_queries as rows
 from assistant.store.db import Database
 from assistant.store.fulltext import TermCounts, prune_common_terms
-from assistant.text import STOPWORDS, has_content_words, topic_words, words
+from assistant.text import STOPWORDS, has_content_words, words
 from assistant.values import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
 
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
@@ -73,9 +74,21 @@ class Recall:
         self._speakers_lock = threading.Lock()
         self._term_counts: TermCounts = {}
 
+    def read(self, question: str, *, now: datetime | None = None, parse_time: bool = True, route: bool = True) -> Query:
+        """The question read once, with its time phrase in this recall's time zone relative to `now`, and
+        the chat participants it names among those in the store."""
+        return read_query(
+            question,
+            now=now or utcnow(),
+            tz=self.timezone,
+            speakers=self._speaker_names(),
+            parse_time=parse_time,
+            route=route,
+        )
+
     def search(
         self,
-        query: str,
+        query: str | Query,
         *,
         types: Sequence[str] | None = None,
         since: datetime | None = None,
@@ -86,39 +99,46 @@ class Recall:
         parse_time: bool = True,
         exclude_asks: bool = False,
     ) -> list[SearchHit]:
-        """Hits best first; explicit `since`/`until` win over a time phrase in the query.
+        """Hits best first; explicit `since`/`until` win over a time phrase in the query. A question
+        given as text is read here (`now`, `route`, `parse_time` apply to that reading).
 
         `exclude_asks`: leave out the turns `ask` recorded, and episodes made only of them. The answering
         head asks for this: a past question repeats the new one's words and outranks the evidence, and a
         past answer is the assistant's own words, which citing again would only reinforce.
         """
-        if limit < 1 or not query.strip():
+        if limit < 1 or not (query.text if isinstance(query, Query) else query).strip():
             return []
         mem_types, kinds = split_types(types)
-        text = query
+        q = query if isinstance(query, Query) else self.read(query, now=now, parse_time=parse_time, route=route)
         prefer: tuple[datetime | None, datetime | None] | None = None
-        mentions: tuple[str, ...] = ()
-        if parse_time:
-            parsed = timeparse.parse_time_range(query, now=now or utcnow(), tz=self.timezone)
-            if parsed is not None:
-                text, mentions = parsed.query, parsed.mentions
-                if since is None and until is None:
-                    prefer = (parsed.since, parsed.until)
-                else:
-                    since = since if since is not None else parsed.since
-                    until = until if until is not None else parsed.until
-        rt = routing.route(query) if route else routing.NEUTRAL
-        if not topic_words(text) and (since is not None or until is not None or prefer is not None):
+        mentions = q.time.mentions if q.time is not None else ()
+        if q.time is not None:
+            if since is None and until is None:
+                prefer = (q.time.since, q.time.until)
+            else:
+                since = since if since is not None else q.time.since
+                until = until if until is not None else q.time.until
+        if not q.topic and (since is not None or until is not None or prefer is not None):
             lo, hi = prefer if prefer is not None else (since, until)
-            ranked = self._browse(mem_types, kinds, lo, hi, rt, limit)
+            ranked = self._browse(mem_types, kinds, lo, hi, q.route, limit)
             if prefer is not None and mentions:  # and what mentions that time, whenever it was said
                 talked, _ = self.ranked_lists(
                     " ".join(mentions), mem_types, kinds, None, None, self.config.depth, lexical=True
                 )
                 ranked = rrf([ranked, *talked], k=self.config.rrf_k)
         else:
+            named = set(q.participants) if "chat" in kinds else set()
             ranked = self._fused(
-                text, mem_types, kinds, since, until, rt, limit, prefer, mentions if prefer is not None else ()
+                q.search_text,
+                mem_types,
+                kinds,
+                since,
+                until,
+                q.route,
+                limit,
+                prefer,
+                mentions if prefer is not None else (),
+                named,
             )
         asks = self._ask_turns([i for i, _ in ranked])
         if exclude_asks:
@@ -206,17 +226,19 @@ class Recall:
         limit: int,
         prefer: tuple[datetime | None, datetime | None] | None = None,
         mentions: tuple[str, ...] = (),
+        named: set[str] | None = None,
     ) -> list[tuple[str, float]]:
         """`prefer`: the window a time phrase names. Its candidates get their own lists (extra votes), but
         what lies outside still ranks: an event is often talked about days after it happened, and a
         question may name a date the annotator or the user got slightly wrong. `mentions`: the phrase's
         calendar names ("june"); what matches the question with them is talked about at that time,
-        whenever it was said (a chat in May about June), and votes like the window.
+        whenever it was said (a chat in May about June), and votes like the window. `named`: the chat
+        participants the question names.
 
         Only relevant candidates are kept: found by full text (or next to a turn that was), or by
         vectors at `min_similarity` or more."""
         depth = max(limit * 5, self.config.depth)
-        named = self._named_speakers(text) if "chat" in kinds else set()
+        named = named or set()
         if named:
             names = {w for speaker in named for w in (speaker, *words(speaker))}
             stripped = " ".join(w for w in words(text) if w.lower() not in names)
@@ -265,11 +287,6 @@ class Recall:
         full-text lists first)."""
         found = {i for ranked in lists[:n_text] for i, _ in ranked}
         return found | {i for ranked in lists[n_text:] for i, s in ranked if s >= self.config.min_similarity}
-
-    def _named_speakers(self, text: str) -> set[str]:
-        """The chat participants the text names, by full name or first name (lower case)."""
-        by_word = self._speaker_names()
-        return {speaker for w in {w.lower() for w in words(text)} for speaker in by_word.get(w, ())}
 
     def _speaker_names(self) -> dict[str, set[str]]:
         """name word -> speakers. Kept up to date incrementally: only events added since the last look are

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from assistant.redaction import Secret, redact
 from assistant.store import memories as memory_repo
@@ -17,6 +18,20 @@ from assistant.values import RawEvent, VaultEntry
 # Secrets shorter than this are not de-duplicated: a keyed hash of a PIN could be brute-forced by
 # someone holding the data key, and the vault's point is to need the passphrase.
 DEDUP_MIN_LENGTH = 12
+
+
+def seen_where(event: RawEvent) -> str:
+    """Where a secret was seen, as the user would recognise it: the site or the window's title, not only
+    the app ("password seen in firefox" named none of the twenty sites open in it)."""
+    app = f" ({event.app})" if event.app else ""
+    if event.url:
+        return f"on {urlsplit(event.url).hostname or event.url[:80]}{app}"
+    if event.title:
+        title = event.title if len(event.title) <= 80 else event.title[:79] + "…"
+        return f"in “{title}”{app}"
+    if event.kind == "chat":
+        return f"in the chat “{event.session}”" if event.session else "in a chat"
+    return f"in {event.app}" if event.app else "on the screen"
 
 
 class Ingest:
@@ -32,12 +47,11 @@ class Ingest:
             if existing is not None:
                 memory_repo.add_sources(conn, existing.id, [event.source()])
                 return
-        where = event.app or ("a chat" if event.kind == "chat" else "the screen")
         entry = VaultEntry(
             entry_type=secret.kind,
             source=event.kind,
             sensitivity="high",
-            caption=f"{secret.kind} seen in {where}",
+            caption=f"{secret.kind} seen {seen_where(event)}",
             occurred_at=event.occurred_at,
             sources=[event.source()],
         )

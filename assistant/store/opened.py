@@ -49,7 +49,11 @@ class OpenedStore:
         return vault.seal(self.keyfile.vault_public, plaintext, entry_id)
 
     def unseal_secret(self, passphrase: str, sealed: bytes, entry_id: str) -> str:
-        return vault.unseal(self.keyfile.unwrap_vault_private(passphrase), sealed, entry_id)
+        try:
+            private = self.keyfile.unwrap_vault_private(passphrase)
+        except WrongPassphrase:  # the store is open already: what failed is the reveal
+            raise WrongPassphrase("wrong passphrase: the value stays sealed") from None
+        return vault.unseal(private, sealed, entry_id)
 
     def close(self) -> None:
         try:

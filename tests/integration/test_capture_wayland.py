@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,12 @@ import pytest
 from assistant.api import Assistant
 from assistant.capture import wayland
 from assistant.capture.filters import ExclusionRules
-from assistant.capture.frames import CapturedFrame
+from assistant.capture.frames import CapturedFrame, WindowInfo
 from assistant.capture.own_windows import OwnWindows
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
+from assistant.capture.wayland_grab import GrimGrabber
+from assistant.capture.window_atspi import AtspiProbe
+from assistant.capture.window_sway import SwayIpc, SwayProbe
 from assistant.ocr.tesseract import TesseractOcr
 from tests import wayland_portal, wayland_session
 from tests.conftest import PASSPHRASE, run_cli
@@ -26,6 +31,7 @@ from tests.wayland_session import SwaySession, WaylandTextWindow
 pytestmark = pytest.mark.integration
 sway_session = wayland_session.sway_session  # the fixtures, under the names the tests ask for
 portal = wayland_portal.portal
+accessibility = wayland_portal.accessibility
 
 PHRASE = "Quokka saxophone 7391 marmalade"
 TITLE = "Zoo notes - Scratchpad"
@@ -141,3 +147,50 @@ def test_the_assistants_own_window_is_skipped_or_blacked_out(sway_session: SwayS
             pipeline.stop()
     assert record.title == TITLE and {"pelican", "accordion"} <= words(record.text)
     assert "zanzibar" not in record.text.lower() and pipeline.stats().windows_masked == 1
+
+
+def test_each_output_is_its_own_frame_placed_in_the_layout(sway_session: SwaySession) -> None:
+    sway_session.swaymsg("create_output")
+    sway_session.swaymsg("output HEADLESS-2 resolution 1280x720 position 1920 0 scale 2")
+    sway_session.swaymsg("focus output HEADLESS-2")
+    probe = SwayProbe(SwayIpc(sway_session.env["SWAYSOCK"]))
+    try:
+        every = GrimGrabber("all", outputs=probe.outputs).grab()
+        primary = GrimGrabber("primary", outputs=probe.outputs).grab()
+    finally:
+        probe.close()
+    placed = [(f.monitor, f.width, f.height, f.left, f.top, f.scale) for f in every]
+    assert placed == [(1, 1920, 1080, 0, 0, 1.0), (2, 1280, 720, 1920, 0, 2.0)]  # a HiDPI output: 2 px a unit
+    assert [(f.monitor, f.left) for f in primary] == [(2, 1920)]  # "primary" is the focused output
+
+
+def test_without_sway_ipc_the_active_window_comes_from_the_accessibility_bus(
+    sway_session: SwaySession, accessibility: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What GNOME and KDE offer: no compositor IPC, but the AT-SPI bus knows the active window."""
+    monkeypatch.delenv("SWAYSOCK")
+    _, probe, picked = wayland.build("primary")
+    assert picked.windows == wayland.ATSPI and isinstance(probe, AtspiProbe)
+    pipeline, records = make_pipeline()
+    assert isinstance(pipeline.probe, AtspiProbe)
+    try:
+        with WaylandTextWindow(sway_session, PHRASE, title=TITLE, app_id="scratchpad") as win:
+            info = _poll(probe.active_window)
+            assert info == WindowInfo("scratchpad", TITLE, None, win.proc.pid, None)
+            (record,) = pipeline.capture_once()
+        with WaylandTextWindow(sway_session, PHRASE, title="vault.kdbx", app_id="KeePassXC"):
+            _poll(probe.active_window)
+            assert pipeline.capture_once() == []  # excluded by the app the accessibility bus names
+    finally:
+        pipeline.stop()
+        probe.close()
+    assert (record.app, record.title) == ("scratchpad", TITLE) and {"quokka", "marmalade"} <= words(record.text)
+    assert records == [record]
+
+
+def _poll(ask: Callable[[], WindowInfo | None], timeout: float = 10.0) -> WindowInfo | None:
+    """The toolkit publishes a new window to the accessibility bus a moment after showing it."""
+    deadline = time.monotonic() + timeout
+    while (found := ask()) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found

@@ -17,6 +17,7 @@ from typing import Any
 
 import anyio
 import pytest
+from mcp import MCPError
 
 from assistant.api import Assistant
 from tests.conftest import FIXTURES, PASSPHRASE, run_cli
@@ -223,6 +224,8 @@ def test_without_a_passphrase_each_tool_says_how_to_configure_the_client(store: 
             assert locked.error and locked.data is None
             assert "cannot ask for the passphrase" in locked.text
             assert '"ASSISTANT_PASSPHRASE"' in locked.text and "Settings > Integrations" in locked.text
+            with pytest.raises(MCPError, match="cannot ask for the passphrase"):
+                await client.resource("memory://core")
         async with connect(store, tmp_path / "stderr.txt", env=server_env(passphrase="not it")) as client:
             wrong = await client.call("ask_memory", question="which hotel?")
             assert wrong.error and "is not the memory store's passphrase" in wrong.text

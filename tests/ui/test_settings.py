@@ -8,6 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.api import Assistant
+from assistant.errors import AssistantError
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import idle
 from ui import autostart
@@ -138,3 +139,32 @@ def test_hotkeys_read_as_people_write_them() -> None:
     assert to_spec("ctrl + alt + m") == "<ctrl>+<alt>+m"
     assert to_spec("<ctrl>+<alt>+m") == "<ctrl>+<alt>+m"  # pynput's own syntax still works
     assert to_spec("Win+F12") == "<cmd>+<f12>"
+
+
+def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_apply(
+    qtbot: QtBot, desktop: Desktop, data_dir: Path
+) -> None:
+    a = desktop.session.assistant
+    idle(qtbot, desktop.session)  # the app scheduled consolidation at start
+    assert a.background.consolidation_interval() == 10.0
+    view = desktop.window.show_view("settings")
+    assert view is desktop.window.settings
+    assert view.consolidate_every.value() == 10 and view.raw_retention.value() == 90
+    assert view.idle_minutes.value() == 5.0
+    view.consolidate_every.setValue(3)
+    view.raw_retention.setValue(0)  # "forever"
+    view.idle_minutes.setValue(2.5)
+    assert view.raw_retention.text() == "forever"
+    with qtbot.waitSignal(view.saved, timeout=15000):
+        pass
+    assert a.background.consolidation_interval() == 3.0  # rescheduled now, not at the next start
+    saved = Assistant(data_dir).settings
+    assert saved.consolidation.interval_minutes == 3.0 and saved.consolidation.raw_retention_days == 0
+    assert saved.capture.idle_seconds == 150.0
+    idle(qtbot, desktop.session)
+
+
+def test_a_consolidation_interval_under_a_minute_is_refused(app: Assistant) -> None:
+    with pytest.raises(AssistantError, match="at least 1"):
+        app.set_setting("consolidation.interval_minutes", "0")
+    assert app.settings.consolidation.interval_minutes == 10.0

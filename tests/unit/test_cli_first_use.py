@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant import privacy
+from assistant.api import Assistant
 from assistant.cli import main
 from assistant.errors import ModelError
 from assistant.llm.manager import ModelManager
@@ -95,3 +96,16 @@ def test_a_download_while_offline_says_so(tmp_path: Path) -> None:
     lookup.__cause__ = socket.gaierror(-2, "Name or service not known")  # no DNS: what a laptop offline gets
     assert "offline" in manager_module._reason(lookup) and "Errno" not in manager_module._reason(lookup)
     assert "offline" in manager_module._reason(OSError(errno.ENETUNREACH, "Network is unreachable"))
+
+
+def test_status_beside_the_app_says_capture_is_paused(app: Assistant, data_dir: Path) -> None:
+    app.set_setting("capture.enabled", True)  # consent given; this process holds the store like the app
+    app.pause_capture(30)
+    assert "capture: paused until " in run_cli(data_dir, "status").stdout
+    app.pause_capture(None)  # until resumed
+    assert "capture: paused\n" in run_cli(data_dir, "status").stdout
+    app.resume_capture()
+    assert "capture: on\n" in run_cli(data_dir, "status").stdout
+    app.pause_capture(None)
+    app.close()  # the app quits: a note left behind is not believed, and is removed anyway
+    assert "capture: on\n" in run_cli(data_dir, "status").stdout

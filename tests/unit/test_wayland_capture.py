@@ -12,9 +12,11 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.capture import wayland
+from assistant.capture.factory import session_backend
 from assistant.capture.frames import WindowInfo
 from assistant.capture.portal import DENIED, PortalGrabber, request_path, screenshot_portal_version
 from assistant.capture.wayland_grab import bgra_from_ppm
+from assistant.capture.window_atspi import accessibility_bus
 from assistant.capture.window_sway import focused_window, parse_outputs, visible_windows
 from assistant.errors import CaptureUnavailable
 from tests.conftest import PASSPHRASE
@@ -320,3 +322,22 @@ def test_a_failed_probe_is_retried_only_after_a_while(
     assert wayland.describe(env) == wayland.NO_SCREEN  # grim works now, but it is not asked yet
     monkeypatch.setattr(wayland, "RETRY_SECONDS", 0.0)
     assert wayland.describe(env) == wayland.WaylandChoice(wayland.SCREENCOPY, wayland.NO_WINDOWS)
+
+
+def test_the_status_line_names_x11_or_why_capture_cannot_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert session_backend() == "X11: screen via mss; windows via Xlib"
+    monkeypatch.delenv("DISPLAY")
+    assert session_backend() == "unavailable: no display: set DISPLAY or run under X11"
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-9")
+    assert session_backend().startswith(f"unavailable: wayland: no compositor socket at {tmp_path}/wayland-9")
+
+
+def test_the_accessibility_route_warns_that_it_sees_only_some_apps(bare_session_bus: str) -> None:
+    assert accessibility_bus(bare_session_bus) is None  # no org.a11y.Bus here
+    assert accessibility_bus("unix:path=/nonexistent/bus") is None
+    notice = wayland.notice(wayland.WaylandChoice(wayland.SCREENCOPY, wayland.ATSPI))
+    assert notice == wayland.ATSPI_NOTICE

@@ -36,7 +36,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 
 BY_MODEL = "A chat model fills it at each consolidation"
-BY_HAND = "add one yourself with New…"
+BY_HAND = "add one yourself (New…)"
 # What fills each store and how: without a chat model only the user's own entries fill the typed ones.
 FILLED_BY: dict[str, str] = {
     "core": f"What the assistant always keeps in mind about you (who you are, how you like answers). "

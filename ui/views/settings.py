@@ -74,6 +74,7 @@ class SettingsView(QWidget):
         column.setSpacing(14)
         column.addWidget(self._capture_box())
         column.addWidget(self._storage_box())
+        column.addWidget(self._memory_box())
         self.models = ModelsBox(session)
         self.models.setVisible(session.can("list_models"))
         column.addWidget(self.models)
@@ -168,6 +169,36 @@ class SettingsView(QWidget):
         self.budget.valueChanged.connect(self._budget_changed)
         return box
 
+    def _memory_box(self) -> QGroupBox:
+        box = QGroupBox("Memory")
+        form = QFormLayout(box)
+        self.consolidate_every = QSpinBox()
+        self.consolidate_every.setRange(1, 24 * 60)
+        self.consolidate_every.setSuffix(" min")
+        self.consolidate_every.setToolTip("How often new captures and chats are turned into memories")
+        self.raw_retention = QSpinBox()
+        self.raw_retention.setRange(0, 3650)
+        self.raw_retention.setSuffix(" days")
+        self.raw_retention.setSpecialValueText("forever")
+        self.raw_retention.setToolTip(
+            "Raw screen text and chat turns are deleted this long after they were stored and consolidated; "
+            "the memories made from them stay"
+        )
+        self.idle_minutes = QDoubleSpinBox()
+        self.idle_minutes.setRange(0.5, 240)
+        self.idle_minutes.setDecimals(1)
+        self.idle_minutes.setSuffix(" min")
+        self.idle_minutes.setToolTip("Capture skips frames once mouse and keyboard have been still this long")
+        for field in (self.consolidate_every, self.raw_retention, self.idle_minutes):
+            field.setMaximumWidth(220)
+        form.addRow("Consolidate every", self.consolidate_every)
+        form.addRow("Keep raw captures and chats", self.raw_retention)
+        form.addRow("Stop capturing when idle for", self.idle_minutes)
+        self.consolidate_every.valueChanged.connect(lambda v: self.stage("consolidation.interval_minutes", float(v)))
+        self.raw_retention.valueChanged.connect(lambda v: self.stage("consolidation.raw_retention_days", int(v)))
+        self.idle_minutes.valueChanged.connect(lambda v: self.stage("capture.idle_seconds", round(float(v) * 60, 1)))
+        return box
+
     def _privacy_box(self) -> QGroupBox:
         box = QGroupBox("Privacy")
         layout = QVBoxLayout(box)
@@ -215,6 +246,9 @@ class SettingsView(QWidget):
             self.keep_thumbnails.setChecked(s.capture.keep_thumbnails)
             self.retention.setValue(s.capture.thumbnail_retention_days)
             self.budget.setValue(s.capture.storage_budget_mb)
+            self.consolidate_every.setValue(round(s.consolidation.interval_minutes))
+            self.raw_retention.setValue(s.consolidation.raw_retention_days)
+            self.idle_minutes.setValue(s.capture.idle_seconds / 60)
             self.local_only.setChecked(s.privacy.local_only)
             self.keyring.setChecked(self.session.keyring_enabled)
             self.hotkey.setText(readable(s.ui.hotkey))
