@@ -359,6 +359,13 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         """Activity blocks and episodes between `start` and `end` (works before consolidation too)."""
         return build_timeline(self.store.db.reader(), start, end)
 
+    def days_with_data(self, start: datetime, end: datetime) -> list[date]:
+        """The days between `start` and `end` (aware; days counted in `start`'s zone offset) with anything
+        recorded: what a calendar marks."""
+        offset = int((start.utcoffset() or timedelta(0)).total_seconds())
+        days = event_repo.days_with_events(self.store.db.reader(), start, end, offset)
+        return [date(1970, 1, 1) + timedelta(days=n) for n in days]
+
     def timeline_day(self, day: date) -> Timeline:
         start = datetime.combine(day, time(0), tzinfo=UTC)
         return self.timeline(start, start + timedelta(days=1))
