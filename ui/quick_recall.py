@@ -51,6 +51,7 @@ class QuickRecall(QWidget):
         self.results.installEventFilter(self)
         self.results.hide()
         self.reply = QLabel()
+        self.reply.setTextFormat(Qt.TextFormat.PlainText)  # stored text is never markup: "<img src=…>" stays text
         self.reply.setWordWrap(True)
         self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reply.hide()

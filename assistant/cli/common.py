@@ -18,8 +18,19 @@ from assistant.values import passphrase_problem
 ENV_PASSPHRASE = "ASSISTANT_PASSPHRASE"  # noqa: S105 (a variable name, not a secret); for headless use and tests; interactive users are prompted
 
 
+_from_env: dict[str, str] = {}
+
+
+def env_secret(name: str = ENV_PASSPHRASE) -> str | None:
+    """A passphrase given in the environment, taken out of it at the first read: child processes
+    (tesseract, a model converter) must not inherit it. Later reads in this process get it again."""
+    if name in os.environ:
+        _from_env[name] = os.environ.pop(name)
+    return _from_env.get(name)
+
+
 def passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
-    env = os.environ.get(ENV_PASSPHRASE)
+    env = env_secret()
     if env is not None:
         return env
     if not sys.stdin.isatty():
@@ -42,7 +53,7 @@ def open_assistant(args: argparse.Namespace, *, unlock: bool = True, access: Acc
             from assistant.errors import NotInitialized
 
             raise NotInitialized(str(app.paths.root))
-        keyring_first = app_uses_keyring(app) and os.environ.get(ENV_PASSPHRASE) is None
+        keyring_first = app_uses_keyring(app) and env_secret() is None
         app.unlock(None if keyring_first else passphrase(), access=access)
     return app
 

@@ -56,3 +56,20 @@ def test_enter_right_after_typing_keeps_the_answer_shown(qtbot: QtBot, desktop: 
     idle(qtbot, desktop.session)
     assert recall.reply.isVisible() and "Pestana" in recall.reply.text()
     assert recall.results.count() > 0  # and the results for the text asked about are shown too
+
+
+def test_stored_markup_is_shown_as_plain_text(qtbot: QtBot, desktop: Desktop) -> None:
+    from datetime import UTC, datetime
+
+    from assistant.values import RawEvent
+
+    page = "<img src='file:///dev/zero' width=99999 height=99999><b>harbour ferry</b> timetable at pier 4"
+    desktop.session.assistant.add_events([RawEvent(kind="chat", occurred_at=datetime.now(UTC), text=page)])
+    recall = desktop.recall
+    recall.popup()
+    recall.query.setText("harbour ferry timetable")
+    qtbot.keyClick(recall.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: recall.answer is not None, timeout=15000)
+    assert recall.reply.textFormat() == Qt.TextFormat.PlainText
+    assert "<img src='file:///dev/zero'" in recall.reply.text()  # shown as the characters it is
+    idle(qtbot, desktop.session)
