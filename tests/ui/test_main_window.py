@@ -150,3 +150,16 @@ def test_a_transcript_dropped_on_the_window_is_imported(qtbot: QtBot, desktop: D
     )
     QApplication.sendEvent(w, refused)
     assert not refused.isAccepted()
+
+
+def test_quit_says_it_is_closing_until_the_work_is_done(qtbot: QtBot, desktop: Desktop) -> None:
+    import time
+
+    idle(qtbot, desktop.session)  # the start-up work is done
+    desktop.session.run(time.sleep, 0.5, name="slow work")  # a consolidation still running, say
+    desktop.quit()
+    note = desktop.closing_note
+    assert not desktop.window.isVisible()
+    assert note is not None and note.isVisible() and "Closing" in note.text() and "finishing 1 task" in note.text()
+    desktop.shutdown()  # what the app runs once its event loop has ended
+    assert not note.isVisible() and not desktop.session.assistant.unlocked
