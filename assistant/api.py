@@ -217,10 +217,13 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         return st
 
     # -- import -----------------------------------------------------------------------------------
-    def import_file(self, path: str | os.PathLike[str], fmt: str = AUTO) -> ImportResult:
-        """Import a chat transcript; `fmt` "auto" tells the format from the content."""
+    def import_file(
+        self, path: str | os.PathLike[str], fmt: str = AUTO, progress: Progress | None = None
+    ) -> ImportResult:
+        """Import a chat transcript; `fmt` "auto" tells the format from the content; `progress(stored,
+        messages)` counts what is stored."""
         fmt, messages = read_export(Path(path), fmt)  # parsed whole first: a bad file imports nothing
-        added = Ingest(self.store).add_text_events(m.to_event(fmt) for m in messages)
+        added = Ingest(self.store).add_text_events((m.to_event(fmt) for m in messages), progress, len(messages))
         log.info("import %s: %d read, %d added", fmt, len(messages), added)
         return ImportResult(path=str(path), format=fmt, read=len(messages), added=added)
 
