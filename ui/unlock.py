@@ -150,8 +150,10 @@ class UnlockDialog(QDialog):
     def fit_height(self) -> None:
         """Grow to fit what is shown: a message appearing below the fields used to squeeze the rows above
         it into each other (clipped text) instead of making the dialog taller."""
-        self.layout().activate()
-        wanted = max(self.sizeHint().height(), self.layout().minimumSize().height())
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()
         if self.height() < wanted:
             self.resize(self.width(), wanted)
 
