@@ -217,10 +217,13 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         return st
 
     # -- import -----------------------------------------------------------------------------------
-    def import_file(self, path: str | os.PathLike[str], fmt: str = AUTO) -> ImportResult:
-        """Import a chat transcript; `fmt` "auto" tells the format from the content."""
+    def import_file(
+        self, path: str | os.PathLike[str], fmt: str = AUTO, progress: Progress | None = None
+    ) -> ImportResult:
+        """Import a chat transcript; `fmt` "auto" tells the format from the content; `progress(stored,
+        messages)` counts what is stored."""
         fmt, messages = read_export(Path(path), fmt)  # parsed whole first: a bad file imports nothing
-        added = Ingest(self.store).add_text_events(m.to_event(fmt) for m in messages)
+        added = Ingest(self.store).add_text_events((m.to_event(fmt) for m in messages), progress, len(messages))
         log.info("import %s: %d read, %d added", fmt, len(messages), added)
         return ImportResult(path=str(path), format=fmt, read=len(messages), added=added)
 
@@ -358,6 +361,13 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
     def timeline(self, start: datetime, end: datetime) -> Timeline:
         """Activity blocks and episodes between `start` and `end` (works before consolidation too)."""
         return build_timeline(self.store.db.reader(), start, end)
+
+    def days_with_data(self, start: datetime, end: datetime) -> list[date]:
+        """The days between `start` and `end` (aware; days counted in `start`'s zone offset) with anything
+        recorded: what a calendar marks."""
+        offset = int((start.utcoffset() or timedelta(0)).total_seconds())
+        days = event_repo.days_with_events(self.store.db.reader(), start, end, offset)
+        return [date(1970, 1, 1) + timedelta(days=n) for n in days]
 
     def timeline_day(self, day: date) -> Timeline:
         start = datetime.combine(day, time(0), tzinfo=UTC)

@@ -104,8 +104,10 @@ class TextWindow:
         geometry: tuple[int, int, int, int] = (100, 100, 1400, 500),
         focus: bool = True,
         font_size: int = 56,
+        override_redirect: bool = False,  # a menu or tooltip: no window manager handles it
     ) -> None:
         args = {
+            "override_redirect": override_redirect,
             "text": text,
             "title": title,
             "wm_class": wm_class,
@@ -192,6 +194,7 @@ def _window_main(args: dict[str, Any], out: IO[str]) -> None:
         X.CopyFromParent,
         background_pixel=screen.white_pixel,
         event_mask=X.ExposureMask | X.StructureNotifyMask,
+        override_redirect=bool(args.get("override_redirect")),
     )
     title = args["title"]
     # WM_NAME is Latin-1 by definition; the exact UTF-8 title goes in _NET_WM_NAME, as toolkits do.

@@ -7,8 +7,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from assistant.api import Assistant
 from assistant.errors import AssistantError
@@ -67,6 +67,7 @@ class Desktop(QObject):
         self.actions.lock_requested.connect(self.locking.lock)
         self.start_work()
         self._quitting = False
+        self.closing_note: QLabel | None = None
 
     def _build_views(self) -> None:
         """The window and quick recall, new: after a lock nothing of what they showed is kept."""
@@ -109,6 +110,7 @@ class Desktop(QObject):
         if self.tray is not None:
             self.tray.hide()
         self.window.hide()
+        self.closing_note = closing_note(self.session.tasks.pending)
         app = QApplication.instance()
         if app is not None:
             app.quit()
@@ -119,6 +121,24 @@ class Desktop(QObject):
         self.hotkey.stop()
         self.session.shutdown()
         self.session.assistant.close()
+        if self.closing_note is not None:
+            self.closing_note.close()
+
+
+def closing_note(pending: int) -> QLabel:
+    """Shown from Quit until the work still running has finished and the store is locked (seconds, with
+    a consolidation or indexing under way): without it the app seemed to ignore Quit."""
+    work = f"finishing {pending} task{'s' if pending != 1 else ''}, then " if pending else ""
+    note = QLabel(f"Closing {APP_NAME}: {work}locking your memory…")
+    note.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    note.setMargin(16)
+    note.setFrameShape(QLabel.Shape.StyledPanel)
+    note.show()
+    note.raise_()
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()  # painted now: the event loop ends right after and shutdown blocks
+    return note
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,7 +50,7 @@ class Session(QObject):
     message = Signal(str)  # a short line for the status bar
     consolidation_progress = Signal(int, int)  # (done, total); (0, 0) when idle
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
-    import_progress = Signal(int, int)  # (embedded, to embed) after an import; (0, 0) when done
+    import_progress = Signal(int, int, str)  # (done, of, "storing" or "indexing"); (0, 0, "") when done
 
     def __init__(
         self, assistant: Assistant, tasks: TaskManager | None = None, parent: QObject | None = None, poll_ms: int = 2000
@@ -117,6 +117,7 @@ class Session(QObject):
         self._poll.stop()
 
     def refresh_capture(self) -> None:
+        self.report_notes()  # e.g. how far embedding a backlog has got, after a restart
         if self.can("capture_status") and self.assistant.unlocked:
             self.tasks.submit(
                 self.method("capture_status"), name="capture status", owner=self, on_result=self._set_capture_status
@@ -223,13 +224,13 @@ class Session(QObject):
         """Import a chat transcript (its format told from its content), then embed it for search."""
         assistant = self.assistant
 
-        def work(progress: Callable[[int, int], None]) -> Any:
-            result = assistant.import_file(path)
-            assistant.index_pending(progress)
+        def work(progress: Callable[[int, int, str], None]) -> Any:
+            result = assistant.import_file(path, progress=lambda done, total: progress(done, total, "storing"))
+            assistant.index_pending(lambda done, total: progress(done, total, "indexing"))
             return result
 
         def finished(result: Any) -> None:
-            self.import_progress.emit(0, 0)
+            self.import_progress.emit(0, 0, "")
             self.message.emit(import_line(result))
             self.data_changed.emit()
 
@@ -241,9 +242,9 @@ class Session(QObject):
             serial=True,
             progress_arg="progress",
             on_result=finished,
-            on_progress=lambda d, t: self.import_progress.emit(int(d), int(t)),
+            on_progress=lambda d, t, phase: self.import_progress.emit(int(d), int(t), str(phase)),
         )
-        handle.failed.connect(lambda _e: self.import_progress.emit(0, 0))
+        handle.failed.connect(lambda _e: self.import_progress.emit(0, 0, ""))
         return handle
 
     # -- settings -------------------------------------------------------------------------------------

@@ -145,9 +145,21 @@ class UnlockDialog(QDialog):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to fit what is shown: a message appearing below the fields used to squeeze the rows above
+        it into each other (clipped text) instead of making the dialog taller."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
+        self.fit_height()
         for widget in (self.ok_button, self.keyring_button, self.passphrase, self.confirm):
             widget.setEnabled(not busy)
 

@@ -29,6 +29,7 @@ class WindowInfo:
     pid: int | None = None
     geometry: tuple[int, int, int, int] | None = None
     window_id: int | None = None
+    popup: bool = False  # a menu, tooltip or popup (X11 override-redirect): on top, never a window of its own
 
 
 @dataclass(frozen=True, eq=False)

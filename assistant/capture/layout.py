@@ -58,7 +58,8 @@ def plan(
     """`stack` is bottom to top. The active window, when missing from it, counts as the top one."""
     if active is not None and active.geometry is not None and not any(same_window(w, active) for w in stack):
         stack = [*stack, active]
-    boxes = [window_box(frame, w) for w in stack]
+    # Another app's menu or tooltip is read with the window under it, as the user sees it.
+    boxes = [None if w.popup and not private(w) else window_box(frame, w) for w in stack]
     out = Layout()
     for i, (window, box) in enumerate(zip(stack, boxes, strict=True)):
         if box is None:

@@ -127,27 +127,6 @@ class Indexer:
         """Make the index follow a deletion from the store (the store already dropped the vectors)."""
         self.index.delete(ids)
 
-    def reconcile(self) -> int:
-        """Remove index entries whose item or vector is gone from the store; returns how many."""
-        conn = self.db.reader()
-        orphans: list[str] = []
-        page: list[str] = []
-
-        def check(chunk: list[str]) -> None:
-            kept = stored.with_vectors(conn, self.model, chunk)
-            orphans.extend(i for i in chunk if i not in kept)
-
-        for owner_id in self.index.ids():
-            page.append(owner_id)
-            if len(page) == 500:
-                check(page)
-                page = []
-        if page:
-            check(page)
-        if orphans:
-            self.index.delete(orphans)
-        return len(orphans)
-
     def invalidate(self, ids: Iterable[str]) -> None:
         """Drop the stored vectors of edited items so the next run embeds their new text."""
         ids = list(ids)

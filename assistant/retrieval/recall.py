@@ -16,13 +16,13 @@ from datetime import datetime
 from assistant.retrieval import routing
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.query import Query, read_query
-from assistant.retrieval.search import VectorRetriever, split_types, to_hits
+from assistant.retrieval.search import VectorRetriever, matching_sources_first, self_sourced, split_types, to_hits
 from assistant.store import fulltext
 from assistant.store import recall_queries as rows
 from assistant.store.db import Database
 from assistant.store.fulltext import TermCounts, prune_common_terms
 from assistant.text import STOPWORDS, has_content_words, words
-from assistant.values import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
+from assistant.values import ASK_SESSION_PREFIX, MEMORY_TYPES, SearchHit, to_ts, utcnow
 
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
 
@@ -154,9 +154,9 @@ class Recall:
         while len(hits) < limit and take < len(ranked):
             take *= 2
             hits = to_hits(conn, ranked[:take])
-        hits = _matching_sources_first(hits[:limit], ranked)
+        hits = matching_sources_first(hits[:limit], ranked)
         # Every hit names where it came from; a memory typed in by hand is its own source.
-        return [h if h.sources else _self_sourced(h) for h in hits]
+        return [h if h.sources else self_sourced(h) for h in hits]
 
     def ranked_lists(
         self,
@@ -377,26 +377,3 @@ class Recall:
     def _ask_turns(self, ids: list[str]) -> set[str]:
         """Which of `ids` are turns `ask` recorded, or episodes whose every source is one."""
         return rows.session_turns(self._db.reader(), ids, ASK_SESSION_PREFIX)
-
-
-def _matching_sources_first(hits: list[SearchHit], ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
-    """A memory resting on many events lists first those that matched the question themselves, in rank
-    order: a day's episode cited for one conversation in it should point at that conversation first."""
-    rank = {item: n for n, (item, _) in enumerate(ranked) if item.startswith("ev_")}
-    last = len(rank)
-    for hit in hits:
-        if len(hit.sources) > 1 and any(s.event_id in rank for s in hit.sources):
-            hit.sources.sort(key=lambda s: rank.get(s.event_id or "", last))  # stable: the rest keep their order
-    return hits
-
-
-def _self_sourced(hit: SearchHit) -> SearchHit:
-    kind = hit.type if hit.type in EVENT_KINDS else "memory"
-    return SearchHit(
-        id=hit.id,
-        type=hit.type,
-        text=hit.text,
-        score=hit.score,
-        occurred_at=hit.occurred_at,
-        sources=[Source(kind=kind, ref=hit.id)],
-    )

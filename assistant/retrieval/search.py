@@ -10,7 +10,7 @@ from assistant.retrieval.fusion import drop_covered
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.store.sql import Connection
-from assistant.values import EVENT_KINDS, MEMORY_TYPES, SearchHit
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, SearchHit, Source
 
 
 class VectorRetriever(Protocol):
@@ -67,3 +67,26 @@ def to_hits(conn: Connection, ranked: Sequence[tuple[str, float]]) -> list[Searc
             )
     keep = drop_covered([(h.id, frozenset(s.event_id or s.ref for s in h.sources)) for h in out])
     return [out[i] for i in keep]
+
+
+def matching_sources_first(hits: list[SearchHit], ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
+    """A memory resting on many events lists first those that matched the question themselves, in rank
+    order: a day's episode cited for one conversation in it should point at that conversation first."""
+    rank = {item: n for n, (item, _) in enumerate(ranked) if item.startswith("ev_")}
+    last = len(rank)
+    for hit in hits:
+        if len(hit.sources) > 1 and any(s.event_id in rank for s in hit.sources):
+            hit.sources.sort(key=lambda s: rank.get(s.event_id or "", last))  # stable: the rest keep their order
+    return hits
+
+
+def self_sourced(hit: SearchHit) -> SearchHit:
+    kind = hit.type if hit.type in EVENT_KINDS else "memory"
+    return SearchHit(
+        id=hit.id,
+        type=hit.type,
+        text=hit.text,
+        score=hit.score,
+        occurred_at=hit.occurred_at,
+        sources=[Source(kind=kind, ref=hit.id)],
+    )

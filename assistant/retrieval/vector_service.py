@@ -131,7 +131,16 @@ class VectorService:
             raise self._db.refusal()  # before any embedding work, which could only fail at the write
         if not self.attach() or self._indexer is None:
             return 0
-        return self._indexer.run(progress)
+
+        def counted(done: int, total: int) -> None:  # in the status too: a big backlog takes long
+            self._notes["indexing"] = f"embedding for search: {done:,} of {total:,}"
+            if progress is not None:
+                progress(done, total)
+
+        try:
+            return self._indexer.run(counted)
+        finally:
+            self._notes.pop("indexing", None)
 
     def pending(self) -> int:
         return self._indexer.pending_count() if self.attach() and self._indexer is not None else 0

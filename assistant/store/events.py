@@ -114,6 +114,16 @@ def latest_of_sessions(conn: Connection, prefix: str, since: datetime, limit: in
     return [_row_to_event(r) for r in reversed(rows)]
 
 
+def days_with_events(conn: Connection, since: datetime, until: datetime, utc_offset_s: int) -> list[int]:
+    """The days (numbered from 1970-01-01, in a zone `utc_offset_s` east of UTC) that have events."""
+    rows = conn.execute(
+        "SELECT DISTINCT CAST((occurred_at + ?) / 86400 AS INTEGER) FROM raw_events "
+        "WHERE occurred_at >= ? AND occurred_at < ?",
+        (utc_offset_s, to_ts(since), to_ts(until)),
+    )
+    return sorted(int(r[0]) for r in rows)
+
+
 def count_pending(conn: Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM raw_events WHERE consolidated = 0").fetchone()[0])
 

@@ -13,11 +13,13 @@ from assistant.store import memories as memory_repo
 from assistant.store.events import add_events
 from assistant.store.opened import OpenedStore
 from assistant.store.sql import Connection
-from assistant.values import RawEvent, VaultEntry
+from assistant.values import Progress, RawEvent, VaultEntry
 
 # Secrets shorter than this are not de-duplicated: a keyed hash of a PIN could be brute-forced by
 # someone holding the data key, and the vault's point is to need the passphrase.
 DEDUP_MIN_LENGTH = 12
+
+PROGRESS_EVERY = 200
 
 
 def seen_where(event: RawEvent) -> str:
@@ -57,11 +59,16 @@ class Ingest:
         )
         memory_repo.insert(conn, entry, merge_key=key, sealed=self._store.seal_secret(secret.value, entry.id))
 
-    def add_text_events(self, pairs: Iterable[tuple[RawEvent, str | None]]) -> int:
-        """Store events (with optional dedup keys) after redacting their text; returns how many were new."""
+    def add_text_events(
+        self, pairs: Iterable[tuple[RawEvent, str | None]], progress: Progress | None = None, total: int = 0
+    ) -> int:
+        """Store events (with optional dedup keys) after redacting their text; returns how many were new.
+        `progress(done, total)` is told every PROGRESS_EVERY events (a large import takes minutes)."""
         added = 0
         with self._store.db.write() as conn:
-            for event, key in pairs:
+            for done, (event, key) in enumerate(pairs, start=1):
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
                 found = redact(event.text)
                 if found.count:
                     event.text = found.text

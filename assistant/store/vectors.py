@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.store.sql import Connection, marks, rows_in
+from assistant.store.sql import Connection, marks
 from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 _SOURCES = (
@@ -71,12 +71,6 @@ def put_vector(conn: Connection, owner_id: str, owner_kind: str, model: str, vec
         (owner_id, owner_kind, model, vector, owner_id),
     )
     return bool(cur.rowcount)
-
-
-def with_vectors(conn: Connection, model: str, ids: Sequence[str]) -> set[str]:
-    """Which of `ids` have a stored vector of `model`."""
-    sql = "SELECT owner_id FROM embeddings WHERE model = ? AND owner_id IN ({marks})"
-    return {r[0] for r in rows_in(conn, sql, ids, before=[model])}
 
 
 def delete_vectors(conn: Connection, ids: Sequence[str]) -> None:

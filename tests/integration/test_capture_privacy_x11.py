@@ -146,3 +146,43 @@ def test_side_by_side_windows_are_read_apart_and_stored_under_their_own_titles(
         assert [b.title for b in blocks] == ["Bank login - Browser"]  # the focused window is the activity
     finally:
         app.close()
+
+
+def test_the_apps_own_menu_or_tooltip_is_blacked_out_too(xvfb_display: str) -> None:
+    """A tooltip or menu of the app (override-redirect: no window manager lists it) over another window."""
+    from Xlib import Xatom
+    from Xlib import display as xdisplay_mod
+
+    from assistant.capture.own_windows import OwnWindows
+    from assistant.ocr.tesseract import TesseractOcr
+
+    records: list = []  # type: ignore[type-arg]
+    own = OwnWindows(pids=())
+    pipeline = CapturePipeline(
+        ScreenGrabber("primary"),
+        X11Probe(xvfb_display),
+        TesseractOcr(),
+        ExclusionRules(),
+        records.append,
+        PipelineSettings(thumbnails=False),
+        own=own,
+    )
+    d = xdisplay_mod.Display(xvfb_display)
+    try:
+        with (
+            TextWindow(xvfb_display, OTHER, title="Zoo notes - Scratchpad", geometry=(100, 100, 1400, 700)) as notes,
+            TextWindow(
+                xvfb_display, OWN, title="", geometry=(150, 500, 1300, 200), focus=False, override_redirect=True
+            ) as tooltip,
+        ):
+            # As a window manager would: it lists the managed window only.
+            d.screen().root.change_property(d.intern_atom("_NET_CLIENT_LIST"), Xatom.WINDOW, 32, [notes.window_id])
+            d.sync()
+            own.register(tooltip.window_id)
+            (record,) = pipeline.capture_once()
+    finally:
+        pipeline.stop()
+        d.close()
+    words = set(record.text.lower().split())
+    assert {"quokka", "saxophone", "marmalade"} <= words
+    assert not words & {"heliotrope", "8817", "walrus", "revealed"}

@@ -108,3 +108,16 @@ def test_the_keyring_is_offered_only_after_the_user_opted_in(
     assert locked.unlocked and dialog.unlocked_via_keyring
     tasks.wait()
     locked.close()
+
+
+def test_a_message_makes_the_dialog_taller_instead_of_squeezing_its_rows(qtbot: QtBot, data_dir: Path) -> None:
+    dialog, tasks = _dialog(qtbot, Assistant(data_dir))
+    qtbot.waitExposed(dialog)
+    before = dialog.height()
+    dialog.passphrase.setText("short")
+    dialog.confirm.setText("short")
+    dialog.ok_button.click()
+    assert dialog.message.isVisible()
+    assert dialog.height() > before and dialog.height() >= dialog.sizeHint().height()
+    assert dialog.message.geometry().bottom() < dialog.buttons.geometry().top()  # nothing overlaps
+    tasks.wait()

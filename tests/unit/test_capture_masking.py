@@ -153,3 +153,13 @@ def test_the_running_desktop_apps_windows_are_ours_in_another_process_too(
     finally:
         app_proc.kill()
         app_proc.wait()
+
+
+def test_popups_are_masked_when_ours_and_otherwise_read_with_the_window_under_them() -> None:
+    frame = Frame(1, 640, 400, bytes(640 * 400 * 4), datetime(2025, 1, 6, tzinfo=UTC))
+    editor = WindowInfo("Code", "notes.md - Code", geometry=(0, 0, 640, 400), window_id=1)
+    menu = WindowInfo("Code", "", geometry=(10, 10, 200, 300), window_id=2, popup=True)
+    tooltip = WindowInfo("qt", "", geometry=(300, 300, 200, 40), window_id=3, popup=True)
+    layout = plan(frame, [editor, menu, tooltip], editor, lambda w: w.window_id == 3)
+    assert layout.masks == [(300, 300, 500, 340)] and layout.masked_windows == 1
+    assert [(r.window.window_id, r.hidden) for r in layout.regions] == [(1, ((300, 300, 500, 340),))]
