@@ -12,8 +12,8 @@ class AssistantError(Exception):
 class WrongPassphrase(AssistantError):
     exit_code = 2
 
-    def __init__(self) -> None:
-        super().__init__("wrong passphrase: the store was not unlocked and nothing was changed")
+    def __init__(self, message: str = "wrong passphrase: the store was not unlocked and nothing was changed") -> None:
+        super().__init__(message)
 
 
 class NotInitialized(AssistantError):
@@ -33,6 +33,10 @@ class Locked(AssistantError):
 
 class StoreCorrupt(AssistantError):
     """A file that is not ours, was tampered with, or is damaged."""
+
+
+class KeyFileTampered(StoreCorrupt):
+    """keys.json fails its authentication: a field was swapped, added or removed outside the app."""
 
 
 class ImportFormatError(AssistantError):

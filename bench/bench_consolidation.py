@@ -19,7 +19,7 @@ os.environ.setdefault("ASSISTANT_TESTING", "1")
 
 from assistant.api import Assistant
 from assistant.consolidation.model_pass import ModelExtractor
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "locomo" / "locomo-dev.json"
 
@@ -51,11 +51,15 @@ def main() -> None:
         rows = [
             ("turns imported", f"{imported.added}"),
             ("import time", f"{t_import:.2f} s ({imported.added / t_import:.0f} turns/s)"),
-            ("deterministic consolidation",
-             f"{t_det:.2f} s ({report.events / t_det:.0f} events/s, {report.batches} batches)"),
+            (
+                "deterministic consolidation",
+                f"{t_det:.2f} s ({report.events / t_det:.0f} events/s, {report.batches} batches)",
+            ),
             ("memories", f"{len(memories)} ({per_type})"),
-            ("memory text vs raw text",
-             f"{mem_bytes / 1024:.0f} KiB vs {raw_bytes / 1024:.0f} KiB ({mem_bytes / raw_bytes:.2f}x)"),
+            (
+                "memory text vs raw text",
+                f"{mem_bytes / 1024:.0f} KiB vs {raw_bytes / 1024:.0f} KiB ({mem_bytes / raw_bytes:.2f}x)",
+            ),
             ("database file", f"{db_bytes / 1024:.0f} KiB"),
         ]
         model_rows = _model_pass(app, args.model_batches, args.batch_events)
@@ -82,14 +86,16 @@ def _model_pass(app: Assistant, batches: int, per_batch: int) -> list[tuple[str,
     calls = found = 0
     t0 = time.perf_counter()
     for i in range(batches):
-        result = extractor.extract(events[i * per_batch:(i + 1) * per_batch])
+        result = extractor.extract(events[i * per_batch : (i + 1) * per_batch])
         calls += result.calls
         found += len(result.planned) + len(result.secrets)
     seconds = time.perf_counter() - t0
     return [
-        ("model pass (gemma 270M base)",
-         f"{batches} batches of {per_batch} events: {seconds:.0f} s ({seconds / batches:.0f} s per batch, "
-         f"{seconds / max(calls, 1):.1f} s per call)"),
+        (
+            "model pass (gemma 270M base)",
+            f"{batches} batches of {per_batch} events: {seconds:.0f} s ({seconds / batches:.0f} s per batch, "
+            f"{seconds / max(calls, 1):.1f} s per call)",
+        ),
         ("model calls per batch", f"{calls / batches:.1f}"),
         ("items extracted and grounded", f"{found}"),
     ]

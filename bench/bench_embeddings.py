@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from assistant.llm.convert_bert import DEFAULT_EMBEDDING_FILE, prepare_default_embedding_model
-from assistant.retrieval.embedder import LlamaEmbedder
+from assistant.llm.embedder import LlamaEmbedder
 
 WORDS = (
     "meeting budget alice invoice train station coffee parked level spot elevator notes project deadline "
@@ -63,9 +63,7 @@ def bench(model: Path, threads: int | None, rounds: int, shorts: Sequence[str], 
                 emb.embed(list(shorts[:32]))  # warm-up: first call allocates the compute graph
                 short_wall, short_cpu = best_rates(partial(emb.embed, shorts), len(shorts), rounds)
                 long_wall, long_cpu = best_rates(partial(emb.embed, longs), len(longs), rounds)
-                single = statistics.median(
-                    best_rates(partial(emb.embed, [t]), 1, 1)[0] for t in shorts[:20]
-                )
+                single = statistics.median(best_rates(partial(emb.embed, [t]), 1, 1)[0] for t in shorts[:20])
                 flash_used = "on" if emb.flash_attn else ("off" if not flash else "off (fell back)")
                 rows.append(
                     f"| {n_batch} | {flash_used} | {short_wall:,.0f} | {short_cpu:,.0f} "
@@ -89,8 +87,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model = args.model or prepare_default_embedding_model(Path(tmp))
         name = args.model.name if args.model else DEFAULT_EMBEDDING_FILE
-        print(f"model {name}, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
-              f"threads {args.threads or 'default'}, best of {args.rounds}\n")
+        print(
+            f"model {name}, {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+            f"threads {args.threads or 'default'}, best of {args.rounds}\n"
+        )
         header = [
             "| n_batch | flash_attn | short sentences/s | per CPU-s | 256-token passages/s | per CPU-s "
             "| one sentence, ms |",

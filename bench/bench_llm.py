@@ -28,8 +28,10 @@ def prefix_text(model: LlamaChatModel, n_tokens: int) -> str:
     notes: list[str] = []
     i = 0
     while True:
-        notes.append(f"[{i}] On day {i % 28 + 1} the review of project {i % 17} moved to room {i % 9}; "
-                     f"Alice sent the {i % 5 + 2}-page budget.")
+        notes.append(
+            f"[{i}] On day {i % 28 + 1} the review of project {i % 17} moved to room {i % 9}; "
+            f"Alice sent the {i % 5 + 2}-page budget."
+        )
         i += 1
         if i % 2 == 0 and model.count_tokens("\n".join(notes)) >= n_tokens:
             return "Notes:\n" + "\n".join(notes) + "\n"
@@ -100,8 +102,11 @@ def main() -> None:
         ("prefix", f"{n_prefix} tokens"),
         ("cold: time to first token (prefix + question)", f"{cold:.2f} s"),
         ("warm, prefix still in the KV cache", f"{in_place:.3f} s ({in_place / cold:.1%} of cold)"),
-        ("warm, prefix restored from the primed state", f"{restored:.3f} s ({restored / cold:.1%} of cold)"
-         + (f", {stats.evaluated_tokens} tokens decoded" if stats else "")),
+        (
+            "warm, prefix restored from the primed state",
+            f"{restored:.3f} s ({restored / cold:.1%} of cold)"
+            + (f", {stats.evaluated_tokens} tokens decoded" if stats else ""),
+        ),
         ("prime(prefix) with the prefix mostly cached", f"{prime_s:.2f} s"),
         ("generation", f"{rate:.1f} tokens/s ({produced} tokens)"),
         (f"target: warm < {TARGET:.0%} of cold", "PASS" if max(in_place, restored) < TARGET * cold else "FAIL"),

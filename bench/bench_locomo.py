@@ -28,7 +28,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "lo
 
 def load_embedder(path: Path | None, threads: int | None, tmp: Path) -> Any:
     from assistant.llm.convert_bert import prepare_default_embedding_model
-    from assistant.retrieval.embedder import LlamaEmbedder
+    from assistant.llm.embedder import LlamaEmbedder
 
     return LlamaEmbedder(path or prepare_default_embedding_model(tmp), n_threads=threads)
 
@@ -76,15 +76,21 @@ def main() -> None:
             reports.append(evaluate_locomo(args.data, k=10, embedder=embedder, progress=progress))
             notes.append(f"hybrid run (indexing included) took {time.perf_counter() - started:.0f} s")
             print("\nhybrid after consolidation", file=sys.stderr)
-            consolidated = evaluate_locomo(args.data, k=10, embedder=embedder, progress=progress,
-                                           consolidate=lambda app: app.consolidate())
+            consolidated = evaluate_locomo(
+                args.data, k=10, embedder=embedder, progress=progress, consolidate=lambda app: app.consolidate()
+            )
             consolidated.retrieval += f", {consolidated.memories} consolidated memories"
             reports.append(consolidated)
             embedder.close()
     print(file=sys.stderr)
-    text = (f"LoCoMo dev split ({', '.join(reports[0].conversations)}), evidence recall in %: hits expanded to "
-            "their source turns in rank order, first k distinct turns.\n\n" + table(reports) + "\n\n"
-            + "\n".join(f"- {n}" for n in notes) + "\n")
+    text = (
+        f"LoCoMo dev split ({', '.join(reports[0].conversations)}), evidence recall in %: hits expanded to "
+        "their source turns in rank order, first k distinct turns.\n\n"
+        + table(reports)
+        + "\n\n"
+        + "\n".join(f"- {n}" for n in notes)
+        + "\n"
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "locomo.md").write_text(text)
     (args.out / "locomo.json").write_text(json.dumps([r.as_dict() for r in reports], indent=2))

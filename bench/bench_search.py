@@ -40,14 +40,14 @@ from pathlib import Path
 import numpy as np
 
 from assistant.api import Assistant
-from assistant.models import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
-from assistant.retrieval import fulltext
 from assistant.retrieval.embedded_index import EmbeddedIndex
 from assistant.retrieval.recall import Recall
-from assistant.retrieval.stored_vectors import stored_count
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from assistant.store import fulltext
 from assistant.store import memories as memory_repo
+from assistant.store.vectors import stored_count
+from assistant.values import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
 
 DIM = 384
 MODEL = "synthetic-384"
@@ -83,7 +83,7 @@ class Texts:
         lengths = self.np_rng.integers(10, 31, count)
         words = np.asarray(self.words, dtype=object)[np.searchsorted(self.cdf, self.np_rng.random(lengths.sum()))]
         ends = np.cumsum(lengths)
-        return [" ".join(words[end - n:end]) for n, end in zip(lengths.tolist(), ends.tolist(), strict=True)]
+        return [" ".join(words[end - n : end]) for n, end in zip(lengths.tolist(), ends.tolist(), strict=True)]
 
 
 def synthetic_memories(texts: Texts, first: int, count: int, t0: float) -> list[Memory]:
@@ -135,8 +135,10 @@ def build(app: Assistant, size: int, seed: int, log: Callable[[str], None]) -> N
             with app.store.db.write() as conn:
                 for memory in memories:
                     memory_repo.insert(conn, memory)
-                conn.executemany("INSERT INTO embeddings (owner_id, owner_kind, model, vector) VALUES (?,?,?,?)",
-                                 [(m.id, "memory", MODEL, v.tobytes()) for m, v in zip(memories, vectors, strict=True)])
+                conn.executemany(
+                    "INSERT INTO embeddings (owner_id, owner_kind, model, vector) VALUES (?,?,?,?)",
+                    [(m.id, "memory", MODEL, v.tobytes()) for m, v in zip(memories, vectors, strict=True)],
+                )
             log(f"  {start + len(memories):,} memories ({time.perf_counter() - started:.0f} s)")
     finally:
         with app.store.db.write() as conn:
@@ -243,13 +245,22 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
             app.init(PASSPHRASE)
             started, started_cpu = time.perf_counter(), time.process_time()
             build(app, size, seed, log)
-            built = {"build_s": round(time.perf_counter() - started, 1),
-                     "build_cpu_s": round(time.process_time() - started_cpu, 1), "build_load": os.getloadavg()[0]}
+            built = {
+                "build_s": round(time.perf_counter() - started, 1),
+                "build_cpu_s": round(time.process_time() - started_cpu, 1),
+                "build_load": os.getloadavg()[0],
+            }
             marker.write_text(json.dumps(built))
         texts = Texts(seed)  # same vocabulary and word frequencies as the stored texts
-        vectors = np.stack([np.frombuffer(r[0], dtype=np.float32) for r in app.store.db.reader().execute(
-            "SELECT vector FROM embeddings WHERE rowid IN (SELECT abs(random()) % (SELECT max(rowid) FROM embeddings) "
-            "+ 1 FROM embeddings LIMIT 200)")])
+        vectors = np.stack(
+            [
+                np.frombuffer(r[0], dtype=np.float32)
+                for r in app.store.db.reader().execute(
+                    "SELECT vector FROM embeddings WHERE rowid IN "
+                    "(SELECT abs(random()) % (SELECT max(rowid) FROM embeddings) + 1 FROM embeddings LIMIT 200)"
+                )
+            ]
+        )
         log(f"  store ready ({built['build_s']:.0f} s to build)")
         rebuild: dict[str, object] = chroma_rebuild(app, log) if size <= baseline_max else {"index_rebuild_s": None}
         rebuild |= embedded_snapshot(app, log)
@@ -290,19 +301,28 @@ def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
         query_load = os.getloadavg()[0]
         index.close()
         app.close()
-    out: dict[str, object] = {"size": size, **built, **rebuild, "query_load": query_load,
-                              "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    out: dict[str, object] = {
+        "size": size,
+        **built,
+        **rebuild,
+        "query_load": query_load,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
     for part, values in samples.items():
         wall = [w for w, _ in values]
         cpu = [c for _, c in values]
-        out[part] = {"p50": round(pct(wall, 0.5), 2), "p95": round(pct(wall, 0.95), 2),
-                     "cpu_p50": round(pct(cpu, 0.5), 2), "cpu_p95": round(pct(cpu, 0.95), 2),
-                     "mean": round(statistics.fmean(wall), 2)}
+        out[part] = {
+            "p50": round(pct(wall, 0.5), 2),
+            "p95": round(pct(wall, 0.95), 2),
+            "cpu_p50": round(pct(cpu, 0.5), 2),
+            "cpu_p95": round(pct(cpu, 0.95), 2),
+            "mean": round(statistics.fmean(wall), 2),
+        }
     return out
 
 
 def query_embedding_latency(model: Path, threads: int | None) -> dict[str, float]:
-    from assistant.retrieval.embedder import LlamaEmbedder
+    from assistant.llm.embedder import LlamaEmbedder
 
     rng = random.Random(3)
     words = "when did I last meet Dana about the budget report for the Lisbon trip and the new router".split()
@@ -321,9 +341,10 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
         f"Search latency, ms (wall; CPU of this process in brackets). {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}; {DIM}-d vectors, the embedded index "
         "(usearch HNSW, float16, restored from its encrypted snapshot), "
-        "store encrypted (SQLCipher). fts = one FTS5 BM25 query over memories, all query words (today's "
-        "Searcher); bm25 = Recall.search without vectors (common words pruned, hits loaded); vector = the "
-        "embedded index's query alone; hybrid = Recall.search (BM25 memories + BM25 events + vectors, RRF, "
+        "store encrypted (SQLCipher). fts = one FTS5 BM25 query over memories, all query words "
+        "(store.fulltext.search_memories); bm25 = Recall.search without vectors (common words pruned, "
+        "hits loaded); vector = the embedded index's query alone; hybrid = Recall.search (BM25 memories + BM25 "
+        "events + vectors, RRF, "
         "recency, hits); hybrid_time = the same with a time filter covering a tenth of the store; "
         "hybrid_day = with a one-day filter (1,440 memories: searched exactly from the store).",
         "",
@@ -360,8 +381,11 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
             f"**{r.get('unlock_s')}** ({r.get('unlock_cpu_s')}) | {ratio} | {r.get('rss_after_unlock_mb')} / "
             f"{r['peak_rss_mb']:,} | {' / '.join(_load(r.get(k)) for k in loads)} |")
     if embed:
-        lines += ["", f"Embedding the query with the real model (not in the rows above): p50 {embed['p50']} ms, "
-                      f"p95 {embed['p95']} ms."]
+        lines += [
+            "",
+            f"Embedding the query with the real model (not in the rows above): p50 {embed['p50']} ms, "
+            f"p95 {embed['p95']} ms.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -376,8 +400,13 @@ def main() -> None:
     parser.add_argument("--baseline-max", type=int, default=100_000,
                         help="largest size at which the chroma rebuild baseline is timed (23+ min at 1M)")
     parser.add_argument("--store-dir", type=Path, help="keep the built stores here and reuse them on the next run")
-    parser.add_argument("--add", type=Path, nargs="*", default=[],
-                        help="search.json files of earlier runs (other sizes) to report and plot with this one")
+    parser.add_argument(
+        "--add",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="search.json files of earlier runs (other sizes) to report and plot with this one",
+    )
     args = parser.parse_args()
     os.environ.setdefault("ASSISTANT_TESTING", "1")  # cheap key derivation: not what is measured
 
@@ -400,10 +429,19 @@ def main() -> None:
     (args.out / "search.md").write_text(table)
     from pngplot import line_plot  # beside this script
 
-    series = {f"{part} p{q}": [(float(r["size"]), float(r[part][f"p{q}"])) for r in results]  # type: ignore[arg-type,index]
-              for part in ("fts", "bm25", "vector", "hybrid", "hybrid_time") for q in (50, 95)}
-    line_plot(series, args.out / "search.png", title="Search latency vs store size (dashed: p95)",
-              x_label="memories (log scale)", y_label="ms (log scale)", y_log=True)
+    series = {
+        f"{part} p{q}": [(float(r["size"]), float(r[part][f"p{q}"])) for r in results]  # type: ignore[arg-type,index]
+        for part in ("fts", "bm25", "vector", "hybrid", "hybrid_time")
+        for q in (50, 95)
+    }
+    line_plot(
+        series,
+        args.out / "search.png",
+        title="Search latency vs store size (dashed: p95)",
+        x_label="memories (log scale)",
+        y_label="ms (log scale)",
+        y_log=True,
+    )
     print(table)
 
 

@@ -50,13 +50,23 @@ def locomo_path() -> Path:
     return LOCOMO
 
 
-def run_cli(data_dir: Path, *args: str, passphrase: str | None = PASSPHRASE, stdin: str | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    data_dir: Path,
+    *args: str,
+    passphrase: str | None = PASSPHRASE,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real `assistant` command in a subprocess, as a user would."""
     full_env = {**os.environ, "ASSISTANT_TESTING": "1", **(env or {})}
     if passphrase is not None:
         full_env["ASSISTANT_PASSPHRASE"] = passphrase
     return subprocess.run(
         [sys.executable, "-m", "assistant", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, env=full_env, input=stdin, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=stdin,
+        timeout=300,
+        check=False,
     )

@@ -17,10 +17,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import pytest
+
+from tests.procs import spawn_helper
 
 XVFB_MISSING = "Xvfb not installed (Linux only)"
 
@@ -103,16 +104,19 @@ class TextWindow:
         geometry: tuple[int, int, int, int] = (100, 100, 1400, 500),
         focus: bool = True,
         font_size: int = 56,
+        override_redirect: bool = False,  # a menu or tooltip: no window manager handles it
     ) -> None:
         args = {
-            "text": text, "title": title, "wm_class": wm_class, "geometry": list(geometry),
-            "focus": focus, "font_size": font_size,
+            "override_redirect": override_redirect,
+            "text": text,
+            "title": title,
+            "wm_class": wm_class,
+            "geometry": list(geometry),
+            "focus": focus,
+            "font_size": font_size,
         }
         env = {**os.environ, "DISPLAY": display}
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), json.dumps(args)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1,
-        )
+        self.proc = spawn_helper(__file__, args, env)
         self.window_id = int(self._ack())
 
     def _ack(self) -> str:
@@ -132,25 +136,36 @@ class TextWindow:
         self._ack()
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(OSError):
-                assert self.proc.stdin is not None
-                self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+        close_window_process(self.proc)
 
     def __enter__(self) -> TextWindow:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def close_window_process(proc: subprocess.Popen[str], timeout: float = 5) -> None:
+    """End a window child process: closing its stdin tells it to quit; kill it if it does not."""
+    if proc.poll() is None:
+        with contextlib.suppress(OSError):
+            assert proc.stdin is not None
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+@pytest.fixture
+def needs_tesseract() -> None:
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract-ocr not installed (scripts/setup.sh installs it on Debian/Ubuntu)")
 
 
 def _render(text: str, size: tuple[int, int], font_size: int) -> Any:
@@ -169,8 +184,17 @@ def _window_main(args: dict[str, Any], out: IO[str]) -> None:
     screen = d.screen()
     x, y, w, h = args["geometry"]
     win = screen.root.create_window(
-        x, y, w, h, 0, screen.root_depth, X.InputOutput, X.CopyFromParent,
-        background_pixel=screen.white_pixel, event_mask=X.ExposureMask | X.StructureNotifyMask,
+        x,
+        y,
+        w,
+        h,
+        0,
+        screen.root_depth,
+        X.InputOutput,
+        X.CopyFromParent,
+        background_pixel=screen.white_pixel,
+        event_mask=X.ExposureMask | X.StructureNotifyMask,
+        override_redirect=bool(args.get("override_redirect")),
     )
     title = args["title"]
     # WM_NAME is Latin-1 by definition; the exact UTF-8 title goes in _NET_WM_NAME, as toolkits do.

@@ -63,8 +63,9 @@ def _windows(enabled: bool, data_dir: str | None) -> None:
     import subprocess
 
     winreg: Any = importlib.import_module("winreg")  # Windows-only module: typed loosely elsewhere
-    key = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run", 0,
-                         winreg.KEY_SET_VALUE)
+    key = winreg.OpenKey(
+        winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run", 0, winreg.KEY_SET_VALUE
+    )
     try:
         if enabled:
             winreg.SetValueEx(key, RUN_VALUE, 0, winreg.REG_SZ, subprocess.list2cmdline(argv(data_dir)))

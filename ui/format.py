@@ -9,15 +9,27 @@ from datetime import date, datetime
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QColor, QPalette
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES
+from assistant.values import EVENT_KINDS, MEMORY_TYPES
 
 TYPE_LABELS: dict[str, str] = {
-    "core": "Core", "episodic": "Episodes", "semantic": "Facts", "procedural": "How-tos",
-    "resource": "Resources", "vault": "Vault", "chat": "Chats", "screen": "Screen",
+    "core": "Core",
+    "episodic": "Episodes",
+    "semantic": "Facts",
+    "procedural": "How-tos",
+    "resource": "Resources",
+    "vault": "Vault",
+    "chat": "Chats",
+    "screen": "Screen",
 }
 TYPE_SINGULAR: dict[str, str] = {
-    "core": "Core block", "episodic": "Episode", "semantic": "Fact", "procedural": "How-to",
-    "resource": "Resource", "vault": "Vault entry", "chat": "Chat message", "screen": "Screen capture",
+    "core": "Core block",
+    "episodic": "Episode",
+    "semantic": "Fact",
+    "procedural": "How-to",
+    "resource": "Resource",
+    "vault": "Vault entry",
+    "chat": "Chat message",
+    "screen": "Screen capture",
 }
 ALL_TYPES: tuple[str, ...] = (*MEMORY_TYPES, *EVENT_KINDS)
 _DONT_KNOW = re.compile(r"^\s*I don'?t know[:.,]?", re.IGNORECASE)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import Memory
+from assistant.values import Memory
 from ui.actions import AppActions
 from ui.format import short, when
 from ui.icons import icon
@@ -37,10 +37,18 @@ VIEW_NAMES = ("ask", "search", "timeline", "memories", "settings")
 CAPTURE_WORDS = {RECORDING: "● Recording", PAUSED: "❚❚ Paused", OFF: "Capture off", UNAVAILABLE: "Capture unavailable"}
 
 
-CAPTURE_DETAILS = (("last_capture", "last capture"), ("frames_seen", "frames seen"), ("frames_kept", "kept"),
-                   ("frames_unchanged", "unchanged"), ("frames_excluded", "excluded"),
-                   ("ocr_queue_depth", "waiting for OCR"), ("redactions", "redactions"),
-                   ("secrets_found", "secrets sealed"), ("ocr_status", "OCR"), ("last_skip_reason", "last skip"))
+CAPTURE_DETAILS = (
+    ("last_capture", "last capture"),
+    ("frames_seen", "frames seen"),
+    ("frames_kept", "kept"),
+    ("frames_unchanged", "unchanged"),
+    ("frames_excluded", "excluded"),
+    ("ocr_queue_depth", "waiting for OCR"),
+    ("redactions", "redactions"),
+    ("secrets_found", "secrets sealed"),
+    ("ocr_status", "OCR"),
+    ("last_skip_reason", "last skip"),
+)
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -130,6 +138,8 @@ class MainWindow(QMainWindow):
         app_menu.addAction(self.import_action)
         self.addAction(self.import_action)
         app_menu.addSeparator()
+        app_menu.addAction(self.app_actions.lock)
+        self.addAction(self.app_actions.lock)
         app_menu.addAction(self.app_actions.quit)
         view_menu = bar.addMenu("&View")
         for i, name in enumerate(VIEW_NAMES):
@@ -153,7 +163,7 @@ class MainWindow(QMainWindow):
         self.consolidation.setFormat("consolidating %v/%m")
         self.consolidation.hide()
         self.importing = QProgressBar()
-        self.importing.setMaximumWidth(180)
+        self.importing.setMaximumWidth(220)
         self.importing.setMaximumHeight(14)
         self.importing.setFormat("indexing %v/%m")
         self.importing.hide()
@@ -179,8 +189,8 @@ class MainWindow(QMainWindow):
     # -- import -------------------------------------------------------------------------------------
     def choose_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, "Import chats", str(Path.home()),
-            "Chat transcripts (*.json *.jsonl *.ndjson *.zip);;All files (*)")
+            self, "Import chats", str(Path.home()), "Chat transcripts (*.json *.jsonl *.ndjson *.zip);;All files (*)"
+        )
         if path:
             self.import_chats(path)
 
@@ -201,14 +211,16 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, path: str, exc: BaseException) -> None:
         """Said in a box, not only the status bar: the reason is the user's to act on (wrong file, ...)."""
-        self.import_error = QMessageBox(QMessageBox.Icon.Warning, "Import chats",
-                                        f"Nothing was imported from {Path(path).name}.", parent=self)
+        self.import_error = QMessageBox(
+            QMessageBox.Icon.Warning, "Import chats", f"Nothing was imported from {Path(path).name}.", parent=self
+        )
         self.import_error.setInformativeText(str(exc))
         self.import_error.open()
 
-    def _show_import(self, done: int, total: int) -> None:
+    def _show_import(self, done: int, total: int, phase: str) -> None:
         self.importing.setVisible(total > 0)
         if total:
+            self.importing.setFormat(f"{phase} %v/%m")
             self.importing.setRange(0, total)
             self.importing.setValue(done)
 
@@ -222,9 +234,11 @@ class MainWindow(QMainWindow):
         self.has_tray = available
         self.tray_note.setVisible(not available)
         has_menu = self.capture_menu.menuAction().isVisible()
-        self.tray_note.setText("No system tray: capture controls are in the Capture menu" if has_menu
-                               else "No system tray: the app runs while this window is open")
-
+        self.tray_note.setText(
+            "No system tray: capture controls are in the Capture menu"
+            if has_menu
+            else "No system tray: the app runs while this window is open"
+        )
 
     def _show_capture(self, state: str, status: dict[str, Any] | None = None) -> None:
         status = status or {}
@@ -251,8 +265,11 @@ class MainWindow(QMainWindow):
         s = self.session.assistant.settings
         self.privacy_label.setText("Local-only" if s.privacy.local_only else "Network allowed")
         self.privacy_label.setStyleSheet("color: #2e9d5b;" if s.privacy.local_only else "color: #c77700;")
-        self.privacy_label.setToolTip("Local-only mode refuses every network connection" if s.privacy.local_only
-                                      else "Local-only mode is off: model downloads may use the network")
+        self.privacy_label.setToolTip(
+            "Local-only mode refuses every network connection"
+            if s.privacy.local_only
+            else "Local-only mode is off: model downloads may use the network"
+        )
 
     def _show_model(self, name: str | None) -> None:
         self.model_label.setVisible(name is not None)
@@ -285,6 +302,7 @@ class MainWindow(QMainWindow):
             self.show_view("search")
             self.search.detail.show_item(item_id)
             return
+
         def show(memory: Memory) -> None:
             self.show_view("memories")
             self.memories.open_memory(memory)

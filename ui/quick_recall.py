@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from assistant.models import Answer, SearchHit
+from assistant.values import Answer, SearchHit
 from ui.format import TYPE_LABELS, short, when, why_unknown
 from ui.session import Session
 
@@ -17,10 +17,12 @@ RESULTS = 8
 
 class QuickRecall(QWidget):
     open_item = Signal(str)  # an id to show in the main window
+    answered = Signal(object)  # the Answer to a question asked here, for the Ask view
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
-                         | Qt.WindowType.WindowStaysOnTopHint)
+        super().__init__(
+            parent, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+        )
         self.session = session
         self.hits: list[SearchHit] = []
         self.answer: Answer | None = None
@@ -49,6 +51,7 @@ class QuickRecall(QWidget):
         self.results.installEventFilter(self)
         self.results.hide()
         self.reply = QLabel()
+        self.reply.setTextFormat(Qt.TextFormat.PlainText)  # stored text is never markup: "<img src=…>" stays text
         self.reply.setWordWrap(True)
         self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reply.hide()
@@ -93,8 +96,14 @@ class QuickRecall(QWidget):
         if not text:
             self._show_hits([], generation)
             return
-        self.session.run(self.session.assistant.search, text, limit=RESULTS, name="quick recall", owner=self,
-                         on_result=lambda hits: self._show_hits(hits, generation))
+        self.session.run(
+            self.session.assistant.search,
+            text,
+            limit=RESULTS,
+            name="quick recall",
+            owner=self,
+            on_result=lambda hits: self._show_hits(hits, generation),
+        )
 
     def _show_hits(self, hits: list[SearchHit], generation: int) -> None:
         if generation != self._generation:
@@ -102,8 +111,9 @@ class QuickRecall(QWidget):
         self.hits = list(hits)
         self.results.clear()
         for hit in self.hits:
-            item = QListWidgetItem(f"{TYPE_LABELS.get(hit.type, hit.type)} · {when(hit.occurred_at)} — "
-                                   f"{short(hit.text, 110)}")
+            item = QListWidgetItem(
+                f"{TYPE_LABELS.get(hit.type, hit.type)} · {when(hit.occurred_at)} — {short(hit.text, 110)}"
+            )
             item.setData(ID_ROLE, hit.id)
             self.results.addItem(item)
         self.results.setVisible(bool(self.hits))
@@ -113,6 +123,10 @@ class QuickRecall(QWidget):
         question = self.query.text().strip()
         if not question:
             return
+        # Enter within the debounce of the last key: search now, so the pending search cannot fire
+        # later and hide the reply asked for here.
+        if self._debounce.isActive():
+            self.search_now()
         self.answer = None
         self.reply.setText("thinking…")
         self.reply.show()
@@ -126,10 +140,19 @@ class QuickRecall(QWidget):
             self.answer = answer
             self.reply.setText(answer.text if answer.known else f"I don't know: {why_unknown(answer.text)}")
             self.adjustSize()
+            self.answered.emit(answer)
             self.session.data_changed.emit()
 
-        self.session.run(self.session.assistant.ask, question, name="ask", owner=self, progress_arg="on_token",
-                         on_progress=token, on_result=done, on_error=lambda exc: self.reply.setText(str(exc)))
+        self.session.run(
+            self.session.assistant.ask,
+            question,
+            name="ask",
+            owner=self,
+            progress_arg="on_token",
+            on_progress=token,
+            on_result=done,
+            on_error=lambda exc: self.reply.setText(str(exc)),
+        )
 
     def _activate(self, item: QListWidgetItem) -> None:
         if item.data(ID_ROLE):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from assistant.api import Assistant
 from ui.tasks import TaskHandle, TaskManager
@@ -49,10 +50,11 @@ class Session(QObject):
     message = Signal(str)  # a short line for the status bar
     consolidation_progress = Signal(int, int)  # (done, total); (0, 0) when idle
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
-    import_progress = Signal(int, int)  # (embedded, to embed) after an import; (0, 0) when done
+    import_progress = Signal(int, int, str)  # (done, of, "storing" or "indexing"); (0, 0, "") when done
 
-    def __init__(self, assistant: Assistant, tasks: TaskManager | None = None,
-                 parent: QObject | None = None, poll_ms: int = 2000) -> None:
+    def __init__(
+        self, assistant: Assistant, tasks: TaskManager | None = None, parent: QObject | None = None, poll_ms: int = 2000
+    ) -> None:
         super().__init__(parent)
         self.assistant = assistant
         self.tasks = tasks or TaskManager(self)
@@ -61,6 +63,7 @@ class Session(QObject):
         self.keyring_enabled = False  # true once we know the keyring holds the key
         self.chat_model: str | None = None  # None: this core build cannot say
         self._notes_seen: dict[str, str] = {}
+        self.confirm_notice: Callable[[str], bool] = _confirm_notice  # tests answer in its place
         self._poll = QTimer(self)
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self.refresh_capture)
@@ -92,8 +95,13 @@ class Session(QObject):
 
     def refresh_model(self) -> None:
         if self.can("active_model"):
-            self.tasks.submit(self.method("active_model"), "chat", name="active model", owner=self,
-                              on_result=lambda entry: self.set_chat_model(str(getattr(entry, "name", "") or "")))
+            self.tasks.submit(
+                self.method("active_model"),
+                "chat",
+                name="active model",
+                owner=self,
+                on_result=lambda entry: self.set_chat_model(str(getattr(entry, "name", "") or "")),
+            )
 
     def set_chat_model(self, name: str) -> None:
         self.chat_model = name
@@ -109,9 +117,11 @@ class Session(QObject):
         self._poll.stop()
 
     def refresh_capture(self) -> None:
+        self.report_notes()  # e.g. how far embedding a backlog has got, after a restart
         if self.can("capture_status") and self.assistant.unlocked:
-            self.tasks.submit(self.method("capture_status"), name="capture status", owner=self,
-                              on_result=self._set_capture_status)
+            self.tasks.submit(
+                self.method("capture_status"), name="capture status", owner=self, on_result=self._set_capture_status
+            )
 
     def _set_capture_status(self, status: Any) -> None:
         status = dict(status) if isinstance(status, dict) else {}
@@ -133,8 +143,7 @@ class Session(QObject):
                 self.settings_changed.emit()
             self.refresh_capture()
 
-        handle = self.tasks.submit(self.method(method), *args, name=action, owner=self, serial=True,
-                                   on_result=done)
+        handle = self.tasks.submit(self.method(method), *args, name=action, owner=self, serial=True, on_result=done)
         handle.failed.connect(lambda _exc: self.refresh_capture())
         return handle
 
@@ -146,7 +155,21 @@ class Session(QObject):
         return self._capture_call("resume_capture", "resume capture", "capture resumed")
 
     def start_capture(self) -> TaskHandle | None:
+        """Start recording, once the user has read what the core says to expect on this desktop (the
+        Wayland consent dialog); None when they cancel there."""
+        if not self._notice_read():
+            self.message.emit("capture not started")
+            return None
         return self._capture_call("start_capture", "start capture", "capture started")
+
+    def _notice_read(self) -> bool:
+        notice = self.assistant.capture_notice() if self.can("capture_notice") else None  # cached by the core
+        if not notice:
+            return True
+        if not self.confirm_notice(notice):
+            return False
+        self.tasks.submit(self.method("acknowledge_capture_notice"), name="capture notice", owner=self, serial=True)
+        return True
 
     def stop_capture(self) -> TaskHandle | None:
         return self._capture_call("stop_capture", "stop capture", "capture stopped")
@@ -157,10 +180,19 @@ class Session(QObject):
         self.assistant.load_index_in_background()
 
     def start_background(self) -> TaskHandle | None:
-        """Scheduled consolidation, and capture if the user consented; or just capture on older cores."""
+        """Scheduled consolidation, and capture if the user consented; or just capture on older cores.
+        Capture consented elsewhere (another desktop, the CLI) still shows this desktop's notice first;
+        Cancel there turns capture off."""
+        if self.assistant.settings.capture.enabled and not self._notice_read():
+            self.tasks.submit(self.method("stop_capture"), name="stop capture", owner=self, serial=True)
         if self.can("start_background"):
-            return self.tasks.submit(self.method("start_background"), name="start capture", owner=self,
-                                     serial=True, on_result=lambda _r: self.refresh_capture())
+            return self.tasks.submit(
+                self.method("start_background"),
+                name="start capture",
+                owner=self,
+                serial=True,
+                on_result=lambda _r: self.refresh_capture(),
+            )
         if self.assistant.settings.capture.enabled:
             return self.start_capture()
         return None
@@ -175,9 +207,15 @@ class Session(QObject):
             self.message.emit(f"consolidation done: {report_line(report)}")
             self.data_changed.emit()
 
-        handle = self.tasks.submit(self.method("consolidate"), name="consolidation", owner=self,
-                                   serial=True, progress_arg="progress", on_result=finished,
-                                   on_progress=lambda d, t: self.consolidation_progress.emit(int(d), int(t)))
+        handle = self.tasks.submit(
+            self.method("consolidate"),
+            name="consolidation",
+            owner=self,
+            serial=True,
+            progress_arg="progress",
+            on_result=finished,
+            on_progress=lambda d, t: self.consolidation_progress.emit(int(d), int(t)),
+        )
         handle.failed.connect(lambda _e: self.consolidation_progress.emit(0, 0))
         return handle
 
@@ -186,21 +224,27 @@ class Session(QObject):
         """Import a chat transcript (its format told from its content), then embed it for search."""
         assistant = self.assistant
 
-        def work(progress: Callable[[int, int], None]) -> Any:
-            result = assistant.import_file(path)
-            assistant.index_pending(progress)
+        def work(progress: Callable[[int, int, str], None]) -> Any:
+            result = assistant.import_file(path, progress=lambda done, total: progress(done, total, "storing"))
+            assistant.index_pending(lambda done, total: progress(done, total, "indexing"))
             return result
 
         def finished(result: Any) -> None:
-            self.import_progress.emit(0, 0)
+            self.import_progress.emit(0, 0, "")
             self.message.emit(import_line(result))
             self.data_changed.emit()
 
         self.message.emit(f"importing {Path(path).name}…")
-        handle = self.tasks.submit(work, name=f"import {Path(path).name}", owner=self, serial=True,
-                                   progress_arg="progress", on_result=finished,
-                                   on_progress=lambda d, t: self.import_progress.emit(int(d), int(t)))
-        handle.failed.connect(lambda _e: self.import_progress.emit(0, 0))
+        handle = self.tasks.submit(
+            work,
+            name=f"import {Path(path).name}",
+            owner=self,
+            serial=True,
+            progress_arg="progress",
+            on_result=finished,
+            on_progress=lambda d, t, phase: self.import_progress.emit(int(d), int(t), str(phase)),
+        )
+        handle.failed.connect(lambda _e: self.import_progress.emit(0, 0, ""))
         return handle
 
     # -- settings -------------------------------------------------------------------------------------
@@ -208,8 +252,15 @@ class Session(QObject):
         def saved(_r: Any) -> None:
             self.settings_changed.emit()
 
-        return self.tasks.submit(self.assistant.set_setting, dotted, value, name=f"setting {dotted}",
-                                 owner=self, serial=True, on_result=saved)
+        return self.tasks.submit(
+            self.assistant.set_setting,
+            dotted,
+            value,
+            name=f"setting {dotted}",
+            owner=self,
+            serial=True,
+            on_result=saved,
+        )
 
     def shutdown(self) -> None:
         self._poll.stop()
@@ -218,17 +269,20 @@ class Session(QObject):
 
 def report_line(report: Any) -> str:
     """A consolidation report in one line: what came in and what it became."""
-    parts = [f"{getattr(report, name)} {label}" for name, label in
-             (("events", "events read"), ("added", "new"), ("merged", "merged"), ("updated", "updated"))
-             if isinstance(getattr(report, name, None), int)]
+    parts = [
+        f"{getattr(report, name)} {label}"
+        for name, label in (("events", "events read"), ("added", "new"), ("merged", "merged"), ("updated", "updated"))
+        if isinstance(getattr(report, name, None), int)
+    ]
     status = getattr(report, "model_status", "")
     return ", ".join(parts) + (f" ({status})" if status else "") if parts else "nothing to do"
 
 
 def import_line(result: Any) -> str:
     name = Path(str(result.path)).name
-    return (f"imported {result.added} new message(s) of {result.read} from {name} ({result.format}"
-            + (f"; {result.skipped} already there)" if result.skipped else ")"))
+    return f"imported {result.added} new message(s) of {result.read} from {name} ({result.format}" + (
+        f"; {result.skipped} already there)" if result.skipped else ")"
+    )
 
 
 def _minutes(minutes: float) -> str:
@@ -236,3 +290,10 @@ def _minutes(minutes: float) -> str:
         hours = int(minutes // 60)
         return f"{hours} hour" + ("s" if hours != 1 else "")
     return f"{minutes:g} min"
+
+
+def _confirm_notice(text: str) -> bool:
+    """The core's notice before the first capture on this desktop; OK goes on, Cancel does not start."""
+    buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
+    answer = QMessageBox.information(None, "Before capture starts", text, buttons)
+    return answer == QMessageBox.StandardButton.Ok

@@ -62,8 +62,14 @@ class TaskHandle(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-                 emitter: _Emitter, progress_arg: str | None) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        emitter: _Emitter,
+        progress_arg: str | None,
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn

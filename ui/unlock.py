@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 
 from assistant.api import Assistant
 from assistant.errors import WrongPassphrase
+from assistant.values import passphrase_problem
 from ui.icons import icon
 from ui.session import facade_method
 from ui.tasks import TaskManager
 
-MIN_PASSPHRASE = 8
 NO_MODEL = "No model: answers quote your memory"
 
 
@@ -54,8 +54,8 @@ class UnlockDialog(QDialog):
         heading = QLabel(
             "<b>Welcome.</b> Everything you keep here stays on this computer, encrypted with a passphrase "
             "only you know. It cannot be recovered if you forget it."
-            if self.setup_mode else
-            "<b>Your memory is locked.</b><br>Enter your passphrase to open it."
+            if self.setup_mode
+            else "<b>Your memory is locked.</b><br>Enter your passphrase to open it."
         )
         heading.setWordWrap(True)
         layout.addWidget(heading)
@@ -76,8 +76,10 @@ class UnlockDialog(QDialog):
         self.confirm.setPlaceholderText("the same again")
         self.capture = QCheckBox("Record my screen")
         self.capture.setChecked(False)
-        consent = QLabel("Screenshots are read into text on this computer and kept encrypted. Off until you "
-                         "tick this; you can pause or stop it any time from the tray or Settings.")
+        consent = QLabel(
+            "Screenshots are read into text on this computer and kept encrypted. Off until you "
+            "tick this; you can pause or stop it any time from the tray or Settings."
+        )
         consent.setWordWrap(True)
         consent.setStyleSheet("color: gray;")
         self.model = QComboBox()
@@ -111,7 +113,8 @@ class UnlockDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Create" if self.setup_mode else "Unlock")
         self.keyring_button = self.buttons.addButton("Use keyring", QDialogButtonBox.ButtonRole.ActionRole)
-        self.keyring_button.setVisible(not self.setup_mode)
+        # Offered only to those who opted in (Settings → Privacy); the others have no key there.
+        self.keyring_button.setVisible(not self.setup_mode and self.assistant.keyring_enabled)
         self.keyring_button.setToolTip("Unlock with the key kept in your OS keyring (if you opted in)")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -142,9 +145,21 @@ class UnlockDialog(QDialog):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to fit what is shown: a message appearing below the fields used to squeeze the rows above
+        it into each other (clipped text) instead of making the dialog taller."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
+        self.fit_height()
         for widget in (self.ok_button, self.keyring_button, self.passphrase, self.confirm):
             widget.setEnabled(not busy)
 
@@ -159,8 +174,11 @@ class UnlockDialog(QDialog):
         def failed(exc: BaseException) -> None:
             if not quiet:
                 self._set_busy(False)
-                self.show_message("The keyring has no key for this memory. Enter your passphrase."
-                                  if isinstance(exc, WrongPassphrase) else str(exc))
+                self.show_message(
+                    "The keyring has no key for this memory. Enter your passphrase."
+                    if isinstance(exc, WrongPassphrase)
+                    else str(exc)
+                )
                 self.passphrase.setFocus()
 
         def done(_r: Any) -> None:
@@ -169,14 +187,16 @@ class UnlockDialog(QDialog):
                 self.accept()
 
         # the write lane orders this with a passphrase unlock, so the store is never opened twice
-        self.tasks.submit(self.assistant.unlock, None, name="unlock", owner=self, serial=True, on_result=done,
-                          on_error=failed)
+        self.tasks.submit(
+            self.assistant.unlock, None, name="unlock", owner=self, serial=True, on_result=done, on_error=failed
+        )
 
     def submit(self) -> None:
         secret = self.passphrase.text()
         if self.setup_mode:
-            if len(secret) < MIN_PASSPHRASE:
-                self.show_message(f"Use at least {MIN_PASSPHRASE} characters; a few words are easy to remember.")
+            problem = passphrase_problem(secret)
+            if problem is not None:
+                self.show_message(problem)
                 return
             if secret != self.confirm.text():
                 self.show_message("The two passphrases differ. Type the same passphrase twice.")
@@ -190,8 +210,15 @@ class UnlockDialog(QDialog):
             job, args = self.assistant.unlock, (secret,)
         self.message.hide()
         self._set_busy(True)
-        self.tasks.submit(job, *args, name="unlock", owner=self, serial=True,
-                          on_result=lambda _r: self.accept(), on_error=self._failed)
+        self.tasks.submit(
+            job,
+            *args,
+            name="unlock",
+            owner=self,
+            serial=True,
+            on_result=lambda _r: self.accept(),
+            on_error=self._failed,
+        )
 
     def _create(self, passphrase: str, capture: bool, model: str) -> None:
         self.assistant.init(passphrase)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.models import Citation, SearchHit
+from assistant.values import Citation, SearchHit
 
 TYPE_TITLES = {
-    "core": "Core memory", "episodic": "Events", "semantic": "Facts", "procedural": "Procedures",
-    "resource": "Resources", "vault": "Vault (captions only)", "chat": "Conversations", "screen": "Screen",
+    "core": "Core memory",
+    "episodic": "Events",
+    "semantic": "Facts",
+    "procedural": "Procedures",
+    "resource": "Resources",
+    "vault": "Vault (captions only)",
+    "chat": "Conversations",
+    "screen": "Screen",
 }
 MAX_ITEM_CHARS = 1200  # one memory's share; longer texts are shortened at a sentence, never mid-word
 
@@ -31,8 +37,7 @@ def item_line(tag: str, hit: SearchHit) -> str:
     return f"{tag} ({when}) {body}"
 
 
-def pack(hits: Sequence[SearchHit], budget: int, count_tokens: Callable[[str], int], *,
-         first_tag: int = 1) -> Packed:
+def pack(hits: Sequence[SearchHit], budget: int, count_tokens: Callable[[str], int], *, first_tag: int = 1) -> Packed:
     """Take hits in rank order while they fit `budget` tokens, then lay them out grouped by type.
 
     Tags follow rank (so [1] is the best match) and stay attached to their item whatever the grouping.
@@ -54,5 +59,6 @@ def pack(hits: Sequence[SearchHit], budget: int, count_tokens: Callable[[str], i
         sections.setdefault(citation.hit.type, []).append(line)
     blocks = [f"{TYPE_TITLES.get(t, t)}:\n" + "\n".join(lines) for t, lines in sections.items()]
     heading_cost = sum(count_tokens(TYPE_TITLES.get(t, t)) + 1 for t in sections)
-    return Packed(text="\n\n".join(blocks), citations=[c for c, _ in chosen], tokens=used + heading_cost,
-                  left_out=left_out)
+    return Packed(
+        text="\n\n".join(blocks), citations=[c for c, _ in chosen], tokens=used + heading_cost, left_out=left_out
+    )

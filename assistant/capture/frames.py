@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
+
+from assistant.redaction import Secret
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -16,22 +18,18 @@ if TYPE_CHECKING:
 OcrStatus = Literal["ok", "unavailable", "dropped", "skipped"]
 
 
-class Secret(NamedTuple):
-    """A credential found on screen: `kind` as in `[REDACTED:<kind>]`, and the value that was removed."""
-
-    kind: str
-    value: str
-
-
 @dataclass(frozen=True)
 class WindowInfo:
-    """The focused window. `geometry` is (left, top, width, height) in virtual-screen pixels."""
+    """A top-level window. `geometry` is (left, top, width, height) in virtual-screen pixels;
+    `window_id` is the platform's id (X11 window, HWND, CGWindowID), when the probe knows it."""
 
     app: str
     title: str
     url: str | None = None
     pid: int | None = None
     geometry: tuple[int, int, int, int] | None = None
+    window_id: int | None = None
+    popup: bool = False  # a menu, tooltip or popup (X11 override-redirect): on top, never a window of its own
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,7 +64,7 @@ class Frame:
 
 @dataclass(frozen=True)
 class CapturedFrame:
-    """The record handed to the sink, once per kept frame.
+    """The record handed to the sink: one per window read on a kept frame (capture/record.py).
 
     `text` is the redacted OCR text ("" when OCR did not run: see `ocr_status`). `mean_conf` is the
     mean Tesseract confidence (0-100) of the kept words, None without OCR. `redactions` counts every
@@ -87,3 +85,4 @@ class CapturedFrame:
     thumbnail: bytes | None = None
     ocr_status: OcrStatus = "ok"
     pid: int | None = None
+    focused: bool = True  # False: a window beside or behind the active one, read from the same frame

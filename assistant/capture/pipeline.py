@@ -19,7 +19,9 @@ from typing import Protocol
 
 from assistant.capture.filters import ExclusionRules, is_excluded
 from assistant.capture.frames import CapturedFrame, Frame, OcrStatus, WindowInfo
-from assistant.capture.record import Box, Job, PipelineSettings, build_record
+from assistant.capture.layout import plan
+from assistant.capture.own_windows import OWN_WINDOWS, OwnWindows
+from assistant.capture.record import Job, PipelineSettings, build_record
 from assistant.capture.screen import ChangeDetector
 from assistant.capture.stats import CaptureStats, Counters
 from assistant.capture.thumbnail import window_box
@@ -59,8 +61,10 @@ class CapturePipeline:
         settings: PipelineSettings | None = None,
         clock: Callable[[], datetime] = _utcnow,
         detector: ChangeDetector | None = None,
+        own: OwnWindows = OWN_WINDOWS,
     ) -> None:
         self.grabber, self.probe, self.ocr, self.rules, self.sink = grabber, probe, ocr, rules, sink
+        self.own = own
         self.settings = settings or PipelineSettings()
         self.clock = clock
         self.detector = detector or ChangeDetector(threshold=self.settings.change_threshold)
@@ -74,6 +78,12 @@ class CapturePipeline:
         self._pause_until: datetime | None = None
         self._last_app: str | None = None
         self._n = Counters()
+
+    def reconfigure(self, rules: ExclusionRules, settings: PipelineSettings) -> None:
+        """Use new exclusion rules and settings from the next tick on (a tick in flight ends first)."""
+        with self._tick_lock:
+            self.rules, self.settings = rules, settings
+            self.detector.threshold = settings.change_threshold
 
     # ---- pause / resume -------------------------------------------------------------------------
 
@@ -125,8 +135,7 @@ class CapturePipeline:
         for job in jobs:
             if not job.done.wait(timeout):
                 raise TimeoutError(f"OCR did not finish within {timeout:g} s")
-            if job.record is not None:
-                records.append(job.record)
+            records += job.records
         return records
 
     def _tick(self, force: bool, explicit: bool) -> list[Job]:
@@ -142,7 +151,7 @@ class CapturePipeline:
             if not explicit and idle is not None and idle >= self.settings.idle_after_seconds:
                 return self._skip("idle", "user idle")
             window = self.probe.active_window()
-            reason = is_excluded(window, self.rules)
+            reason = "the assistant's own window" if self.own.is_own(window) else is_excluded(window, self.rules)
             if reason is not None:
                 with self._lock:
                     self._n.frames_excluded += 1
@@ -153,7 +162,7 @@ class CapturePipeline:
             jobs = [job for frame in frames if (job := self._consider(frame, window, force, app_changed))]
             self._last_app = app
             if jobs:
-                self._mask_excluded(jobs, window)
+                self._lay_out(jobs, window)
             self._set_state("recording", None if jobs else "unchanged")
             for job in jobs:
                 self._enqueue(job)
@@ -179,19 +188,25 @@ class CapturePipeline:
                 self._n.ocr_status = _unavailable(OCR_UNAVAILABLE)
         return Job(frame, window, frame.captured_at, frame.monitor, status)
 
-    def _mask_excluded(self, jobs: list[Job], active: WindowInfo | None) -> None:
-        """Black out excluded windows that are visible but not focused (a password manager beside
-        the browser). Asked only for kept frames, so an unchanged screen costs nothing more."""
+    def _lay_out(self, jobs: list[Job], active: WindowInfo | None) -> None:
+        """Per kept frame: black out what shows of never-record windows and of the assistant's own
+        (only what shows: one hidden behind the active window masks nothing), and split the rest
+        into the windows' regions, read apart. Asked only for kept frames: an unchanged screen
+        costs nothing more."""
         if not isinstance(self.probe, WindowLister):
             return
-        excluded = [w for w in self.probe.visible_windows() if w != active and is_excluded(w, self.rules)]
+        stack = self.probe.visible_windows()
+
+        def private(w: WindowInfo) -> bool:
+            return self.own.is_own(w) or is_excluded(w, self.rules) is not None
+
         for job in jobs:
             assert job.frame is not None
-            boxes: list[Box] = [b for w in excluded if (b := window_box(job.frame, w)) is not None]
-            job.masks = boxes
-            if boxes:
+            layout = plan(job.frame, stack, active, private, self.settings.crop_to_window)
+            job.masks, job.regions = layout.masks, layout.regions
+            if layout.masked_windows:
                 with self._lock:
-                    self._n.windows_masked += len(boxes)
+                    self._n.windows_masked += layout.masked_windows
 
     def _skip(self, state: str, reason: str) -> list[Job]:
         self._set_state(state, reason)
@@ -233,11 +248,12 @@ class CapturePipeline:
                 self._n.ocr_busy = True
             try:
                 built = build_record(job, self.ocr, self.settings)
-                self._count(built.outcome, built.detail, built.record)
-                job.record = built.record
-                self.sink(built.record)
-                with self._lock:
-                    self._n.records += 1
+                self._count(built.outcome, built.detail, built.records)
+                job.records = built.records
+                for record in built.records:
+                    self.sink(record)
+                    with self._lock:
+                        self._n.records += 1
             except Exception as exc:  # one bad frame or a failing store must not end capture
                 with self._lock:
                     self._n.record_errors += 1
@@ -248,10 +264,10 @@ class CapturePipeline:
                     self._wake.notify_all()  # for drain()
                 job.done.set()
 
-    def _count(self, outcome: str, detail: str, record: CapturedFrame) -> None:
+    def _count(self, outcome: str, detail: str, records: list[CapturedFrame]) -> None:
         with self._lock:
-            self._n.redactions += record.redactions
-            self._n.secrets_found += len(record.secrets)
+            self._n.redactions += sum(r.redactions for r in records)
+            self._n.secrets_found += sum(len(r.secrets) for r in records)
             if outcome == "done":
                 self._n.ocr_done += 1
                 self._n.ocr_status = "ok"
@@ -293,5 +309,9 @@ class CapturePipeline:
             depth = sum(1 for j in self._queue if j.status == "ok") + int(self._n.ocr_busy)
             ocr_status = "disabled" if not self.settings.ocr_enabled else self._n.ocr_status
             state = "paused" if paused and self._n.state != "stopped" else self._n.state
-            return self._n.snapshot(state=state, ocr_queue_depth=depth, ocr_status=ocr_status,
-                                    paused_until=self._pause_until if paused else None)
+            return self._n.snapshot(
+                state=state,
+                ocr_queue_depth=depth,
+                ocr_status=ocr_status,
+                paused_until=self._pause_until if paused else None,
+            )

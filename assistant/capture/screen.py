@@ -95,9 +95,9 @@ class ScreenGrabber:
                 for index, mon in self._selected(sct):
                     shot = sct.grab(mon)
                     scale = shot.width / mon["width"] if mon["width"] else 1.0
-                    frames.append(Frame(
-                        index, shot.width, shot.height, shot.raw, self._clock(), mon["left"], mon["top"], scale
-                    ))
+                    frames.append(
+                        Frame(index, shot.width, shot.height, shot.raw, self._clock(), mon["left"], mon["top"], scale)
+                    )
                 return frames
             except mss.exception.ScreenShotError as exc:
                 # The X server may have gone (logout, Xvfb killed): reconnect on the next tick.

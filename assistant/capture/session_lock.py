@@ -35,8 +35,14 @@ TIMEOUT_SECONDS = 0.25  # a reply takes well under a millisecond; a hung shell m
 
 
 class SessionLock:
-    def __init__(self, address: str | None = None, *, cache_seconds: float = CACHE_SECONDS,
-                 retry_seconds: float = RETRY_SECONDS, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        cache_seconds: float = CACHE_SECONDS,
+        retry_seconds: float = RETRY_SECONDS,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
         """`address`: a D-Bus address; None reads DBUS_SESSION_BUS_ADDRESS when connecting."""
         self._address = address
         self._cache_seconds = cache_seconds

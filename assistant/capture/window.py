@@ -17,12 +17,36 @@ from assistant.capture.screen import check_display_session
 from assistant.errors import CaptureUnavailable
 
 # Lower-cased app names (WM_CLASS, process or bundle names) whose titles may carry a URL or a host.
-BROWSERS = frozenset({
-    "firefox", "firefox-esr", "navigator", "librewolf", "waterfox", "chromium", "chromium-browser",
-    "google-chrome", "google chrome", "chrome", "brave", "brave-browser", "microsoft-edge", "msedge",
-    "vivaldi", "vivaldi-stable", "opera", "epiphany", "org.gnome.epiphany", "safari", "arc", "falkon",
-    "qutebrowser", "midori", "zen", "tor browser",
-})
+BROWSERS = frozenset(
+    {
+        "firefox",
+        "firefox-esr",
+        "navigator",
+        "librewolf",
+        "waterfox",
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google chrome",
+        "chrome",
+        "brave",
+        "brave-browser",
+        "microsoft-edge",
+        "msedge",
+        "vivaldi",
+        "vivaldi-stable",
+        "opera",
+        "epiphany",
+        "org.gnome.epiphany",
+        "safari",
+        "arc",
+        "falkon",
+        "qutebrowser",
+        "midori",
+        "zen",
+        "tor browser",
+    }
+)
 _BROWSER_SUFFIX = re.compile(
     r"\s+[-—–]\s+(?:mozilla firefox|firefox|chromium|google chrome|brave|microsoft edge|vivaldi|opera|"
     r"safari|librewolf|qutebrowser|web)\b.*$",
@@ -56,7 +80,8 @@ class WindowLister(Protocol):
     """Optional: probes that can list visible windows let the pipeline black out excluded ones."""
 
     def visible_windows(self) -> list[WindowInfo]:
-        """Mapped, on-screen top-level windows, with geometry; order does not matter."""
+        """Mapped, on-screen top-level windows with geometry, in stacking order: bottom to top (the
+        last one is in front), so what covers a window can be subtracted from it."""
         ...
 
 

@@ -27,7 +27,7 @@ class MacProbe:
         self._quartz: Any = Quartz
 
     def visible_windows(self) -> list[WindowInfo]:
-        """On-screen normal windows, front to back (the owner's name stands in for the app)."""
+        """On-screen normal windows, bottom to top (the owner's name stands in for the app)."""
         q = self._quartz
         options = q.kCGWindowListOptionOnScreenOnly | q.kCGWindowListExcludeDesktopElements
         found = []
@@ -37,8 +37,17 @@ class MacProbe:
             b = win.get("kCGWindowBounds") or {}
             geometry = (int(b.get("X", 0)), int(b.get("Y", 0)), int(b.get("Width", 0)), int(b.get("Height", 0)))
             app, title = str(win.get("kCGWindowOwnerName") or ""), str(win.get("kCGWindowName") or "")
-            found.append(WindowInfo(app, title, None, int(win.get("kCGWindowOwnerPID", 0)) or None, geometry))
-        return found
+            found.append(
+                WindowInfo(
+                    app,
+                    title,
+                    None,
+                    int(win.get("kCGWindowOwnerPID", 0)) or None,
+                    geometry,
+                    int(win.get("kCGWindowNumber", 0)) or None,
+                )
+            )
+        return found[::-1]  # Quartz lists them front to back
 
     def active_window(self) -> WindowInfo | None:
         app = self._appkit.NSWorkspace.sharedWorkspace().frontmostApplication()
@@ -46,8 +55,8 @@ class MacProbe:
             return None
         name = str(app.localizedName() or "")
         pid = int(app.processIdentifier())
-        # The list is front to back: the app's first normal window is the one in front.
-        front = next((w for w in self.visible_windows() if w.pid == pid), None)
+        # The list is bottom to top: the app's last normal window is the one in front.
+        front = next((w for w in reversed(self.visible_windows()) if w.pid == pid), None)
         title, geometry = (front.title, front.geometry) if front else ("", None)
         return WindowInfo(name, title, url_from_title(title, name), pid, geometry)
 

@@ -40,12 +40,19 @@ class WindowsProbe:
         u.GetWindowRect.argtypes = [wintypes.HWND, ctypes.POINTER(wintypes.RECT)]
         u.OpenInputDesktop.restype = wintypes.HANDLE
         u.GetUserObjectInformationW.argtypes = [
-            wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p, wintypes.DWORD, ctypes.POINTER(wintypes.DWORD)
+            wintypes.HANDLE,
+            ctypes.c_int,
+            ctypes.c_void_p,
+            wintypes.DWORD,
+            ctypes.POINTER(wintypes.DWORD),
         ]
         u.CloseDesktop.argtypes = [wintypes.HANDLE]
         k.OpenProcess.restype = wintypes.HANDLE
         k.QueryFullProcessImageNameW.argtypes = [
-            wintypes.HANDLE, wintypes.DWORD, wintypes.LPWSTR, ctypes.POINTER(wintypes.DWORD)
+            wintypes.HANDLE,
+            wintypes.DWORD,
+            wintypes.LPWSTR,
+            ctypes.POINTER(wintypes.DWORD),
         ]
         k.CloseHandle.argtypes = [wintypes.HANDLE]
         k.GetTickCount.restype = wintypes.DWORD
@@ -65,7 +72,7 @@ class WindowsProbe:
         if self._user32.GetWindowRect(hwnd, ctypes.byref(rect)):
             geometry = (rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top)
         app = self._process_name(pid.value)
-        return WindowInfo(app, title, url_from_title(title, app), pid.value or None, geometry)
+        return WindowInfo(app, title, url_from_title(title, app), pid.value or None, geometry, int(hwnd))
 
     def _process_name(self, pid: int) -> str:
         handle = self._kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)

@@ -14,6 +14,7 @@ def _progress(quiet: bool, label: str) -> Any:
     def show(done: int, total: int) -> None:
         if not quiet:
             print(f"\r{label}: {done}/{total} questions", end="", file=sys.stderr, flush=True)
+
     return show
 
 
@@ -23,7 +24,9 @@ def cmd_locomo(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
     embedder = None if args.bm25 else app.models.embedder()
     report = evaluate_locomo(
-        Path(args.file), k=args.k, embedder=embedder,
+        Path(args.file),
+        k=args.k,
+        embedder=embedder,
         consolidate=None if args.no_consolidate else (lambda a: a.consolidate()),
         progress=_progress(args.json, "retrieval"),
     )
@@ -34,11 +37,20 @@ def cmd_locomo(args: argparse.Namespace) -> int:
         from assistant.eval.qa import evaluate_qa
 
         emb = None if args.bm25 else app.models.active("embedding")
-        qa = evaluate_qa(Path(args.file), chat_model=chat.path, embedding_model=emb.path if emb else None,
-                         per_conversation=args.qa, consolidate=not args.no_consolidate,
-                         progress=_progress(args.json, "QA"))
-        result["qa"] = {"model": qa.model, "overall_f1": qa.overall, "per_category": qa.per_category,
-                        "counts": qa.counts}
+        qa = evaluate_qa(
+            Path(args.file),
+            chat_model=chat.path,
+            embedding_model=emb.path if emb else None,
+            per_conversation=args.qa,
+            consolidate=not args.no_consolidate,
+            progress=_progress(args.json, "QA"),
+        )
+        result["qa"] = {
+            "model": qa.model,
+            "overall_f1": qa.overall,
+            "per_category": qa.per_category,
+            "counts": qa.counts,
+        }
         lines += qa.lines()
     elif args.qa > 0:
         lines.append("QA F1 skipped: no chat model (assistant models download NAME, or models use NAME)")
@@ -54,9 +66,17 @@ def register(sub: Any) -> None:
     p.add_argument("file")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--bm25", action="store_true", help="full text only (no embedding model)")
-    p.add_argument("--no-consolidate", action="store_true",
-                   help="search the raw chat turns only (by default each conversation is consolidated first)")
-    p.add_argument("--qa", type=int, default=20, metavar="N",
-                   help="questions per conversation to answer with the chat model (0: none)")
+    p.add_argument(
+        "--no-consolidate",
+        action="store_true",
+        help="search the raw chat turns only (by default each conversation is consolidated first)",
+    )
+    p.add_argument(
+        "--qa",
+        type=int,
+        default=20,
+        metavar="N",
+        help="questions per conversation to answer with the chat model (0: none)",
+    )
     add_json_flag(p)
     p.set_defaults(func=cmd_locomo)

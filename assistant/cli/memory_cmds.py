@@ -23,10 +23,13 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     if not args.json:
         print(file=sys.stderr)
     index_with_progress(app, args.json)
-    emit(args, asdict(report),
-         f"{report.events} events in {report.batches} batches: {report.added} memories added, "
-         f"{report.merged} merged, {report.updated} updated; model calls {report.model_calls} "
-         f"(fallbacks {report.model_fallbacks}); retention removed {report.retention_deleted} raw events")
+    emit(
+        args,
+        asdict(report),
+        f"{report.events} events in {report.batches} batches: {report.added} memories added, "
+        f"{report.merged} merged, {report.updated} updated; model calls {report.model_calls} "
+        f"(fallbacks {report.model_fallbacks}); retention removed {report.retention_deleted} raw events",
+    )
     return 0
 
 
@@ -37,8 +40,7 @@ def _range(args: argparse.Namespace) -> tuple[datetime, datetime]:
         start = parse_day(args.from_) if args.from_ else parse_day(args.to)
         end = (parse_day(args.to) if args.to else start) + timedelta(days=1)
         return start, end
-    day = parse_day(args.date) if args.date else datetime.now(UTC).replace(hour=0, minute=0, second=0,
-                                                                            microsecond=0)
+    day = parse_day(args.date) if args.date else datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     return day, day + timedelta(days=1)
 
 
@@ -74,9 +76,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
             refs = ", ".join(f"{s.kind}:{s.ref}" for s in c.hit.sources[:5])
             print(f"  {c.tag} {c.hit.type} {c.hit.id}  sources: {refs}")
     if not recorded:
-        print(f"assistant: the store is read-only here because {app.read_only_reason}, so this question and "
-              "answer were not recorded in your chat history; to keep them, ask in the desktop app, or once the "
-              "other process has closed", file=sys.stderr)
+        print(
+            f"assistant: the store is read-only here because {app.read_only_reason}, so this question and "
+            "answer were not recorded in your chat history; to keep them, ask in the desktop app, or once the "
+            "other process has closed",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -25,15 +25,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
     entries = app.models.list()
     active = {a.name for a in (app.models.active("chat"), app.models.active("embedding")) if a}
-    emit(args, {"models": [_entry(e) for e in entries], "active": sorted(active)},
-         "\n".join(_line(e, active) for e in entries) or "(no models; try `assistant models recommended`)")
+    emit(
+        args,
+        {"models": [_entry(e) for e in entries], "active": sorted(active)},
+        "\n".join(_line(e, active) for e in entries) or "(no models; try `assistant models recommended`)",
+    )
     return 0
 
 
 def cmd_recommended(args: argparse.Namespace) -> int:
-    emit(args, [asdict(r) for r in RECOMMENDED],
-         "\n".join(f"{r.name:<24} {r.size_bytes / 1e9:4.1f} GB download, ~{r.ram_gb:g} GB RAM  {r.notes}"
-                   for r in RECOMMENDED))
+    emit(
+        args,
+        [asdict(r) for r in RECOMMENDED],
+        "\n".join(
+            f"{r.name:<24} {r.size_bytes / 1e9:4.1f} GB download, ~{r.ram_gb:g} GB RAM  {r.notes}" for r in RECOMMENDED
+        ),
+    )
     return 0
 
 
@@ -90,14 +97,16 @@ def cmd_install_test_model(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
     app.paths.ensure()
     entry = app.models.install_test_model()
-    emit(args, _entry(entry), f"{entry.name} is now the chat model (a small base model: it proves the "
-                              "runtime, answers stay extractive)")
+    emit(
+        args,
+        _entry(entry),
+        f"{entry.name} is now the chat model (a small base model: it proves the runtime, answers stay extractive)",
+    )
     return 0
 
 
 def register(sub: Any) -> None:
-    models = sub.add_parser("models", help="chat and embedding models").add_subparsers(dest="models_cmd",
-                                                                                     required=True)
+    models = sub.add_parser("models", help="chat and embedding models").add_subparsers(dest="models_cmd", required=True)
     p = models.add_parser("list", help="installed models (* = active)")
     add_json_flag(p)
     p.set_defaults(func=cmd_list)

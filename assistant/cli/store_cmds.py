@@ -13,14 +13,15 @@ from typing import Any, cast
 from assistant.cli.common import (
     add_json_flag,
     emit,
+    env_secret,
     index_with_progress,
     open_assistant,
     parse_day,
     passphrase,
     to_json,
 )
-from assistant.errors import AssistantError
-from assistant.models import MEMORY_TYPES, Memory, MemoryType
+from assistant.errors import AssistantError, NotInitialized
+from assistant.values import MEMORY_TYPES, Memory, MemoryType
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -35,8 +36,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     if app.initialized:
         app.unlock(None if _keyring(app) else passphrase(), access="read")
     st = app.status()
-    lines = [f"data dir: {st.data_dir}", f"schema version: {st.schema_version}",
-             f"local-only mode: {'on' if st.local_only else 'off'}"]
+    if not st.initialized:  # nothing to count yet, and no schema to name
+        lines = [
+            f"data dir: {st.data_dir}",
+            "store: not created yet (run `assistant init`)",
+            f"local-only mode: {'on' if st.local_only else 'off'}",
+        ]
+        emit(args, asdict(st), "\n".join(lines))
+        return 0
+    lines = [
+        f"data dir: {st.data_dir}",
+        f"schema version: {st.schema_version}",
+        f"local-only mode: {'on' if st.local_only else 'off'}",
+    ]
     lines += [f"raw {k} events: {n}" for k, n in sorted(st.events.items())]
     lines += [f"{t} memories: {st.memories.get(t, 0)}" for t in MEMORY_TYPES]
     lines.append(f"waiting for consolidation: {st.pending_consolidation}")
@@ -46,19 +58,21 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _keyring(app: Any) -> bool:
-    import os
+    from assistant.cli.common import app_uses_keyring, env_secret
 
-    from assistant.cli.common import ENV_PASSPHRASE, app_uses_keyring
-
-    return app_uses_keyring(app) and os.environ.get(ENV_PASSPHRASE) is None
+    return app_uses_keyring(app) and env_secret() is None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     app = open_assistant(args)
     result = app.import_file(args.path, args.format)
     index_with_progress(app, args.json)
-    emit(args, asdict(result), f"imported {result.added} new message(s) of {result.read} read "
-                               f"({result.skipped} already there) as {result.format}")
+    emit(
+        args,
+        asdict(result),
+        f"imported {result.added} new message(s) of {result.read} read "
+        f"({result.skipped} already there) as {result.format}",
+    )
     return 0
 
 
@@ -69,9 +83,15 @@ def _memory_line(m: Memory) -> str:
 
 
 def _memory_dict(m: Memory) -> dict[str, Any]:
-    return {"id": m.id, "type": m.type, "created_at": m.created_at, "updated_at": m.updated_at,
-            "occurred_at": m.occurred_at, "fields": m.own_fields(),
-            "sources": [s.as_dict() for s in m.sources]}
+    return {
+        "id": m.id,
+        "type": m.type,
+        "created_at": m.created_at,
+        "updated_at": m.updated_at,
+        "occurred_at": m.occurred_at,
+        "fields": m.own_fields(),
+        "sources": [s.as_dict() for s in m.sources],
+    }
 
 
 def cmd_memory_list(args: argparse.Namespace) -> int:
@@ -116,7 +136,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             try:
                 query = json.loads(line)["query"]
             except (ValueError, KeyError, TypeError):
-                raise AssistantError(f"{args.batch}, line {number}: expected {{\"query\": ...}}") from None
+                raise AssistantError(f'{args.batch}, line {number}: expected {{"query": ...}}') from None
             hits = app.search(str(query), types=args.type, since=since, until=until, limit=args.limit)
             print(to_json({"query": query, "hits": [h.as_dict() for h in hits]}))
         return 0
@@ -141,11 +161,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    import os
-
-    app = open_assistant(args)
+    app = open_assistant(args, unlock=False)
+    if not app.initialized:
+        raise NotInitialized(str(app.paths.root))
     old = passphrase("Current passphrase: ")
-    new = os.environ.get("ASSISTANT_NEW_PASSPHRASE") or passphrase("New passphrase: ", confirm=True)
+    app.unlock(old)  # a wrong one stops here, before the new one is asked for twice
+    new = env_secret("ASSISTANT_NEW_PASSPHRASE") or passphrase("New passphrase: ", confirm=True)
     app.change_passphrase(old, new)
     print("passphrase changed (the data was not re-encrypted: only the key was re-wrapped)")
     return 0
@@ -179,13 +200,16 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("import", help="import a chat transcript")
     p.add_argument("path")
-    p.add_argument("--format", default="auto", choices=["auto", "jsonl", "chatgpt", "locomo"],
-                   help="the transcript's format (default: told from its content)")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "jsonl", "chatgpt", "locomo"],
+        help="the transcript's format (default: told from its content)",
+    )
     add_json_flag(p)
     p.set_defaults(func=cmd_import)
 
-    mem = sub.add_parser("memory", help="list or show memories").add_subparsers(dest="memory_cmd",
-                                                                              required=True)
+    mem = sub.add_parser("memory", help="list or show memories").add_subparsers(dest="memory_cmd", required=True)
     p = mem.add_parser("list")
     p.add_argument("--type", choices=MEMORY_TYPES)
     p.add_argument("--limit", type=int, default=50)
@@ -208,7 +232,7 @@ def register(sub: Any) -> None:
     p.add_argument("--since", help="YYYY-MM-DD")
     p.add_argument("--until", help="YYYY-MM-DD (inclusive)")
     p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--batch", help="JSON lines {\"query\": ...} from FILE (or - for stdin)")
+    p.add_argument("--batch", help='JSON lines {"query": ...} from FILE (or - for stdin)')
     add_json_flag(p)
     p.set_defaults(func=cmd_search)
 
@@ -229,8 +253,7 @@ def register(sub: Any) -> None:
     add_json_flag(p)
     p.set_defaults(func=cmd_config)
 
-    vault = sub.add_parser("vault", help="knowledge-vault secrets").add_subparsers(dest="vault_cmd",
-                                                                                  required=True)
+    vault = sub.add_parser("vault", help="knowledge-vault secrets").add_subparsers(dest="vault_cmd", required=True)
     p = vault.add_parser("reveal", help="print a vault secret (asks for the passphrase)")
     p.add_argument("id")
     p.set_defaults(func=cmd_vault_reveal)

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.models import ASK_SESSION_PREFIX, EpisodicMemory, Memory, RawEvent, ResourceMemory
-from assistant.retrieval.fulltext import STOPWORDS
+from assistant.text import STOPWORDS
+from assistant.values import ASK_SESSION_PREFIX, EpisodicMemory, Memory, RawEvent, ResourceMemory
 
 DETAILS_CHARS = 1500
 _URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.IGNORECASE)
@@ -22,11 +22,13 @@ _FILE = re.compile(r"(?:(?<=\s)|^)((?:~|/)[\w.\-/]+\.\w{1,5}|[A-Za-z]:\\[\w.\-\\
 _DOC_TITLE = re.compile(r"^(?P<name>[^/\\]+?\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|md|txt|csv|epub))\b", re.I)
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Conversational filler says nothing about a topic, so keywords skip it.
-_FILLER = frozenset("""
+_FILLER = frozenset(
+    """
 yeah yes wow great awesome amazing thanks thank cool nice good love really just like going got get see sounds
 sound shares share photo hey hello also much well glad happy super totally definitely know think feel felt
 lot lots things thing stuff way time times right sure okay make made keep doing done want wanted all one
-pretty still even always never what's that's it's i'm you're can't don't been being into over""".split())
+pretty still even always never what's that's it's i'm you're can't don't been being into over""".split()
+)
 
 
 @dataclass
@@ -43,8 +45,11 @@ def keywords(texts: Sequence[str], n: int = 8, exclude: Sequence[str] = ()) -> l
     skip = {x.lower() for x in exclude}
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(w for w in (x.lower() for x in _WORD.findall(text))
-                      if w not in STOPWORDS and w not in _FILLER and w not in skip)
+        counts.update(
+            w
+            for w in (x.lower() for x in _WORD.findall(text))
+            if w not in STOPWORDS and w not in _FILLER and w not in skip
+        )
     return [w for w, _ in counts.most_common(n)]
 
 
@@ -85,9 +90,13 @@ def activity_episode(run: Sequence[RawEvent]) -> Planned:
     app, title = first.app or "unknown app", first.title or ""
     summary = f"Used {app}" + (f": {title}" if title else "")
     memory = EpisodicMemory(
-        actor="user", event_type="activity", summary=summary,
-        details=distinctive_lines(run), occurred_at=first.occurred_at,
-        ended_at=last.occurred_at, sources=[e.source() for e in run],
+        actor="user",
+        event_type="activity",
+        summary=summary,
+        details=distinctive_lines(run),
+        occurred_at=first.occurred_at,
+        ended_at=last.occurred_at,
+        sources=[e.source() for e in run],
     )
     return Planned(memory, f"activity:{app}\x1f{title}", event_ids=[e.id for e in run])
 
@@ -113,8 +122,12 @@ def chat_episode(session: Sequence[RawEvent]) -> Planned:
         lines.append(line)
         size += len(line) + 1
     memory = EpisodicMemory(
-        actor=", ".join(who) or "unknown", event_type="conversation", summary=summary,
-        details="\n".join(lines), occurred_at=first.occurred_at, ended_at=last.occurred_at,
+        actor=", ".join(who) or "unknown",
+        event_type="conversation",
+        summary=summary,
+        details="\n".join(lines),
+        occurred_at=first.occurred_at,
+        ended_at=last.occurred_at,
         sources=[e.source() for e in session],
     )
     key = f"chat:{first.session}" if first.session else f"chat:{first.id}"
@@ -144,8 +157,12 @@ def resources(events: Sequence[RawEvent]) -> list[Planned]:
     for locator, (kind, title, evs) in found.items():
         seen_in = sorted({e.app or e.kind for e in evs})
         memory = ResourceMemory(
-            title=title[:200], summary=f"{kind} seen in {', '.join(seen_in)}", resource_type=kind,
-            locator=locator, occurred_at=evs[0].occurred_at, sources=[e.source() for e in evs],
+            title=title[:200],
+            summary=f"{kind} seen in {', '.join(seen_in)}",
+            resource_type=kind,
+            locator=locator,
+            occurred_at=evs[0].occurred_at,
+            sources=[e.source() for e in evs],
         )
         out.append(Planned(memory, f"resource:{locator}", event_ids=[e.id for e in evs]))
     return out

@@ -20,12 +20,11 @@ from assistant.consolidation import deterministic, merge
 from assistant.consolidation.deterministic import Planned
 from assistant.consolidation.grouping import MAX_GAP
 from assistant.errors import AssistantError
-from assistant.models import RawEvent, to_ts
 from assistant.store import events as event_repo
 from assistant.store.db import Database
+from assistant.values import Progress, RawEvent, to_ts
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -89,23 +88,33 @@ def batches(events: Sequence[RawEvent], max_events: int, max_tokens: int) -> lis
 
 
 class Consolidator:
-    def __init__(self, db: Database, settings: ConsolidationSettings, *,
-                 seal: Callable[[str, str], bytes], extractor: Extractor | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: ConsolidationSettings,
+        *,
+        seal: Callable[[str, str], bytes],
+    ) -> None:
         self._db = db
         self._settings = settings
         self._seal = seal
-        self.extractor = extractor
         self._running = threading.Lock()
 
-    def run(self, progress: Progress | None = None, *, max_batches: int | None = None) -> ConsolidationReport:
+    def run(
+        self, progress: Progress | None = None, *, extractor: Extractor | None = None, max_batches: int | None = None
+    ) -> ConsolidationReport:
+        """Consolidate what is pending; `extractor` (the model pass) adds its memories to the deterministic
+        ones when the settings allow it."""
         if not self._running.acquire(blocking=False):
             raise AssistantError("consolidation is already running")
         try:
-            return self._run(progress, max_batches)
+            return self._run(progress, extractor, max_batches)
         finally:
             self._running.release()
 
-    def _run(self, progress: Progress | None, max_batches: int | None) -> ConsolidationReport:
+    def _run(
+        self, progress: Progress | None, extractor: Extractor | None, max_batches: int | None
+    ) -> ConsolidationReport:
         started = time.monotonic()
         report = ConsolidationReport()
         pending = event_repo.list_events(self._db.reader(), pending_only=True)
@@ -115,20 +124,26 @@ class Consolidator:
         for batch in batches(pending, self._settings.batch_events, self._settings.batch_tokens):
             if max_batches is not None and report.batches >= max_batches:
                 break
-            self._one_batch(batch, report)
+            self._one_batch(batch, report, extractor)
             report.events += len(batch)
             if progress:
                 progress(report.events, total)
         report.seconds = time.monotonic() - started
-        log.info("consolidated %d events in %d batches: %d added, %d merged, %d updated",
-                 report.events, report.batches, report.added, report.merged, report.updated)
+        log.info(
+            "consolidated %d events in %d batches: %d added, %d merged, %d updated",
+            report.events,
+            report.batches,
+            report.added,
+            report.merged,
+            report.updated,
+        )
         return report
 
-    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport) -> None:
+    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport, extractor: Extractor | None) -> None:
         planned = deterministic.plan(batch)
         secrets: list[tuple[Planned, str]] = []
-        if self.extractor is not None and self._settings.use_model:
-            found = self.extractor.extract(batch)
+        if extractor is not None and self._settings.use_model:
+            found = extractor.extract(batch)
             planned += found.planned
             secrets = found.secrets
             report.model_calls += found.calls
@@ -157,8 +172,7 @@ class Consolidator:
             return 0
         cutoff = to_ts(now - timedelta(days=days))
         with self._db.write() as conn:
-            ids = [r[0] for r in conn.execute(
-                "SELECT id FROM raw_events WHERE consolidated = 1 AND created_at < ?", (cutoff,))]
+            ids = event_repo.consolidated_before(conn, cutoff)
             event_repo.delete_events(conn, ids)
         if ids:
             log.info("retention removed %d raw events", len(ids))

@@ -12,14 +12,13 @@ import logging
 from collections.abc import Sequence
 from typing import Any, cast
 
-from assistant.answer.extractive import content_words
 from assistant.consolidation import schemas
 from assistant.consolidation.deterministic import Planned
 from assistant.consolidation.engine import Extraction
-from assistant.consolidation.merge import normalise
 from assistant.errors import ModelError
 from assistant.llm.runtime import TextModel
-from assistant.models import (
+from assistant.text import content_words, normalise
+from assistant.values import (
     CoreBlock,
     Memory,
     ProceduralMemory,
@@ -62,8 +61,9 @@ class ModelExtractor:
         result.calls += 1
         try:
             schema = schemas.META if kind == "meta" else schemas.SCHEMAS[kind]
-            return self._model.generate_json(schemas.prompt(kind, log_text), schema,
-                                             max_tokens=schemas.token_bound(schema))
+            return self._model.generate_json(
+                schemas.prompt(kind, log_text), schema, max_tokens=schemas.token_bound(schema)
+            )
         except ModelError as exc:
             log.info("model step %s failed: %s", kind, type(exc).__name__)
             result.fallbacks += 1
@@ -97,8 +97,9 @@ class ModelExtractor:
             else:
                 out.planned.append(planned[0])
 
-    def _build(self, kind: str, item: dict[str, Any], events: Sequence[RawEvent],
-               batch_text: str) -> tuple[Planned, str] | None:
+    def _build(
+        self, kind: str, item: dict[str, Any], events: Sequence[RawEvent], batch_text: str
+    ) -> tuple[Planned, str] | None:
         memory: Memory
         secret = ""
         extend = True
@@ -110,27 +111,50 @@ class ModelExtractor:
             memory = ProceduralMemory(entry_type="how-to", summary=item["summary"].strip(), steps=steps)
             key = f"procedural:{normalise(memory.summary)}"
         elif kind == "core":
+            # Core blocks go into every prompt: only the user's own words may write them, never a
+            # screen (any web page could) nor the assistant's answers.
+            events = [e for e in events if user_authored(e)]
+            if not events:
+                return None
+            batch_text = "\n".join(e.text for e in events)
             memory = CoreBlock(label=item["label"], value=item["value"].strip())
             key = f"core:{item['label']}"
         elif kind == "resource":
-            memory = ResourceMemory(title=item["title"].strip(), summary=item["summary"].strip(),
-                                    resource_type=item["resource_type"], locator=item["locator"].strip())
+            memory = ResourceMemory(
+                title=item["title"].strip(),
+                summary=item["summary"].strip(),
+                resource_type=item["resource_type"],
+                locator=item["locator"].strip(),
+            )
             key = f"resource:{memory.locator or normalise(memory.title)}"
         else:
             secret = item["value"].strip()
             if len(secret) < 6 or secret not in batch_text:
                 return None  # a secret must be copied from the log, never invented
-            memory = VaultEntry(entry_type=item["entry_type"], source="consolidation",
-                                sensitivity=cast(Sensitivity, item["sensitivity"]),
-                                caption=item["caption"].strip() or item["entry_type"])
+            memory = VaultEntry(
+                entry_type=item["entry_type"],
+                source="consolidation",
+                sensitivity=cast(Sensitivity, item["sensitivity"]),
+                caption=item["caption"].strip() or item["entry_type"],
+            )
             key = f"vault:{normalise(memory.caption)}:{len(secret)}"
         text = memory.search_text()
         if not text.strip() or not (content_words(text) & content_words(batch_text)):
             return None
         memory.sources = [e.source() for e in _attribute(secret or text, events)]
-        memory.occurred_at = min((e.occurred_at for e in events if e.source() in memory.sources),
-                                 default=events[0].occurred_at)
+        memory.occurred_at = min(
+            (e.occurred_at for e in events if e.source() in memory.sources), default=events[0].occurred_at
+        )
         return Planned(memory, key, extend=extend), secret
+
+
+# Speakers of chat turns that are not the user: the assistant of an imported chat or of `ask`, tools.
+NOT_THE_USER = frozenset({"assistant", "system", "tool", "function", "model", "ai", "bot", "chatgpt"})
+
+
+def user_authored(event: RawEvent) -> bool:
+    """A chat turn the user wrote (not a screen capture, not an assistant's reply)."""
+    return event.kind == "chat" and (event.speaker or "").strip().lower() not in NOT_THE_USER
 
 
 def _attribute(text: str, events: Sequence[RawEvent], top: int = 3) -> list[RawEvent]:
@@ -138,6 +162,9 @@ def _attribute(text: str, events: Sequence[RawEvent], top: int = 3) -> list[RawE
     if any(text and text in e.text for e in events):
         return [e for e in events if text in e.text][:top]
     wanted = content_words(text)
-    scored = sorted(((len(content_words(e.text) & wanted), -i, e) for i, e in enumerate(events)),
-                    key=lambda t: (t[0], t[1]), reverse=True)
+    scored = sorted(
+        ((len(content_words(e.text) & wanted), -i, e) for i, e in enumerate(events)),
+        key=lambda t: (t[0], t[1]),
+        reverse=True,
+    )
     return [e for score, _, e in scored[:top] if score > 0] or [events[0]]

@@ -28,6 +28,12 @@ def new_keypair() -> tuple[bytes, bytes]:
     return public, secret
 
 
+def public_of(private: bytes) -> bytes:
+    """The raw public key of a raw X25519 private key."""
+    key = X25519PrivateKey.from_private_bytes(private)
+    return key.public_key().public_bytes(_RAW, serialization.PublicFormat.Raw)
+
+
 def _derive(shared: bytes, ephemeral_public: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral_public, info=_INFO).derive(shared)
 
@@ -42,8 +48,9 @@ def seal(public: bytes, plaintext: str, entry_id: str) -> bytes:
 
 def unseal(private: bytes, sealed: bytes, entry_id: str) -> str:
     eph_pub, nonce, ct = sealed[:32], sealed[32:44], sealed[44:]
-    key = _derive(X25519PrivateKey.from_private_bytes(private).exchange(
-        X25519PublicKey.from_public_bytes(eph_pub)), eph_pub)
+    key = _derive(
+        X25519PrivateKey.from_private_bytes(private).exchange(X25519PublicKey.from_public_bytes(eph_pub)), eph_pub
+    )
     try:
         return AESGCM(key).decrypt(nonce, ct, entry_id.encode()).decode("utf-8")
     except InvalidTag:

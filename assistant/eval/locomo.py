@@ -21,14 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ImportFormatError
-from assistant.models import SearchHit, from_ts, utcnow
-from assistant.retrieval.embedder import Embedder
+from assistant.llm.embedder import Embedder
 from assistant.retrieval.recall import FusionConfig, Recall
+from assistant.store import events as event_repo
+from assistant.store import memories as memory_repo
+from assistant.values import Progress, SearchHit, utcnow
 
 CATEGORY_NAMES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 SCORED = (1, 2, 3, 4)
 REPORT_KS = (5, 10, 25)
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -125,13 +126,25 @@ def evaluate_locomo(
         done += len(sample["qa"])
         if progress is not None:
             progress(done, total)
-    return _report(results, k, ks, embedder, [str(s.get("sample_id")) for s in samples],
-                   skipped=total - len(results), seconds=time.perf_counter() - started, memories=memories)
+    return _report(
+        results,
+        k,
+        ks,
+        embedder,
+        [str(s.get("sample_id")) for s in samples],
+        skipped=total - len(results),
+        seconds=time.perf_counter() - started,
+        memories=memories,
+    )
 
 
-def _evaluate_sample(sample: dict[str, Any], ks: list[int], embedder: Embedder | None,
-                     consolidate: Callable[[Any], object] | None,
-                     config: FusionConfig | None) -> tuple[list[QuestionResult], int]:
+def _evaluate_sample(
+    sample: dict[str, Any],
+    ks: list[int],
+    embedder: Embedder | None,
+    consolidate: Callable[[Any], object] | None,
+    config: FusionConfig | None,
+) -> tuple[list[QuestionResult], int]:
     """The sample's question results and how many memories consolidation made."""
     from assistant.api import Assistant  # the facade imports retrieval: import it only when evaluating
 
@@ -145,12 +158,11 @@ def _evaluate_sample(sample: dict[str, Any], ks: list[int], embedder: Embedder |
             app.import_file(single, "locomo")
             if consolidate is not None:
                 consolidate(app)
-            memories = int(app.store.db.reader().execute("SELECT count(*) FROM memories").fetchone()[0])
+            memories = memory_repo.count_all(app.store.db.reader())
             recall, index = _recall_for(app, embedder, config)
             try:
                 # The questions are asked after the conversation: relative phrases count from its end.
-                row = app.store.db.reader().execute("SELECT max(occurred_at) FROM raw_events").fetchone()
-                now = (from_ts(row[0]) or utcnow()) + timedelta(days=1)
+                now = (event_repo.latest_time(app.store.db.reader()) or utcnow()) + timedelta(days=1)
                 return _questions(recall, sample, name, ks, now), memories
             finally:
                 if index is not None:
@@ -173,8 +185,7 @@ def _recall_for(app: Any, embedder: Embedder | None, config: FusionConfig | None
     return Recall(db, EmbeddingRetriever(embedder, index, db), config=config), index
 
 
-def _questions(recall: Recall, sample: dict[str, Any], name: str, ks: list[int],
-               now: datetime) -> list[QuestionResult]:
+def _questions(recall: Recall, sample: dict[str, Any], name: str, ks: list[int], now: datetime) -> list[QuestionResult]:
     out: list[QuestionResult] = []
     depth = max(ks)
     for qa in sample["qa"]:
@@ -185,11 +196,17 @@ def _questions(recall: Recall, sample: dict[str, Any], name: str, ks: list[int],
         # Extra hits: a memory hit may share refs with one above it, and each k needs k distinct refs.
         hits = recall.search(question, limit=depth * 2, now=now)
         refs = refs_at_k(hits, depth)
-        out.append(QuestionResult(
-            conversation=name, category=int(qa.get("category") or 0), question=question,
-            answer=str(qa.get("answer", qa.get("adversarial_answer", ""))), evidence=evidence, refs=refs,
-            recall={k: evidence_recall(evidence, refs[:k]) for k in ks},
-        ))
+        out.append(
+            QuestionResult(
+                conversation=name,
+                category=int(qa.get("category") or 0),
+                question=question,
+                answer=str(qa.get("answer", qa.get("adversarial_answer", ""))),
+                evidence=evidence,
+                refs=refs,
+                recall={k: evidence_recall(evidence, refs[:k]) for k in ks},
+            )
+        )
     return out
 
 
@@ -197,19 +214,32 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def _report(results: list[QuestionResult], k: int, ks: list[int], embedder: Embedder | None,
-            conversations: list[str], *, skipped: int, seconds: float, memories: int) -> LocomoReport:
+def _report(
+    results: list[QuestionResult],
+    k: int,
+    ks: list[int],
+    embedder: Embedder | None,
+    conversations: list[str],
+    *,
+    skipped: int,
+    seconds: float,
+    memories: int,
+) -> LocomoReport:
     categories = sorted({r.category for r in results})
-    per_category = {c: {kk: _mean([r.recall[kk] for r in results if r.category == c]) for kk in ks}
-                    for c in categories}
+    per_category = {c: {kk: _mean([r.recall[kk] for r in results if r.category == c]) for kk in ks} for c in categories}
     scored = [r for r in results if r.category in SCORED]
     return LocomoReport(
-        k=k, ks=ks, retrieval=f"hybrid ({embedder.model_id})" if embedder else "bm25",
+        k=k,
+        ks=ks,
+        retrieval=f"hybrid ({embedder.model_id})" if embedder else "bm25",
         conversations=conversations,
         overall={kk: _mean([r.recall[kk] for r in scored]) for kk in ks},
         per_category=per_category,
         counts={c: sum(1 for r in results if r.category == c) for c in categories},
-        skipped=skipped, seconds=seconds, memories=memories, questions=results,
+        skipped=skipped,
+        seconds=seconds,
+        memories=memories,
+        questions=results,
     )
 
 
@@ -230,9 +260,15 @@ def format_report(report: LocomoReport) -> str:
         return "  ".join(padded)
 
     searched = f"{report.memories} consolidated memories and the raw turns" if report.memories else "the raw turns"
-    out = [f"LoCoMo evidence recall, {report.retrieval}, {len(report.conversations)} conversation(s), "
-           f"{report.seconds:.0f} s; searched {searched}", line(head), line(["-" * w for w in widths])]
+    out = [
+        f"LoCoMo evidence recall, {report.retrieval}, {len(report.conversations)} conversation(s), "
+        f"{report.seconds:.0f} s; searched {searched}",
+        line(head),
+        line(["-" * w for w in widths]),
+    ]
     out += [line(r) for r in rows[:-1]] + [line(["-" * w for w in widths]), line(rows[-1])]
-    out.append(f"recall@{report.k} (categories 1-4): {100 * report.overall[report.k]:.1f}%"
-               + (f"; {report.skipped} question(s) without evidence skipped" if report.skipped else ""))
+    out.append(
+        f"recall@{report.k} (categories 1-4): {100 * report.overall[report.k]:.1f}%"
+        + (f"; {report.skipped} question(s) without evidence skipped" if report.skipped else "")
+    )
     return "\n".join(out)

@@ -13,7 +13,7 @@ import re
 import string
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 
 from assistant.eval.locomo import CATEGORY_NAMES, load_samples
 from assistant.importers.locomo import parse_locomo_time
+from assistant.values import Progress
 
 _ARTICLES = re.compile(r"\b(a|an|the|and)\b")
 _DECLINES = ("don't know", "do not know", "not mentioned", "no information", "cannot answer")
@@ -59,8 +60,10 @@ class QaReport:
 
     def lines(self) -> list[str]:
         out = [f"QA token F1 ({self.model}): overall (categories 1-4) {100 * self.overall:.1f}"]
-        out += [f"  {c} {CATEGORY_NAMES[c]:<12} F1 {100 * v:5.1f}  ({self.counts[c]} questions)"
-                for c, v in sorted(self.per_category.items())]
+        out += [
+            f"  {c} {CATEGORY_NAMES[c]:<12} F1 {100 * v:5.1f}  ({self.counts[c]} questions)"
+            for c, v in sorted(self.per_category.items())
+        ]
         return out
 
 
@@ -70,8 +73,15 @@ def _end_of(sample: dict[str, Any]) -> datetime:
     return max(times) + timedelta(days=1)
 
 
-def evaluate_qa(path: Path, *, chat_model: Path, embedding_model: Path | None, per_conversation: int,
-                consolidate: bool = False, progress: Callable[[int, int], None] | None = None) -> QaReport:
+def evaluate_qa(
+    path: Path,
+    *,
+    chat_model: Path,
+    embedding_model: Path | None,
+    per_conversation: int,
+    consolidate: bool = False,
+    progress: Progress | None = None,
+) -> QaReport:
     from assistant.api import Assistant
 
     samples = load_samples(path)
@@ -95,15 +105,20 @@ def evaluate_qa(path: Path, *, chat_model: Path, embedding_model: Path | None, p
                 answer = app.ask(qa["question"], now=now, record=False)
                 gold = qa.get("answer", qa.get("adversarial_answer", ""))
                 scores.setdefault(int(qa["category"]), []).append(
-                    score(int(qa["category"]), answer.text, answer.known, gold))
+                    score(int(qa["category"]), answer.text, answer.known, gold)
+                )
                 done += 1
                 if progress is not None:
                     progress(done, total)
             app.close()
     per = {c: sum(v) / len(v) for c, v in scores.items()}
     scored = [x for c, v in scores.items() if c != 5 for x in v]
-    return QaReport(model=chat_model.name, per_category=per, counts={c: len(v) for c, v in scores.items()},
-                    overall=sum(scored) / len(scored) if scored else 0.0)
+    return QaReport(
+        model=chat_model.name,
+        per_category=per,
+        counts={c: len(v) for c, v in scores.items()},
+        overall=sum(scored) / len(scored) if scored else 0.0,
+    )
 
 
 def _questions(qa: Sequence[dict[str, Any]], limit: int) -> list[dict[str, Any]]:

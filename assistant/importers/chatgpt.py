@@ -79,9 +79,14 @@ def parse_doc(doc: Any, name: str) -> list[ParsedMessage]:
             when = message.get("create_time") or fallback_time
             if when is None:
                 raise ImportFormatError(f"{where}: message {str(message.get('id'))[:60]!r} has no time")
-            out.append(ParsedMessage(
-                speaker=str(role), text=text, occurred_at=parse_time(when, where),
-                ref=str(message.get("id") or node.get("id")), session=conv_id,
-                meta={"title": title} if title else {},
-            ))
+            out.append(
+                ParsedMessage(
+                    speaker=str(role),
+                    text=text,
+                    occurred_at=parse_time(when, where),
+                    ref=str(message.get("id") or node.get("id")),
+                    session=conv_id,
+                    meta={"title": title} if title else {},
+                )
+            )
     return out

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assistant.errors import ImportFormatError
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 
 MAX_TEXT = 200_000  # one message; longer ones are cut rather than refused
 
@@ -28,8 +28,13 @@ class ParsedMessage:
         identity = self.ref if self.ref else f"{self.occurred_at.isoformat()}\x1f{self.speaker}\x1f{self.text}"
         key = hashlib.sha256(f"{fmt}\x1f{self.session or ''}\x1f{identity}".encode()).hexdigest()
         event = RawEvent(
-            kind="chat", occurred_at=self.occurred_at, text=self.text[:MAX_TEXT], speaker=self.speaker,
-            ref=self.ref, session=self.session, meta={"import": fmt, **self.meta},
+            kind="chat",
+            occurred_at=self.occurred_at,
+            text=self.text[:MAX_TEXT],
+            speaker=self.speaker,
+            ref=self.ref,
+            session=self.session,
+            meta={"import": fmt, **self.meta},
         )
         return event, key
 

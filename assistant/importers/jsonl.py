@@ -25,11 +25,13 @@ def parse(data: str, name: str) -> list[ParsedMessage]:
             raise ImportFormatError(f"{where}: missing {', '.join(missing)}")
         ref = obj.get("ref")
         conversation = obj.get("conversation")
-        out.append(ParsedMessage(
-            speaker=require_text(obj["speaker"], where, "speaker"),
-            text=require_text(obj["text"], where, "text"),
-            occurred_at=parse_time(obj["time"], where),
-            ref=None if ref is None else str(ref),
-            session=None if conversation is None else str(conversation),
-        ))
+        out.append(
+            ParsedMessage(
+                speaker=require_text(obj["speaker"], where, "speaker"),
+                text=require_text(obj["text"], where, "text"),
+                occurred_at=parse_time(obj["time"], where),
+                ref=None if ref is None else str(ref),
+                session=None if conversation is None else str(conversation),
+            )
+        )
     return out

@@ -40,9 +40,7 @@ def parse_sample(sample: Any, where: str) -> list[ParsedMessage]:
         raise ImportFormatError(f"{where}: not a LoCoMo sample (no 'conversation')")
     sample_id = str(sample.get("sample_id") or where)
     conv = sample["conversation"]
-    sessions = sorted(
-        (int(m.group(1)), key) for key in conv if (m := _SESSION.match(key))
-    )
+    sessions = sorted((int(m.group(1)), key) for key in conv if (m := _SESSION.match(key)))
     out: list[ParsedMessage] = []
     for number, key in sessions:
         turns = conv[key]
@@ -54,11 +52,16 @@ def parse_sample(sample: Any, where: str) -> list[ParsedMessage]:
             twhere = f"{swhere}, turn {index}"
             if not isinstance(turn, dict) or "dia_id" not in turn or "speaker" not in turn:
                 raise ImportFormatError(f"{twhere}: a turn needs speaker, dia_id and text")
-            out.append(ParsedMessage(
-                speaker=require_text(turn["speaker"], twhere, "speaker"), text=_turn_text(turn, twhere),
-                occurred_at=when, ref=str(turn["dia_id"]), session=f"{sample_id}:session_{number}",
-                meta={"conversation": sample_id},
-            ))
+            out.append(
+                ParsedMessage(
+                    speaker=require_text(turn["speaker"], twhere, "speaker"),
+                    text=_turn_text(turn, twhere),
+                    occurred_at=when,
+                    ref=str(turn["dia_id"]),
+                    session=f"{sample_id}:session_{number}",
+                    meta={"conversation": sample_id},
+                )
+            )
     return out
 
 

@@ -27,8 +27,9 @@ def _from_text(parse_doc: DocumentParser) -> Parser:
 FORMATS: dict[str, Parser] = {"jsonl": jsonl.parse, **{f: _from_text(p) for f, p in FROM_DOCUMENT.items()}}
 AUTO = "auto"
 MAX_FILE_BYTES = 2 * 1024**3
-KNOWN = ("a ChatGPT export's conversations.json, a LoCoMo file, or JSON Lines with one "
-         "{speaker, text, time} object per line")
+KNOWN = (
+    "a ChatGPT export's conversations.json, a LoCoMo file, or JSON Lines with one {speaker, text, time} object per line"
+)
 
 
 def detect_format(data: str, name: str) -> str:
@@ -58,8 +59,13 @@ def _detect(data: str, name: str) -> tuple[str, Any]:
         obj = None
     if doc is None and isinstance(obj, dict):
         return "jsonl", None
-    what = "JSON, but not a chat export this app reads" if doc is not None or isinstance(obj, dict) else \
-        "not JSON" if not text.startswith(("[", "{")) else "not valid JSON"
+    what = (
+        "JSON, but not a chat export this app reads"
+        if doc is not None or isinstance(obj, dict)
+        else "not JSON"
+        if not text.startswith(("[", "{"))
+        else "not valid JSON"
+    )
     raise ImportFormatError(f"{name}: cannot tell its format: it is {what}; expected {KNOWN}")
 
 
@@ -72,8 +78,9 @@ def read_export(path: Path, fmt: str) -> tuple[str, list[ParsedMessage]]:
     if fmt != AUTO and fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(FORMATS))} or {AUTO}")
     if path.is_dir():
-        raise ImportFormatError(f"{path} is a folder: choose the export file in it (conversations.json in a "
-                                "ChatGPT export)")
+        raise ImportFormatError(
+            f"{path} is a folder: choose the export file in it (conversations.json in a ChatGPT export)"
+        )
     if not path.is_file():
         raise ImportFormatError(f"no such file: {path}")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -105,8 +112,10 @@ def _conversations_in_zip(raw: bytes, zip_name: str) -> tuple[bytes, str]:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             members = [m for m in archive.infolist() if PurePosixPath(m.filename).name == "conversations.json"]
             if not members:
-                raise ImportFormatError(f"{zip_name}: a ZIP without conversations.json; import a ChatGPT export's "
-                                        "ZIP, or the transcript file itself")
+                raise ImportFormatError(
+                    f"{zip_name}: a ZIP without conversations.json; import a ChatGPT export's "
+                    "ZIP, or the transcript file itself"
+                )
             member = min(members, key=lambda m: len(m.filename))  # the top-level one if several
             if member.file_size > MAX_FILE_BYTES:
                 raise ImportFormatError(f"{zip_name}: its conversations.json is larger than 2 GiB; split it first")

@@ -71,17 +71,20 @@ def _check_model_dir(model_dir: Path) -> dict[str, Any]:
     if not (model_dir / "vocab.txt").is_file() and not (model_dir / "tokenizer.json").is_file():
         missing.append("vocab.txt or tokenizer.json")
     if missing:
-        raise ModelError(
-            f"{model_dir} is not a BERT sentence-transformers model: missing {', '.join(missing)}"
-        )
+        raise ModelError(f"{model_dir} is not a BERT sentence-transformers model: missing {', '.join(missing)}")
     config = _read_json(model_dir / "config.json")
     if config.get("model_type") != "bert":
         raise ModelError(
             f"{model_dir} holds a {config.get('model_type')!r} model; only BERT models "
             "(config.json model_type 'bert') can be converted"
         )
-    for key in ("hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
-                "max_position_embeddings"):
+    for key in (
+        "hidden_size",
+        "intermediate_size",
+        "num_hidden_layers",
+        "num_attention_heads",
+        "max_position_embeddings",
+    ):
         if not isinstance(config.get(key), int):
             raise ModelError(f"{model_dir / 'config.json'} lacks the integer {key!r}")
     return config
@@ -140,9 +143,7 @@ def _phantom(token: str) -> str:
 def _read_vocab(model_dir: Path, vocab_size: int) -> _Vocab:
     words = _wordpiece_vocab(model_dir)
     if len(words) != vocab_size:
-        raise ModelError(
-            f"{model_dir}: the vocabulary has {len(words)} tokens but config.json says {vocab_size}"
-        )
+        raise ModelError(f"{model_dir}: the vocabulary has {len(words)} tokens but config.json says {vocab_size}")
     index = {tok: i for i, tok in enumerate(words)}
     tok_config = _read_optional_json(model_dir / "tokenizer_config.json")
     specials_map = _read_optional_json(model_dir / "special_tokens_map.json")
@@ -201,8 +202,13 @@ def _tensors(model_dir: Path, n_layers: int) -> Iterator[tuple[str, npt.NDArray[
 
 
 def _add_metadata(
-    writer: gguf.GGUFWriter, config: dict[str, Any], vocab: _Vocab, *, pooling: gguf.PoolingType,
-    max_seq: int, name: str,
+    writer: gguf.GGUFWriter,
+    config: dict[str, Any],
+    vocab: _Vocab,
+    *,
+    pooling: gguf.PoolingType,
+    max_seq: int,
+    name: str,
 ) -> None:
     writer.add_name(name)
     writer.add_file_type(gguf.LlamaFileType.ALL_F32)

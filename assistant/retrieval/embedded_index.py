@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, IndexCatalog, collection_for, time_bounds
-from assistant.retrieval.index_protocol import IndexItem, Progress
+from assistant.retrieval.index_protocol import IndexItem
 from assistant.retrieval.rwlock import ReadWriteLock
 from assistant.retrieval.vector_snapshot import Manifest, snapshot_key, write_snapshot
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, Progress, to_ts
 
 log = logging.getLogger(__name__)
 

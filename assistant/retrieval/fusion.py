@@ -7,8 +7,9 @@ from collections.abc import Sequence
 RRF_K = 60
 
 
-def rrf(ranked_lists: Sequence[Sequence[tuple[str, float]]], *, k: int = RRF_K,
-        weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
+def rrf(
+    ranked_lists: Sequence[Sequence[tuple[str, float]]], *, k: int = RRF_K, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
     """Fuse ranked (id, score) lists: each id scores sum(w / (k + rank)); ties keep first-seen order."""
     scores: dict[str, float] = {}
     for index, ranked in enumerate(ranked_lists):

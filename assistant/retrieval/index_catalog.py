@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from assistant.errors import AssistantError
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 from assistant.retrieval.time_histogram import TimeHistogram
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
 
 EVENTS = "events"
 COLLECTIONS: tuple[str, ...] = (*MEMORY_TYPES, EVENTS)
@@ -93,8 +93,9 @@ class IndexCatalog:
         lo, hi = time_bounds(since, until)
         return sum(self._in_range(name, lo, hi) for name in _collections(kinds))
 
-    def overfetch_size(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
-                       limit: int) -> int | None:
+    def overfetch_size(
+        self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None, limit: int
+    ) -> int | None:
         """Neighbours a filtered query would fetch in all, or None when it would need chromadb's scan."""
         lo, hi = time_bounds(since, until)
         sizes = [self.fetch_size(name, lo, hi, limit) for name in _collections(kinds)]

@@ -3,14 +3,14 @@ EmbeddedIndex (in process, encrypted snapshots; the default) and VectorIndex (a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
 
-Progress = Callable[[int, int], None]  # (vectors loaded, vectors expected)
+from assistant.values import Progress
 
 
 @dataclass(frozen=True)

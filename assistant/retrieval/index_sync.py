@@ -16,10 +16,11 @@ import numpy as np
 
 from assistant.errors import StoreCorrupt
 from assistant.retrieval.index_catalog import COLLECTIONS, collection_for
-from assistant.retrieval.index_protocol import IndexItem, Progress
-from assistant.retrieval.stored_vectors import stored_count, stored_items
+from assistant.retrieval.index_protocol import IndexItem
 from assistant.retrieval.vector_snapshot import Manifest, read_snapshot
 from assistant.store.vector_rows import row_keys, vectors_of
+from assistant.store.vectors import stored_count, stored_items
+from assistant.values import Progress
 
 if TYPE_CHECKING:
     from assistant.retrieval.embedded_index import EmbeddedIndex

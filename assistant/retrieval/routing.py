@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES
+from assistant.values import EVENT_KINDS, MEMORY_TYPES
 
 Intent = Literal["secret", "howto", "temporal", "identity", "general"]
 ALL_TYPES: tuple[str, ...] = (*MEMORY_TYPES, *EVENT_KINDS)
@@ -23,19 +23,25 @@ PRIMARY, SECONDARY, OTHER = 1.0, 0.85, 0.7
 _SECRET = re.compile(
     r"\b(?:pass(?:word|words|phrase|code)s?|pins?|pin\s+codes?|api[\s_-]?keys?|access\s+keys?|secret\s+keys?|"
     r"private\s+keys?|ssh\s+keys?|license\s+keys?|licence\s+keys?|tokens?|credentials?|secrets?|"
-    r"recovery\s+codes?|2fa|otp|logins?|wi-?fi\s+key)\b", re.IGNORECASE)
+    r"recovery\s+codes?|2fa|otp|logins?|wi-?fi\s+key)\b",
+    re.IGNORECASE,
+)
 _HOWTO = re.compile(
     r"^\W*(?:how\s+(?:do|did|can|could|should|would)\s+(?:i|we|you|one)\b|how\s+to\b)|"
     r"\b(?:steps?\s+(?:to|for)|instructions?|procedure|recipe|set\s?up|install|configure|tutorial|guide)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _TEMPORAL = re.compile(
     r"^\W*when\b|\bwhat\s+(?:happened|was\s+i\s+doing|did\s+\w+\s+do)\b|\blast\s+time\b|\bdid\s+(?:i|we)\b|"
     r"\b(?:yesterday|today|tonight|ago|this\s+(?:morning|afternoon|evening|week|month)|last\s+"
     r"(?:night|week|month|year|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _IDENTITY = re.compile(
     r"^\W*(?:who\b|what\s+(?:is|are|was|were)\b|what's\b|whats\b)|\b(?:tell\s+me\s+about|define|definition\s+of|"
-    r"meaning\s+of|stands?\s+for)\b", re.IGNORECASE)
+    r"meaning\s+of|stands?\s+for)\b",
+    re.IGNORECASE,
+)
 
 _ROUTES: dict[Intent, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # intent: (primary types, secondary types); every other type gets OTHER

@@ -51,8 +51,9 @@ class TimeHistogram:
         last = math.floor(hi / BUCKET) if hi < math.inf else None
         if first is not None and first == last:
             return self._counts.get(first, 0) * (hi - lo) / BUCKET
-        whole = (self._below(last) if last is not None else self.total) - \
-            (self._below(first + 1) if first is not None else 0)
+        whole = (self._below(last) if last is not None else self.total) - (
+            self._below(first + 1) if first is not None else 0
+        )
         partial = 0.0
         if first is not None:
             partial += self._counts.get(first, 0) * ((first + 1) * BUCKET - lo) / BUCKET

@@ -19,15 +19,49 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 log = logging.getLogger(__name__)
 
 MAX_SCAN = 4000  # a question is shorter; a pasted document is not searched for dates
-MONTHS = {m: i for i, ms in enumerate((
-    "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
-    "sep sept september", "oct october", "nov november", "dec december"), start=1) for m in ms.split()}
-WEEKDAYS = {d: i for i, ds in enumerate((
-    "mon monday", "tue tues tuesday", "wed wednesday", "thu thur thurs thursday", "fri friday",
-    "sat saturday", "sun sunday")) for d in ds.split()}
-NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())} | {"a": 1, "an": 1, "a couple of": 2, "a few": 3, "couple of": 2}
+MONTHS = {
+    m: i
+    for i, ms in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        start=1,
+    )
+    for m in ms.split()
+}
+WEEKDAYS = {
+    d: i
+    for i, ds in enumerate(
+        (
+            "mon monday",
+            "tue tues tuesday",
+            "wed wednesday",
+            "thu thur thurs thursday",
+            "fri friday",
+            "sat saturday",
+            "sun sunday",
+        )
+    )
+    for d in ds.split()
+}
+NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+} | {"a": 1, "an": 1, "a couple of": 2, "a few": 3, "couple of": 2}
 PARTS = {"morning": (5, 12), "afternoon": (12, 17), "evening": (17, 22), "night": (17, 29)}  # 29 = 5 am next day
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
@@ -44,6 +78,10 @@ class TimeRange(NamedTuple):
     since: datetime | None
     until: datetime | None
     query: str  # the question without the time phrase
+    # The calendar names in the phrase (every spelling of its month, its season, its year): a time
+    # phrase may name when the thing talked about happens ("where am I staying in June?", asked of a
+    # chat in May), so text that mentions these words is about that time whenever it was said.
+    mentions: tuple[str, ...] = ()
 
 
 Bounds = tuple[datetime, datetime]
@@ -222,26 +260,34 @@ def _season(m: re.Match[str], now: datetime) -> Bounds:
 _MOD = r"(?P<mod>since|after|from|before|until|till|prior\s+to|on|in|during|at|of|by)"
 _PREP = rf"(?:{_MOD}\s+)?"
 _NEEDS_PREP = rf"{_MOD}\s+"  # bare "May" or "2023" is a date only after "in", "since"...
-RULES: list[tuple[re.Pattern[str], Rule]] = [(re.compile(p, re.IGNORECASE), f) for p, f in (
-    (_PREP + r"\b(?P<y>(?:19|20|21)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b", _iso),
-    (_PREP + rf"\b(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH}(?!\w)(?:,?\s*{_YEAR}\b)?{_PART}", _day_month),
-    (_PREP + rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b(?:,?\s*{_YEAR}\b)?{_PART}", _day_month),
-    (_PREP + rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", _month_year),
-    (_NEEDS_PREP + rf"(?:(?:early|late|mid)[\s-]+)?{_MONTH}(?!\w)", _bare_month),
-    (rf"(?:{_NEEDS_PREP}|\b(?:between|and|to)\s+){_YEAR}\b", _year),
-    (_PREP + rf"\b(?P<word>the\s+day\s+before\s+yesterday|yesterday|earlier\s+today|today|my\s+day){_PART}",
-     _named_day),
-    (_PREP + r"\b(?P<word>this\s+morning|this\s+afternoon|this\s+evening|tonight|last\s+night)\b", _this_part),
-    (_PREP + rf"\b{_NUM}\s+{_UNIT}\s+ago\b", _ago),
-    (rf"\b(?:in|over|during|for|within)\s+the\s+(?:last|past)\s+(?:{_NUM}\s+)?{_UNIT}\b", _rolling),
-    (_PREP + rf"\b(?:the\s+)?past\s+(?:{_NUM}\s+)?{_UNIT}\b", _rolling),
-    (_PREP + rf"\b(?:the\s+)?last\s+{_NUM}\s+{_UNIT}\b", _rolling),
-    # "summarise my week": the one under way, as "this week"
-    (_PREP + r"\b(?P<which>last|this|my)\s+(?P<period>week|weekend|month|year)\b", _relative_period),
-    (_PREP + rf"\b(?:(?P<which>last|past|this)\s+)?{_WEEKDAY}\b{_PART}", _weekday),
-    (_PREP + rf"\b(?:(?P<which>last|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)"
-             rf"(?:\s+(?:of\s+)?{_YEAR})?\b", _season),
-)]
+RULES: list[tuple[re.Pattern[str], Rule]] = [
+    (re.compile(p, re.IGNORECASE), f)
+    for p, f in (
+        (_PREP + r"\b(?P<y>(?:19|20|21)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b", _iso),
+        (_PREP + rf"\b(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH}(?!\w)(?:,?\s*{_YEAR}\b)?{_PART}", _day_month),
+        (_PREP + rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}\b(?:,?\s*{_YEAR}\b)?{_PART}", _day_month),
+        (_PREP + rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", _month_year),
+        (_NEEDS_PREP + rf"(?:(?:early|late|mid)[\s-]+)?{_MONTH}(?!\w)", _bare_month),
+        (rf"(?:{_NEEDS_PREP}|\b(?:between|and|to)\s+){_YEAR}\b", _year),
+        (
+            _PREP + rf"\b(?P<word>the\s+day\s+before\s+yesterday|yesterday|earlier\s+today|today|my\s+day){_PART}",
+            _named_day,
+        ),
+        (_PREP + r"\b(?P<word>this\s+morning|this\s+afternoon|this\s+evening|tonight|last\s+night)\b", _this_part),
+        (_PREP + rf"\b{_NUM}\s+{_UNIT}\s+ago\b", _ago),
+        (rf"\b(?:in|over|during|for|within)\s+the\s+(?:last|past)\s+(?:{_NUM}\s+)?{_UNIT}\b", _rolling),
+        (_PREP + rf"\b(?:the\s+)?past\s+(?:{_NUM}\s+)?{_UNIT}\b", _rolling),
+        (_PREP + rf"\b(?:the\s+)?last\s+{_NUM}\s+{_UNIT}\b", _rolling),
+        # "summarise my week": the one under way, as "this week"
+        (_PREP + r"\b(?P<which>last|this|my)\s+(?P<period>week|weekend|month|year)\b", _relative_period),
+        (_PREP + rf"\b(?:(?P<which>last|past|this)\s+)?{_WEEKDAY}\b{_PART}", _weekday),
+        (
+            _PREP + rf"\b(?:(?P<which>last|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)"
+            rf"(?:\s+(?:of\s+)?{_YEAR})?\b",
+            _season,
+        ),
+    )
+]
 
 
 def _is_date(rule: Rule, groups: dict[str, str | None]) -> bool:
@@ -288,12 +334,12 @@ _AND = re.compile(r"^\s*(?:and|to|until|till|through|-|–)?\s*$", re.IGNORECASE
 
 
 def _range(text: str, first: _Found, found: list[_Found], now: datetime) -> tuple[int, Bounds] | None:
-    """"between August 11 and August 15 2023": (end of the phrase, span from the first to the second)."""
+    """ "between August 11 and August 15 2023": (end of the phrase, span from the first to the second)."""
     opening = first.match.group(0).split(None, 1)[0].lower()
-    if not (_BETWEEN.search(text[:first.start]) or opening in ("from", "between")):
+    if not (_BETWEEN.search(text[: first.start]) or opening in ("from", "between")):
         return None
     for second in found:
-        if second.start > first.end and _AND.match(text[first.end:second.start]):
+        if second.start > first.end and _AND.match(text[first.end : second.start]):
             # The first date borrows what the second spells out: "August 11" means August 11, 2023.
             try:
                 anchored = first.rule(first.match, min(now, second.bounds[1]))
@@ -343,4 +389,15 @@ def _parse(question: str, now: datetime, tz: tzinfo) -> TimeRange | None:
         since, until = None, (until if modifier in ("until", "till", "by") else since)
     rest = f"{question[:start]} {question[end:]}"
     cleaned = re.sub(r"\s+([?.!,;:])", r"\1", re.sub(r"\s{2,}", " ", rest)).strip(" ,;:")
-    return TimeRange(since, until, cleaned)
+    return TimeRange(since, until, cleaned, _mentions(question[start:end]))
+
+
+def _mentions(phrase: str) -> tuple[str, ...]:
+    words = re.findall(r"[a-z]+|\d{4}", phrase.lower())
+    out: list[str] = []
+    for w in words:
+        if w in MONTHS:
+            out += [name for name, number in MONTHS.items() if (number == MONTHS[w] and len(name) > 3) or name == w]
+        elif w in SEASONS or re.fullmatch(_YEAR, w):
+            out.append(w)
+    return tuple(dict.fromkeys(out))

@@ -28,10 +28,11 @@ import numpy as np
 
 from assistant import privacy
 from assistant.errors import AssistantError
-from assistant.models import EVENT_KINDS, MEMORY_TYPES, to_ts
 from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, IndexCatalog, collection_for, time_bounds
-from assistant.retrieval.index_protocol import IndexItem, Progress
-from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
+from assistant.retrieval.index_protocol import IndexItem
+from assistant.store.sql import Connection
+from assistant.store.vectors import stored_count, stored_items, stored_times
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, Progress, to_ts
 
 __all__ = ["IndexItem", "VectorIndex", "parse_server_url"]
 log = logging.getLogger(__name__)
@@ -75,8 +76,14 @@ def parse_server_url(url: str) -> tuple[str, int, bool]:
 class VectorIndex:
     """Nearest-neighbour search over unit vectors of one embedding model, with time and type filters."""
 
-    def __init__(self, model: str, *, mode: str = "memory", server_url: str = "",
-                 namespace: str | None = None) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        mode: str = "memory",
+        server_url: str = "",
+        namespace: str | None = None,
+    ) -> None:
         if mode not in MODES:
             raise AssistantError(f"a Chroma vector index is in mode {' or '.join(MODES)}, not {mode!r}")
         if mode == "server":
@@ -108,7 +115,8 @@ class VectorIndex:
             if self.mode == "server":
                 raise AssistantError(
                     f"cannot use the Chroma server at {self.server_url} ({type(exc).__name__}: {exc}); start it, "
-                    "or set retrieval.vector_mode to encrypted") from exc
+                    "or set retrieval.vector_mode to encrypted"
+                ) from exc
             raise
 
     def _connect(self) -> None:
@@ -124,12 +132,14 @@ class VectorIndex:
     def _collection(self, name: str) -> Any:
         full = f"{self.namespace}-{name}"
         col = self._client.get_or_create_collection(
-            full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model})
+            full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model}
+        )
         if (col.metadata or {}).get("model") != self.model:
             # Vectors of another model are not comparable (and may differ in size): start over.
             self._client.delete_collection(full)
             col = self._client.get_or_create_collection(
-                full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model})
+                full, embedding_function=None, metadata={"hnsw:space": "cosine", "model": self.model}
+            )
         return col
 
     def close(self) -> None:
@@ -175,7 +185,7 @@ class VectorIndex:
             col = self._cols[name]
             self._catalog.add(name, [(i.owner_id, i.kind, float(i.occurred_at)) for i in group])
             for start in range(0, len(group), _ADD_BATCH):
-                chunk = group[start:start + _ADD_BATCH]
+                chunk = group[start : start + _ADD_BATCH]
                 col.upsert(
                     ids=[i.owner_id for i in chunk],
                     embeddings=np.asarray([i.vector for i in chunk], dtype=np.float32),
@@ -214,13 +224,20 @@ class VectorIndex:
         """About how many indexed items of these types/kinds fall in [since, until) (from hourly counts)."""
         return self._catalog.estimate(kinds, since, until)
 
-    def overfetch_size(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None,
-                       limit: int) -> int | None:
+    def overfetch_size(
+        self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None, limit: int
+    ) -> int | None:
         """Neighbours a filtered query would fetch in all, or None when it would need chromadb's scan."""
         return self._catalog.overfetch_size(kinds, since, until, limit)
 
-    def query(self, vector: Sequence[float], kinds: Sequence[str] | None = None, since: datetime | None = None,
-              until: datetime | None = None, limit: int = 10) -> list[tuple[str, float]]:
+    def query(
+        self,
+        vector: Sequence[float],
+        kinds: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 10,
+    ) -> list[tuple[str, float]]:
         """The `limit` nearest items of the given types/kinds (None: all) in [since, until), best first.
 
         Scores are cosine similarities (1 - cosine distance), comparable across collections.
@@ -230,8 +247,11 @@ class VectorIndex:
         wanted = list(kinds) if kinds else [*MEMORY_TYPES, *EVENT_KINDS]
         lo, hi = time_bounds(since, until)
         query = np.asarray([vector], dtype=np.float32)
-        names = [name for name in dict.fromkeys(collection_for(k) for k in wanted)
-                 if not self._catalog.counted or self._catalog.total(name)]
+        names = [
+            name
+            for name in dict.fromkeys(collection_for(k) for k in wanted)
+            if not self._catalog.counted or self._catalog.total(name)
+        ]
         jobs = [(name, {k for k in wanted if collection_for(k) == name}) for name in names]
         if len(jobs) > 1:
             # Each chromadb query costs ~1.6 ms of CPU even on 100 vectors (its runtime's fixed work),
@@ -250,8 +270,9 @@ class VectorIndex:
                 self._executor = ThreadPoolExecutor(max_workers=len(COLLECTIONS), thread_name_prefix="vector-query")
             return self._executor
 
-    def _query_one(self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float,
-                   limit: int) -> list[tuple[str, float]]:
+    def _query_one(
+        self, name: str, query: np.ndarray[Any, Any], allowed: set[str], lo: float, hi: float, limit: int
+    ) -> list[tuple[str, float]]:
         """Over-fetch unfiltered neighbours and filter them by the catalog; chromadb's `where` scan is the fallback."""
         col = self._cols[name]
         # An empty collection is skipped without asking chromadb (a round trip per collection per query).
@@ -276,18 +297,19 @@ class VectorIndex:
         return self._scan(col, query, allowed, every_kind, lo, hi, min(limit, size))
 
     @staticmethod
-    def _scan(col: Any, query: np.ndarray[Any, Any], allowed: set[str], every_kind: bool, lo: float, hi: float,
-              limit: int) -> list[tuple[str, float]]:
+    def _scan(
+        col: Any, query: np.ndarray[Any, Any], allowed: set[str], every_kind: bool, lo: float, hi: float, limit: int
+    ) -> list[tuple[str, float]]:
         """chromadb's own `where` filter: exact, but it scans the collection's metadata."""
         clauses = _time_where_ts(lo, hi)
         if not every_kind:
             clauses.append({"kind": {"$in": sorted(allowed)}})
-        return _pairs(col.query(query_embeddings=query, n_results=limit, where=_where(clauses),
-                                include=["distances"]))
+        return _pairs(col.query(query_embeddings=query, n_results=limit, where=_where(clauses), include=["distances"]))
 
     # -- consistency with the store ------------------------------------------------------------------
-    def rebuild_from_store(self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None,
-                           expected: int | None = None) -> int:
+    def rebuild_from_store(
+        self, conn: Connection, *, batch: int = 20_000, progress: Progress | None = None, expected: int | None = None
+    ) -> int:
         """Empty the index and refill it from the store's embeddings of this model; returns the count.
 
         `progress(loaded, expected)`: first (0, n) once emptied, from when the index can be queried (it
@@ -331,7 +353,7 @@ class VectorIndex:
             return False
         return True
 
-    def sync_with_store(self, conn: Any, *, progress: Progress | None = None) -> int:
+    def sync_with_store(self, conn: Connection, *, progress: Progress | None = None) -> int:
         """Make the index match the store: memory mode always fills; others rebuild only when damaged.
 
         Returns how many vectors were loaded (0: the kept index was right, and `progress` is not called).

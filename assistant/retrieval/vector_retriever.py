@@ -7,11 +7,11 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 
-from assistant.models import EVENT_KINDS, MEMORY_TYPES
-from assistant.retrieval.embedder import Embedder
+from assistant.llm.embedder import Embedder
 from assistant.retrieval.index_protocol import VectorSearch
-from assistant.retrieval.stored_vectors import exact_nearest
 from assistant.store.db import Database
+from assistant.store.vectors import exact_nearest
+from assistant.values import EVENT_KINDS, MEMORY_TYPES
 
 # A time window holding at most this many vectors may be searched exactly from the store: reading them
 # costs ~25 us each, while chromadb's filtered scan grows with the whole collection (~0.3 s at 200k),
@@ -28,8 +28,15 @@ class EmbeddingRetriever:
     With the store (`db`), narrow time windows are searched exactly among the window's stored vectors.
     """
 
-    def __init__(self, embedder: Embedder, index: VectorSearch, db: Database | None = None, *,
-                 cache_size: int = 64, exact_max: int = EXACT_MAX) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        index: VectorSearch,
+        db: Database | None = None,
+        *,
+        cache_size: int = 64,
+        exact_max: int = EXACT_MAX,
+    ) -> None:
         if index.model != embedder.model_id:
             raise ValueError(f"the index holds {index.model} vectors, the embedder makes {embedder.model_id}")
         self.embedder = embedder
@@ -53,24 +60,37 @@ class EmbeddingRetriever:
                 self._cache.popitem(last=False)
         return vector
 
-    def _exact_is_cheaper(self, kinds: list[str] | None, since: datetime | None, until: datetime | None,
-                          limit: int) -> bool:
+    def _exact_is_cheaper(
+        self, kinds: list[str] | None, since: datetime | None, until: datetime | None, limit: int
+    ) -> bool:
         in_window = self.index.estimate(kinds, since, until)
         if in_window > self.exact_max:
             return False
         fetch = self.index.overfetch_size(kinds, since, until, limit)
         return fetch is None or in_window * _EXACT_US <= fetch * _FETCH_US
 
-    def query(self, text: str, *, types: Sequence[str], since: datetime | None, until: datetime | None,
-              limit: int) -> list[tuple[str, float]]:
+    def query(
+        self, text: str, *, types: Sequence[str], since: datetime | None, until: datetime | None, limit: int
+    ) -> list[tuple[str, float]]:
         if not text.strip():
             return []
         vector = self.embed_query(text)
         kinds = list(types) or None
-        if self.db is not None and (since is not None or until is not None) and self._exact_is_cheaper(
-                kinds, since, until, limit):
-            exact = exact_nearest(self.db.reader(), self.index.model, vector, kinds or ALL_KINDS, since, until,
-                                  limit, cap=4 * self.exact_max)
+        if (
+            self.db is not None
+            and (since is not None or until is not None)
+            and self._exact_is_cheaper(kinds, since, until, limit)
+        ):
+            exact = exact_nearest(
+                self.db.reader(),
+                self.index.model,
+                vector,
+                kinds or ALL_KINDS,
+                since,
+                until,
+                limit,
+                cap=4 * self.exact_max,
+            )
             if exact is not None:  # None: the estimate was stale and the window is wide after all
                 return exact
         return self.index.query(vector, kinds=kinds, since=since, until=until, limit=limit)

@@ -19,8 +19,9 @@ class BackgroundService:
         from apscheduler.schedulers.background import BackgroundScheduler
 
         # Two workers: a capture tick is never stuck behind a long consolidation run.
-        self.scheduler: Any = BackgroundScheduler(executors={"default": ThreadPoolExecutor(max_workers=2)},
-                                                  timezone="UTC")
+        self.scheduler: Any = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=2)}, timezone="UTC"
+        )
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -35,9 +36,29 @@ class BackgroundService:
             except Exception as exc:  # a failed run is retried at the next interval, never kills the scheduler
                 log.warning("background consolidation failed: %s", type(exc).__name__)
 
-        self.scheduler.add_job(guarded, "interval", minutes=every_minutes, id=CONSOLIDATION_JOB,
-                               replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=60)
+        self.scheduler.add_job(
+            guarded,
+            "interval",
+            minutes=every_minutes,
+            id=CONSOLIDATION_JOB,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=60,
+        )
         self.start()
+
+    def consolidation_every(self, every_minutes: float) -> bool:
+        """Run the scheduled consolidation at a new interval from now on; False when none is scheduled."""
+        if self.scheduler.get_job(CONSOLIDATION_JOB) is None:
+            return False
+        self.scheduler.reschedule_job(CONSOLIDATION_JOB, trigger="interval", minutes=every_minutes)
+        return True
+
+    def consolidation_interval(self) -> float | None:
+        """Minutes between scheduled consolidations, None when none is scheduled."""
+        job = self.scheduler.get_job(CONSOLIDATION_JOB)
+        return None if job is None else job.trigger.interval.total_seconds() / 60
 
     def jobs(self) -> list[str]:
         return [j.id for j in self.scheduler.get_jobs()]

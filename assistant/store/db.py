@@ -11,14 +11,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from assistant.errors import StoreCorrupt
 from assistant.paths import private_file
 from assistant.store.migrations import migrate
-
-Connection = Any  # sqlcipher3's Connection has no type stubs
-
+from assistant.store.readers import ReaderPool
+from assistant.store.sql import Connection
 
 # SQLCipher decrypts every page it reads; a reader keeping 32 MB of them (SQLite's default is 2 MB) does
 # not decrypt the full-text index's hot pages again on every search (1M memories: FTS p95 46 -> 15 ms
@@ -34,9 +32,11 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     writer in another process."""
     import sqlcipher3
 
+    conn: Connection
     if read_only:
-        conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
-                                  isolation_level=None, timeout=30)
+        conn = sqlcipher3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, isolation_level=None, timeout=30
+        )
     else:
         conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
@@ -52,6 +52,15 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
     return conn
+
+
+def probe_key(path: Path, key: bytes) -> bool:
+    """True when the database at `path` opens with `key` (no migration, nothing written)."""
+    try:
+        _connect(path, key).close()
+    except StoreCorrupt:
+        return False
+    return True
 
 
 def copy_snapshot(conn: Connection, target: Path, key: bytes) -> None:
@@ -81,7 +90,7 @@ class Database:
         self.path = path
         self._key = key
         self._write_lock = threading.RLock()
-        self._local = threading.local()
+        self._readers = ReaderPool(self._connect_reader)
         self._writer = _connect(path, key)
         self._writer.execute("PRAGMA journal_mode = WAL")
         self._writer.execute("PRAGMA synchronous = NORMAL")
@@ -92,17 +101,15 @@ class Database:
             p = Path(f"{path}{suffix}")
             if p.exists():
                 private_file(p)
-        self._readers: list[Connection] = []
+
+    def _connect_reader(self) -> Connection:
+        conn = _connect(self.path, self._key)
+        conn.execute(READER_CACHE)
+        return conn
 
     def reader(self) -> Connection:
-        """This thread's read connection (sees every committed write)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = _connect(self.path, self._key)
-            conn.execute(READER_CACHE)
-            self._local.conn = conn
-            self._readers.append(conn)
-        return conn
+        """This thread's read connection (sees every committed write); pooled, see store/readers.py."""
+        return self._readers.get()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -135,10 +142,16 @@ class Database:
         with self._write_lock:
             copy_snapshot(self._writer, target, key)
 
+    def rekey(self, key: bytes) -> None:
+        """Re-encrypt every page under `key` (one transaction: a crash leaves the old key or the new one).
+        Readers are closed first: they hold the old key."""
+        with self._write_lock:
+            self._readers.close()
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._writer.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")
+            self._key = key
+
     def close(self) -> None:
-        for conn in self._readers:
-            conn.close()
-        self._readers.clear()
-        self._local = threading.local()
+        self._readers.close()
         with self._write_lock:
             self._writer.close()

@@ -65,10 +65,11 @@ def backup_advice(paths: DataPaths) -> str:
     """Which backup to restore: the newest automatic one, by path, or what to do without one."""
     newest = newest_auto_backup(paths)
     if newest is not None:
-        return (f"restore the newest automatic backup with `assistant restore {newest}` "
-                "(the damaged files are kept aside, not deleted)")
-    return (f"no automatic backup exists in {paths.backups}; restore a backup you exported "
-            "with `assistant restore FILE`")
+        return (
+            f"restore the newest automatic backup with `assistant restore {newest}` "
+            "(the damaged files are kept aside, not deleted)"
+        )
+    return f"no automatic backup exists in {paths.backups}; restore a backup you exported with `assistant restore FILE`"
 
 
 def damaged_message(paths: DataPaths, detail: str) -> str:
@@ -99,6 +100,7 @@ def verify(db: Database, paths: DataPaths) -> None:
     found = problems(db)
     if found:
         log.error("integrity check failed: %d problem(s)", len(found))
-        shown = "; ".join(found[:_MAX_REPORTED]) + (f"; and {len(found) - _MAX_REPORTED} more"
-                                                     if len(found) > _MAX_REPORTED else "")
+        shown = "; ".join(found[:_MAX_REPORTED]) + (
+            f"; and {len(found) - _MAX_REPORTED} more" if len(found) > _MAX_REPORTED else ""
+        )
         raise StoreCorrupt(damaged_message(paths, f"integrity check: {shown}"))

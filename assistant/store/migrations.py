@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+
+from assistant.store.sql import Connection
 
 # Each entry upgrades the schema by one version. Never edit a shipped entry: append a new one.
 MIGRATIONS: list[str] = [
@@ -109,15 +110,13 @@ MIGRATIONS: list[str] = [
 ]
 
 
-def current_version(conn: Any) -> int:
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)"
-    )
+def current_version(conn: Connection) -> int:
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)")
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
 
 
-def migrate(conn: Any) -> int:
+def migrate(conn: Connection) -> int:
     """Apply every pending migration, each in its own transaction; returns the schema version."""
     version = current_version(conn)
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):

@@ -17,8 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import AssistantError
-from assistant.store.db import READER_CACHE, Connection, Database, _connect, copy_snapshot
+from assistant.store.db import READER_CACHE, Database, _connect, copy_snapshot
 from assistant.store.migrations import MIGRATIONS
+from assistant.store.readers import ReaderPool
+from assistant.store.sql import Connection
 
 
 class ReadOnlyStore(AssistantError):
@@ -34,8 +36,7 @@ class ReadOnlyDatabase(Database):
         self._key = key
         self.holder = holder
         self._write_lock = threading.RLock()
-        self._local = threading.local()
-        self._readers: list[Connection] = []
+        self._readers = ReaderPool(self._connect_reader)
         try:
             row = self.reader().execute("SELECT max(version) FROM schema_version").fetchone()
         except Exception:
@@ -56,13 +57,9 @@ class ReadOnlyDatabase(Database):
             return "this command only reads it; no other process has it open"
         return f"another process (pid {self.holder}) has it open for writing"
 
-    def reader(self) -> Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = _connect(self.path, self._key, read_only=True)
-            conn.execute(READER_CACHE)
-            self._local.conn = conn
-            self._readers.append(conn)
+    def _connect_reader(self) -> Connection:
+        conn = _connect(self.path, self._key, read_only=True)
+        conn.execute(READER_CACHE)
         return conn
 
     def refusal(self) -> ReadOnlyStore:
@@ -87,7 +84,4 @@ class ReadOnlyDatabase(Database):
         copy_snapshot(self.reader(), target, key)
 
     def close(self) -> None:
-        for conn in self._readers:
-            conn.close()
-        self._readers.clear()
-        self._local = threading.local()
+        self._readers.close()

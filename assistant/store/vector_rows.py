@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 _SOURCES = (
-    # (owner table, type column, time expression), as in retrieval.stored_vectors
+    # (owner table, type column, time expression), as in store.vectors
     ("memories", "type", "coalesce(x.occurred_at, x.created_at)"),
     ("raw_events", "kind", "x.occurred_at"),
 )

@@ -7,8 +7,9 @@ from typing import Any
 
 
 class ScriptedModel:
-    def __init__(self, replies: Sequence[str] = ("The answer [1].",), *, n_ctx: int = 2048,
-                 instruct: bool = True) -> None:
+    def __init__(
+        self, replies: Sequence[str] = ("The answer [1].",), *, n_ctx: int = 2048, instruct: bool = True
+    ) -> None:
         self.replies = list(replies)
         self.n_ctx = n_ctx
         self.is_instruct = instruct
@@ -28,13 +29,15 @@ class ScriptedModel:
     def _next(self) -> str:
         return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
 
-    def generate(self, prompt: str, *, max_tokens: int = 256, stop: Sequence[str] = (),
-                 temperature: float = 0.0) -> str:
+    def generate(
+        self, prompt: str, *, max_tokens: int = 256, stop: Sequence[str] = (), temperature: float = 0.0
+    ) -> str:
         self.prompts.append(prompt)
         return self._next()
 
-    def stream(self, prompt: str, *, max_tokens: int = 256, stop: Sequence[str] = (),
-               temperature: float = 0.0) -> Iterator[str]:
+    def stream(
+        self, prompt: str, *, max_tokens: int = 256, stop: Sequence[str] = (), temperature: float = 0.0
+    ) -> Iterator[str]:
         self.prompts.append(prompt)
         for word in self._next().split(" "):
             yield word + " "

@@ -32,7 +32,11 @@ def gemma_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def write_tiny_gguf(
-    path: Path, arch: str = "llama", *, n_floats: int = 64, chat_template: str | None = None,
+    path: Path,
+    arch: str = "llama",
+    *,
+    n_floats: int = 64,
+    chat_template: str | None = None,
     embedding: bool = False,
 ) -> Path:
     """A GGUF with the header fields our inspection reads and one f32 tensor of `n_floats` values."""

@@ -30,15 +30,17 @@ def _needs_tesseract() -> None:
         pytest.skip("tesseract-ocr not installed (scripts/setup.sh installs it on Debian/Ubuntu)")
 
 
-def test_a_second_capture_stores_only_the_new_lines(xvfb_display: str, data_dir: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_capture_stores_only_the_new_lines(
+    xvfb_display: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DISPLAY", xvfb_display)
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
     app.settings.capture.keep_thumbnails = False
     lines = [FIRST, "budget review on friday", "the harbour lantern is lit"]
-    with TextWindow(xvfb_display, "\n".join(lines), title="Notes - Scratchpad", wm_class="scratchpad",
-                    font_size=40) as win:
+    with TextWindow(
+        xvfb_display, "\n".join(lines), title="Notes - Scratchpad", wm_class="scratchpad", font_size=40
+    ) as win:
         assert app.capture_once() == 1
         win.set_text("\n".join([*lines, SECOND, f"aws key {TOKEN}"]))
         assert app.capture_once() == 1
@@ -49,7 +51,7 @@ def test_a_second_capture_stores_only_the_new_lines(xvfb_display: str, data_dir:
     assert delta.meta["keyframe"] == keyframe.id and delta.meta["lines"] >= 5
     assert SECOND in delta.text and "[REDACTED:aws_key]" in delta.text
     assert FIRST not in delta.text and "harbour" not in delta.text  # the lines it shared are not stored again
-    block, = app.timeline(keyframe.occurred_at, delta.occurred_at + timedelta(seconds=1)).blocks
+    (block,) = app.timeline(keyframe.occurred_at, delta.occurred_at + timedelta(seconds=1)).blocks
     assert block.event_ids == [keyframe.id, delta.id]
     assert app.search(TOKEN) == []
     vault = app.list_memories("vault")

@@ -68,15 +68,15 @@ def test_no_bus_no_service_or_no_answer_is_unknown(session_bus: str, monkeypatch
 
 
 def test_a_locked_session_is_skipped_and_an_unlocked_one_captured(
-        xvfb_display: str, session_bus: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    xvfb_display: str, session_bus: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", session_bus)
     settings = PipelineSettings(ocr_enabled=False, thumbnails=False)
 
     def capture() -> tuple[int, str, str | None]:
         probe = probe_for_session()  # as the app builds it: the bus comes from the environment
         assert isinstance(probe, X11Probe)
-        pipeline = CapturePipeline(ScreenGrabber("primary"), probe, None, ExclusionRules(), lambda _r: None,
-                                   settings)
+        pipeline = CapturePipeline(ScreenGrabber("primary"), probe, None, ExclusionRules(), lambda _r: None, settings)
         try:
             records = pipeline.capture_once()
             stats = pipeline.stats()

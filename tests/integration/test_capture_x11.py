@@ -9,12 +9,13 @@ import pytest
 from PIL import Image, ImageStat
 
 from assistant.capture.filters import ExclusionRules
-from assistant.capture.frames import CapturedFrame, Secret
+from assistant.capture.frames import CapturedFrame
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.capture.screen import ScreenGrabber
 from assistant.capture.window import probe_for_session
 from assistant.capture.window_x11 import X11Probe
 from assistant.ocr.tesseract import TesseractOcr
+from assistant.redaction import Secret
 from tests import xdisplay
 from tests.xdisplay import TextWindow
 
@@ -38,8 +39,9 @@ def make_pipeline(
     records: list[CapturedFrame] = []
     probe = probe_for_session()
     assert isinstance(probe, X11Probe)
-    pipeline = CapturePipeline(ScreenGrabber("primary"), probe, ocr, rules or ExclusionRules(), records.append,
-                               PipelineSettings())
+    pipeline = CapturePipeline(
+        ScreenGrabber("primary"), probe, ocr, rules or ExclusionRules(), records.append, PipelineSettings()
+    )
     return pipeline, records
 
 
@@ -73,8 +75,14 @@ def test_ewmh_active_window_and_client_list_win_over_the_focus(xvfb_display: str
     probe = X11Probe(xvfb_display)
     try:
         with (
-            TextWindow(xvfb_display, "a", title="Docs — Mozilla Firefox", wm_class="firefox",
-                       geometry=(0, 0, 800, 600), focus=False) as browser,
+            TextWindow(
+                xvfb_display,
+                "a",
+                title="Docs — Mozilla Firefox",
+                wm_class="firefox",
+                geometry=(0, 0, 800, 600),
+                focus=False,
+            ) as browser,
             TextWindow(xvfb_display, "b", title="Terminal", wm_class="xterm", geometry=(900, 0, 800, 600)),
         ):
             assert probe.active_window().title == "Terminal"  # type: ignore[union-attr]  # input focus
@@ -112,7 +120,10 @@ def test_real_capture_reads_the_window_text(xvfb_display: str, tesseract: Tesser
     assert records == [record]
     assert {"quokka", "saxophone", "7391", "marmalade"} <= words(record.text)
     assert (record.app, record.title, record.pid, record.ocr_status) == (
-        "Scratchpad", "Zoo notes - Scratchpad", win.proc.pid, "ok",
+        "Scratchpad",
+        "Zoo notes - Scratchpad",
+        win.proc.pid,
+        "ok",
     )
     assert record.mean_conf is not None and record.mean_conf > 60
     assert record.thumbnail is not None and record.thumbnail[8:12] == b"WEBP"
@@ -177,8 +188,14 @@ def test_unfocused_excluded_window_is_blacked_out(xvfb_display: str, tesseract: 
     pipeline, _ = make_pipeline(tesseract)
     try:
         with (
-            TextWindow(xvfb_display, "Vault entry Zanzibar 4412", title="vault.kdbx - KeePassXC",
-                       wm_class="keepassxc", geometry=(100, 650, 1400, 300), focus=False),
+            TextWindow(
+                xvfb_display,
+                "Vault entry Zanzibar 4412",
+                title="vault.kdbx - KeePassXC",
+                wm_class="keepassxc",
+                geometry=(100, 650, 1400, 300),
+                focus=False,
+            ),
             TextWindow(xvfb_display, PHRASE, title="Zoo notes - Scratchpad"),
         ):
             (record,) = pipeline.capture_once()
@@ -205,3 +222,28 @@ def test_static_screen_gives_one_kept_frame_over_many_ticks(xvfb_display: str, t
         pipeline.stop()
     assert len(records) == 2
     assert {"pelican", "accordion", "5120", "rhubarb"} <= words(records[1].text)
+
+
+def test_visible_windows_come_bottom_to_top(xvfb_display: str) -> None:
+    """Masking subtracts the windows above: the order is the stacking order, the window manager's
+    _NET_CLIENT_LIST_STACKING when it has one (the plain client list is in mapping order)."""
+    from Xlib import Xatom, display
+
+    d = display.Display(xvfb_display)
+    root = d.screen().root
+    probe = X11Probe(xvfb_display)
+    try:
+        with (
+            TextWindow(xvfb_display, "a", title="First - Notes", geometry=(0, 0, 800, 600), focus=False) as first,
+            TextWindow(xvfb_display, "b", title="Second - Notes", geometry=(400, 0, 800, 600)) as second,
+        ):
+            assert [w.title for w in probe.visible_windows()] == ["First - Notes", "Second - Notes"]  # X's order
+            ids = [first.window_id, second.window_id]
+            root.change_property(d.intern_atom("_NET_CLIENT_LIST"), Xatom.WINDOW, 32, ids)
+            root.change_property(d.intern_atom("_NET_CLIENT_LIST_STACKING"), Xatom.WINDOW, 32, ids[::-1])
+            d.sync()
+            assert [w.title for w in probe.visible_windows()] == ["Second - Notes", "First - Notes"]
+            assert [w.window_id for w in probe.visible_windows()] == ids[::-1]
+    finally:
+        probe.close()
+        d.close()

@@ -16,11 +16,11 @@ import pytest
 
 from assistant import privacy
 from assistant.api import Assistant
-from assistant.models import RawEvent, SemanticMemory
 from assistant.retrieval.indexer import Indexer
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from assistant.values import RawEvent, SemanticMemory
 from tests.fake_embedder import FakeEmbedder
 from tests.procs import stop
 
@@ -46,8 +46,11 @@ def _free_port() -> int:
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen([_chroma_cli(), "run", "--host", "127.0.0.1", "--port", str(port),
-                             "--path", str(tmp_path / "chroma-data")], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [_chroma_cli(), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "chroma-data")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -73,10 +76,10 @@ def test_index_and_query_through_a_local_server(app: Assistant, chroma_server: s
     privacy.set_local_only(True)  # loopback is allowed even in local-only mode
     refused_before = len(privacy.blocked_attempts())
     embedder = FakeEmbedder(synonyms={"automobile": "car"})
-    memory = app.add_memory(SemanticMemory(name="car", summary="my automobile is a green estate",
-                                           occurred_at=T0))
-    events = [RawEvent(kind="chat", occurred_at=T0 + timedelta(days=d), text=f"weekly report number {d}")
-              for d in range(5)]
+    memory = app.add_memory(SemanticMemory(name="car", summary="my automobile is a green estate", occurred_at=T0))
+    events = [
+        RawEvent(kind="chat", occurred_at=T0 + timedelta(days=d), text=f"weekly report number {d}") for d in range(5)
+    ]
     app.add_events(events)
 
     index = VectorIndex(embedder.model_id, mode="server", server_url=chroma_server, namespace="test-store")
@@ -85,8 +88,9 @@ def test_index_and_query_through_a_local_server(app: Assistant, chroma_server: s
         assert index.count() == 6
         recall = Recall(app.store.db, EmbeddingRetriever(embedder, index))
         assert recall.search("which car do I drive", now=T0 + timedelta(days=10))[0].id == memory.id
-        window = index.query(embedder.embed(["weekly report"])[0], kinds=["chat"], since=T0 + timedelta(days=3),
-                             limit=10)
+        window = index.query(
+            embedder.embed(["weekly report"])[0], kinds=["chat"], since=T0 + timedelta(days=3), limit=10
+        )
         assert {i for i, _ in window} == {events[3].id, events[4].id}
         index.delete([events[0].id])
         assert index.count() == 5

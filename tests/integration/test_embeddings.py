@@ -25,7 +25,7 @@ from assistant.llm.convert_bert import (
     find_packaged_minilm,
     prepare_default_embedding_model,
 )
-from assistant.retrieval.embedder import Embedder, LlamaEmbedder
+from assistant.llm.embedder import Embedder, LlamaEmbedder
 from tests.integration.embedding_model import converted_minilm
 
 pytestmark = pytest.mark.integration
@@ -151,7 +151,7 @@ def test_embedder_rejects_missing_and_broken_files(tmp_path: Path) -> None:
 
 
 def test_importing_the_embedder_does_not_load_llama_cpp() -> None:
-    code = "import sys, assistant.retrieval.embedder; print('llama_cpp' in sys.modules)"
+    code = "import sys, assistant.llm.embedder; print('llama_cpp' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.eval.locomo import evaluate_locomo, evidence_recall, format_report, refs_at_k
-from assistant.models import SearchHit, Source
+from assistant.values import SearchHit, Source
 from tests.integration.embedding_model import converted_minilm
 
 pytestmark = pytest.mark.integration
@@ -18,7 +18,7 @@ CONVERSATION = "conv-30"  # the shortest of the dev split: 369 turns, 105 questi
 
 @pytest.fixture(scope="module")
 def embedder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from assistant.retrieval.embedder import LlamaEmbedder
+    from assistant.llm.embedder import LlamaEmbedder
 
     # One thread: on a busy 2-core machine llama.cpp's spinning threads slow each other down ten-fold.
     with LlamaEmbedder(converted_minilm(tmp_path_factory), n_threads=1) as loaded:
@@ -27,8 +27,13 @@ def embedder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 def test_hybrid_recall_on_one_conversation(locomo_path: Path, embedder: object) -> None:
     seen: list[tuple[int, int]] = []
-    report = evaluate_locomo(locomo_path, k=10, embedder=embedder,  # type: ignore[arg-type]
-                             conversations=[CONVERSATION], progress=lambda d, t: seen.append((d, t)))
+    report = evaluate_locomo(
+        locomo_path,
+        k=10,
+        embedder=embedder,  # type: ignore[arg-type]
+        conversations=[CONVERSATION],
+        progress=lambda d, t: seen.append((d, t)),
+    )
     assert report.conversations == [CONVERSATION]
     assert report.retrieval.startswith("hybrid")
     assert seen and seen[-1][0] == seen[-1][1]
@@ -49,8 +54,14 @@ def test_full_text_only_on_one_conversation(locomo_path: Path) -> None:
 
 def test_recall_counts_refs_in_rank_order() -> None:
     def hit(*refs: str) -> SearchHit:
-        return SearchHit(id=refs[0], type="chat", text="", score=1.0, occurred_at=None,
-                         sources=[Source(kind="chat", ref=r) for r in refs])
+        return SearchHit(
+            id=refs[0],
+            type="chat",
+            text="",
+            score=1.0,
+            occurred_at=None,
+            sources=[Source(kind="chat", ref=r) for r in refs],
+        )
 
     hits = [hit("D1:1", "D1:2"), hit("D1:2"), hit("D2:5"), hit("D3:1")]
     assert refs_at_k(hits, 3) == ["D1:1", "D1:2", "D2:5"]

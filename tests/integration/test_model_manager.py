@@ -128,6 +128,7 @@ def _expected(hub: FakeHub) -> bytes:
 
 # -- downloads -------------------------------------------------------------------------------------------
 
+
 def test_download_reports_progress_verifies_and_registers(hub: FakeHub, manager: ModelManager) -> None:
     calls: list[tuple[int, int]] = []
     entry = manager.download(REPO, FILENAME, endpoint=hub.url, progress=lambda done, total: calls.append((done, total)))
@@ -244,6 +245,7 @@ def test_local_only_mode_refuses_before_any_connection(
 
 
 # -- local models and the registry -----------------------------------------------------------------------
+
 
 def test_add_use_remove_and_list(manager: ModelManager, tmp_path: Path) -> None:
     outside = write_tiny_gguf(tmp_path / "outside-chat.gguf", "llama", chat_template="{{ x }}")

@@ -16,15 +16,17 @@ from assistant.api import Assistant
 from assistant.consolidation import schemas
 from assistant.consolidation.model_pass import log_lines
 from assistant.llm.runtime import LlamaChatModel
-from assistant.models import CoreBlock
+from assistant.values import CoreBlock
 from tests.conftest import FIXTURES
 from tests.integration.gemma_model import gemma_model_path
 
-LOG = "\n".join([
-    "[2024-05-02 09:15] alice: Did you book the flights to Lisbon?",
-    "[2024-05-02 09:16] bob: Yes, TAP flight TP1337 leaves Friday at 07:40.",
-    "[2024-05-02 09:17] alice: To reset the router, unplug it, wait ten seconds, plug it back in.",
-])
+LOG = "\n".join(
+    [
+        "[2024-05-02 09:15] alice: Did you book the flights to Lisbon?",
+        "[2024-05-02 09:16] bob: Yes, TAP flight TP1337 leaves Friday at 07:40.",
+        "[2024-05-02 09:17] alice: To reset the router, unplug it, wait ten seconds, plug it back in.",
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +40,17 @@ def conforms(value: Any, schema: dict[str, Any]) -> bool:
     """Enough of JSON Schema for ours: types, required keys, enums, bounds."""
     kind = schema.get("type")
     if kind == "object":
-        return isinstance(value, dict) and all(k in value for k in schema.get("required", [])) and all(
-            conforms(value[k], sub) for k, sub in schema.get("properties", {}).items() if k in value)
+        return (
+            isinstance(value, dict)
+            and all(k in value for k in schema.get("required", []))
+            and all(conforms(value[k], sub) for k, sub in schema.get("properties", {}).items() if k in value)
+        )
     if kind == "array":
-        return isinstance(value, list) and len(value) <= schema.get("maxItems", 10**9) and all(
-            conforms(v, schema["items"]) for v in value)
+        return (
+            isinstance(value, list)
+            and len(value) <= schema.get("maxItems", 10**9)
+            and all(conforms(v, schema["items"]) for v in value)
+        )
     if kind == "string":
         ok = isinstance(value, str) and len(value) <= schema.get("maxLength", 10**9)
         return ok and ("enum" not in schema or value in schema["enum"])
@@ -57,7 +65,8 @@ def test_every_schema_gives_a_valid_object(gemma: LlamaChatModel, kind: str) -> 
 
 
 def test_consolidation_with_the_model_writes_grounded_attributed_memories(
-        app: Assistant, tmp_path_factory: pytest.TempPathFactory) -> None:
+    app: Assistant, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     app.models.add(gemma_model_path(tmp_path_factory), role="chat", name="gemma")
     app.use_model("gemma", "chat")
     app.import_file(FIXTURES / "chat.jsonl", "jsonl")
@@ -80,8 +89,9 @@ def test_log_lines_are_dated_and_single_line(app: Assistant) -> None:
     assert all(line.startswith("[2024-05-02 ") and "\n" not in line for line in lines)
 
 
-def test_answer_head_model_path_reuses_the_primed_prefix(app: Assistant, gemma: LlamaChatModel,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_answer_head_model_path_reuses_the_primed_prefix(
+    app: Assistant, gemma: LlamaChatModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
     primes: list[str] = []
     real_prime = gemma.prime
     monkeypatch.setattr(gemma, "prime", lambda prefix: primes.append(prefix) or real_prime(prefix))
@@ -98,8 +108,9 @@ def test_answer_head_model_path_reuses_the_primed_prefix(app: Assistant, gemma: 
     assert len(primes) == 1  # same core memory: the prefix was not evaluated again
 
 
-def test_facade_ask_with_a_base_model_stays_extractive(app: Assistant, tmp_path_factory: pytest.TempPathFactory,
-                                                       tmp_path: Path) -> None:
+def test_facade_ask_with_a_base_model_stays_extractive(
+    app: Assistant, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
     app.models.add(gemma_model_path(tmp_path_factory), role="chat", name="gemma")
     app.use_model("gemma", "chat")
     app.import_file(FIXTURES / "chat.jsonl", "jsonl")

@@ -25,8 +25,9 @@ def test_prepare_default_and_bundled_test_model(data_dir: Path) -> None:
     assert {m["role"] for m in listed["models"]} == {"chat", "embedding"}
 
 
-def test_wrong_role_and_corrupt_files_are_clear_errors(data_dir: Path, tmp_path: Path,
-                                                       tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_wrong_role_and_corrupt_files_are_clear_errors(
+    data_dir: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     gemma = gemma_model_path(tmp_path_factory)
     r = run_cli(data_dir, "models", "add", str(gemma), "--role", "embedding", passphrase=None)
     assert r.returncode == 1 and "is a chat model" in r.stderr

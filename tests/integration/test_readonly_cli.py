@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from assistant.api import Assistant
-from assistant.models import RawEvent, VaultEntry
 from assistant.store.readonly import ReadOnlyStore
+from assistant.values import RawEvent, VaultEntry
 from tests.conftest import FIXTURES, PASSPHRASE, run_cli
 from tests.integration.embedding_model import converted_minilm
 from tests.robustness.helpers import StoreProcess, plaintext_hits, snapshot
@@ -33,7 +33,7 @@ WRITER = """
 import select, sys
 from datetime import UTC, datetime
 from assistant.api import Assistant
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 app = Assistant(sys.argv[1])
 app.unlock(sys.argv[2])
 print("ready", flush=True)
@@ -64,10 +64,19 @@ class Writer(StoreProcess):
 def filled(app: Assistant, data_dir: Path) -> Path:
     """A closed store with the chat fixture, a marker message and one vault entry."""
     app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 5, 3, 10, tzinfo=UTC), speaker="carol",
-                             text=f"The code name is {MARKER}.")])
-    app.add_memory(VaultEntry(entry_type="password", source="chat", sensitivity="high", caption="router login"),
-                   secret=SECRET)
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=datetime(2024, 5, 3, 10, tzinfo=UTC),
+                speaker="carol",
+                text=f"The code name is {MARKER}.",
+            )
+        ]
+    )
+    app.add_memory(
+        VaultEntry(entry_type="password", source="chat", sensitivity="high", caption="router login"), secret=SECRET
+    )
     app.close()
     return data_dir
 
@@ -85,8 +94,7 @@ def _json(done: subprocess.CompletedProcess[str]) -> Any:
     return json.loads(done.stdout)
 
 
-def test_read_commands_work_beside_a_writer_and_write_commands_say_it_is_in_use(writer: Writer,
-                                                                                filled: Path) -> None:
+def test_read_commands_work_beside_a_writer_and_write_commands_say_it_is_in_use(writer: Writer, filled: Path) -> None:
     hits = _json(run_cli(filled, "search", "Pestana", "--json"))
     assert "Pestana" in hits[0]["text"]
     status = _json(run_cli(filled, "status", "--json"))
@@ -106,13 +114,17 @@ def test_read_commands_work_beside_a_writer_and_write_commands_say_it_is_in_use(
     assert "Pestana" in answer["text"] and answer["recorded"] is False
     assert f"another process (pid {writer.pid})" in asked.stderr and "not recorded" in asked.stderr
 
-    for command in (["import", str(FIXTURES / "chatgpt_conversations.json"), "--format", "chatgpt"],
-                    ["consolidate"], ["forget", hits[0]["id"]]):
+    for command in (
+        ["import", str(FIXTURES / "chatgpt_conversations.json"), "--format", "chatgpt"],
+        ["consolidate"],
+        ["forget", hits[0]["id"]],
+    ):
         refused = run_cli(filled, *command)
         assert refused.returncode == 1, command
         assert refused.stderr.strip() == (
             f"assistant: the store is in use by another process (pid {writer.pid}): close the other assistant "
-            f"window or command using {filled} and try again; nothing was changed")
+            f"window or command using {filled} and try again; nothing was changed"
+        )
 
     pairs = writer.stop()  # the writer kept committing all along: the readers never blocked it
     assert pairs > 0
@@ -122,8 +134,9 @@ def test_read_commands_work_beside_a_writer_and_write_commands_say_it_is_in_use(
     assert _json(asked)["recorded"] is True and asked.stderr == ""
 
 
-def test_export_beside_a_writer_is_one_snapshot_holding_its_commits(writer: Writer, filled: Path,
-                                                                   tmp_path: Path) -> None:
+def test_export_beside_a_writer_is_one_snapshot_holding_its_commits(
+    writer: Writer, filled: Path, tmp_path: Path
+) -> None:
     reader = Assistant(filled)
     reader.unlock(PASSPHRASE, access="read")
     try:
@@ -163,8 +176,13 @@ def test_a_reader_sees_whole_transactions_while_the_writer_commits(writer: Write
         assert seen == sorted(seen) and len(set(seen)) >= 3  # newer commits show up, and never go back
         assert "Pestana" in reader.search("Pestana")[0].text
         assert reader.ask("which hotel is it?", record=False).known
-        for change in (lambda: reader.add_events([]), reader.consolidate, reader.index_pending,
-                       reader.capture_once, lambda: reader.ask("which hotel?")):
+        for change in (
+            lambda: reader.add_events([]),
+            reader.consolidate,
+            reader.index_pending,
+            reader.capture_once,
+            lambda: reader.ask("which hotel?"),
+        ):
             with pytest.raises(ReadOnlyStore, match=rf"another process \(pid {writer.pid}\)"):
                 change()
         conn = reader.store.db.reader()  # SQLite itself refuses, not only the facade
@@ -232,7 +250,8 @@ def test_no_plaintext_reaches_disk_from_the_readers(writer: Writer, filled: Path
 
 @pytest.mark.integration
 def test_a_reader_never_writes_the_vector_snapshot(
-        app: Assistant, data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    app: Assistant, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     entry = app.models.add(converted_minilm(tmp_path_factory), role="embedding", name="minilm")
     app.use_model(entry.name, "embedding")
     app.import_file(FIXTURES / "chat.jsonl", "jsonl")

@@ -50,12 +50,17 @@ class Release:
 
     def env(self, **extra: str) -> dict[str, str]:
         """A user's environment: PATH and HOME only (no DISPLAY unless given, no test switches)."""
-        return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home), "LANG": "C.UTF-8",
-                **extra}
+        return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home), "LANG": "C.UTF-8", **extra}
 
     def run(self, program: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(self.app_dir / program), *args], capture_output=True, text=True,
-                              env=env or self.env(), timeout=RUN_TIMEOUT, check=False)
+        return subprocess.run(
+            [str(self.app_dir / program), *args],
+            capture_output=True,
+            text=True,
+            env=env or self.env(),
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +71,14 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     dist, work, log = base / "dist", base / "work", base / "build.log"
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as out:
-        built = subprocess.run(["bash", str(BUILD_SCRIPT), "--dist", str(dist), "--work", str(work)],
-                               stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHON": sys.executable},
-                               timeout=BUILD_TIMEOUT, check=False)
+        built = subprocess.run(
+            ["bash", str(BUILD_SCRIPT), "--dist", str(dist), "--work", str(work)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHON": sys.executable},
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        )
     build_seconds = time.monotonic() - started
     if built.returncode != 0:
         pytest.fail(f"build.sh failed ({built.returncode}):\n" + log.read_text(encoding="utf-8")[-4000:])
@@ -80,8 +90,9 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     home.mkdir()
     installer = unpacked / tarball.name.removesuffix(".tar.gz") / "install.sh"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home)}
-    installed = subprocess.run(["sh", str(installer)], capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT,
-                               check=False)
+    installed = subprocess.run(
+        ["sh", str(installer)], capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT, check=False
+    )
     assert installed.returncode == 0, installed.stderr
     shutil.rmtree(unpacked)  # the installed copy must stand on its own
     shutil.rmtree(work)
@@ -95,8 +106,9 @@ def _step_lines(stdout: str) -> dict[str, str]:
 
 def _git_commit() -> str | None:
     try:
-        return subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -105,8 +117,11 @@ def test_the_tarball_installs_the_programs_menu_entry_and_icon(release: Release)
     home = release.home
     for name in ("assistant", "assistant-ui"):
         assert os.access(release.app_dir / name, os.X_OK)
-    for link, target in (("assistant", "assistant"), ("assistant-ui", "assistant-ui"),
-                         ("memory-assistant-ui", "assistant-ui")):
+    for link, target in (
+        ("assistant", "assistant"),
+        ("assistant-ui", "assistant-ui"),
+        ("memory-assistant-ui", "assistant-ui"),
+    ):
         assert (home / ".local" / "bin" / link).resolve() == (release.app_dir / target).resolve()
     desktop = (home / ".local/share/applications/memory-assistant.desktop").read_text(encoding="utf-8")
     assert f"Exec={release.app_dir}/assistant-ui\n" in desktop
@@ -167,21 +182,31 @@ def test_the_desktop_app_runs_its_self_test(release: Release) -> None:
 
 @pytest.fixture
 def ui_process(release: Release, xvfb_display: str, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen([str(release.app_dir / "assistant-ui"), "--data-dir", str(tmp_path / "data")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=release.env(DISPLAY=xvfb_display))
+    proc = subprocess.Popen(
+        [str(release.app_dir / "assistant-ui"), "--data-dir", str(tmp_path / "data")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=release.env(DISPLAY=xvfb_display),
+    )
     yield proc
     stop(proc, 20)
     assert proc.stdout is not None
     proc.stdout.close()
 
 
-def test_the_desktop_app_opens_its_first_run_window_under_x(ui_process: subprocess.Popen[str],
-                                                              xvfb_display: str) -> None:
+def test_the_desktop_app_opens_its_first_run_window_under_x(
+    ui_process: subprocess.Popen[str], xvfb_display: str
+) -> None:
     if shutil.which("xdotool") is None:
         pytest.skip("xdotool not installed (Linux only)")
-    found = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "Set up your memory"],
-                           capture_output=True, text=True, env={**os.environ, "DISPLAY": xvfb_display},
-                           timeout=120, check=False)
+    found = subprocess.run(
+        ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Set up your memory"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DISPLAY": xvfb_display},
+        timeout=120,
+        check=False,
+    )
     assert ui_process.poll() is None, "the desktop app exited instead of showing its window"
     assert found.returncode == 0 and found.stdout.strip(), found.stderr

@@ -33,8 +33,12 @@ def tmpfs(tmp_path: Path) -> Iterator[Mount]:
     def mount(options: str) -> Path:
         target = tmp_path / f"tmpfs{len(mounted)}"
         target.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"{options},mode=0700", "tmpfs", str(target)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"{options},mode=0700", "tmpfs", str(target)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             pytest.skip(f"mounting a tmpfs is not permitted here: {done.stderr.strip()}")
         mounted.append(target)
@@ -109,8 +113,9 @@ def inputs_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def inprocess_run(tmp_path_factory: pytest.TempPathFactory, gemma_path: Path, minilm_path: Path,
-                  inputs_root: Path) -> InProcessRun:
+def inprocess_run(
+    tmp_path_factory: pytest.TempPathFactory, gemma_path: Path, minilm_path: Path, inputs_root: Path
+) -> InProcessRun:
     from assistant import privacy
     from tests.robustness.fullrun import full_run
     from tests.robustness.netwatch import NetWatch, listening_sockets
@@ -123,20 +128,36 @@ def inprocess_run(tmp_path_factory: pytest.TempPathFactory, gemma_path: Path, mi
     blocked_before = len(privacy.blocked_attempts())
     try:
         with NetWatch() as watch:
-            report = full_run(base / "data", inputs_root / "inprocess", model=gemma_path, embedder=minilm_path,
-                              display=server.display if server else None, while_open=lambda _app: listening_sockets())
+            report = full_run(
+                base / "data",
+                inputs_root / "inprocess",
+                model=gemma_path,
+                embedder=minilm_path,
+                display=server.display if server else None,
+                while_open=lambda _app: listening_sockets(),
+            )
             listening_after = listening_sockets()
     finally:
         if server is not None:
             server.close()
     changed = [Path(p) for root in roots for p, st in _files(root).items() if before[root].get(p) != st]
-    return InProcessRun(report, watch.violations(), watch.inet_sockets(), privacy.blocked_attempts()[blocked_before:],
-                        listening_after, base / "data", inputs_root, server is not None, changed)
+    return InProcessRun(
+        report,
+        watch.violations(),
+        watch.inet_sockets(),
+        privacy.blocked_attempts()[blocked_before:],
+        listening_after,
+        base / "data",
+        inputs_root,
+        server is not None,
+        changed,
+    )
 
 
 @pytest.fixture(scope="session")
-def namespace_run(tmp_path_factory: pytest.TempPathFactory, gemma_path: Path, minilm_path: Path,
-                  inputs_root: Path) -> NamespaceRun:
+def namespace_run(
+    tmp_path_factory: pytest.TempPathFactory, gemma_path: Path, minilm_path: Path, inputs_root: Path
+) -> NamespaceRun:
     """The same full run in a network namespace that has nothing but loopback, in a subprocess."""
     if sys.platform != "linux" or shutil.which("unshare") is None or shutil.which("ip") is None:
         pytest.skip("network namespaces need Linux with unshare(1) and ip(8)")
@@ -145,9 +166,24 @@ def namespace_run(tmp_path_factory: pytest.TempPathFactory, gemma_path: Path, mi
         pytest.skip(f"cannot create a network namespace here (needs root or user namespaces): {probe.stderr.strip()}")
     base = tmp_path_factory.mktemp("namespace")
     root = Path(__file__).resolve().parents[2]
-    command = ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-               sys.executable, "-m", "tests.robustness.fullrun", str(base / "data"), str(inputs_root / "namespace"),
-               "--model", str(gemma_path), "--embedder", str(minilm_path), *(["--xvfb"] if _display_tools() else [])]
+    command = [
+        "unshare",
+        "--net",
+        "sh",
+        "-c",
+        'ip link set lo up && exec "$@"',
+        "sh",
+        sys.executable,
+        "-m",
+        "tests.robustness.fullrun",
+        str(base / "data"),
+        str(inputs_root / "namespace"),
+        "--model",
+        str(gemma_path),
+        "--embedder",
+        str(minilm_path),
+        *(["--xvfb"] if _display_tools() else []),
+    ]
     env = {**os.environ, "ASSISTANT_TESTING": "1", "PYTHONPATH": str(root)}
     done = subprocess.run(command, capture_output=True, text=True, cwd=root, env=env, timeout=600, check=False)
     assert done.returncode == 0, f"the run in the network namespace failed ({done.returncode}):\n{done.stderr[-4000:]}"

@@ -24,13 +24,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assistant.capture.frames import CapturedFrame
-from assistant.capture_store import FrameWriter
+from assistant.capture.writer import FrameWriter
 from assistant.config import ConsolidationSettings
 from assistant.consolidation.engine import Consolidator
-from assistant.ingest import Ingest
-from assistant.models import RawEvent
 from assistant.paths import DataPaths
 from assistant.store import opened
+from assistant.store.ingest import Ingest
+from assistant.values import RawEvent
 from tests.conftest import PASSPHRASE
 from tests.robustness.fakes import SECRET, fake_pipeline, frame_number
 
@@ -47,8 +47,15 @@ def chat_events(start: int, k: int) -> list[RawEvent]:
         text = f"turn {n} about the {WORDS[n % len(WORDS)]} and the {WORDS[(n * 7) % len(WORDS)]}"
         if n % 7 == 0:
             text += f" token {SECRET}"
-        out.append(RawEvent(kind="chat", occurred_at=T0 + timedelta(seconds=n), text=text,
-                            speaker=("alice", "bob")[n % 2], session=f"s{start}-{k // 4}"))
+        out.append(
+            RawEvent(
+                kind="chat",
+                occurred_at=T0 + timedelta(seconds=n),
+                text=text,
+                speaker=("alice", "bob")[n % 2],
+                session=f"s{start}-{k // 4}",
+            )
+        )
     return out
 
 
@@ -59,8 +66,9 @@ def _ack(fd: int, line: str) -> None:
 def run_capture(paths: DataPaths, ack: int, start: int) -> None:
     store = opened.open_existing(paths, PASSPHRASE)
     _ack(ack, "ready")
-    writer = FrameWriter(store, thumbnail_budget_bytes=THUMBNAIL_BUDGET, on_disk_full=lambda _m: None,
-                         on_recovered=lambda: None)
+    writer = FrameWriter(
+        store, thumbnail_budget_bytes=THUMBNAIL_BUDGET, on_disk_full=lambda _m: None, on_recovered=lambda: None
+    )
 
     def sink(record: CapturedFrame) -> None:
         try:
@@ -80,8 +88,9 @@ def run_consolidate(paths: DataPaths, ack: int, start: int) -> None:
     store = opened.open_existing(paths, PASSPHRASE)
     _ack(ack, "ready")
     ingest = Ingest(store)
-    consolidator = Consolidator(store.db, ConsolidationSettings(batch_events=4, raw_retention_days=0),
-                                seal=store.seal_secret)
+    consolidator = Consolidator(
+        store.db, ConsolidationSettings(batch_events=4, raw_retention_days=0), seal=store.seal_secret
+    )
     k = 0
     while True:
         events = chat_events(start, k)

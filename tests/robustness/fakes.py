@@ -69,13 +69,17 @@ class FakeOcr:
         r, g, b = image.getpixel((0, 0))  # type: ignore[attr-defined]  # RGB of the BGRX pixel
         n = b | (g << 8) | (r << 16)
         text = frame_text(n)
-        words = [Word(w, 50 + 60 * i, 50 + 30 * line, 55, 20, 95.0)
-                 for line, row in enumerate(text.splitlines()) for i, w in enumerate(row.split())]
+        words = [
+            Word(w, 50 + 60 * i, 50 + 30 * line, 55, 20, 95.0)
+            for line, row in enumerate(text.splitlines())
+            for i, w in enumerate(row.split())
+        ]
         return OcrResult(text, words, 95.0)
 
 
 def fake_pipeline(sink: Sink, *, start: int = 0) -> CapturePipeline:
     """The real pipeline (change detection, OCR worker, redaction, thumbnails) on the fake screen."""
     settings = PipelineSettings(thumbnails=True, thumbnail_width=160, ocr_queue_size=4)
-    return CapturePipeline(FakeScreen(start), FakeProbe(), FakeOcr(), ExclusionRules(apps=(), title_patterns=()),
-                           sink, settings)
+    return CapturePipeline(
+        FakeScreen(start), FakeProbe(), FakeOcr(), ExclusionRules(apps=(), title_patterns=()), sink, settings
+    )

@@ -31,10 +31,20 @@ from tests.robustness.netwatch import NetWatch, listening_sockets
 
 MARKER = "Vexmarlo Quindrel 7391"  # OCR reads it exactly at the test window's font size
 CHAT = [
-    {"speaker": "alice", "text": f"The {MARKER} project starts Monday; the plan is on https://wiki.example.org/vx",
-     "time": "2024-05-02T09:15:00Z", "conversation": "kickoff", "ref": "k1"},
-    {"speaker": "bob", "text": f"Noted. The {MARKER} budget review is Friday at 10:00 in room B2.",
-     "time": "2024-05-02T09:16:00Z", "conversation": "kickoff", "ref": "k2"},
+    {
+        "speaker": "alice",
+        "text": f"The {MARKER} project starts Monday; the plan is on https://wiki.example.org/vx",
+        "time": "2024-05-02T09:15:00Z",
+        "conversation": "kickoff",
+        "ref": "k1",
+    },
+    {
+        "speaker": "bob",
+        "text": f"Noted. The {MARKER} budget review is Friday at 10:00 in room B2.",
+        "time": "2024-05-02T09:16:00Z",
+        "conversation": "kickoff",
+        "ref": "k2",
+    },
 ]
 
 
@@ -53,8 +63,15 @@ def on_display(display: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def full_run(data_dir: Path, inputs: Path, *, model: Path | None, embedder: Path | None, display: str | None,
-             while_open: Callable[[Assistant], Any] | None = None) -> dict[str, Any]:
+def full_run(
+    data_dir: Path,
+    inputs: Path,
+    *,
+    model: Path | None,
+    embedder: Path | None,
+    display: str | None,
+    while_open: Callable[[Assistant], Any] | None = None,
+) -> dict[str, Any]:
     from tests.xdisplay import TextWindow
 
     inputs.mkdir(parents=True, exist_ok=True)
@@ -67,11 +84,14 @@ def full_run(data_dir: Path, inputs: Path, *, model: Path | None, embedder: Path
         out["imported"] = app.import_file(chat, "jsonl").added
         if display is not None:
             app.settings.capture.keep_thumbnails = True
-            with on_display(display), TextWindow(display, f"Notes about {MARKER}\nreview on Friday",
-                                                 title=f"{MARKER} - Notes", wm_class="notes"):
+            with (
+                on_display(display),
+                TextWindow(
+                    display, f"Notes about {MARKER}\nreview on Friday", title=f"{MARKER} - Notes", wm_class="notes"
+                ),
+            ):
                 out["captured"] = app.capture_once()
-            rows = app.store.db.reader().execute(
-                "SELECT text, meta FROM raw_events WHERE kind = 'screen'").fetchall()
+            rows = app.store.db.reader().execute("SELECT text, meta FROM raw_events WHERE kind = 'screen'").fetchall()
             out["screen_texts"] = [r[0] for r in rows]
             out["screen_ocr"] = [json.loads(r[1]).get("ocr") for r in rows]
         if model is not None:
@@ -112,13 +132,22 @@ def main() -> None:
     server = XvfbServer() if args.xvfb and shutil.which("Xvfb") and shutil.which("tesseract") else None
     try:
         with NetWatch() as watch:
-            out = full_run(args.data_dir, args.inputs, model=args.model, embedder=args.embedder,
-                           display=server.display if server else None, while_open=lambda _app: listening_sockets())
+            out = full_run(
+                args.data_dir,
+                args.inputs,
+                model=args.model,
+                embedder=args.embedder,
+                display=server.display if server else None,
+                while_open=lambda _app: listening_sockets(),
+            )
     finally:
         if server is not None:
             server.close()
-    out.update(blocked=privacy.blocked_attempts(), violations=watch.violations(),
-               interfaces=[name for _, name in socket.if_nameindex()])
+    out.update(
+        blocked=privacy.blocked_attempts(),
+        violations=watch.violations(),
+        interfaces=[name for _, name in socket.if_nameindex()],
+    )
     print(json.dumps(out))
 
 

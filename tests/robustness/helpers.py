@@ -25,8 +25,11 @@ def _holds_data(path: Path) -> bool:
 
 def snapshot(root: Path) -> dict[str, str]:
     """sha256 of every file under `root` that holds data, by relative path."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and _holds_data(p)}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and _holds_data(p)
+    }
 
 
 HOLD = """
@@ -46,9 +49,15 @@ class StoreProcess:
 
     def __init__(self, script: str, data_dir: Path) -> None:
         env = {**os.environ, "ASSISTANT_TESTING": "1", "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-c", script, str(data_dir), PASSPHRASE], cwd=ROOT, env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", script, str(data_dir), PASSPHRASE],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], 60)
         if not ready or self.proc.stdout.readline().strip() != "ready":
@@ -76,8 +85,12 @@ class Holder(StoreProcess):
 def needles(marker: str) -> list[bytes]:
     """The marker as it could sit in a file: UTF-8 and UTF-16 (both byte orders), as typed and lowercased,
     and each of its long words alone (a full-text index stores words, not phrases)."""
-    texts = {marker, marker.lower(), *(w for w in marker.split() if len(w) >= 6),
-             *(w.lower() for w in marker.split() if len(w) >= 6)}
+    texts = {
+        marker,
+        marker.lower(),
+        *(w for w in marker.split() if len(w) >= 6),
+        *(w.lower() for w in marker.split() if len(w) >= 6),
+    }
     return [t.encode(enc) for t in sorted(texts) for enc in ("utf-8", "utf-16-le", "utf-16-be")]
 
 

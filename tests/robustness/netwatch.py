@@ -17,10 +17,19 @@ from typing import Any
 
 _active: NetWatch | None = None
 _installed = False
-_ADDRESSED = {"socket.connect": "connect", "socket.bind": "bind", "socket.sendto": "sendto",
-              "socket.sendmsg": "sendmsg"}
-_LOOKUPS = {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr",
-            "socket.getnameinfo"}
+_ADDRESSED = {
+    "socket.connect": "connect",
+    "socket.bind": "bind",
+    "socket.sendto": "sendto",
+    "socket.sendmsg": "sendmsg",
+}
+_LOOKUPS = {
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyname_ex",
+    "socket.gethostbyaddr",
+    "socket.getnameinfo",
+}
 _LOCAL_FAMILIES = {socket.AF_UNIX, socket.AF_INET, socket.AF_INET6, getattr(socket, "AF_NETLINK", -1)}
 
 
@@ -71,8 +80,9 @@ class NetWatch:
         _active = None
 
     def inet_sockets(self) -> int:
-        return sum(1 for kind, family, _ in self.events
-                   if kind == "new" and family in (socket.AF_INET, socket.AF_INET6))
+        return sum(
+            1 for kind, family, _ in self.events if kind == "new" and family in (socket.AF_INET, socket.AF_INET6)
+        )
 
     def violations(self) -> list[str]:
         out = []
@@ -99,7 +109,7 @@ def _decode(hex_address: str) -> tuple[str, int]:
     if len(raw) == 4:
         address = ipaddress.ip_address(raw[::-1])
     else:  # four 32-bit words, each in host (little-endian) order
-        address = ipaddress.ip_address(b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
+        address = ipaddress.ip_address(b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4)))
     return str(address), int(port, 16)
 
 

@@ -53,8 +53,10 @@ def _user_input(path: Path) -> bool:
 
 def test_no_temp_file_made_during_the_run_is_plaintext(inprocess_run: InProcessRun) -> None:
     assert inprocess_run.inputs.name.startswith(INPUTS_DIR)
-    files = [p for p in inprocess_run.new_temp_files
-             if not _user_input(p) and p.exists() and p.stat().st_size <= MAX_SCANNED]
+    files = [
+        p for p in inprocess_run.new_temp_files if not _user_input(p) and p.exists() and p.stat().st_size <= MAX_SCANNED
+    ]
     assert any(p.resolve().is_relative_to(inprocess_run.data_dir.resolve()) for p in files), (
-        "the listing must see the run's own new files")
+        "the listing must see the run's own new files"
+    )
     assert plaintext_hits(files, MARKER) == []

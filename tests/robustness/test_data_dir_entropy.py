@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 from assistant.api import Assistant
-from assistant.models import SemanticMemory
 from assistant.retrieval.recall import Recall
-from assistant.vectors import VectorService
+from assistant.retrieval.vector_service import VectorService
+from assistant.values import SemanticMemory
 from tests.conftest import FIXTURES
 from tests.fake_embedder import FakeEmbedder
 

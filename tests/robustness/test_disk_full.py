@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import capture_control, capture_store
 from assistant.api import Assistant
-from assistant.capture_control import CaptureControl
+from assistant.capture import control as capture_control
+from assistant.capture import writer as capture_writer
+from assistant.capture.control import CaptureControl
 from assistant.store import integrity
 from tests.conftest import PASSPHRASE
 from tests.robustness.conftest import Mount
@@ -75,16 +76,17 @@ def assert_consistent(app: Assistant, stored: int) -> None:
 
 @pytest.mark.parametrize("thumbnails", [True, False], ids=["blob-hits-enospc", "wal-hits-enospc"])
 def test_capture_pauses_when_the_disk_fills_and_resumes_when_space_returns(
-        small_disk: Path, monkeypatch: pytest.MonkeyPatch, thumbnails: bool) -> None:
+    small_disk: Path, monkeypatch: pytest.MonkeyPatch, thumbnails: bool
+) -> None:
     monkeypatch.setattr(capture_control, "DISK_FULL_RETRY", timedelta(seconds=0.3))
     seen: list[str] = []
-    real_is_disk_full = capture_store.is_disk_full
+    real_is_disk_full = capture_writer.is_disk_full
 
     def spy(exc: BaseException) -> bool:
         seen.append(f"{type(exc).__name__}: {exc}")
         return real_is_disk_full(exc)
 
-    monkeypatch.setattr(capture_store, "is_disk_full", spy)
+    monkeypatch.setattr(capture_writer, "is_disk_full", spy)
 
     def build(control: CaptureControl) -> object:
         pipeline = fake_pipeline(control.writer)
@@ -113,8 +115,10 @@ def test_capture_pauses_when_the_disk_fills_and_resumes_when_space_returns(
         assert any(expected in error for error in seen), seen
 
         filler.unlink()
-        wait_for("capture resumes", lambda: not app.capture_status()["disk_full"]
-                 and app.capture.writer.stored >= full_at + 3)
+        wait_for(
+            "capture resumes",
+            lambda: not app.capture_status()["disk_full"] and app.capture.writer.stored >= full_at + 3,
+        )
         assert "disk is full" not in app.capture_status()["state"]
         app.capture.stop()
         assert_consistent(app, app.capture.writer.stored)

@@ -23,28 +23,69 @@ from assistant.api import Assistant
 from assistant.errors import ImportFormatError
 from assistant.importers import common
 from assistant.importers.registry import FORMATS, read_messages
-from assistant.retrieval.fulltext import match_expression
 from assistant.retrieval.timeparse import parse_time_range
+from assistant.store.fulltext import match_expression
 from tests.conftest import FIXTURES
 
-FIXTURE_FILES = {"jsonl": FIXTURES / "chat.jsonl", "chatgpt": FIXTURES / "chatgpt_conversations.json",
-                 "locomo": FIXTURES / "locomo_sample.json"}
+FIXTURE_FILES = {
+    "jsonl": FIXTURES / "chat.jsonl",
+    "chatgpt": FIXTURES / "chatgpt_conversations.json",
+    "locomo": FIXTURES / "locomo_sample.json",
+}
 MAX_MESSAGE = 600  # an error message is read by a person: it names the problem, it does not echo the input
-FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+FAST = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 # -- strategies ----------------------------------------------------------------------------------------
 nasty_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=60)  # NUL, controls, surrogates
-json_scalars = (st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-                | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30)
-                | st.sampled_from(["2024-05-02T09:15:00Z", "1:56 pm on 8 May, 2023", "9999-12-31T23:59:59",
-                                   "0001-01-01", "", "\x00", "n1", "root", "user", "assistant"]))
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=10)
-TIME_PHRASES = ["yesterday", "last tuesday afternoon", "in May 2023", "two days ago", "99999 years ago",
-                "between 1 Jan 2020 and 3 Feb 2020", "on 31 February", "this morning", "last 999 weeks",
-                "in the summer of 2021", "2024-13-45", "since 0001-01-01", "9999-12-31", "a few minutes ago",
-                "last year", "next week", "on the 3rd", "in 2099", "winter"]
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30)
+    | st.sampled_from(
+        [
+            "2024-05-02T09:15:00Z",
+            "1:56 pm on 8 May, 2023",
+            "9999-12-31T23:59:59",
+            "0001-01-01",
+            "",
+            "\x00",
+            "n1",
+            "root",
+            "user",
+            "assistant",
+        ]
+    )
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=10,
+)
+TIME_PHRASES = [
+    "yesterday",
+    "last tuesday afternoon",
+    "in May 2023",
+    "two days ago",
+    "99999 years ago",
+    "between 1 Jan 2020 and 3 Feb 2020",
+    "on 31 February",
+    "this morning",
+    "last 999 weeks",
+    "in the summer of 2021",
+    "2024-13-45",
+    "since 0001-01-01",
+    "9999-12-31",
+    "a few minutes ago",
+    "last year",
+    "next week",
+    "on the 3rd",
+    "in 2099",
+    "winter",
+]
 
 
 def _fixture_doc(fmt: str) -> Any:
@@ -89,10 +130,10 @@ def damaged_bytes(draw: st.DrawFn, fmt: str) -> bytes:
     data = FIXTURE_FILES[fmt].read_bytes()
     how = draw(st.sampled_from(["truncate", "flip", "insert", "utf16", "latin1", "bom"]))
     if how == "truncate":
-        return data[:draw(st.integers(0, len(data)))]
+        return data[: draw(st.integers(0, len(data)))]
     if how == "flip":
         at = draw(st.integers(0, len(data) - 1))
-        return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+        return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
     if how == "insert":
         at = draw(st.integers(0, len(data)))
         junk = draw(st.sampled_from([b"\x00", b"\x1b[2J", b"\r", b"\x7f\x80\xff", b"\\u0000", b"\xef\xbb\xbf"]))
@@ -108,8 +149,13 @@ def _or_junk(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(strategy, strategy, json_values)
 
 
-times = _or_junk(st.one_of(st.floats(allow_nan=True), st.integers(-(2**64), 2**64),
-                           st.sampled_from(["2024-05-02T09:15:00Z", "2024-05-02 09:15", "1714641480", "tomorrow"])))
+times = _or_junk(
+    st.one_of(
+        st.floats(allow_nan=True),
+        st.integers(-(2**64), 2**64),
+        st.sampled_from(["2024-05-02T09:15:00Z", "2024-05-02 09:15", "1714641480", "tomorrow"]),
+    )
+)
 long_ids = st.text(alphabet="0123456789", min_size=4400, max_size=5000)  # past int()'s digit limit
 ids = st.one_of(st.sampled_from(["root", "n1", "n2", "n3"]), long_ids)
 
@@ -121,21 +167,46 @@ def _drop_some(draw: st.DrawFn, obj: dict[str, Any]) -> dict[str, Any]:
 @st.composite
 def chatgpt_docs(draw: st.DrawFn) -> Any:
     """Conversation trees with every field sometimes missing or of the wrong type, ids sometimes huge."""
-    def message() -> Any:
-        return draw(_or_junk(st.fixed_dictionaries({
-            "id": _or_junk(ids),
-            "author": _or_junk(st.fixed_dictionaries({"role": _or_junk(st.sampled_from(["user", "assistant",
-                                                                                      "system", "tool"]))})),
-            "content": _or_junk(st.fixed_dictionaries({"parts": _or_junk(st.lists(_or_junk(st.text()), max_size=3)),
-                                                       "text": _or_junk(st.text())})),
-            "create_time": times,
-        }).map(lambda d: _drop_some(draw, d))))
 
-    mapping = {draw(ids): _drop_some(draw, {"message": message(), "parent": draw(_or_junk(ids))})
-               for _ in range(draw(st.integers(0, 4)))}
-    conversation = _drop_some(draw, {"mapping": draw(_or_junk(st.just(mapping))), "current_node": draw(_or_junk(ids)),
-                                     "title": draw(_or_junk(st.text())), "create_time": draw(times),
-                                     "conversation_id": draw(_or_junk(ids))})
+    def message() -> Any:
+        return draw(
+            _or_junk(
+                st.fixed_dictionaries(
+                    {
+                        "id": _or_junk(ids),
+                        "author": _or_junk(
+                            st.fixed_dictionaries(
+                                {"role": _or_junk(st.sampled_from(["user", "assistant", "system", "tool"]))}
+                            )
+                        ),
+                        "content": _or_junk(
+                            st.fixed_dictionaries(
+                                {
+                                    "parts": _or_junk(st.lists(_or_junk(st.text()), max_size=3)),
+                                    "text": _or_junk(st.text()),
+                                }
+                            )
+                        ),
+                        "create_time": times,
+                    }
+                ).map(lambda d: _drop_some(draw, d))
+            )
+        )
+
+    mapping = {
+        draw(ids): _drop_some(draw, {"message": message(), "parent": draw(_or_junk(ids))})
+        for _ in range(draw(st.integers(0, 4)))
+    }
+    conversation = _drop_some(
+        draw,
+        {
+            "mapping": draw(_or_junk(st.just(mapping))),
+            "current_node": draw(_or_junk(ids)),
+            "title": draw(_or_junk(st.text())),
+            "create_time": draw(times),
+            "conversation_id": draw(_or_junk(ids)),
+        },
+    )
     return [conversation] if draw(st.booleans()) else draw(_or_junk(st.just([conversation])))
 
 
@@ -145,26 +216,46 @@ def locomo_docs(draw: st.DrawFn) -> Any:
     conversation: dict[str, Any] = {}
     for _ in range(draw(st.integers(0, 3))):
         key = f"session_{draw(sessions)}"
-        conversation[key] = draw(_or_junk(st.lists(_or_junk(st.fixed_dictionaries({
-            "speaker": _or_junk(st.text(max_size=8)), "dia_id": _or_junk(ids), "text": _or_junk(st.text()),
-            "blip_caption": _or_junk(st.text(max_size=10)),
-        }).map(lambda d: _drop_some(draw, d))), max_size=3)))
-        conversation[f"{key}_date_time"] = draw(_or_junk(st.sampled_from(
-            ["1:56 pm on 8 May, 2023", "13:56 pm on 31 February, 2023", "", "8 May 2023"])))
+        conversation[key] = draw(
+            _or_junk(
+                st.lists(
+                    _or_junk(
+                        st.fixed_dictionaries(
+                            {
+                                "speaker": _or_junk(st.text(max_size=8)),
+                                "dia_id": _or_junk(ids),
+                                "text": _or_junk(st.text()),
+                                "blip_caption": _or_junk(st.text(max_size=10)),
+                            }
+                        ).map(lambda d: _drop_some(draw, d))
+                    ),
+                    max_size=3,
+                )
+            )
+        )
+        conversation[f"{key}_date_time"] = draw(
+            _or_junk(st.sampled_from(["1:56 pm on 8 May, 2023", "13:56 pm on 31 February, 2023", "", "8 May 2023"]))
+        )
     sample = _drop_some(draw, {"sample_id": draw(_or_junk(ids)), "conversation": draw(_or_junk(st.just(conversation)))})
     return draw(st.sampled_from([sample, [sample], [sample, sample]]))
 
 
 @st.composite
 def jsonl_text(draw: st.DrawFn) -> str:
-    line = st.fixed_dictionaries({"speaker": _or_junk(st.text(max_size=8)), "text": _or_junk(st.text()),
-                                  "time": times, "ref": _or_junk(ids), "conversation": _or_junk(ids)})
+    line = st.fixed_dictionaries(
+        {
+            "speaker": _or_junk(st.text(max_size=8)),
+            "text": _or_junk(st.text()),
+            "time": times,
+            "ref": _or_junk(ids),
+            "conversation": _or_junk(ids),
+        }
+    )
     rows = draw(st.lists(_or_junk(line.map(lambda d: _drop_some(draw, d))), max_size=4))
     return "\n".join(json.dumps(r) for r in rows)
 
 
-STRUCTURED = {"chatgpt": chatgpt_docs().map(json.dumps), "locomo": locomo_docs().map(json.dumps),
-              "jsonl": jsonl_text()}
+STRUCTURED = {"chatgpt": chatgpt_docs().map(json.dumps), "locomo": locomo_docs().map(json.dumps), "jsonl": jsonl_text()}
 deep = st.integers(10, 200_000).map(lambda n: "[" * n + "]" * n)
 
 
@@ -225,8 +316,11 @@ def test_the_real_exports_still_import(fmt: str) -> None:
 def test_huge_strings_are_cut_not_refused(scratch: Path) -> None:
     target = scratch / "huge.jsonl"
     big = "x" * (3 * common.MAX_TEXT)
-    target.write_text(json.dumps({"speaker": "me" * 10_000, "text": big, "time": "2024-01-01T00:00:00Z",
-                                  "ref": "r" * 100_000}) + "\n", encoding="utf-8")
+    target.write_text(
+        json.dumps({"speaker": "me" * 10_000, "text": big, "time": "2024-01-01T00:00:00Z", "ref": "r" * 100_000})
+        + "\n",
+        encoding="utf-8",
+    )
     messages = check_read(target, "jsonl")
     assert messages is not None and len(messages[0].to_event("jsonl")[0].text) == common.MAX_TEXT
 
@@ -244,9 +338,11 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(scratch: Path) -> 
 # -- through the facade: all or nothing ---------------------------------------------------------------------
 def _state(app: Assistant) -> tuple[int, int, int]:
     conn = app.store.db.reader()
-    return (conn.execute("SELECT count(*) FROM raw_events").fetchone()[0],
-            conn.execute("SELECT coalesce(max(seq), 0) FROM raw_events").fetchone()[0],
-            conn.execute("SELECT count(*) FROM memories").fetchone()[0])
+    return (
+        conn.execute("SELECT count(*) FROM raw_events").fetchone()[0],
+        conn.execute("SELECT coalesce(max(seq), 0) FROM raw_events").fetchone()[0],
+        conn.execute("SELECT count(*) FROM memories").fetchone()[0],
+    )
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -279,7 +375,7 @@ def test_a_bad_line_after_good_ones_imports_none_of_them(app: Assistant, scratch
 
 
 def test_a_store_failure_midway_rolls_the_whole_import_back(app: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant import ingest
+    from assistant.store import ingest
 
     calls = {"n": 0}
     real = ingest.add_events
@@ -306,9 +402,11 @@ class _Errors(logging.Handler):
         self.records.append(record)
 
 
-queries = st.one_of(nasty_text, st.builds(lambda a, p, b: f"{a} {p} {b}", nasty_text,
-                                          st.sampled_from(TIME_PHRASES), nasty_text),
-                    st.text(alphabet='"*():^-+NEARORAND{}[]', max_size=30))
+queries = st.one_of(
+    nasty_text,
+    st.builds(lambda a, p, b: f"{a} {p} {b}", nasty_text, st.sampled_from(TIME_PHRASES), nasty_text),
+    st.text(alphabet='"*():^-+NEARORAND{}[]', max_size=30),
+)
 nows = st.datetimes(min_value=datetime(1, 1, 8), max_value=datetime(9999, 12, 24), timezones=st.just(UTC))
 
 

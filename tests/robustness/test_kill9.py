@@ -46,12 +46,24 @@ class ForkServer:
 
     def __init__(self, data_dir: Path, log: Path) -> None:
         self.log = log
-        env = {**os.environ, "ASSISTANT_TESTING": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "ASSISTANT_TESTING": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "PYTHONPATH": str(ROOT),
+        }
         with log.open("w") as err:
-            self.proc = subprocess.Popen([sys.executable, "-m", "tests.robustness.crashworker", str(data_dir)],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
-                                         cwd=ROOT, env=env, bufsize=1)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.robustness.crashworker", str(data_dir)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+                cwd=ROOT,
+                env=env,
+                bufsize=1,
+            )
 
     def _line(self, timeout: float = 30.0) -> str:
         assert self.proc.stdout is not None
@@ -122,7 +134,8 @@ def kill_loop(data_dir: Path, tmp: Path, mode: str, verify: Verify, seed: int) -
             status = server.wait_exit()
             lines = ack.read_text().splitlines() if ack.exists() else []
             assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
-                f"the worker ended by itself (status {status}): {lines[-3:]}\n{server.log.read_text()[-2000:]}")
+                f"the worker ended by itself (status {status}): {lines[-3:]}\n{server.log.read_text()[-2000:]}"
+            )
             assert not [x for x in lines if x.startswith("error")], lines
             acked = [x.split(" ", 1)[1] for x in lines if x.startswith("ack ")]
             store = opened.open_existing(DataPaths(data_dir), PASSPHRASE)  # StoreCorrupt would fail here
@@ -141,9 +154,13 @@ def kill_loop(data_dir: Path, tmp: Path, mode: str, verify: Verify, seed: int) -
 
 
 def _duplicates(conn: Any) -> list[tuple[str, str, int]]:
-    return [tuple(r) for r in conn.execute(
-        "SELECT type, merge_key, count(*) FROM memories WHERE merge_key IS NOT NULL "
-        "GROUP BY type, merge_key HAVING count(*) > 1").fetchall()]
+    return [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT type, merge_key, count(*) FROM memories WHERE merge_key IS NOT NULL "
+            "GROUP BY type, merge_key HAVING count(*) > 1"
+        ).fetchall()
+    ]
 
 
 def verify_capture(store: opened.OpenedStore, acked: list[str]) -> None:
@@ -163,8 +180,12 @@ def verify_consolidation(store: opened.OpenedStore, acked: list[str]) -> None:
     missing = set(acked) - ids
     assert not missing, f"acknowledged events lost: {sorted(missing)[:10]}"
     consolidated = {r[0] for r in conn.execute("SELECT id FROM raw_events WHERE consolidated = 1")}
-    cited = {r[0] for r in conn.execute(
-        "SELECT s.event_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id WHERE m.type = 'episodic'")}
+    cited = {
+        r[0]
+        for r in conn.execute(
+            "SELECT s.event_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id WHERE m.type = 'episodic'"
+        )
+    }
     assert consolidated == cited, "a batch was half written: consolidated events and episode sources differ"
     assert _duplicates(conn) == []
 
@@ -172,8 +193,9 @@ def verify_consolidation(store: opened.OpenedStore, acked: list[str]) -> None:
 def _episodes(conn: Any) -> dict[str, tuple[str, frozenset[str]]]:
     out: dict[str, tuple[str, frozenset[str]]] = {}
     for mid, key in conn.execute("SELECT id, merge_key FROM memories WHERE type = 'episodic'").fetchall():
-        sources = frozenset(r[0] for r in conn.execute(
-            "SELECT event_id FROM memory_sources WHERE memory_id = ?", (mid,)))
+        sources = frozenset(
+            r[0] for r in conn.execute("SELECT event_id FROM memory_sources WHERE memory_id = ?", (mid,))
+        )
         out[key] = (mid, sources)
     return out
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistant.api import Assistant
 from assistant.retrieval.embedded_index import EmbeddedIndex
-from assistant.retrieval.stored_vectors import stored_count
+from assistant.store.vectors import stored_count
 from tests.conftest import PASSPHRASE
 from tests.fake_embedder import FakeEmbedder
 from tests.robustness.vector_worker import DIM, SNAPSHOT_EVERY

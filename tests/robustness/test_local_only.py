@@ -83,8 +83,13 @@ def test_code_that_skips_the_check_is_refused_before_any_name_lookup(app: Assist
 
 # -- the witnesses themselves must be able to fail ------------------------------------------------------------
 def test_the_listener_check_sees_sockets_on_every_interface() -> None:
-    with socket.socket() as wide, socket.socket() as local, \
-            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp, socket.socket(socket.AF_INET6) as local6:
+    privacy.set_local_only(False)  # the guard refuses a bind to every interface; this checks the witness alone
+    with (
+        socket.socket() as wide,
+        socket.socket() as local,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp,
+        socket.socket(socket.AF_INET6) as local6,
+    ):
         wide.bind(("0.0.0.0", 0))
         wide.listen()
         local.bind(("127.0.0.1", 0))
@@ -93,8 +98,12 @@ def test_the_listener_check_sees_sockets_on_every_interface() -> None:
         local6.bind(("::1", 0))
         local6.listen()
         found = listening_sockets()
-        ports = {"wide": wide.getsockname()[1], "local": local.getsockname()[1], "udp": udp.getsockname()[1],
-                 "local6": local6.getsockname()[1]}
+        ports = {
+            "wide": wide.getsockname()[1],
+            "local": local.getsockname()[1],
+            "udp": udp.getsockname()[1],
+            "local6": local6.getsockname()[1],
+        }
     assert ("tcp", "0.0.0.0", ports["wide"]) in found and ("tcp", "127.0.0.1", ports["local"]) in found
     assert ("tcp6", "::1", ports["local6"]) in found
     assert {s[2] for s in exposed(found)} >= {ports["wide"], ports["udp"]}

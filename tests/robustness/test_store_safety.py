@@ -15,10 +15,10 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.errors import StoreCorrupt
-from assistant.models import RawEvent
 from assistant.paths import DataPaths
 from assistant.store import backup, integrity, lock, opened
 from assistant.store.readonly import ReadOnlyStore
+from assistant.values import RawEvent
 from tests.conftest import PASSPHRASE, run_cli
 from tests.robustness.helpers import Holder, snapshot
 
@@ -27,9 +27,18 @@ PAGE = 4096
 
 def _fill(app: Assistant, n: int = 300) -> None:
     t0 = datetime(2024, 1, 1, tzinfo=UTC)
-    app.add_events([RawEvent(kind="screen", occurred_at=t0 + timedelta(seconds=i), app="Editor",
-                             title=f"doc {i}", text=f"line {i} of a long document about harbour lanterns " * 8)
-                    for i in range(n)])
+    app.add_events(
+        [
+            RawEvent(
+                kind="screen",
+                occurred_at=t0 + timedelta(seconds=i),
+                app="Editor",
+                title=f"doc {i}",
+                text=f"line {i} of a long document about harbour lanterns " * 8,
+            )
+            for i in range(n)
+        ]
+    )
     app.store.db.checkpoint()
 
 
@@ -69,8 +78,10 @@ def test_backups_within_one_second_still_rotate_in_order(app: Assistant, monkeyp
 
     monkeypatch.setattr(backup, "datetime", Clock)
     made = [backup.rotate_backups(app.store, keep=2) for _ in range(5)]
-    assert [p.name for p in made] == ["auto-20240502-091500.zip", *(f"auto-20240502-091500-{n}.zip"
-                                                                   for n in range(2, 6))]
+    assert [p.name for p in made] == [
+        "auto-20240502-091500.zip",
+        *(f"auto-20240502-091500-{n}.zip" for n in range(2, 6)),
+    ]
     assert integrity.auto_backups(app.paths) == made[-2:]
 
 
@@ -156,7 +167,7 @@ def test_a_damaged_backup_is_never_restored(app: Assistant, tmp_path: Path) -> N
             data = src.read(item)
             if item.filename == "memory.db":
                 middle = (len(data) // PAGE // 2) * PAGE + 1000
-                data = data[:middle] + bytes(b ^ 0xFF for b in data[middle:middle + 32]) + data[middle + 32:]
+                data = data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 32]) + data[middle + 32 :]
             dst.writestr(item, data)
     app.close()
     before = snapshot(app.paths.root)
@@ -165,8 +176,9 @@ def test_a_damaged_backup_is_never_restored(app: Assistant, tmp_path: Path) -> N
     assert snapshot(app.paths.root) == before
 
 
-def test_the_full_check_runs_after_a_crash_and_not_after_a_clean_close(data_dir: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_full_check_runs_after_a_crash_and_not_after_a_clean_close(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
     app.close()

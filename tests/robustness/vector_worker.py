@@ -13,11 +13,11 @@ import os
 import sys
 from pathlib import Path
 
-from assistant.models import SemanticMemory
 from assistant.paths import DataPaths
 from assistant.retrieval.embedded_index import EmbeddedIndex
 from assistant.retrieval.indexer import Indexer
 from assistant.store import memories, opened
+from assistant.values import SemanticMemory
 from tests.conftest import PASSPHRASE
 from tests.fake_embedder import FakeEmbedder
 

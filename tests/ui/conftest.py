@@ -14,7 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.api import Assistant
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 from tests.xdisplay import xvfb_display  # noqa: F401  (the private-Xvfb fixture, for the tray test)
 from ui.app import Desktop
 from ui.session import Session

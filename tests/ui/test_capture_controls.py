@@ -36,8 +36,7 @@ def test_capture_menu_starts_pauses_resumes_and_stops(xvfb_display: str, qtbot: 
     idle(qtbot, s)
 
 
-def test_capture_that_cannot_start_says_why(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot,
-                                            desktop: Desktop) -> None:
+def test_capture_that_cannot_start_says_why(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, desktop: Desktop) -> None:
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     said: list[str] = []

@@ -29,8 +29,9 @@ def test_no_x_server_is_a_message_not_a_crash(monkeypatch: pytest.MonkeyPatch, q
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland detection is Linux-only")
-def test_the_app_reports_a_missing_hotkey_in_the_status_bar(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot,
-                                                            desktop: Desktop) -> None:
+def test_the_app_reports_a_missing_hotkey_in_the_status_bar(
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, desktop: Desktop
+) -> None:
     monkeypatch.delenv("DISPLAY", raising=False)
     with qtbot.waitSignal(desktop.session.message, timeout=2000) as said:
         desktop.rebind_hotkey("<ctrl>+<shift>+<space>")

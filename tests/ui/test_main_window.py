@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from assistant.models import SemanticMemory
+from assistant.values import SemanticMemory
 from tests.conftest import FIXTURES
 from tests.ui.conftest import idle
 from ui.app import Desktop
@@ -83,7 +83,8 @@ def test_core_notes_reach_the_status_bar_once(qtbot: QtBot, desktop: Desktop) ->
 
 
 def test_import_chats_from_the_menu_tells_the_format_and_makes_them_searchable(
-        qtbot: QtBot, desktop: Desktop, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> None:
     w = desktop.window
     chosen = str(FIXTURES / "chatgpt_conversations.json")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen, ""))
@@ -94,8 +95,10 @@ def test_import_chats_from_the_menu_tells_the_format_and_makes_them_searchable(
     a = desktop.session.assistant
     read = a.status().events["chat"]
     assert read > 0
-    assert w.statusBar().currentMessage() == \
-        f"imported {read} new message(s) of {read} from chatgpt_conversations.json (chatgpt)"
+    assert (
+        w.statusBar().currentMessage()
+        == f"imported {read} new message(s) of {read} from chatgpt_conversations.json (chatgpt)"
+    )
     assert not w.importing.isVisible() and w.import_error is None
     with qtbot.waitSignal(desktop.session.data_changed, timeout=30000):
         w.import_chats(chosen)  # again: nothing new
@@ -104,7 +107,8 @@ def test_import_chats_from_the_menu_tells_the_format_and_makes_them_searchable(
 
 
 def test_a_file_that_is_not_a_chat_export_imports_nothing_and_says_why(
-        qtbot: QtBot, desktop: Desktop, tmp_path: Path) -> None:
+    qtbot: QtBot, desktop: Desktop, tmp_path: Path
+) -> None:
     w = desktop.window
     bad = tmp_path / "notes.csv"
     bad.write_text("speaker,text\nme,hello\n")
@@ -126,12 +130,14 @@ def test_a_transcript_dropped_on_the_window_is_imported(qtbot: QtBot, desktop: D
     data = QMimeData()
     # a transcript and a folder (ignored)
     data.setUrls([QUrl.fromLocalFile(str(FIXTURES / "chat.jsonl")), QUrl.fromLocalFile(str(tmp_path))])
-    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(w, enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(50, 50), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     with qtbot.waitSignal(desktop.session.data_changed, timeout=30000):
         QApplication.sendEvent(w, drop)
     idle(qtbot, desktop.session)
@@ -139,7 +145,41 @@ def test_a_transcript_dropped_on_the_window_is_imported(qtbot: QtBot, desktop: D
     assert w.import_error is None
     nothing = QMimeData()
     nothing.setText("just text")
-    refused = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, nothing, Qt.MouseButton.LeftButton,
-                              Qt.KeyboardModifier.NoModifier)
+    refused = QDragEnterEvent(
+        QPoint(50, 50), Qt.DropAction.CopyAction, nothing, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(w, refused)
     assert not refused.isAccepted()
+
+
+def test_quit_says_it_is_closing_until_the_work_is_done(qtbot: QtBot, desktop: Desktop) -> None:
+    import time
+
+    idle(qtbot, desktop.session)  # the start-up work is done
+    desktop.session.run(time.sleep, 0.5, name="slow work")  # a consolidation still running, say
+    desktop.quit()
+    note = desktop.closing_note
+    assert not desktop.window.isVisible()
+    assert note is not None and note.isVisible() and "Closing" in note.text() and "finishing 1 task" in note.text()
+    desktop.shutdown()  # what the app runs once its event loop has ended
+    assert not note.isVisible() and not desktop.session.assistant.unlocked
+
+
+def test_a_large_import_shows_what_it_has_stored_so_far(qtbot: QtBot, desktop: Desktop, tmp_path: Path) -> None:
+    import json
+
+    source = tmp_path / "big.jsonl"
+    lines = [
+        {"speaker": "me", "text": f"note {n}", "time": f"2024-01-01T10:{n // 60:02d}:{n % 60:02d}Z"} for n in range(450)
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    w = desktop.window
+    shown: list[tuple[int, int, str]] = []
+    desktop.session.import_progress.connect(lambda done, total, phase: shown.append((done, total, phase)))
+    formats: list[str] = []
+    desktop.session.import_progress.connect(lambda *_: formats.append(w.importing.format()))
+    desktop.session.import_chats(str(source))
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1] == (0, 0, ""), timeout=30000)
+    assert (200, 450, "storing") in shown and (400, 450, "storing") in shown
+    assert "storing %v/%m" in formats and not w.importing.isVisible()
+    idle(qtbot, desktop.session)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from assistant.api import Assistant
-from assistant.models import CoreBlock, EpisodicMemory, ProceduralMemory, ResourceMemory, SemanticMemory, VaultEntry
+from assistant.values import CoreBlock, EpisodicMemory, ProceduralMemory, ResourceMemory, SemanticMemory, VaultEntry
 from tests.conftest import FIXTURES
 from tests.ui.conftest import SCREENSHOTS, at, idle, screen
 from ui.app import Desktop
@@ -30,19 +30,46 @@ def seed(desktop: Desktop, day: date) -> None:
     for m in range(0, 20, 2):
         events.append(screen(day, 15, 35 + m, "Terminal", "bash", f"pytest -q ({m} passed)"))
     a.add_events(events)
-    a.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Booked the Pestana hotel in Lisbon",
-                                occurred_at=at(day, 9, 5), ended_at=at(day, 9, 45)))
-    a.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Worked on planner.py",
-                                occurred_at=at(day, 10, 10), ended_at=at(day, 11, 0)))
+    a.add_memory(
+        EpisodicMemory(
+            actor="user",
+            event_type="activity",
+            summary="Booked the Pestana hotel in Lisbon",
+            occurred_at=at(day, 9, 5),
+            ended_at=at(day, 9, 45),
+        )
+    )
+    a.add_memory(
+        EpisodicMemory(
+            actor="user",
+            event_type="activity",
+            summary="Worked on planner.py",
+            occurred_at=at(day, 10, 10),
+            ended_at=at(day, 11, 0),
+        )
+    )
     a.add_memory(CoreBlock(label="persona", value="Ana, a developer in Porto. Prefers short answers.", pinned=True))
     a.add_memory(CoreBlock(label="human", value="Travels to Lisbon in May; has a ficus that needs watering."))
     a.add_memory(SemanticMemory(name="Pestana", summary="Hotel on Rua Augusta, Lisbon", details="Booked for May"))
-    a.add_memory(ProceduralMemory(entry_type="workflow", summary="Release the app",
-                                  steps=["run the tests", "tag the version", "build the wheel"]))
-    a.add_memory(ResourceMemory(title="TAP booking TP1337", summary="Flight to Lisbon", resource_type="document",
-                                locator="~/Documents/tap-tp1337.pdf"))
-    a.add_memory(VaultEntry(entry_type="credential", source="manual", sensitivity="high",
-                            caption="Hotel Wi-Fi password"), secret="pestana-guest-2024")
+    a.add_memory(
+        ProceduralMemory(
+            entry_type="workflow",
+            summary="Release the app",
+            steps=["run the tests", "tag the version", "build the wheel"],
+        )
+    )
+    a.add_memory(
+        ResourceMemory(
+            title="TAP booking TP1337",
+            summary="Flight to Lisbon",
+            resource_type="document",
+            locator="~/Documents/tap-tp1337.pdf",
+        )
+    )
+    a.add_memory(
+        VaultEntry(entry_type="credential", source="manual", sensitivity="high", caption="Hotel Wi-Fi password"),
+        secret="pestana-guest-2024",
+    )
 
 
 def shoot(qtbot: QtBot, widget: QWidget, name: str) -> None:
@@ -120,12 +147,19 @@ def test_screenshot_with_a_dark_palette(qtbot: QtBot, desktop: Desktop) -> None:
     assert isinstance(app, QApplication)
     before = app.palette()
     dark = QPalette()
-    for role, color in ((QPalette.ColorRole.Window, "#2b2d30"), (QPalette.ColorRole.WindowText, "#dfe1e5"),
-                        (QPalette.ColorRole.Base, "#1e1f22"), (QPalette.ColorRole.AlternateBase, "#26282b"),
-                        (QPalette.ColorRole.Text, "#dfe1e5"), (QPalette.ColorRole.Button, "#3c3f41"),
-                        (QPalette.ColorRole.ButtonText, "#dfe1e5"), (QPalette.ColorRole.Highlight, "#2f65ca"),
-                        (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.Link, "#6ea8fe"),
-                        (QPalette.ColorRole.PlaceholderText, "#8c8f94")):
+    for role, color in (
+        (QPalette.ColorRole.Window, "#2b2d30"),
+        (QPalette.ColorRole.WindowText, "#dfe1e5"),
+        (QPalette.ColorRole.Base, "#1e1f22"),
+        (QPalette.ColorRole.AlternateBase, "#26282b"),
+        (QPalette.ColorRole.Text, "#dfe1e5"),
+        (QPalette.ColorRole.Button, "#3c3f41"),
+        (QPalette.ColorRole.ButtonText, "#dfe1e5"),
+        (QPalette.ColorRole.Highlight, "#2f65ca"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.Link, "#6ea8fe"),
+        (QPalette.ColorRole.PlaceholderText, "#8c8f94"),
+    ):
         dark.setColor(role, QColor(color))
     app.setPalette(dark)
     try:

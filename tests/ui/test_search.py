@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
-from assistant.models import SemanticMemory
+from assistant.values import SemanticMemory
 from tests.conftest import FIXTURES
 from tests.ui.conftest import idle, screen
 from ui.app import Desktop
@@ -43,8 +43,9 @@ def test_search_filters_by_type_and_date(qtbot: QtBot, desktop: Desktop) -> None
     view.date_to.setDate(QDate(today.year, today.month, today.day))
     with qtbot.waitSignal(view.results_shown, timeout=15000):
         view.use_dates.setChecked(True)
-    assert view.hits and all(h.occurred_at is not None and h.occurred_at.date() >= today - timedelta(days=2)
-                             for h in view.hits)
+    assert view.hits and all(
+        h.occurred_at is not None and h.occurred_at.date() >= today - timedelta(days=2) for h in view.hits
+    )
     assert "chat" not in {h.type for h in view.hits}  # the 2024 chat is outside the range
 
     # keyboard: ↓ from the field selects the first result and shows it; Esc goes back to the field

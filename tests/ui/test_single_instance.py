@@ -44,8 +44,14 @@ def _listening(key: str) -> bool:
 
 def _launch(data_dir: Path, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ASSISTANT_TESTING": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "ui.app", "--data-dir", str(data_dir), *extra], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ui.app", "--data-dir", str(data_dir), *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_second_launch_of_the_app_exits_and_focuses_the_first(tmp_path: Path) -> None:

@@ -38,11 +38,26 @@ def tray_display(xvfb_display: str) -> Iterator[str]:
     trayer = shutil.which("trayer")
     if trayer is None:
         pytest.skip("trayer not installed (Linux/X11 only; scripts/setup.sh installs it)")
+
     def start() -> subprocess.Popen[bytes]:
-        return subprocess.Popen([trayer, "--edge", "top", "--align", "right", "--widthtype", "request",
-                                 "--height", "32", "--SetDockType", "true"],
-                                env={**os.environ, "DISPLAY": xvfb_display},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [
+                trayer,
+                "--edge",
+                "top",
+                "--align",
+                "right",
+                "--widthtype",
+                "request",
+                "--height",
+                "32",
+                "--SetDockType",
+                "true",
+            ],
+            env={**os.environ, "DISPLAY": xvfb_display},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     proc = start()
     try:
@@ -66,11 +81,24 @@ def test_tray_menu_works_on_a_real_tray(tray_display: str, data_dir: Path) -> No
     store = Assistant(data_dir)
     store.init(PASSPHRASE)
     store.close()
-    env = {**os.environ, "DISPLAY": tray_display, "QT_QPA_PLATFORM": "xcb", "XDG_SESSION_TYPE": "x11",
-           "ASSISTANT_TESTING": "1", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DISPLAY": tray_display,
+        "QT_QPA_PLATFORM": "xcb",
+        "XDG_SESSION_TYPE": "x11",
+        "ASSISTANT_TESTING": "1",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("WAYLAND_DISPLAY", None)
-    done = subprocess.run([sys.executable, str(SCRIPT), str(data_dir), PASSPHRASE], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=240, check=False)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), str(data_dir), PASSPHRASE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -80,8 +108,9 @@ def test_tray_menu_works_on_a_real_tray(tray_display: str, data_dir: Path) -> No
     assert seen["key_network"] == "off"
     assert {"Quick recall", "Open Memory assistant", "Quit"} <= set(seen["menu"])
     assert seen["recall_shown"] and seen["window_shown"] and seen["window_closed_to_tray"]
-    assert {"Start capture", "Pause 15 minutes", "Pause 1 hour", "Pause until resumed",
-            "Resume capture"} <= set(seen["menu"])
+    assert {"Start capture", "Pause 15 minutes", "Pause 1 hour", "Pause until resumed", "Resume capture"} <= set(
+        seen["menu"]
+    )
     assert seen["started"] and seen["key_recording"] == "recording+local-only"
     assert seen["paused"] and seen["key_paused"] == "paused+local-only"
     assert seen["resume_enabled_when_paused"] and seen["pause_disabled_when_paused"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant import __version__
-from assistant.build_info import GENERATED_MODULE, build_info, version_line
+from assistant.diagnostics.build_info import GENERATED_MODULE, build_info, version_line
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,8 +46,9 @@ def test_a_bundle_names_its_commit_and_build_time(monkeypatch: pytest.MonkeyPatc
 
 
 def test_the_cli_prints_the_version_line() -> None:
-    out = subprocess.run([sys.executable, "-m", "assistant", "--version"], capture_output=True, text=True,
-                         check=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "--version"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     assert out.strip() == f"assistant {version_line()}"
 
 
@@ -67,6 +68,7 @@ def test_the_writer_records_the_commit_and_removes_its_file(tmp_path: Path) -> N
 def test_the_writer_names_this_checkout_commit() -> None:
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout (a source tarball)")
-    head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert _writer().git_commit(ROOT).removesuffix("-dirty") == head

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from assistant.api import Assistant
-from assistant.models import SemanticMemory
+from assistant.values import SemanticMemory
 from tests.conftest import PASSPHRASE
 
 MARKER = "zq-canary-7f3a91-marmalade"
@@ -14,15 +14,16 @@ MARKER = "zq-canary-7f3a91-marmalade"
 
 def assert_no_plaintext(root: Path, marker: str = MARKER) -> None:
     needles = [marker.encode("utf-8"), marker.encode("utf-16-le"), marker.encode("utf-16-be")]
-    hits = [str(p) for p in root.rglob("*") if p.is_file()
-            for needle in needles if needle in p.read_bytes()]
+    hits = [str(p) for p in root.rglob("*") if p.is_file() for needle in needles if needle in p.read_bytes()]
     assert hits == [], f"plaintext marker found in {hits}"
 
 
 def test_imported_text_is_never_on_disk_in_plaintext(data_dir: Path, tmp_path: Path) -> None:
     source = tmp_path / "import.jsonl"
-    source.write_text(json.dumps({"speaker": "me", "text": f"the secret word is {MARKER}",
-                                  "time": "2024-01-01T10:00:00Z"}) + "\n", encoding="utf-8")
+    source.write_text(
+        json.dumps({"speaker": "me", "text": f"the secret word is {MARKER}", "time": "2024-01-01T10:00:00Z"}) + "\n",
+        encoding="utf-8",
+    )
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
     app.import_file(source, "jsonl")
@@ -36,4 +37,16 @@ def test_imported_text_is_never_on_disk_in_plaintext(data_dir: Path, tmp_path: P
     assert (data_dir / "logs" / "assistant.log").exists()
     assert_no_plaintext(data_dir)  # ...but only inside the encryption, WAL and log included
     again.close()
+    assert_no_plaintext(data_dir)
+
+
+def test_asked_questions_and_hand_typed_facts_stay_inside_the_encryption(data_dir: Path) -> None:
+    """The paths the first-day fixes added: ask history read back (tags kept in the turn's meta), a fact
+    typed in by hand, a question whose time phrase names what was talked about."""
+    app = Assistant(data_dir)
+    app.init(PASSPHRASE)
+    app.add_memory(SemanticMemory(name="guest house", summary=f"staying at {MARKER} in June"))
+    answer = app.ask(f"Where am I staying in June, {MARKER}?")
+    assert answer.known and any(MARKER in a.question for a in app.ask_history())
+    app.close()
     assert_no_plaintext(data_dir)

@@ -12,11 +12,27 @@ T0 = datetime(2024, 5, 2, 9, 0, tzinfo=UTC)
 CHAT = [f"message {i} about the harbour lantern budget" for i in range(12)]
 
 
-def frame(text: str, seconds: float = 0.0, *, app: str = "Chat", title: str = "Team - Chat", monitor: int = 1,
-          status: OcrStatus = "ok") -> CapturedFrame:
-    return CapturedFrame(captured_at=T0 + timedelta(seconds=seconds), monitor=monitor, app=app, title=title,
-                         url=None, text=text if status == "ok" else "", ocr_words=len(text.split()),
-                         mean_conf=90.0, redactions=0, ocr_status=status)
+def frame(
+    text: str,
+    seconds: float = 0.0,
+    *,
+    app: str = "Chat",
+    title: str = "Team - Chat",
+    monitor: int = 1,
+    status: OcrStatus = "ok",
+) -> CapturedFrame:
+    return CapturedFrame(
+        captured_at=T0 + timedelta(seconds=seconds),
+        monitor=monitor,
+        app=app,
+        title=title,
+        url=None,
+        text=text if status == "ok" else "",
+        ocr_words=len(text.split()),
+        mean_conf=90.0,
+        redactions=0,
+        ocr_status=status,
+    )
 
 
 class Recorder:

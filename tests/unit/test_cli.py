@@ -13,8 +13,12 @@ from tests.conftest import FIXTURES, run_cli
 def test_init_import_list_search_status(data_dir: Path) -> None:
     assert run_cli(data_dir, "init").returncode == 0
     r = run_cli(data_dir, "import", str(FIXTURES / "locomo_sample.json"), "--format", "locomo", "--json")
-    assert json.loads(r.stdout) == {"path": str(FIXTURES / "locomo_sample.json"), "format": "locomo",
-                                    "read": 5, "added": 5}
+    assert json.loads(r.stdout) == {
+        "path": str(FIXTURES / "locomo_sample.json"),
+        "format": "locomo",
+        "read": 5,
+        "added": 5,
+    }
     r = run_cli(data_dir, "search", "greyhound", "--json")
     hits = json.loads(r.stdout)
     assert set(hits[0]) == {"id", "type", "text", "score", "occurred_at", "sources"}
@@ -79,7 +83,7 @@ def test_export_restore_and_passwd(data_dir: Path, tmp_path: Path) -> None:
     run_cli(data_dir, "init")
     run_cli(data_dir, "import", str(FIXTURES / "chat.jsonl"), "--format", "jsonl")
     assert run_cli(data_dir, "export", "--out", str(tmp_path / "b.zip")).returncode == 0
-    r = run_cli(data_dir, "passwd", env={"ASSISTANT_NEW_PASSPHRASE": "second"})
+    r = run_cli(data_dir, "passwd", env={"ASSISTANT_NEW_PASSPHRASE": "second passphrase"})
     assert r.returncode == 0, r.stderr
     assert run_cli(data_dir, "status").returncode == 2
     other = tmp_path / "other"
@@ -100,6 +104,7 @@ def test_eval_locomo_consolidates_unless_told_not_to(data_dir: Path) -> None:
     r = run_cli(data_dir, "eval", "locomo", sample, "--bm25", "--qa", "0", "--json")
     report = json.loads(r.stdout)["retrieval"]
     assert report["memories"] > 0 and report["counts"] == {"4": 1}
-    raw = json.loads(run_cli(data_dir, "eval", "locomo", sample, "--bm25", "--qa", "0", "--no-consolidate",
-                             "--json").stdout)["retrieval"]
+    raw = json.loads(
+        run_cli(data_dir, "eval", "locomo", sample, "--bm25", "--qa", "0", "--no-consolidate", "--json").stdout
+    )["retrieval"]
     assert raw["memories"] == 0 and raw["counts"] == {"4": 1}

@@ -13,15 +13,15 @@ from typing import Any
 from assistant.api import Assistant
 from assistant.consolidation import merge
 from assistant.consolidation.deterministic import Planned
-from assistant.models import CoreBlock, EpisodicMemory, RawEvent, ResourceMemory, SemanticMemory, Source
+from assistant.consolidation.engine import Extraction
+from assistant.values import CoreBlock, EpisodicMemory, RawEvent, ResourceMemory, SemanticMemory, Source
 from tests.conftest import FIXTURES, PASSPHRASE
 
 T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
 
 
 def screen(minute: float, app: str, title: str, text: str = "", url: str | None = None) -> RawEvent:
-    return RawEvent(kind="screen", occurred_at=T0 + timedelta(minutes=minute), app=app, title=title, text=text,
-                    url=url)
+    return RawEvent(kind="screen", occurred_at=T0 + timedelta(minutes=minute), app=app, title=title, text=text, url=url)
 
 
 def workday() -> list[RawEvent]:
@@ -29,7 +29,9 @@ def workday() -> list[RawEvent]:
         screen(0, "code", "engine.py - project", "def consolidate(batch):\nFile Edit View"),
         screen(1, "code", "engine.py - project", "return report\nFile Edit View"),
         screen(2, "code", "engine.py - project", "File Edit View\nraise AssistantError"),
-        screen(3, "firefox", "SQLCipher docs — Mozilla Firefox", "PRAGMA key", url="https://www.zetetic.net/sqlcipher/"),
+        screen(
+            3, "firefox", "SQLCipher docs — Mozilla Firefox", "PRAGMA key", url="https://www.zetetic.net/sqlcipher/"
+        ),
         screen(4, "firefox", "SQLCipher docs — Mozilla Firefox", "see https://sqlite.org/fts5.html for FTS5"),
         screen(5, "evince", "quarterly-report.pdf — Document Viewer", "Revenue grew 12%"),
         screen(30, "code", "engine.py - project", "a later, separate visit"),
@@ -37,21 +39,23 @@ def workday() -> list[RawEvent]:
 
 
 def snapshot(app: Assistant) -> dict[str, Any]:
-    return {m.id: (m.type, m.search_text(), sorted((s.kind, s.ref) for s in m.sources))
-            for m in app.list_memories(limit=10_000)}
+    return {
+        m.id: (m.type, m.search_text(), sorted((s.kind, s.ref) for s in m.sources))
+        for m in app.list_memories(limit=10_000)
+    }
 
 
 def test_activity_runs_become_episodes_with_their_spans(app: Assistant) -> None:
     app.add_events(workday())
     report = app.consolidate()
     assert report.events == 7
-    episodes = sorted((m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory)),
-                      key=lambda m: m.occurred_at or T0)
+    episodes = sorted(
+        (m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory)), key=lambda m: m.occurred_at or T0
+    )
     assert [(e.summary, e.occurred_at, e.ended_at) for e in episodes] == [
         ("Used code: engine.py - project", T0, T0 + timedelta(minutes=2)),
         ("Used firefox: SQLCipher docs — Mozilla Firefox", T0 + timedelta(minutes=3), T0 + timedelta(minutes=4)),
-        ("Used evince: quarterly-report.pdf — Document Viewer", T0 + timedelta(minutes=5),
-         T0 + timedelta(minutes=5)),
+        ("Used evince: quarterly-report.pdf — Document Viewer", T0 + timedelta(minutes=5), T0 + timedelta(minutes=5)),
         ("Used code: engine.py - project", T0 + timedelta(minutes=30), T0 + timedelta(minutes=30)),
     ]
     first = episodes[0]
@@ -84,8 +88,11 @@ def test_resources_from_urls_and_documents(app: Assistant) -> None:
     app.add_events(workday())
     app.consolidate()
     found = {m.locator: m for m in app.list_memories("resource") if isinstance(m, ResourceMemory)}
-    assert set(found) == {"https://www.zetetic.net/sqlcipher/", "https://sqlite.org/fts5.html",
-                          "document:quarterly-report.pdf"}
+    assert set(found) == {
+        "https://www.zetetic.net/sqlcipher/",
+        "https://sqlite.org/fts5.html",
+        "document:quarterly-report.pdf",
+    }
     assert found["https://sqlite.org/fts5.html"].resource_type == "url"
     assert found["document:quarterly-report.pdf"].summary == "document seen in evince"
 
@@ -117,8 +124,9 @@ def test_rerun_and_batch_size_change_nothing(app: Assistant, tmp_path: Path) -> 
 def test_chat_sessions_become_episodes(app: Assistant) -> None:
     app.import_file(FIXTURES / "locomo_sample.json", "locomo")
     app.consolidate()
-    eps = sorted((m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory)),
-                 key=lambda m: m.occurred_at or T0)
+    eps = sorted(
+        (m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory)), key=lambda m: m.occurred_at or T0
+    )
     assert [e.actor for e in eps] == ["Ana, Ben", "Ben, Ana"]
     assert eps[0].occurred_at == datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
     assert eps[0].summary.startswith("Conversation between Ana and Ben about")
@@ -156,13 +164,17 @@ def test_locomo_conversation_episodes_per_session(app: Assistant, locomo_path: P
         assert [s.ref for s in ep.sources] == [t["dia_id"] for t in turns]
         assert set(ep.actor.split(", ")) == {t["speaker"] for t in turns}
         assert ep.occurred_at == datetime.strptime(conv[f"{key}_date_time"], "%I:%M %p on %d %B, %Y").replace(
-            tzinfo=UTC)
+            tzinfo=UTC
+        )
 
 
 def test_changed_fact_updates_in_place_and_keeps_sources(app: Assistant) -> None:
     def fact(summary: str, ref: str) -> Planned:
-        return Planned(SemanticMemory(name="Ana's employer", summary=summary, sources=[Source("chat", ref)]),
-                       merge_key="semantic:ana's employer", extend=False)
+        return Planned(
+            SemanticMemory(name="Ana's employer", summary=summary, sources=[Source("chat", ref)]),
+            merge_key="semantic:ana's employer",
+            extend=False,
+        )
 
     with app.store.db.write() as conn:
         assert merge.write(conn, fact("Ana works at Acme", "m1")) == "added"
@@ -174,8 +186,10 @@ def test_changed_fact_updates_in_place_and_keeps_sources(app: Assistant) -> None
 
 def test_near_duplicate_fact_is_merged(app: Assistant) -> None:
     def fact(name: str, summary: str, ref: str) -> Planned:
-        return Planned(SemanticMemory(name=name, summary=summary, sources=[Source("chat", ref)]),
-                       merge_key=f"semantic:{name.lower()}")
+        return Planned(
+            SemanticMemory(name=name, summary=summary, sources=[Source("chat", ref)]),
+            merge_key=f"semantic:{name.lower()}",
+        )
 
     with app.store.db.write() as conn:
         merge.write(conn, fact("Lisbon hotel", "The hotel is the Pestana on Rua Augusta", "a"))
@@ -188,8 +202,13 @@ def test_near_duplicate_fact_is_merged(app: Assistant) -> None:
 def test_core_block_stays_within_its_limit(app: Assistant) -> None:
     with app.store.db.write() as conn:
         for i in range(30):
-            merge.write(conn, Planned(CoreBlock(label="human", value=f"fact number {i:02d} about the user", limit=200),
-                                      merge_key="core:human"))
+            merge.write(
+                conn,
+                Planned(
+                    CoreBlock(label="human", value=f"fact number {i:02d} about the user", limit=200),
+                    merge_key="core:human",
+                ),
+            )
     [block] = app.list_memories("core")
     assert isinstance(block, CoreBlock)
     assert len(block.value) <= 200
@@ -200,8 +219,12 @@ def test_timeline_works_before_consolidation(app: Assistant) -> None:
     app.add_events(workday())
     tl = app.timeline_day(T0.date())
     assert [(b.app, b.start.strftime("%H:%M"), b.end.strftime("%H:%M")) for b in tl.blocks] == [
-        ("code", "09:00", "09:02"), ("firefox", "09:03", "09:04"), ("evince", "09:05", "09:05"),
-        ("code", "09:30", "09:30")]
+        ("code", "09:00", "09:03"),  # until the next window took over
+        ("firefox", "09:03", "09:05"),
+        ("evince", "09:05", "09:06"),  # one frame, then nothing for 25 minutes: a frame's worth, not zero
+        ("code", "09:30", "09:31"),
+    ]
+    assert all(b.end > b.start for b in tl.blocks)
     assert tl.episodes == []
     app.consolidate()
     assert len(app.timeline_day(T0.date()).episodes) == 4
@@ -252,8 +275,12 @@ def test_kill_mid_batch_then_rerun_equals_a_clean_run(app: Assistant, tmp_path: 
     for kill_at in (1, 3, 5):
         crash_dir = tmp_path / f"crash{kill_at}"
         shutil.copytree(app.paths.root, crash_dir)
-        r = subprocess.run([sys.executable, "-c", CRASHER, str(crash_dir), str(kill_at), PASSPHRASE],
-                           capture_output=True, text=True, check=False)
+        r = subprocess.run(
+            [sys.executable, "-c", CRASHER, str(crash_dir), str(kill_at), PASSPHRASE],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert r.returncode == 9, r.stderr
         again = Assistant(crash_dir)
         again.unlock(PASSPHRASE)
@@ -262,3 +289,23 @@ def test_kill_mid_batch_then_rerun_equals_a_clean_run(app: Assistant, tmp_path: 
         again.consolidate()
         assert snapshot(again) == expected
         again.close()
+
+
+class _CountingExtractor:
+    def __init__(self) -> None:
+        self.batches = 0
+
+    def extract(self, events: Any) -> Extraction:
+        self.batches += 1
+        return Extraction(calls=1)
+
+
+def test_the_model_pass_is_given_per_run_not_kept(app: Assistant) -> None:
+    app.settings.consolidation.use_model = True
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    extractor = _CountingExtractor()
+    report = app.consolidator.run(extractor=extractor)
+    assert extractor.batches >= 1 and report.model_calls == extractor.batches
+    seen = extractor.batches
+    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 6, 1, tzinfo=UTC), text="later", session="s9")])
+    assert app.consolidator.run().model_calls == 0 and extractor.batches == seen  # the next run has none

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from assistant.api import Assistant
-from assistant.models import MEMORY_TYPES, EpisodicMemory, RawEvent, SemanticMemory
-from assistant.retrieval import fulltext
+from assistant.store import fulltext
+from assistant.values import MEMORY_TYPES, EpisodicMemory, RawEvent, SemanticMemory
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -14,12 +14,16 @@ T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 def _fill(app: Assistant) -> None:
     for n in range(30):
         words = "tea garden" if n % 3 else "tea station train"
-        app.add_memory(SemanticMemory(name=f"note {n}", summary=f"{words} {'tea ' * (n % 4)}",
-                                      occurred_at=T0 + timedelta(days=n)))
-    app.add_memory(EpisodicMemory(actor="me", event_type="trip", summary="train to the tea station",
-                                  occurred_at=T0))
-    app.add_events([RawEvent(kind=kind, occurred_at=T0 + timedelta(hours=n), text=f"tea number {n}", speaker="me")
-                    for n, kind in enumerate(["chat", "screen"] * 5)])
+        app.add_memory(
+            SemanticMemory(name=f"note {n}", summary=f"{words} {'tea ' * (n % 4)}", occurred_at=T0 + timedelta(days=n))
+        )
+    app.add_memory(EpisodicMemory(actor="me", event_type="trip", summary="train to the tea station", occurred_at=T0))
+    app.add_events(
+        [
+            RawEvent(kind=kind, occurred_at=T0 + timedelta(hours=n), text=f"tea number {n}", speaker="me")
+            for n, kind in enumerate(["chat", "screen"] * 5)
+        ]
+    )
 
 
 def test_unfiltered_path_ranks_like_the_filtered_join(app: Assistant) -> None:
@@ -37,8 +41,9 @@ def test_filters_still_apply(app: Assistant) -> None:
     conn = app.store.db.reader()
     episodic = fulltext.search_memories(conn, "tea", types=["episodic"], since=None, until=None, limit=50)
     assert len(episodic) == 1
-    window = fulltext.search_memories(conn, "tea", types=None, since=T0 + timedelta(days=10),
-                                      until=T0 + timedelta(days=12), limit=50)
+    window = fulltext.search_memories(
+        conn, "tea", types=None, since=T0 + timedelta(days=10), until=T0 + timedelta(days=12), limit=50
+    )
     assert len(window) == 2
     every_kind = fulltext.search_events(conn, "tea", kinds=["chat", "screen"], since=None, until=None, limit=50)
     chats = fulltext.search_events(conn, "tea", kinds=["chat"], since=None, until=None, limit=50)

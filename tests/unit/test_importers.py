@@ -25,8 +25,10 @@ def test_jsonl_reads_every_line_with_times_and_refs() -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ('{"speaker": "a", "text": "x", "time": "2024-01-01"}\n{"speaker": "a", "text": "y"\n',
-         "line 2: not valid JSON"),
+        (
+            '{"speaker": "a", "text": "x", "time": "2024-01-01"}\n{"speaker": "a", "text": "y"\n',
+            "line 2: not valid JSON",
+        ),
         ('{"speaker": "a", "text": "x"}\n', "line 1: missing time"),
         ('{"speaker": "a", "text": 5, "time": "2024-01-01"}\n', "'text' must be a string"),
         ('{"speaker": "a", "text": "x", "time": "yesterday-ish"}\n', "line 1: invalid time"),
@@ -76,8 +78,9 @@ def test_locomo_sample_uses_dia_ids_session_times_and_captions() -> None:
 def test_locomo_real_dev_file(locomo_path: Path) -> None:
     msgs = read_messages(locomo_path, "locomo")
     doc = json.loads(locomo_path.read_text(encoding="utf-8"))
-    expected = sum(len(v) for s in doc for k, v in s["conversation"].items()
-                   if k.startswith("session_") and isinstance(v, list))
+    expected = sum(
+        len(v) for s in doc for k, v in s["conversation"].items() if k.startswith("session_") and isinstance(v, list)
+    )
     assert len(msgs) == expected
     assert all(m.ref and m.ref.startswith("D") for m in msgs)
 
@@ -95,8 +98,10 @@ def test_unknown_format_missing_file_and_bad_encoding(tmp_path: Path) -> None:
         read_messages(bad, "jsonl")
 
 
-@pytest.mark.parametrize(("fixture", "fmt"), [("chat.jsonl", "jsonl"), ("chatgpt_conversations.json", "chatgpt"),
-                                              ("locomo_sample.json", "locomo")])
+@pytest.mark.parametrize(
+    ("fixture", "fmt"),
+    [("chat.jsonl", "jsonl"), ("chatgpt_conversations.json", "chatgpt"), ("locomo_sample.json", "locomo")],
+)
 def test_auto_tells_each_format_from_its_content(tmp_path: Path, fixture: str, fmt: str) -> None:
     renamed = tmp_path / "export.txt"  # the name says nothing
     renamed.write_bytes((FIXTURES / fixture).read_bytes())
@@ -114,13 +119,16 @@ def test_auto_reads_a_one_line_jsonl_and_a_single_locomo_sample(tmp_path: Path) 
     assert read_export(single, "auto")[0] == "locomo"
 
 
-@pytest.mark.parametrize(("content", "says"), [
-    ("speaker,text\nme,hello\n", "it is not JSON"),
-    ('[{"speaker": "me", "text": ', "it is not valid JSON"),
-    ('{"rows": [1, 2]}', "it is JSON, but not a chat export this app reads"),
-    ("[]", "it is JSON, but not a chat export this app reads"),
-    ("", "it is not JSON"),
-])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("speaker,text\nme,hello\n", "it is not JSON"),
+        ('[{"speaker": "me", "text": ', "it is not valid JSON"),
+        ('{"rows": [1, 2]}', "it is JSON, but not a chat export this app reads"),
+        ("[]", "it is JSON, but not a chat export this app reads"),
+        ("", "it is not JSON"),
+    ],
+)
 def test_auto_says_what_it_found_and_what_it_reads(tmp_path: Path, content: str, says: str) -> None:
     path = tmp_path / "mystery.json"
     path.write_text(content)
@@ -140,8 +148,10 @@ def test_json_lines_of_another_shape_are_read_as_json_lines_and_say_what_is_miss
 def test_detection_is_by_shape_not_by_name() -> None:
     assert detect_format('[{"mapping": {}}]', "x") == "chatgpt"
     assert detect_format('{"conversation": {}, "qa": []}', "x") == "locomo"
-    assert detect_format('{"speaker": "a", "text": "b", "time": 1}\n{"speaker": "b", "text": "c", "time": 2}', "x") \
+    assert (
+        detect_format('{"speaker": "a", "text": "b", "time": 1}\n{"speaker": "b", "text": "c", "time": 2}', "x")
         == "jsonl"
+    )
 
 
 def test_a_chatgpt_export_zip_is_read_without_unpacking(tmp_path: Path) -> None:

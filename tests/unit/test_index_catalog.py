@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
-from assistant.models import to_ts
 from assistant.retrieval.index_catalog import EVENTS, IndexCatalog
+from assistant.values import to_ts
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 

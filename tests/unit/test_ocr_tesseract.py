@@ -17,20 +17,22 @@ def row(block: int, par: int, line: int, word: int, text: str, conf: float, left
 
 
 def test_lines_are_rebuilt_and_low_confidence_and_noise_dropped() -> None:
-    tsv = "\n".join([
-        HEADER,
-        "1\t1\t0\t0\t0\t0\t0\t0\t1920\t1080\t-1\t",
-        "4\t1\t1\t1\t1\t0\t10\t20\t400\t18\t-1\t",
-        row(1, 1, 1, 1, "Quarterly", 96.1),
-        row(1, 1, 1, 2, "report", 91.0),
-        row(1, 1, 1, 3, "|", 88.0),  # a border read as a glyph
-        row(1, 1, 2, 1, "revenue", 93.0),
-        row(1, 1, 2, 2, "rn~", 31.0),  # below the confidence threshold
-        row(1, 1, 2, 3, "e", 62.0),  # lone letter without high confidence
-        row(2, 1, 1, 1, "Sidebar", 90.0),
-        row(2, 1, 1, 2, " ", 95.0),
-        row(2, 1, 1, 3, "7", 70.0),
-    ])
+    tsv = "\n".join(
+        [
+            HEADER,
+            "1\t1\t0\t0\t0\t0\t0\t0\t1920\t1080\t-1\t",
+            "4\t1\t1\t1\t1\t0\t10\t20\t400\t18\t-1\t",
+            row(1, 1, 1, 1, "Quarterly", 96.1),
+            row(1, 1, 1, 2, "report", 91.0),
+            row(1, 1, 1, 3, "|", 88.0),  # a border read as a glyph
+            row(1, 1, 2, 1, "revenue", 93.0),
+            row(1, 1, 2, 2, "rn~", 31.0),  # below the confidence threshold
+            row(1, 1, 2, 3, "e", 62.0),  # lone letter without high confidence
+            row(2, 1, 1, 1, "Sidebar", 90.0),
+            row(2, 1, 1, 2, " ", 95.0),
+            row(2, 1, 1, 3, "7", 70.0),
+        ]
+    )
     result = parse_tsv(tsv, min_conf=60)
     assert result.text == "Quarterly report\nrevenue\n\nSidebar 7"
     assert [w.text for w in result.words] == ["Quarterly", "report", "revenue", "Sidebar", "7"]

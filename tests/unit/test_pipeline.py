@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 
 from assistant.capture.filters import ExclusionRules
-from assistant.capture.frames import CapturedFrame, Frame, Secret, WindowInfo
+from assistant.capture.frames import CapturedFrame, Frame, WindowInfo
 from assistant.capture.pipeline import CapturePipeline, PipelineSettings
 from assistant.errors import CaptureUnavailable
 from assistant.ocr.engine import OcrResult, OcrUnavailable, Word
+from assistant.redaction import Secret
 
 W, H = 640, 400
 TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
@@ -81,6 +82,7 @@ class FakeOcr:
         self.started = threading.Event()
         self.calls: list[int] = []
         self.last_image: Image.Image | None = None
+        self.images: list[Image.Image] = []
 
     def available(self) -> bool:
         return self.ok
@@ -91,6 +93,7 @@ class FakeOcr:
         self.started.set()
         assert self.gate.wait(10)
         self.last_image = image.convert("RGB")
+        self.images.append(self.last_image)
         n = self.last_image.getpixel((0, 0))[0]  # type: ignore[index]
         self.calls.append(n)
         words = [Word("screen", 10, 10, 60, 20, 90.0), Word(str(n), 80, 10, 30, 20, 95.0), *self.extra(n)]
@@ -105,8 +108,13 @@ class Rig:
         self.ocr = FakeOcr()
         self.records: list[CapturedFrame] = []
         self.pipeline = CapturePipeline(
-            self.grabber, self.probe, self.ocr, ExclusionRules(), self.records.append,
-            PipelineSettings(**settings), clock=self.clock,  # type: ignore[arg-type]
+            self.grabber,
+            self.probe,
+            self.ocr,
+            ExclusionRules(),
+            self.records.append,
+            PipelineSettings(**settings),  # type: ignore[arg-type]
+            clock=self.clock,
         )
 
     def tick_screen(self, n: int) -> None:
@@ -132,7 +140,10 @@ def test_static_screen_gives_one_kept_frame_over_many_ticks() -> None:
     assert stats.last_skip_reason == "unchanged"
     record = records[0]
     assert (record.app, record.title, record.text, record.ocr_status) == (
-        "Code", "notes.md - Visual Studio Code", "screen 1", "ok"
+        "Code",
+        "notes.md - Visual Studio Code",
+        "screen 1",
+        "ok",
     )
     assert (record.ocr_words, record.mean_conf, record.pid) == (2, 92.5, 42)
 
@@ -183,7 +194,11 @@ def test_bounded_ocr_queue_drops_the_oldest_waiting_frame_and_counts_it() -> Non
     rig.ocr.gate.set()
     records = rig.finish()
     assert [(r.ocr_status, r.text) for r in records] == [
-        ("ok", "screen 1"), ("dropped", ""), ("dropped", ""), ("ok", "screen 4"), ("ok", "screen 5"),
+        ("ok", "screen 1"),
+        ("dropped", ""),
+        ("dropped", ""),
+        ("ok", "screen 4"),
+        ("ok", "screen 5"),
     ]
     dropped = records[1]
     assert dropped.app == "Code" and dropped.thumbnail is None and dropped.mean_conf is None
@@ -239,18 +254,21 @@ class ListingProbe(FakeProbe):
 
 def test_visible_excluded_window_is_blacked_out_before_ocr() -> None:
     rig = Rig()
+    rig.probe.window = WindowInfo("Code", "notes.md - Code", pid=42, geometry=(0, 0, 640, 400))
     keepass = WindowInfo("KeePassXC", "Passwords.kdbx - KeePassXC", geometry=(400, 0, 300, 400))
     other = WindowInfo("Slack", "general - Slack", geometry=(0, 300, 200, 100))
     rig.pipeline.probe = ListingProbe([keepass, other])
+    rig.pipeline.probe.window = rig.probe.window
     rig.tick_screen(1)
-    (record,) = rig.finish()
-    seen = rig.ocr.last_image
-    assert seen is not None
-    assert seen.getpixel((500, 20)) == (0, 0, 0)  # inside KeePassXC's box (clipped to the screen)
-    assert seen.getpixel((639, 399)) == (0, 0, 0)
-    assert seen.getpixel((399, 20)) == (255, 255, 255)  # just left of it: untouched
-    assert seen.getpixel((10, 390)) == (255, 255, 255)  # the non-excluded window: untouched
-    assert record.text == "screen 1" and rig.pipeline.stats().windows_masked == 1
+    records = rig.finish()
+    code, slack = rig.ocr.images  # each window is read apart, the focused one first
+    assert code.getpixel((500, 20)) == (0, 0, 0)  # inside KeePassXC's box (clipped to the screen)
+    assert code.getpixel((639, 399)) == (0, 0, 0)
+    assert code.getpixel((399, 20)) == (255, 255, 255)  # just left of it: untouched
+    assert code.getpixel((10, 390)) == (0, 0, 0)  # Slack, in front: not the editor's text
+    assert slack.size == (200, 100) and slack.getpixel((10, 90)) == (255, 255, 255)  # Slack, read on its own
+    assert [(r.app, r.text, r.focused) for r in records] == [("Code", "screen 1", True), ("Slack", "screen 255", False)]
+    assert rig.pipeline.stats().windows_masked == 1
 
 
 def test_ocr_unavailable_still_records_metadata() -> None:

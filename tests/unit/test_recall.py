@@ -8,12 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assistant.api import Assistant
-from assistant.models import EpisodicMemory, ProceduralMemory, RawEvent, SemanticMemory, Source
 from assistant.retrieval.indexer import Indexer
 from assistant.retrieval.recall import FusionConfig, Recall
-from assistant.retrieval.search import Searcher
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from assistant.values import EpisodicMemory, ProceduralMemory, RawEvent, SemanticMemory, Source
 from tests.fake_embedder import FakeEmbedder
 
 NOW = datetime(2024, 3, 14, 18, 0, tzinfo=UTC)  # a Thursday
@@ -41,29 +40,37 @@ def _chat(text: str, when: datetime, session: str = "s1", speaker: str = "me") -
     return RawEvent(kind="chat", occurred_at=when, text=text, speaker=speaker, session=session)
 
 
-def test_hybrid_finds_a_paraphrase_that_full_text_misses(app: Assistant, embedder: FakeEmbedder,
-                                                         index: VectorIndex) -> None:
-    target = app.add_memory(EpisodicMemory(actor="me", event_type="purchase", summary="purchased an automobile",
-                                           occurred_at=NOW - timedelta(days=30)))
+def test_hybrid_finds_a_paraphrase_that_full_text_misses(
+    app: Assistant, embedder: FakeEmbedder, index: VectorIndex
+) -> None:
+    target = app.add_memory(
+        EpisodicMemory(
+            actor="me", event_type="purchase", summary="purchased an automobile", occurred_at=NOW - timedelta(days=30)
+        )
+    )
     app.add_memory(SemanticMemory(name="garden", summary="the tomatoes need water", occurred_at=NOW))
     question = "when I bought the car"
     assert target.id not in [h.id for h in Recall(app.store.db).search(question, now=NOW)]
     hits = _hybrid(app, embedder, index).search(question, now=NOW)
     assert hits[0].id == target.id
-    # The plain Searcher becomes hybrid with the same retriever.
-    assert Searcher(app.store.db, vectors=EmbeddingRetriever(embedder, index)).search(question)[0].id == target.id
 
 
 def test_time_phrase_in_the_question_prefers_its_window(app: Assistant) -> None:
     yesterday, last_week = NOW - timedelta(days=1), NOW - timedelta(days=8)
-    app.add_events([_chat("tea with Dana at home after a long walk in the park", last_week),
-                    _chat("tea with Dana at the station", yesterday)])
+    app.add_events(
+        [
+            _chat("tea with Dana at home after a long walk in the park", last_week),
+            _chat("tea with Dana at the station", yesterday),
+        ]
+    )
     recall = Recall(app.store.db)
     home = "me: tea with Dana at home after a long walk in the park"
     # The shorter turn wins on BM25 alone; "last week" turns the order around.
     assert [h.text for h in recall.search("tea with Dana", now=NOW)] == ["me: tea with Dana at the station", home]
     assert [h.text for h in recall.search("tea with Dana last week", now=NOW)] == [
-        home, "me: tea with Dana at the station"]
+        home,
+        "me: tea with Dana at the station",
+    ]
     # What lies outside the window still ranks (an event is often mentioned days after it happened).
     hits = recall.search("tea with Dana yesterday", now=NOW)
     assert [h.text for h in hits] == ["me: tea with Dana at the station", home]
@@ -78,22 +85,37 @@ def test_time_phrase_in_the_question_prefers_its_window(app: Assistant) -> None:
 
 def test_time_only_question_lists_what_happened_latest_first(app: Assistant) -> None:
     day = datetime(2024, 3, 13, tzinfo=UTC)
-    app.add_events([_chat("breakfast", day + timedelta(hours=8)), _chat("lunch", day + timedelta(hours=12)),
-                    _chat("the day before", day - timedelta(hours=2))])
-    episode = app.add_memory(EpisodicMemory(actor="me", event_type="day", summary="a quiet Wednesday",
-                                            occurred_at=day + timedelta(hours=9)))
+    app.add_events(
+        [
+            _chat("breakfast", day + timedelta(hours=8)),
+            _chat("lunch", day + timedelta(hours=12)),
+            _chat("the day before", day - timedelta(hours=2)),
+        ]
+    )
+    episode = app.add_memory(
+        EpisodicMemory(actor="me", event_type="day", summary="a quiet Wednesday", occurred_at=day + timedelta(hours=9))
+    )
     hits = Recall(app.store.db).search("what did I do yesterday?", now=NOW)
     assert hits[0].id == episode.id  # the summary before the raw events
     assert [h.text for h in hits[1:]] == ["me: lunch", "me: breakfast"]
 
 
 def test_covered_hits_are_dropped(app: Assistant) -> None:
-    events = [_chat("planning the Lisbon trip flights", NOW - timedelta(hours=2), session="a"),
-              _chat("Lisbon trip hotel booked", NOW - timedelta(hours=1), session="b")]
+    events = [
+        _chat("planning the Lisbon trip flights", NOW - timedelta(hours=2), session="a"),
+        _chat("Lisbon trip hotel booked", NOW - timedelta(hours=1), session="b"),
+    ]
     app.add_events(events)
-    app.add_memory(EpisodicMemory(
-        actor="me", event_type="planning", summary="planned the Lisbon trip: flights and hotel booked",
-        details="Lisbon trip Lisbon trip", occurred_at=NOW, sources=[e.source() for e in events]))
+    app.add_memory(
+        EpisodicMemory(
+            actor="me",
+            event_type="planning",
+            summary="planned the Lisbon trip: flights and hotel booked",
+            details="Lisbon trip Lisbon trip",
+            occurred_at=NOW,
+            sources=[e.source() for e in events],
+        )
+    )
     hits = Recall(app.store.db).search("Lisbon trip", now=NOW)
     assert [h.type for h in hits] == ["episodic"]
 
@@ -108,10 +130,17 @@ def test_every_hit_has_sources(app: Assistant) -> None:
 
 
 def test_routing_prefers_the_asked_type(app: Assistant) -> None:
-    howto = app.add_memory(ProceduralMemory(entry_type="task", summary="renew the TLS certificate",
-                                            steps=["run certbot renew"], occurred_at=NOW - timedelta(days=9)))
-    episode = app.add_memory(EpisodicMemory(actor="me", event_type="ops", summary="renew the TLS certificate",
-                                            occurred_at=NOW))
+    howto = app.add_memory(
+        ProceduralMemory(
+            entry_type="task",
+            summary="renew the TLS certificate",
+            steps=["run certbot renew"],
+            occurred_at=NOW - timedelta(days=9),
+        )
+    )
+    episode = app.add_memory(
+        EpisodicMemory(actor="me", event_type="ops", summary="renew the TLS certificate", occurred_at=NOW)
+    )
     recall = Recall(app.store.db)
     assert recall.search("how do I renew the TLS certificate", now=NOW)[0].id == howto.id
     assert recall.search("when did I renew the TLS certificate", now=NOW)[0].id == episode.id
@@ -123,8 +152,15 @@ def test_recency_breaks_ties(app: Assistant) -> None:
     assert [h.id for h in Recall(app.store.db).search("standup notes", now=NOW)] == [new.id, old.id]
 
 
-def _ranker(app: Assistant, embedder: FakeEmbedder, index: VectorIndex, turns: list[RawEvent], topics: list[str],
-            question: str, wanted: RawEvent) -> Callable[[FusionConfig], int]:
+def _ranker(
+    app: Assistant,
+    embedder: FakeEmbedder,
+    index: VectorIndex,
+    turns: list[RawEvent],
+    topics: list[str],
+    question: str,
+    wanted: RawEvent,
+) -> Callable[[FusionConfig], int]:
     """Store a conversation and 12 distracting turns in other sessions; rank(config) is `wanted`'s place."""
     app.add_events(turns)
     t = turns[0].occurred_at
@@ -136,21 +172,36 @@ def _ranker(app: Assistant, embedder: FakeEmbedder, index: VectorIndex, turns: l
     def rank(config: FusionConfig) -> int:
         ids = [h.id for h in Recall(app.store.db, retriever, config=config).search(question, now=NOW, limit=20)]
         return ids.index(wanted.id)
+
     return rank
 
 
-def test_a_reply_is_found_through_the_message_it_answers(app: Assistant, embedder: FakeEmbedder,
-                                                         index: VectorIndex) -> None:
+def test_a_reply_is_found_through_the_message_it_answers(
+    app: Assistant, embedder: FakeEmbedder, index: VectorIndex
+) -> None:
     t = NOW - timedelta(days=2)
-    events = [_chat("Which city should we pick for the team trip next month?", t, speaker="John"),
-              _chat("Edinburgh would be great, lovely old streets", t, speaker="Ann"),
-              _chat("unrelated chatter about football", t, speaker="John")]
+    events = [
+        _chat("Which city should we pick for the team trip next month?", t, speaker="John"),
+        _chat("Edinburgh would be great, lovely old streets", t, speaker="Ann"),
+        _chat("unrelated chatter about football", t, speaker="John"),
+    ]
     question = "What city was suggested for the team trip?"
     # Other mentions of the trip, so the reply is not in the top few by itself.
-    rank = _ranker(app, embedder, index, events, ["holiday budget for the trip", "flight budget for the trip",
-                                                   "hotel budget for the trip"], question, events[1])
-    alone = rank(FusionConfig(neighbour_weights=()))
-    assert alone > 5  # the reply shares no word with the question and is far down by itself
+    rank = _ranker(
+        app,
+        embedder,
+        index,
+        events,
+        ["holiday budget for the trip", "flight budget for the trip", "hotel budget for the trip"],
+        question,
+        events[1],
+    )
+    # The reply shares no word with the question: without votes it is no match at all, and even with
+    # every vector neighbour kept it is far down by itself.
+    with pytest.raises(ValueError):
+        rank(FusionConfig(neighbour_weights=()))
+    alone = rank(FusionConfig(neighbour_weights=(), min_similarity=-1.0))
+    assert alone > 5
     assert rank(FusionConfig()) < alone  # the question it answers (first by full text) pulls it up
     assert rank(FusionConfig(neighbour_weights=(3.0,))) <= 1
     # Full text alone never finds the reply (no shared word), and a vote does not add it by itself.
@@ -158,15 +209,25 @@ def test_a_reply_is_found_through_the_message_it_answers(app: Assistant, embedde
 
 
 def test_a_speakers_answer_two_turns_on_is_found_through_their_earlier_turn(
-        app: Assistant, embedder: FakeEmbedder, index: VectorIndex) -> None:
+    app: Assistant, embedder: FakeEmbedder, index: VectorIndex
+) -> None:
     t = NOW - timedelta(days=3)
-    events = [_chat("I made coconut milk ice cream yesterday", t, speaker="Nate"),
-              _chat("Ooh! How did it turn out?", t, speaker="Jo"),
-              _chat("Super good, rich and creamy, my new favourite snack", t, speaker="Nate")]
+    events = [
+        _chat("I made coconut milk ice cream yesterday", t, speaker="Nate"),
+        _chat("Ooh! How did it turn out?", t, speaker="Jo"),
+        _chat("Super good, rich and creamy, my new favourite snack", t, speaker="Nate"),
+    ]
     # Other talk about ice cream and snacks, so the answer is not near the top by itself.
-    rank = _ranker(app, embedder, index, events, ["ice cream shop opened", "snack shop opened", "dessert shop opened"],
-                   "What did Nate think of the coconut milk ice cream he made?", events[2])
-    next_only = rank(FusionConfig(neighbour_weights=(0.5,)))
+    rank = _ranker(
+        app,
+        embedder,
+        index,
+        events,
+        ["ice cream shop opened", "snack shop opened", "dessert shop opened"],
+        "What did Nate think of the coconut milk ice cream he made?",
+        events[2],
+    )
+    next_only = rank(FusionConfig(neighbour_weights=(0.5,), min_similarity=-1.0))  # kept though no vote finds it
     assert rank(FusionConfig()) < next_only  # the turn two places on now gets its vote
     assert rank(FusionConfig(neighbour_weights=(0.5, 3.0))) <= 1
 
@@ -187,15 +248,14 @@ def test_limits_and_empty_queries(app: Assistant) -> None:
     assert recall.search("apples", types=["semantic"], now=NOW) == []
 
 
-def test_narrow_windows_are_searched_exactly_from_the_store(app: Assistant, embedder: FakeEmbedder,
-                                                            index: VectorIndex,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_narrow_windows_are_searched_exactly_from_the_store(
+    app: Assistant, embedder: FakeEmbedder, index: VectorIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from assistant.retrieval import vector_retriever
 
     calls: list[int] = []
     real = vector_retriever.exact_nearest
-    monkeypatch.setattr(vector_retriever, "exact_nearest",
-                        lambda *a, **k: calls.append(1) or real(*a, **k))  # type: ignore[func-returns-value]
+    monkeypatch.setattr(vector_retriever, "exact_nearest", lambda *a, **k: calls.append(1) or real(*a, **k))  # type: ignore[func-returns-value]
     # 3,000 notes over 300 days: a one-day window holds ~10, too few to find by over-fetching neighbours.
     app.add_events([_chat(f"automobile repair note {i}", NOW - timedelta(hours=2.4 * i)) for i in range(3000)])
     Indexer(app.store.db, embedder, index, batch_size=500).run()
@@ -204,12 +264,19 @@ def test_narrow_windows_are_searched_exactly_from_the_store(app: Assistant, embe
     since, until = NOW - timedelta(days=101), NOW - timedelta(days=100)
     got = exact.query("car repair", types=["chat"], since=since, until=until, limit=5)
     assert calls == [1]
-    rows = app.store.db.reader().execute(
-        "SELECT id, text, speaker FROM raw_events WHERE occurred_at >= ? AND occurred_at < ?",
-        (since.timestamp(), until.timestamp())).fetchall()
+    rows = (
+        app.store.db.reader()
+        .execute(
+            "SELECT id, text, speaker FROM raw_events WHERE occurred_at >= ? AND occurred_at < ?",
+            (since.timestamp(), until.timestamp()),
+        )
+        .fetchall()
+    )
     query = embedder.embed(["car repair"])[0]
-    truth = sorted((sum(a * b for a, b in zip(embedder.embed([f"{r[2]}: {r[1]}"])[0], query, strict=True))
-                    for r in rows), reverse=True)[:5]
+    truth = sorted(
+        (sum(a * b for a, b in zip(embedder.embed([f"{r[2]}: {r[1]}"])[0], query, strict=True)) for r in rows),
+        reverse=True,
+    )[:5]
     assert len(got) == 5 and {i for i, _ in got} <= {r[0] for r in rows}
     assert [s for _, s in got] == pytest.approx(truth, abs=1e-5)
     scanned = scan.query("car repair", types=["chat"], since=since, until=until, limit=5)
@@ -220,7 +287,7 @@ def test_narrow_windows_are_searched_exactly_from_the_store(app: Assistant, embe
 
 
 def test_common_words_are_dropped_only_in_large_tables(app: Assistant) -> None:
-    from assistant.retrieval.recall import prune_common_terms
+    from assistant.store.fulltext import prune_common_terms
 
     conn = app.store.db.reader()
     app.add_events([_chat(f"weekly standup {'zanzibar' if i % 500 == 0 else 'notes'} {i}", NOW) for i in range(900)])
@@ -242,12 +309,17 @@ def test_common_words_are_dropped_only_in_large_tables(app: Assistant) -> None:
 
 def test_a_named_participant_leaves_the_query_and_their_turns_rank_first(app: Assistant) -> None:
     t = NOW - timedelta(days=3)
-    app.add_events([
-        _chat("Melanie, did you see the painting exhibition downtown?", t, speaker="Caroline"),
-        _chat("I painted a horse on the barn wall last weekend", t + timedelta(minutes=1), speaker="Melanie"),
-        _chat("Melanie and I love painting, Melanie says painting calms her", t + timedelta(minutes=2),
-              speaker="Caroline"),
-    ])
+    app.add_events(
+        [
+            _chat("Melanie, did you see the painting exhibition downtown?", t, speaker="Caroline"),
+            _chat("I painted a horse on the barn wall last weekend", t + timedelta(minutes=1), speaker="Melanie"),
+            _chat(
+                "Melanie and I love painting, Melanie says painting calms her",
+                t + timedelta(minutes=2),
+                speaker="Caroline",
+            ),
+        ]
+    )
     recall = Recall(app.store.db)
     texts = [h.text for h in recall.search("What has Melanie painted?", now=NOW)]
     assert texts[0] == "Melanie: I painted a horse on the barn wall last weekend"
@@ -257,14 +329,23 @@ def test_a_named_participant_leaves_the_query_and_their_turns_rank_first(app: As
 
 
 def test_a_broad_memory_lists_the_sources_that_matched_first(app: Assistant) -> None:
-    events = [_chat("breakfast with Ana", NOW - timedelta(hours=5), session="day"),
-              _chat("standup about the release", NOW - timedelta(hours=4), session="day"),
-              _chat("lunch at the harbour", NOW - timedelta(hours=3), session="day"),
-              _chat("release notes for the harbour project", NOW - timedelta(hours=2), session="day")]
+    events = [
+        _chat("breakfast with Ana", NOW - timedelta(hours=5), session="day"),
+        _chat("standup about the release", NOW - timedelta(hours=4), session="day"),
+        _chat("lunch at the harbour", NOW - timedelta(hours=3), session="day"),
+        _chat("release notes for the harbour project", NOW - timedelta(hours=2), session="day"),
+    ]
     app.add_events(events)
-    day = app.add_memory(EpisodicMemory(
-        actor="me", event_type="day", summary="a working day: breakfast, standup, lunch, release notes",
-        details="harbour release", occurred_at=NOW, sources=[e.source() for e in events]))
+    day = app.add_memory(
+        EpisodicMemory(
+            actor="me",
+            event_type="day",
+            summary="a working day: breakfast, standup, lunch, release notes",
+            details="harbour release",
+            occurred_at=NOW,
+            sources=[e.source() for e in events],
+        )
+    )
     hits = Recall(app.store.db).search("harbour release", now=NOW)
     matched = [h.id for h in hits if h.id.startswith("ev_")]
     assert set(matched) == {e.id for e in events[1:]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.capture.redact import Secret, iban_valid, luhn_valid, redact
+from assistant.redaction import Secret, iban_valid, luhn_valid, redact
 
 GITHUB = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
 GITHUB_PAT = "github_pat_11ABCDEFG0123456789abc_defGHIJKLmnopQRSTuvwxYZ0123456789abcdefghijklmnopqrstuvwxyz012"
@@ -166,7 +166,7 @@ def test_repeated_secret_counts_twice_but_is_returned_once() -> None:
 
 def test_spans_point_into_the_original_text() -> None:
     text = f"a {GITHUB} b"
-    (start, end), = redact(text).spans
+    ((start, end),) = redact(text).spans
     assert text[start:end] == GITHUB
 
 

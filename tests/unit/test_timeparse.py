@@ -25,32 +25,43 @@ def span(question: str, now: datetime = NOW) -> tuple[datetime | None, datetime 
     return found.since, found.until, found.query
 
 
-@pytest.mark.parametrize(("question", "since", "until", "query"), [
-    ("What did I do yesterday?", local(2023, 5, 9), local(2023, 5, 10), "What did I do?"),
-    ("what did I read yesterday afternoon", local(2023, 5, 9, 12), local(2023, 5, 9, 17), "what did I read"),
-    ("who did I meet last Tuesday", local(2023, 5, 9), local(2023, 5, 10), "who did I meet"),
-    ("the photos from last Wednesday", local(2023, 5, 3), local(2023, 5, 4), "the photos"),
-    ("What did Caroline do in May 2023?", local(2023, 5, 1), local(2023, 6, 1), "What did Caroline do?"),
-    ("notes from last week", local(2023, 5, 1), local(2023, 5, 8), "notes"),
-    ("what was I doing this morning", local(2023, 5, 10, 5), local(2023, 5, 10, 12), "what was I doing"),
-    ("What dish did Nate make on 9 November, 2022?", local(2022, 11, 9), local(2022, 11, 10),
-     "What dish did Nate make?"),
-    ("on 8 May 2023 what did we discuss", local(2023, 5, 8), local(2023, 5, 9), "what did we discuss"),
-    ("what happened two days ago", local(2023, 5, 8), local(2023, 5, 9), "what happened"),
-    ("a couple of weeks ago", local(2023, 4, 24), local(2023, 5, 1), ""),
-    ("what did I buy in March", local(2023, 3, 1), local(2023, 4, 1), "what did I buy"),
-    ("what did I buy in June", local(2022, 6, 1), local(2022, 7, 1), "what did I buy"),  # the last June
-    ("trips in 2021", local(2021, 1, 1), local(2022, 1, 1), "trips"),
-    ("December 1,2022 forest picture", local(2022, 12, 1), local(2022, 12, 2), "forest picture"),
-    ("book on 8th December, 2022", local(2022, 12, 8), local(2022, 12, 9), "book"),
-    ("meeting on 2023-05-08", local(2023, 5, 8), local(2023, 5, 9), "meeting"),
-    ("where was John between August 11 and August 15 2022?", local(2022, 8, 11), local(2022, 8, 16),
-     "where was John?"),
-    ("what did I do last night", local(2023, 5, 9, 17), local(2023, 5, 10, 5), "what did I do"),
-    ("the week before, this month", local(2023, 5, 1), local(2023, 6, 1), "the week before"),
-    ("summarise my week", local(2023, 5, 8), local(2023, 5, 15), "summarise"),
-    ("recap my day", local(2023, 5, 10), local(2023, 5, 11), "recap"),
-])
+@pytest.mark.parametrize(
+    ("question", "since", "until", "query"),
+    [
+        ("What did I do yesterday?", local(2023, 5, 9), local(2023, 5, 10), "What did I do?"),
+        ("what did I read yesterday afternoon", local(2023, 5, 9, 12), local(2023, 5, 9, 17), "what did I read"),
+        ("who did I meet last Tuesday", local(2023, 5, 9), local(2023, 5, 10), "who did I meet"),
+        ("the photos from last Wednesday", local(2023, 5, 3), local(2023, 5, 4), "the photos"),
+        ("What did Caroline do in May 2023?", local(2023, 5, 1), local(2023, 6, 1), "What did Caroline do?"),
+        ("notes from last week", local(2023, 5, 1), local(2023, 5, 8), "notes"),
+        ("what was I doing this morning", local(2023, 5, 10, 5), local(2023, 5, 10, 12), "what was I doing"),
+        (
+            "What dish did Nate make on 9 November, 2022?",
+            local(2022, 11, 9),
+            local(2022, 11, 10),
+            "What dish did Nate make?",
+        ),
+        ("on 8 May 2023 what did we discuss", local(2023, 5, 8), local(2023, 5, 9), "what did we discuss"),
+        ("what happened two days ago", local(2023, 5, 8), local(2023, 5, 9), "what happened"),
+        ("a couple of weeks ago", local(2023, 4, 24), local(2023, 5, 1), ""),
+        ("what did I buy in March", local(2023, 3, 1), local(2023, 4, 1), "what did I buy"),
+        ("what did I buy in June", local(2022, 6, 1), local(2022, 7, 1), "what did I buy"),  # the last June
+        ("trips in 2021", local(2021, 1, 1), local(2022, 1, 1), "trips"),
+        ("December 1,2022 forest picture", local(2022, 12, 1), local(2022, 12, 2), "forest picture"),
+        ("book on 8th December, 2022", local(2022, 12, 8), local(2022, 12, 9), "book"),
+        ("meeting on 2023-05-08", local(2023, 5, 8), local(2023, 5, 9), "meeting"),
+        (
+            "where was John between August 11 and August 15 2022?",
+            local(2022, 8, 11),
+            local(2022, 8, 16),
+            "where was John?",
+        ),
+        ("what did I do last night", local(2023, 5, 9, 17), local(2023, 5, 10, 5), "what did I do"),
+        ("the week before, this month", local(2023, 5, 1), local(2023, 6, 1), "the week before"),
+        ("summarise my week", local(2023, 5, 8), local(2023, 5, 15), "summarise"),
+        ("recap my day", local(2023, 5, 10), local(2023, 5, 11), "recap"),
+    ],
+)
 def test_common_phrases(question: str, since: datetime, until: datetime, query: str) -> None:
     assert span(question) == (since, until, query)
 
@@ -84,16 +95,19 @@ def test_an_unknown_timezone_falls_back_to_utc() -> None:
     assert found is not None and found.since == datetime(2023, 5, 10, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("question", [
-    "What is Caroline's identity?",
-    "May I ask about cats",  # "may" the verb
-    "the last day of school",
-    "Sun is bright and we sat down",  # short weekday names as words
-    "cats and 2022 dogs",  # a bare number
-    "summer reading list",
-    "",
-    "   ",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is Caroline's identity?",
+        "May I ask about cats",  # "may" the verb
+        "the last day of school",
+        "Sun is bright and we sat down",  # short weekday names as words
+        "cats and 2022 dogs",  # a bare number
+        "summer reading list",
+        "",
+        "   ",
+    ],
+)
 def test_no_time_phrase(question: str) -> None:
     assert parse_time_range(question, now=NOW, tz="Europe/Berlin") is None
 
@@ -112,10 +126,39 @@ def test_never_raises_on_random_text(text: str, now: datetime) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from([
-    "yesterday", "last", "Tuesday", "in", "May", "2023", "8", "on", "ago", "two", "days", "between", "and",
-    "since", "before", "week", "afternoon", "\x00", "\u202e", "31", "February", "9999", "-", ",",
-]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "yesterday",
+                "last",
+                "Tuesday",
+                "in",
+                "May",
+                "2023",
+                "8",
+                "on",
+                "ago",
+                "two",
+                "days",
+                "between",
+                "and",
+                "since",
+                "before",
+                "week",
+                "afternoon",
+                "\x00",
+                "\u202e",
+                "31",
+                "February",
+                "9999",
+                "-",
+                ",",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_never_raises_on_date_like_word_salad(words: list[str]) -> None:
     parse_time_range(" ".join(words), now=NOW, tz="Europe/Berlin")
 

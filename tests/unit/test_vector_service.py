@@ -5,16 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pytest import MonkeyPatch
 
 from assistant.api import Assistant
-from assistant.models import RawEvent
-from assistant.retrieval import index_sync, stored_vectors
+from assistant.retrieval import index_sync
 from assistant.retrieval.embedded_index import EmbeddedIndex
 from assistant.retrieval.index_protocol import IndexItem
 from assistant.retrieval.recall import Recall
-from assistant.vectors import VectorService
+from assistant.retrieval.vector_service import VectorService
+from assistant.store import vectors as stored_vectors
+from assistant.values import RawEvent
 from tests.fake_embedder import FakeEmbedder
 
 
@@ -31,8 +33,17 @@ class SlowModels:
 
 
 def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant) -> None:
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text="I sold my car",
-                             speaker="me", session="s")])
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=datetime(2024, 3, 1, tzinfo=UTC),
+                text="I sold my car",
+                speaker="me",
+                session="s",
+            )
+        ]
+    )
     models, notes = SlowModels(), {}
     recall = Recall(app.store.db)
     service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
@@ -69,10 +80,28 @@ class ReadyModels:
 
 
 def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assistant, monkeypatch: MonkeyPatch) -> None:
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 1, 5, tzinfo=UTC), text="I repaired the bicycle",
-                             speaker="me", session="s")])
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text="I sold my car",
-                             speaker="me", session="s")])
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=datetime(2024, 1, 5, tzinfo=UTC),
+                text="I repaired the bicycle",
+                speaker="me",
+                session="s",
+            )
+        ]
+    )
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=datetime(2024, 3, 1, tzinfo=UTC),
+                text="I sold my car",
+                speaker="me",
+                session="s",
+            )
+        ]
+    )
     models = ReadyModels()
     first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {},  # type: ignore[arg-type]
                           app.store.data_key)
@@ -110,3 +139,42 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
     finally:
         go_on.set()
         service.close()
+
+
+def test_embedding_a_backlog_says_how_far_it_got_in_the_status(app: Assistant) -> None:
+    """After a restart the periodic job embeds what an interrupted import left; the status counts it."""
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text=f"note {n}", speaker="me", session="s"
+            )
+            for n in range(40)
+        ]
+    )
+    models, notes = SlowModels(), {}
+    models.release.set()
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), notes)  # type: ignore[arg-type]
+    seen: list[str] = []
+    try:
+        assert service.index_pending(lambda done, total: seen.append(notes["indexing"])) == 40
+        assert seen and seen[-1] == "embedding for search: 40 of 40"
+        assert "indexing" not in notes  # gone once done
+    finally:
+        service.close()
+
+
+def test_a_large_import_counts_what_it_stored(app: Assistant, tmp_path: Path) -> None:
+    import json
+
+    source = tmp_path / "big.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps({"speaker": "me", "text": f"message {n}", "time": f"2024-01-01T10:{n // 60:02d}:{n % 60:02d}Z"})
+            + "\n"
+            for n in range(450)
+        ),
+        encoding="utf-8",
+    )
+    counts: list[tuple[int, int]] = []
+    assert app.import_file(source, "jsonl", progress=lambda done, total: counts.append((done, total))).added == 450
+    assert counts == [(200, 450), (400, 450)]

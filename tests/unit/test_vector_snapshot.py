@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from assistant.api import Assistant
-from assistant.models import RawEvent, SemanticMemory
 from assistant.retrieval.embedded_index import EmbeddedIndex
 from assistant.retrieval.indexer import Indexer
+from assistant.values import RawEvent, SemanticMemory
 from tests.fake_embedder import FakeEmbedder
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

@@ -15,7 +15,11 @@ from assistant.errors import CaptureUnavailable
 @pytest.mark.parametrize(
     ("title", "app", "url"),
     [
-        ("Docs – https://docs.python.org/3/library/re.html – Mozilla Firefox", "firefox", "https://docs.python.org/3/library/re.html"),
+        (
+            "Docs – https://docs.python.org/3/library/re.html – Mozilla Firefox",
+            "firefox",
+            "https://docs.python.org/3/library/re.html",
+        ),
         ("github.com/anthropics - Chromium", "Chromium", "github.com/anthropics"),
         ("localhost:8080 - Google Chrome", "Google-chrome", "localhost:8080"),
         ("example.org — Mozilla Firefox", "firefox", "example.org"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import Answer
+from assistant.values import Answer
 from ui.format import TYPE_LABELS, short, when, why_unknown
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link
@@ -45,20 +46,28 @@ def answer_html(turn: Turn) -> str:
         parts.append(f"<p style='margin-top:0'>{text}{' ▍' if turn.streamed else ''}</p>")
     elif not answer.known:
         reason = why_unknown(answer.text)
-        parts.append("<p style='margin-top:0'><span style='background:#8a93a0;color:white;'>&nbsp;I don't know&nbsp;"
-                     f"</span>&nbsp; <span style='color:gray'>{esc(reason)}</span></p>")
+        parts.append(
+            "<p style='margin-top:0'><span style='background:#8a93a0;color:white;'>&nbsp;I don't know&nbsp;"
+            f"</span>&nbsp; <span style='color:gray'>{esc(reason)}</span></p>"
+        )
     else:
         links = {c.tag.strip("[]"): c.hit.id for c in answer.citations}
         body = esc(answer.text).replace("\n", "<br>")
-        body = _TAG.sub(lambda m: f"<a href='{item_link(links[m.group(1)])}'>[{m.group(1)}]</a>"
-                        if m.group(1) in links else m.group(0), body)
+        body = _TAG.sub(
+            lambda m: (
+                f"<a href='{item_link(links[m.group(1)])}'>[{m.group(1)}]</a>" if m.group(1) in links else m.group(0)
+            ),
+            body,
+        )
         parts.append(f"<p style='margin-top:0'>{body}</p>")
         if answer.citations:
             parts.append("<p style='margin-bottom:2px;color:gray'>Sources</p><ul style='margin-top:0'>")
             for c in answer.citations:
                 kind = TYPE_LABELS.get(c.hit.type, c.hit.type)
-                parts.append(f"<li><a href='{item_link(c.hit.id)}'>{esc(c.tag)} {esc(kind)} · "
-                             f"{esc(when(c.hit.occurred_at))}</a> — {esc(short(c.hit.text, 120))}</li>")
+                parts.append(
+                    f"<li><a href='{item_link(c.hit.id)}'>{esc(c.tag)} {esc(kind)} · "
+                    f"{esc(when(c.hit.occurred_at))}</a> — {esc(short(c.hit.text, 120))}</li>"
+                )
             parts.append("</ul>")
     return "".join(parts)
 
@@ -103,10 +112,32 @@ class AskView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+        self._history_asked = False
+
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(40)  # coalesce bursts of tokens into one repaint
         self._render_timer.timeout.connect(self.refresh_transcript)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._history_asked:  # once: later turns are added as they are asked, here or in quick recall
+            self._history_asked = True
+            self.session.run(
+                self.session.assistant.ask_history, name="ask history", owner=self, on_result=self._show_history
+            )
+
+    def _show_history(self, answers: list[Answer]) -> None:
+        """Past turns above this session's (a turn asked meanwhile may be among them already)."""
+        here = {(t.question, t.answer.text) for t in self.turns if t.answer is not None}
+        past = [Turn(a.question, answer=a, done=True) for a in answers if (a.question, a.text) not in here]
+        self.turns = [*past, *self.turns]
+        self.refresh_transcript()
+
+    def add_answered(self, answer: Answer) -> None:
+        """A question asked elsewhere (quick recall), shown here as if asked here."""
+        self.turns.append(Turn(answer.question, answer=answer, done=True))
+        self.refresh_transcript()
 
     def focus_input(self) -> None:
         self.input.setFocus()
@@ -140,8 +171,16 @@ class AskView(QWidget):
 
         # ask() records the turn; the database serialises that write itself, so asking does not wait
         # behind long work in the write lane.
-        self.session.run(self.session.assistant.ask, question, name="ask", owner=self, progress_arg="on_token",
-                         on_progress=token, on_result=done, on_error=failed)
+        self.session.run(
+            self.session.assistant.ask,
+            question,
+            name="ask",
+            owner=self,
+            progress_arg="on_token",
+            on_progress=token,
+            on_result=done,
+            on_error=failed,
+        )
         return turn
 
     def _finish(self) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from assistant.models import Memory, RawEvent, VaultEntry
+from assistant.values import Memory, RawEvent, VaultEntry
 from ui.format import TYPE_SINGULAR, when
 from ui.session import Session
 
@@ -23,13 +23,20 @@ def item_link(item_id: str) -> str:
 
 def memory_html(memory: Memory) -> str:
     label = TYPE_SINGULAR.get(memory.type, memory.type)
-    rows = [f"<h3>{esc(label)}</h3>", f"<p style='color:gray'>{esc(when(memory.occurred_at or memory.created_at))}"
-            f" · <code>{esc(memory.id)}</code></p>", "<table cellspacing='4'>"]
+    rows = [
+        f"<h3>{esc(label)}</h3>",
+        f"<p style='color:gray'>{esc(when(memory.occurred_at or memory.created_at))}"
+        f" · <code>{esc(memory.id)}</code></p>",
+        "<table cellspacing='4'>",
+    ]
     for name, value in memory.own_fields().items():
         if value in ("", None, []):
             continue
-        shown = "<br>".join(f"{i}. {esc(s)}" for i, s in enumerate(value, 1)) if isinstance(value, list) \
+        shown = (
+            "<br>".join(f"{i}. {esc(s)}" for i, s in enumerate(value, 1))
+            if isinstance(value, list)
             else esc(when(value) if hasattr(value, "tzinfo") else value).replace("\n", "<br>")
+        )
         rows.append(f"<tr><td valign='top'><b>{esc(name.replace('_', ' '))}</b></td><td>{shown}</td></tr>")
     rows.append("</table>")
     if isinstance(memory, VaultEntry):
@@ -46,8 +53,11 @@ def memory_html(memory: Memory) -> str:
 
 def event_html(event: RawEvent) -> str:
     label = "Chat message" if event.kind == "chat" else "Screen capture"
-    rows = [f"<h3>{label}</h3>", f"<p style='color:gray'>{esc(when(event.occurred_at))} · "
-            f"<code>{esc(event.id)}</code></p>", "<table cellspacing='4'>"]
+    rows = [
+        f"<h3>{label}</h3>",
+        f"<p style='color:gray'>{esc(when(event.occurred_at))} · <code>{esc(event.id)}</code></p>",
+        "<table cellspacing='4'>",
+    ]
     for name in ("speaker", "session", "app", "title", "url"):
         value = getattr(event, name)
         if value:
@@ -55,10 +65,12 @@ def event_html(event: RawEvent) -> str:
     rows.append("</table>")
     keyframe = event.meta.get("keyframe")
     if keyframe:  # a delta capture stores only its new lines (assistant/capture/delta.py)
-        rows.append(f"<p style='color:gray'>Only the lines new since the previous capture of this window are "
-                    f"stored here ({esc(event.meta.get('lines', '?'))} lines were on screen): the full text is "
-                    f"<a href='{item_link(str(keyframe))}'>its keyframe</a> plus the new lines of the captures "
-                    f"since.</p>")
+        rows.append(
+            f"<p style='color:gray'>Only the lines new since the previous capture of this window are "
+            f"stored here ({esc(event.meta.get('lines', '?'))} lines were on screen): the full text is "
+            f"<a href='{item_link(str(keyframe))}'>its keyframe</a> plus the new lines of the captures "
+            f"since.</p>"
+        )
     rows.append(f"<p>{esc(event.text).replace(chr(10), '<br>')}</p>")
     return "".join(rows)
 
@@ -92,8 +104,14 @@ class ItemDetail(QWidget):
 
     def _load(self, item_id: str) -> None:
         getter = self.session.assistant.get_event if item_id.startswith("ev_") else self.session.assistant.get_memory
-        self.session.run(getter, item_id, name="open item", owner=self, on_result=self._render,
-                         on_error=lambda exc: self._show_html(f"<p>{esc(exc)}</p>"))
+        self.session.run(
+            getter,
+            item_id,
+            name="open item",
+            owner=self,
+            on_result=self._render,
+            on_error=lambda exc: self._show_html(f"<p>{esc(exc)}</p>"),
+        )
 
     def clear(self) -> None:
         self.current = None

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.errors import WrongPassphrase
-from assistant.models import MEMORY_CLASSES, Memory, MemoryType, VaultEntry, utcnow
+from assistant.values import MEMORY_CLASSES, Memory, MemoryType, VaultEntry, utcnow
 from ui.format import TYPE_LABELS, when
 from ui.session import Session
 
@@ -35,8 +35,11 @@ REVEAL_SECONDS = 30
 
 def editable_fields(cls: type[Memory]) -> list[tuple[str, Any]]:
     hints = typing.get_type_hints(cls)
-    return [(f.name, hints[f.name]) for f in dataclasses.fields(cls)
-            if f.name not in BASE_FIELDS and hints[f.name] not in (datetime, datetime | None)]
+    return [
+        (f.name, hints[f.name])
+        for f in dataclasses.fields(cls)
+        if f.name not in BASE_FIELDS and hints[f.name] not in (datetime, datetime | None)
+    ]
 
 
 class MemoryEditor(QWidget):
@@ -91,8 +94,9 @@ class MemoryEditor(QWidget):
 
         self.vault_box = QGroupBox("Sealed value")
         vault = QVBoxLayout(self.vault_box)
-        vault.addWidget(QLabel("Enter your passphrase again to reveal it. It hides itself after "
-                               f"{REVEAL_SECONDS} seconds."))
+        vault.addWidget(
+            QLabel(f"Enter your passphrase again to reveal it. It hides itself after {REVEAL_SECONDS} seconds.")
+        )
         row = QHBoxLayout()
         self.reveal_passphrase = QLineEdit()
         self.reveal_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -178,8 +182,9 @@ class MemoryEditor(QWidget):
                 out[name] = widget.currentText()
             elif isinstance(widget, QPlainTextEdit):
                 text = widget.toPlainText()
-                out[name] = [ln.strip() for ln in text.splitlines() if ln.strip()] \
-                    if get_origin(hints[name]) is list else text
+                out[name] = (
+                    [ln.strip() for ln in text.splitlines() if ln.strip()] if get_origin(hints[name]) is list else text
+                )
             elif isinstance(widget, QLineEdit):
                 out[name] = widget.text()
         return out
@@ -211,8 +216,10 @@ class MemoryEditor(QWidget):
         self.save_button.show()
         self.title.setText(f"<b>{label}</b>")
         sources = ", ".join(f"{s.kind}:{s.ref}" for s in memory.sources[:5])
-        self.meta.setText(f"{when(memory.occurred_at or memory.created_at)} · updated {when(memory.updated_at)}"
-                          + (f"\nfrom {sources}" if sources else ""))
+        self.meta.setText(
+            f"{when(memory.occurred_at or memory.created_at)} · updated {when(memory.updated_at)}"
+            + (f"\nfrom {sources}" if sources else "")
+        )
         for name, value in memory.own_fields().items():
             if name in self.inputs:
                 self._put(name, value)
@@ -238,8 +245,16 @@ class MemoryEditor(QWidget):
                 return
             job, args, kwargs = self.session.assistant.add_memory, (created,), {"secret": secret}
         self.status.setText("saving…")
-        self.session.run(job, *args, **kwargs, name="save memory", owner=self, serial=True,
-                         on_result=self._saved, on_error=lambda exc: self.status.setText(str(exc)))
+        self.session.run(
+            job,
+            *args,
+            **kwargs,
+            name="save memory",
+            owner=self,
+            serial=True,
+            on_result=self._saved,
+            on_error=lambda exc: self.status.setText(str(exc)),
+        )
 
     def _saved(self, memory: Memory) -> None:
         self.secret_input.clear()
@@ -262,9 +277,16 @@ class MemoryEditor(QWidget):
             self.forgotten.emit(memory_id)
             self.session.data_changed.emit()
 
-        self.session.run(self.session.assistant.forget, memory_id, with_sources=self.with_sources.isChecked(),
-                         name="forget", owner=self, serial=True, on_result=done,
-                         on_error=lambda exc: self.status.setText(str(exc)))
+        self.session.run(
+            self.session.assistant.forget,
+            memory_id,
+            with_sources=self.with_sources.isChecked(),
+            name="forget",
+            owner=self,
+            serial=True,
+            on_result=done,
+            on_error=lambda exc: self.status.setText(str(exc)),
+        )
 
     def reveal(self) -> None:
         if not isinstance(self.memory, VaultEntry):
@@ -283,12 +305,20 @@ class MemoryEditor(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.hide_secret()
-            self.status.setText("Wrong passphrase: the value stays sealed." if isinstance(exc, WrongPassphrase)
-                                else str(exc))
+            self.status.setText(
+                "Wrong passphrase: the value stays sealed." if isinstance(exc, WrongPassphrase) else str(exc)
+            )
 
         self.status.setText("unsealing…")
-        self.session.run(self.session.assistant.reveal_secret, self.memory.id, passphrase, name="reveal",
-                         owner=self, on_result=shown, on_error=failed)
+        self.session.run(
+            self.session.assistant.reveal_secret,
+            self.memory.id,
+            passphrase,
+            name="reveal",
+            owner=self,
+            on_result=shown,
+            on_error=failed,
+        )
 
     def hide_secret(self) -> None:
         self._hide_timer.stop()

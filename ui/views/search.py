@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import SearchHit
+from assistant.values import SearchHit
 from ui.format import ALL_TYPES, TYPE_LABELS, qdate, short, when
 from ui.session import Session
 from ui.views.item_detail import ItemDetail
@@ -149,9 +149,18 @@ class SearchView(QWidget):
         if self.use_dates.isChecked():
             since, until = local_day_bounds(qdate(self.date_from.date()), qdate(self.date_to.date()))
         self.summary.setText("searching…")
-        self.session.run(self.session.assistant.search, text, types=types, since=since, until=until, limit=LIMIT,
-                         name="search", owner=self, on_result=lambda hits: self._show(hits, generation),
-                         on_error=lambda exc: self._failed(exc, generation))
+        self.session.run(
+            self.session.assistant.search,
+            text,
+            types=types,
+            since=since,
+            until=until,
+            limit=LIMIT,
+            name="search",
+            owner=self,
+            on_result=lambda hits: self._show(hits, generation),
+            on_error=lambda exc: self._failed(exc, generation),
+        )
 
     def _failed(self, exc: BaseException, generation: int) -> None:
         if generation == self._generation:
@@ -181,8 +190,13 @@ class SearchView(QWidget):
             group.setText(0, f"{group.text(0)} ({group.childCount()})")
         self.results.expandAll()
         count = len(self.hits)
-        self.summary.setText("" if not self.query.text().strip() else
-                             "no matches" if not count else f"{count} result{'s' if count != 1 else ''}")
+        self.summary.setText(
+            ""
+            if not self.query.text().strip()
+            else "no matches"
+            if not count
+            else f"{count} result{'s' if count != 1 else ''}"
+        )
         self.session.report_notes()  # e.g. how much of the vector index has loaded
         self.results_shown.emit(count)
 

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.errors import WrongPassphrase
+from assistant.values import passphrase_problem
 from ui.format import human_bytes
 from ui.session import Session
-
-MIN_PASSPHRASE = 8
 
 
 class ListEditor(QWidget):
@@ -92,9 +91,11 @@ class ModelsBox(QGroupBox):
             line.setPlaceholderText("model to download: a recommended name, or repo_id/file.gguf")
         for rec in session.assistant.recommended_models():  # a constant list: no worker needed
             self.download_name.addItem(f"{rec.name}", rec.name)
-            self.download_name.setItemData(self.download_name.count() - 1,
-                                           f"{human_bytes(float(rec.size_bytes))} download, about {rec.ram_gb:g} GB "
-                                           f"of RAM: {rec.notes}", Qt.ItemDataRole.ToolTipRole)
+            self.download_name.setItemData(
+                self.download_name.count() - 1,
+                f"{human_bytes(float(rec.size_bytes))} download, about {rec.ram_gb:g} GB of RAM: {rec.notes}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.download_name.setCurrentIndex(-1)
         self.download_button = QPushButton("Download")
         self.download_button.clicked.connect(self.download)
@@ -129,8 +130,13 @@ class ModelsBox(QGroupBox):
 
     def refresh(self) -> None:
         if self.session.can("list_models"):
-            self.session.run(self.session.method("list_models"), name="list models", owner=self,
-                             on_result=self._fill, on_error=lambda exc: self.note.setText(str(exc)))
+            self.session.run(
+                self.session.method("list_models"),
+                name="list models",
+                owner=self,
+                on_result=self._fill,
+                on_error=lambda exc: self.note.setText(str(exc)),
+            )
 
     def _fill(self, entries: list[Any]) -> None:
         self.table.clear()
@@ -149,9 +155,16 @@ class ModelsBox(QGroupBox):
             self.note.setText("Select a model first.")
             return
         name, role = item.data(0, Qt.ItemDataRole.UserRole)
-        self.session.run(self.session.method("use_model"), name, role, name="use model", owner=self,
-                         serial=True, on_result=lambda _e: self._used(name, role),
-                         on_error=lambda exc: self.note.setText(str(exc)))
+        self.session.run(
+            self.session.method("use_model"),
+            name,
+            role,
+            name="use model",
+            owner=self,
+            serial=True,
+            on_result=lambda _e: self._used(name, role),
+            on_error=lambda exc: self.note.setText(str(exc)),
+        )
 
     def _used(self, name: str, role: str) -> None:
         self.note.setText(f"{name} is now the {role} model.")
@@ -186,8 +199,16 @@ class ModelsBox(QGroupBox):
             self.update_privacy()
             self.note.setText(str(exc))
 
-        self.session.run(self.session.method("download_model"), name, name="download model", owner=self,
-                         progress_arg="progress", on_progress=progressed, on_result=finished, on_error=failed)
+        self.session.run(
+            self.session.method("download_model"),
+            name,
+            name="download model",
+            owner=self,
+            progress_arg="progress",
+            on_progress=progressed,
+            on_result=finished,
+            on_error=failed,
+        )
 
 
 class PassphraseBox(QGroupBox):
@@ -212,8 +233,9 @@ class PassphraseBox(QGroupBox):
 
     def change(self) -> None:
         old, new = self.old.text(), self.new.text()
-        if len(new) < MIN_PASSPHRASE:
-            self.note.setText(f"Use at least {MIN_PASSPHRASE} characters.")
+        problem = passphrase_problem(new)
+        if problem is not None:
+            self.note.setText(problem)
             return
         if new != self.confirm.text():
             self.note.setText("The two new passphrases differ.")
@@ -229,8 +251,19 @@ class PassphraseBox(QGroupBox):
 
         def failed(exc: BaseException) -> None:
             self.change_button.setEnabled(True)
-            self.note.setText("The current passphrase is wrong; nothing was changed."
-                              if isinstance(exc, WrongPassphrase) else str(exc))
+            self.note.setText(
+                "The current passphrase is wrong; nothing was changed."
+                if isinstance(exc, WrongPassphrase)
+                else str(exc)
+            )
 
-        self.session.run(self.session.assistant.change_passphrase, old, new, name="change passphrase",
-                         owner=self, serial=True, on_result=done, on_error=failed)
+        self.session.run(
+            self.session.assistant.change_passphrase,
+            old,
+            new,
+            name="change passphrase",
+            owner=self,
+            serial=True,
+            on_result=done,
+            on_error=failed,
+        )

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QPixmap, QShortcut, QTextCharFormat
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.models import ActivityBlock, RawEvent, Timeline
+from assistant.values import ActivityBlock, RawEvent, Timeline
 from ui.format import qdate, short, when
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link
@@ -54,8 +54,15 @@ class TimelineView(QWidget):
         self.next_button.clicked.connect(lambda: self.show_day(self.day + timedelta(days=1)))
         self.date_edit = QDateEdit(QDate.currentDate())
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dddd, d MMMM yyyy")
+        # No weekday in the field: a typed date whose weekday no longer matched was refused without a word.
+        self.date_edit.setDisplayFormat("d MMMM yyyy")
+        self.date_edit.setKeyboardTracking(False)  # typing "2023" goes to 2023 on Enter, not via year 2
+        self.date_edit.setToolTip("Type a date and press Enter, or pick one (days with records are in bold)")
         self.date_edit.dateChanged.connect(lambda d: self.show_day(qdate(d)))
+        self.weekday = QLabel()
+        calendar = self.date_edit.calendarWidget()
+        calendar.currentPageChanged.connect(self.mark_days)
+        self.marked_days: set[date] = set()
         today = QPushButton("Today")
         today.setToolTip("Jump to today (Ctrl+T)")
         today.clicked.connect(lambda: self.show_day(date.today()))
@@ -71,7 +78,7 @@ class TimelineView(QWidget):
         self.summary.setStyleSheet("color: gray;")
 
         bar = QHBoxLayout()
-        for w in (self.prev_button, self.date_edit, self.next_button, today):
+        for w in (self.prev_button, self.date_edit, self.weekday, self.next_button, today):
             bar.addWidget(w)
         bar.addSpacing(16)
         bar.addWidget(QLabel("Zoom"))
@@ -118,12 +125,14 @@ class TimelineView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
 
-        for keys, slot in ((QKeySequence("Alt+Left"), self.prev_button.click),
-                           (QKeySequence("Alt+Right"), self.next_button.click),
-                           (QKeySequence("Ctrl+T"), today.click),
-                           (QKeySequence.StandardKey.ZoomIn, self.zoom_in.click),
-                           (QKeySequence("Ctrl+="), self.zoom_in.click),
-                           (QKeySequence.StandardKey.ZoomOut, self.zoom_out.click)):
+        for keys, slot in (
+            (QKeySequence("Alt+Left"), self.prev_button.click),
+            (QKeySequence("Alt+Right"), self.next_button.click),
+            (QKeySequence("Ctrl+T"), today.click),
+            (QKeySequence.StandardKey.ZoomIn, self.zoom_in.click),
+            (QKeySequence("Ctrl+="), self.zoom_in.click),
+            (QKeySequence.StandardKey.ZoomOut, self.zoom_out.click),
+        ):
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -143,6 +152,7 @@ class TimelineView(QWidget):
         self._fit()
         if self._loaded != self.day:
             self.reload()
+        self.mark_days(self.day.year, self.day.month)  # new records may have come since
 
     def _refresh_if_visible(self) -> None:
         if self.isVisible():
@@ -159,14 +169,45 @@ class TimelineView(QWidget):
         self.date_edit.blockSignals(False)
         self.reload()
 
+    def mark_days(self, year: int, month: int) -> None:
+        """Bold the days of the calendar's month that have anything recorded."""
+        start = day_bounds(date(year, month, 1))[0]
+        end = day_bounds(date(year + month // 12, month % 12 + 1, 1))[0]
+        self.session.run(
+            self.session.assistant.days_with_data,
+            start,
+            end,
+            name="calendar",
+            owner=self,
+            on_result=lambda days: self._marked(year, month, days),
+        )
+
+    def _marked(self, year: int, month: int, days: list[date]) -> None:
+        calendar = self.date_edit.calendarWidget()
+        for day in [d for d in self.marked_days if (d.year, d.month) == (year, month)]:
+            calendar.setDateTextFormat(QDate(day.year, day.month, day.day), QTextCharFormat())
+        self.marked_days = {d for d in self.marked_days if (d.year, d.month) != (year, month)} | set(days)
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        bold.setForeground(self.palette().highlight())
+        for day in days:
+            calendar.setDateTextFormat(QDate(day.year, day.month, day.day), bold)
+
     def reload(self) -> None:
         day = self.day
         self._loaded = day
         start, end = day_bounds(day)
+        self.weekday.setText(f"{day:%A}")
         self.summary.setText("loading…")
-        self.session.run(self.session.assistant.timeline, start, end, name="timeline", owner=self,
-                         on_result=lambda t: self._show(day, t),
-                         on_error=lambda exc: self.summary.setText(str(exc)))
+        self.session.run(
+            self.session.assistant.timeline,
+            start,
+            end,
+            name="timeline",
+            owner=self,
+            on_result=lambda t: self._show(day, t),
+            on_error=lambda exc: self.summary.setText(str(exc)),
+        )
 
     def _show(self, day: date, timeline: Timeline) -> None:
         if day != self.day:
@@ -175,9 +216,11 @@ class TimelineView(QWidget):
         self.canvas.set_day(day_bounds(day)[0], timeline.blocks, timeline.episodes)
         self.canvas.resize(self.canvas.sizeHint())
         blocks, episodes = len(timeline.blocks), len(timeline.episodes)
-        self.summary.setText(f"{blocks} block{'s' if blocks != 1 else ''}, "
-                             f"{episodes} episode{'s' if episodes != 1 else ''}" if blocks or episodes
-                             else "nothing recorded this day")
+        self.summary.setText(
+            f"{blocks} block{'s' if blocks != 1 else ''}, {episodes} episode{'s' if episodes != 1 else ''}"
+            if blocks or episodes
+            else "nothing recorded this day"
+        )
         first = self.canvas.first_busy_hour()
         if first is not None:
             self.scroll_area.verticalScrollBar().setValue(int(self.canvas.lane_y(max(0, first - 1))))
@@ -200,8 +243,9 @@ class TimelineView(QWidget):
             return [assistant.get_event(i) for i in ids]
 
         self.block_view.setHtml(self._block_html(block, None))
-        self.session.run(load, name="block", owner=self,
-                         on_result=lambda events: self._block_loaded(index, block, events))
+        self.session.run(
+            load, name="block", owner=self, on_result=lambda events: self._block_loaded(index, block, events)
+        )
         self._load_thumbs(block)
 
     def _block_loaded(self, index: int, block: ActivityBlock, events: list[RawEvent]) -> None:
@@ -214,14 +258,22 @@ class TimelineView(QWidget):
         parts = [f"<h3>{esc(block.app)}</h3>"]
         if block.title:
             parts.append(f"<p><b>{esc(block.title)}</b></p>")
-        parts.append(f"<p style='color:gray'>{esc(when(block.start))} – {esc(when(block.end, False))} · "
-                     f"{len(block.event_ids)} item(s)</p>")
-        overlapping = [e for e in (self.timeline.episodes if self.timeline else [])
-                       if e.start <= block.end and e.end >= block.start]
+        parts.append(
+            f"<p style='color:gray'>{esc(when(block.start))} – {esc(when(block.end, False))} · "
+            f"{len(block.event_ids)} item(s)</p>"
+        )
+        overlapping = [
+            e
+            for e in (self.timeline.episodes if self.timeline else [])
+            if e.start <= block.end and e.end >= block.start
+        ]
         parts.append("<p><b>Memories</b></p>")
         if overlapping:
-            parts.append("<ul>" + "".join(f"<li><a href='{item_link(e.id)}'>{esc(short(e.summary, 120))}</a></li>"
-                                          for e in overlapping) + "</ul>")
+            parts.append(
+                "<ul>"
+                + "".join(f"<li><a href='{item_link(e.id)}'>{esc(short(e.summary, 120))}</a></li>" for e in overlapping)
+                + "</ul>"
+            )
         else:
             parts.append("<p style='color:gray'>No episode covers this yet (consolidation makes them).</p>")
         is_chat = block.app == "chat"
@@ -231,8 +283,10 @@ class TimelineView(QWidget):
         for ev in events or []:
             head = f"{esc(ev.speaker)}: " if is_chat and ev.speaker else ""
             text = esc(ev.text).replace("\n", "<br>") or "<i style='color:gray'>(no text)</i>"
-            parts.append(f"<p><a href='{item_link(ev.id)}' style='color:gray'>{esc(when(ev.occurred_at, False))}</a>"
-                         f" {head}{text}</p>")
+            parts.append(
+                f"<p><a href='{item_link(ev.id)}' style='color:gray'>{esc(when(ev.occurred_at, False))}</a>"
+                f" {head}{text}</p>"
+            )
         if len(block.event_ids) > MAX_EVENTS_SHOWN:
             parts.append(f"<p style='color:gray'>… and {len(block.event_ids) - MAX_EVENTS_SHOWN} more</p>")
         return "".join(parts)
@@ -263,8 +317,9 @@ class TimelineView(QWidget):
             pixmap = QPixmap()
             if pixmap.loadFromData(data):
                 label = QLabel()
-                label.setPixmap(pixmap.scaledToWidth(min(220, pixmap.width()),
-                                                     Qt.TransformationMode.SmoothTransformation))
+                label.setPixmap(
+                    pixmap.scaledToWidth(min(220, pixmap.width()), Qt.TransformationMode.SmoothTransformation)
+                )
                 self.thumbs.addWidget(label)
         self.thumbs.addStretch(1)
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from assistant.models import ActivityBlock, TimelineEpisode
+from assistant.values import ActivityBlock, TimelineEpisode
 from ui.format import app_color, when
 
 LABEL_W = 58
@@ -65,10 +65,16 @@ class TimelineCanvas(QWidget):
         self.day_start, self.blocks, self.episodes = day_start, list(blocks), list(episodes)
         self.selected = None
         self.segments = [
-            *(s for i, b in enumerate(self.blocks)
-              for s in split_by_hour(day_start, b.start.astimezone(), b.end.astimezone(), i, False)),
-            *(s for i, e in enumerate(self.episodes)
-              for s in split_by_hour(day_start, e.start.astimezone(), e.end.astimezone(), i, True)),
+            *(
+                s
+                for i, b in enumerate(self.blocks)
+                for s in split_by_hour(day_start, b.start.astimezone(), b.end.astimezone(), i, False)
+            ),
+            *(
+                s
+                for i, e in enumerate(self.episodes)
+                for s in split_by_hour(day_start, e.start.astimezone(), e.end.astimezone(), i, True)
+            ),
         ]
         self.updateGeometry()
         self.update()
@@ -133,11 +139,15 @@ class TimelineCanvas(QWidget):
         for hour in range(24):
             y = self.lane_y(hour)
             if hour % 2:
-                p.fillRect(QRectF(LABEL_W, y, width - LABEL_W, self.lane_h),
-                           pal.color(QPalette.ColorRole.AlternateBase))
+                p.fillRect(
+                    QRectF(LABEL_W, y, width - LABEL_W, self.lane_h), pal.color(QPalette.ColorRole.AlternateBase)
+                )
             p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-            p.drawText(QRectF(0, y, LABEL_W - 8, self.lane_h), Qt.AlignmentFlag.AlignRight
-                       | Qt.AlignmentFlag.AlignVCenter, f"{hour:02d}:00")
+            p.drawText(
+                QRectF(0, y, LABEL_W - 8, self.lane_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{hour:02d}:00",
+            )
             p.setPen(QPen(grid, 1))
             p.drawLine(QPointF(LABEL_W, y), QPointF(width, y))
             p.setPen(QPen(faint, 1))
@@ -157,8 +167,9 @@ class TimelineCanvas(QWidget):
             block = self.blocks[seg.index]
             color = app_color(block.app, pal)
             selected = seg.index == self.selected
-            p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight) if selected else color.darker(140),
-                          2.5 if selected else 1))
+            p.setPen(
+                QPen(pal.color(QPalette.ColorRole.Highlight) if selected else color.darker(140), 2.5 if selected else 1)
+            )
             p.setBrush(color)
             p.drawRoundedRect(rect, 4, 4)
             if rect.width() > 28:
@@ -198,11 +209,15 @@ class TimelineCanvas(QWidget):
                 QToolTip.hideText()
             elif seg.episode:
                 ep = self.episodes[seg.index]
-                QToolTip.showText(event.globalPos(), f"Episode {when(ep.start, False)}–{when(ep.end, False)}\n"
-                                  f"{ep.summary}", self)
+                QToolTip.showText(
+                    event.globalPos(), f"Episode {when(ep.start, False)}–{when(ep.end, False)}\n{ep.summary}", self
+                )
             else:
                 b = self.blocks[seg.index]
-                QToolTip.showText(event.globalPos(), f"{b.app} — {b.title}\n{when(b.start, False)}–"
-                                  f"{when(b.end, False)} · {len(b.event_ids)} capture(s)", self)
+                QToolTip.showText(
+                    event.globalPos(),
+                    f"{b.app} — {b.title}\n{when(b.start, False)}–{when(b.end, False)} · {len(b.event_ids)} capture(s)",
+                    self,
+                )
             return True
         return super().event(event)

@@ -1,0 +1,1 @@
+"""What the app reports about itself: the status report, which build this is, and its log file."""
