@@ -153,7 +153,8 @@ def test_embedding_a_backlog_says_how_far_it_got_in_the_status(app: Assistant) -
     )
     models, notes = SlowModels(), {}
     models.release.set()
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), notes)  # type: ignore[arg-type]
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), notes,  # type: ignore[arg-type]
+                            app.store.data_key)
     seen: list[str] = []
     try:
         assert service.index_pending(lambda done, total: seen.append(notes["indexing"])) == 40
