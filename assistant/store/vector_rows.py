@@ -11,25 +11,33 @@ from typing import Any
 
 import numpy as np
 
-_SOURCES = (
-    # (owner table, type column, time expression), as in store.vectors
-    ("memories", "type", "coalesce(x.occurred_at, x.created_at)"),
-    ("raw_events", "kind", "x.occurred_at"),
-)
 _IN_BATCH = 500
 
 
 def row_keys(conn: Any, model: str) -> Iterable[tuple[int, str, str, float]]:
-    """(generation key, owner id, type or kind, time) of every stored vector of `model`, without the vectors."""
-    for table, type_col, when in _SOURCES:
-        yield from (
-            (int(r[0]), r[1], r[2], float(r[3]))
-            for r in conn.execute(
-                f"SELECT e.gen, e.owner_id, x.{type_col}, {when} FROM embeddings e JOIN {table} x ON x.id = e.owner_id "
-                "WHERE e.model = ? AND length(e.vector) > 0",
-                (model,),
-            )
+    """(generation key, owner id, type or kind, time) of every stored vector of `model`, without the vectors.
+
+    The keys come from the embeddings_keys index; the memories' types and times from one pass over the
+    memories (a join looks each one up: 1.4 s against 0.8 s for the whole read at 100k); events, whose
+    rows hold their whole text, by a join.
+    """
+    read = conn.execute("SELECT id, type, coalesce(occurred_at, created_at) FROM memories")
+    memories = {r[0]: (r[1], float(r[2])) for r in read}
+    for gen, owner_id in conn.execute(
+        "SELECT gen, owner_id FROM embeddings WHERE model = ? AND length(vector) > 0 AND owner_kind = 'memory'",
+        (model,),
+    ):
+        meta = memories.get(owner_id)
+        if meta is not None:
+            yield int(gen), owner_id, meta[0], meta[1]
+    yield from (
+        (int(r[0]), r[1], r[2], float(r[3]))
+        for r in conn.execute(
+            "SELECT e.gen, e.owner_id, x.kind, x.occurred_at FROM embeddings e JOIN raw_events x ON x.id = e.owner_id "
+            "WHERE e.model = ? AND length(e.vector) > 0 AND e.owner_kind = 'event'",
+            (model,),
         )
+    )
 
 
 def vectors_of(conn: Any, model: str, owner_ids: Sequence[str]) -> Iterable[tuple[int, str, np.ndarray[Any, Any]]]:

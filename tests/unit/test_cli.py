@@ -24,7 +24,7 @@ def test_init_import_list_search_status(data_dir: Path) -> None:
     assert set(hits[0]) == {"id", "type", "text", "score", "occurred_at", "sources"}
     assert hits[0]["sources"] == [{"kind": "chat", "ref": "D1:1"}]
     st = json.loads(run_cli(data_dir, "status", "--json").stdout)
-    assert st["events"] == {"chat": 5} and st["schema_version"] == 2
+    assert st["events"] == {"chat": 5} and st["schema_version"] == 3
     assert run_cli(data_dir, "memory", "list", "--json").stdout.strip() == "[]"
     shown = json.loads(run_cli(data_dir, "memory", "show", hits[0]["id"], "--json").stdout)
     assert shown["meta"]["conversation"] == "conv-test"
