@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from pytest import MonkeyPatch
 
 from assistant.api import Assistant
@@ -79,7 +80,16 @@ class ReadyModels:
         return self.embedder_
 
 
-def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assistant, monkeypatch: MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("snapshot", "note"),
+    [
+        ("none", "the vector index is loading, the latest first"),
+        ("damaged", "the vector snapshot was damaged and is not used: refilling the index from the store"),
+    ],
+)
+def test_while_the_index_fills_search_finds_the_latest_items_loaded(
+    app: Assistant, monkeypatch: MonkeyPatch, snapshot: str, note: str
+) -> None:
     app.add_events(
         [
             RawEvent(
@@ -108,9 +118,14 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
     assert first.index_pending() == 2  # both vectors are in the store now
     first.close()
 
-    # The next load fills from the store (no snapshot: memory mode) one vector a page, and its second
-    # page stalls: a large archive half loaded.
-    monkeypatch.setattr(app.settings.retrieval, "vector_mode", "memory")
+    # The next load fills from the store (no snapshot: memory mode; or a damaged one, never trusted)
+    # one vector a page, and its second page stalls: a large archive half loaded.
+    if snapshot == "none":
+        monkeypatch.setattr(app.settings.retrieval, "vector_mode", "memory")
+    else:
+        raw = bytearray(app.paths.vector_snapshot.read_bytes())
+        raw[len(raw) // 2] ^= 0x01
+        app.paths.vector_snapshot.write_bytes(bytes(raw))
     monkeypatch.setattr(index_sync, "stored_items",
                         lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1))
     stalled, go_on = threading.Event(), threading.Event()
@@ -128,7 +143,7 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
     try:
         assert service.attach(wait=False) is False
         assert stalled.wait(30)
-        assert notes["search"] == "the vector index is loading, the latest first: 1 of 2 items"
+        assert notes["search"] == f"{note}: 1 of 2 items"
         # The latest event is in the index already, the older one is not yet: only full text finds it.
         assert [h.text for h in recall.search("automobile")] == ["me: I sold my car"]
         assert "me: I repaired the bicycle" not in [h.text for h in recall.search("bike")]
@@ -139,6 +154,8 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
     finally:
         go_on.set()
         service.close()
+    if snapshot == "damaged":  # rewritten whole: the next load restores it
+        assert bytes(raw) != app.paths.vector_snapshot.read_bytes()
 
 
 def test_embedding_a_backlog_says_how_far_it_got_in_the_status(app: Assistant) -> None:
