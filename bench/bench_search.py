@@ -400,6 +400,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads for --embedder")
     parser.add_argument("--baseline-max", type=int, default=100_000,
                         help="largest size at which the chroma rebuild baseline is timed (23+ min at 1M)")
+    parser.add_argument("--unlock-only", action="store_true",
+                        help="with --store-dir: only time unlock_s on the stores (and snapshots) an earlier run kept")
     parser.add_argument("--store-dir", type=Path, help="keep the built stores here and reuse them on the next run")
     parser.add_argument(
         "--add",
@@ -415,6 +417,13 @@ def main() -> None:
         print(msg, file=sys.stderr, flush=True)
 
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if args.unlock_only:
+        for size in sizes:
+            app, index, out = unlock_with_snapshot(args.store_dir / str(size) / "data", log)
+            index.close()
+            app.close()
+            print(json.dumps({"size": size, **out}))
+        return
     results: list[dict[str, object]] = []
     for earlier in args.add:
         results += json.loads(earlier.read_text())["results"]
