@@ -27,8 +27,11 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         args,
         asdict(report),
         f"{report.events} events in {report.batches} batches: {report.added} memories added, "
-        f"{report.merged} merged, {report.updated} updated; model calls {report.model_calls} "
-        f"(fallbacks {report.model_fallbacks}); retention removed {report.retention_deleted} raw events",
+        f"{report.merged} merged, {report.updated} updated; model: {report.model_calls} calls "
+        f"(fallbacks {report.model_fallbacks}) over {report.model_episodes} episodes "
+        f"({report.model_skipped} with nothing new skipped, {report.model_dropped_lines} lines over budget), "
+        f"{report.model_prompt_tokens} prompt + {report.model_generated_tokens} generated tokens "
+        f"in {report.model_seconds:.1f} s; retention removed {report.retention_deleted} raw events",
     )
     return 0
 
