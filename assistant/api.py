@@ -12,17 +12,23 @@ from typing import Any, Literal
 
 from assistant import privacy
 from assistant.answer.head import AnswerHead
+from assistant.answer.history import recent_answers
 from assistant.api_parts import CaptureAndModels
+from assistant.capture import pause_note
 from assistant.capture.control import CaptureControl
+from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
 from assistant.config import Settings, load_settings, save_settings
-from assistant.consolidation.engine import ConsolidationReport, Consolidator, Progress
+from assistant.consolidation.engine import ConsolidationReport, Consolidator
 from assistant.consolidation.timeline import build_timeline
 from assistant.diagnostics.logs import setup_logging
 from assistant.diagnostics.status import Status, fill_store_status
 from assistant.errors import AssistantError, Locked, ModelError, NotFound
 from assistant.importers.registry import AUTO, read_export
-from assistant.llm.runtime import ChatModel
+from assistant.llm.runtime import TextModel
 from assistant.llm.service import ModelService
+from assistant.locking import coredumps
+from assistant.locking.part import Locking
+from assistant.mcp_server.facade import McpIntegration
 from assistant.paths import DataPaths, resolve_data_dir
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
@@ -38,6 +44,7 @@ from assistant.values import (
     ImportResult,
     Memory,
     MemoryType,
+    Progress,
     RawEvent,
     SearchHit,
     Timeline,
@@ -52,7 +59,7 @@ log = logging.getLogger(__name__)
 Access = Literal["write", "read", "write-if-free"]
 
 
-class Assistant(CaptureAndModels):
+class Assistant(CaptureAndModels, McpIntegration, Locking):
     def __init__(self, data_dir: str | os.PathLike[str] | None = None) -> None:
         self.paths = DataPaths(resolve_data_dir(data_dir))
         self.settings: Settings = load_settings(self.paths.config)
@@ -78,10 +85,12 @@ class Assistant(CaptureAndModels):
         return self._store is not None
 
     def _opened(self, store: opened.OpenedStore) -> None:
+        coredumps.disable()  # keys in memory from here on: no core file may hold them
+        self.rearm_lock_watch()  # unlocked: the next session lock, suspend or idle spell locks again
         self._store = store
         self._recall = Recall(store.db, timezone=self.settings.retrieval.timezone)
         self._vectors = VectorService(
-            store.db, self.paths, self.settings.retrieval, self.models, self._recall, self.notes
+            store.db, self.paths, self.settings.retrieval, self.models, self._recall, self.notes, store.data_key
         )
         setup_logging(self.paths)
         if not store.read_only and not self.paths.config.exists():
@@ -120,6 +129,7 @@ class Assistant(CaptureAndModels):
         if self._capture is not None:
             self._capture.stop()
             self._capture = None
+            pause_note.resumed(self.paths)  # no capture, so no pause, once this process lets go
         if self._background is not None:
             self._background.stop()
             self._background = None
@@ -133,6 +143,7 @@ class Assistant(CaptureAndModels):
             self._recall = None
             self._consolidator = None
             self._head = None
+            coredumps.restore()
 
     @property
     def store(self) -> opened.OpenedStore:
@@ -162,8 +173,9 @@ class Assistant(CaptureAndModels):
 
     @property
     def keyring_enabled(self) -> bool:
-        """Whether the user opted in to unlocking from the OS keyring."""
-        return self.store.keyfile.keyring
+        """Whether the user opted in to unlocking from the OS keyring; known before unlocking too (the key
+        file says so), so an unlock screen offers the keyring only to those who chose it."""
+        return self._store.keyfile.keyring if self._store is not None else opened.keyring_chosen(self.paths)
 
     def set_keyring_unlock(self, enabled: bool) -> None:
         opened.set_keyring(self.store, enabled)
@@ -175,8 +187,16 @@ class Assistant(CaptureAndModels):
         privacy.set_local_only(self.settings.privacy.local_only)
 
     def set_setting(self, dotted: str, value: Any) -> None:
+        before = self.settings.get(dotted)
         self.settings.set(dotted, value)
+        if self.settings.consolidation.interval_minutes < 1:
+            self.settings.set(dotted, before)
+            raise AssistantError("consolidation.interval_minutes must be at least 1 (minute)")
         self.save_settings()
+        if dotted == "consolidation.interval_minutes" and self._background is not None:
+            # Read when the job is scheduled: applied now, not at the next start. (Retention and the
+            # capture settings are read at each run and tick.)
+            self._background.consolidation_every(self.settings.consolidation.interval_minutes)
 
     # -- status -----------------------------------------------------------------------------------
     def status(self) -> Status:
@@ -189,16 +209,21 @@ class Assistant(CaptureAndModels):
         if self._store is not None:
             capture = self._capture.status() if self._capture is not None else None
             fill_store_status(st, self._store, capture, self.settings.capture.enabled)
+            if capture is None and st.extra.get("capture") == "on" and opened.in_use_elsewhere(self.paths):
+                st.extra["capture"] = pause_note.describe(self.paths) or "on"  # the app's pause, seen from here
             if self._store.read_only_reason is not None:
                 st.extra["access"] = f"read-only: {self._store.read_only_reason}"
         st.extra.update(self.notes)
         return st
 
     # -- import -----------------------------------------------------------------------------------
-    def import_file(self, path: str | os.PathLike[str], fmt: str = AUTO) -> ImportResult:
-        """Import a chat transcript; `fmt` "auto" tells the format from the content."""
+    def import_file(
+        self, path: str | os.PathLike[str], fmt: str = AUTO, progress: Progress | None = None
+    ) -> ImportResult:
+        """Import a chat transcript; `fmt` "auto" tells the format from the content; `progress(stored,
+        messages)` counts what is stored."""
         fmt, messages = read_export(Path(path), fmt)  # parsed whole first: a bad file imports nothing
-        added = Ingest(self.store).add_text_events(m.to_event(fmt) for m in messages)
+        added = Ingest(self.store).add_text_events((m.to_event(fmt) for m in messages), progress, len(messages))
         log.info("import %s: %d read, %d added", fmt, len(messages), added)
         return ImportResult(path=str(path), format=fmt, read=len(messages), added=added)
 
@@ -262,6 +287,7 @@ class Assistant(CaptureAndModels):
                         removed.extend(ids)
         if not removed:
             raise NotFound(f"no memory or event with id {item_id}")
+        delete_thumbnail_files(self.store, removed)
         self.vectors.forget(removed)
         log.info("forgot %d item(s)", len(removed))
         return removed
@@ -271,8 +297,9 @@ class Assistant(CaptureAndModels):
         sealed = memory_repo.sealed_secret(self.store.db.reader(), memory_id)
         if sealed is None:
             raise NotFound(f"no vault entry with id {memory_id}")
+        value = self.store.unseal_secret(passphrase, sealed, memory_id)
         log.info("vault secret revealed")
-        return self.store.unseal_secret(passphrase, sealed, memory_id)
+        return value
 
     # -- search -----------------------------------------------------------------------------------
     def load_index_in_background(self) -> None:
@@ -315,24 +342,32 @@ class Assistant(CaptureAndModels):
 
         self.require_writable()  # before loading the chat model for a run that could not be stored
         status = ""
+        extractor = None
         try:
             model = self.models.chat_model() if self.settings.consolidation.use_model else None
-            self.consolidator.extractor = ModelExtractor(model) if model else None
+            extractor = ModelExtractor(model) if model else None
         except ModelError as exc:
-            self.consolidator.extractor = None
             status = f"model unavailable ({exc}); deterministic pass only"
-        report = self.consolidator.run(progress)
+        report = self.consolidator.run(progress, extractor=extractor)
         if status:
             report.model_status = status
-        elif self.consolidator.extractor is not None:
+        elif extractor is not None:
             report.model_status = "model pass on"
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
+        thumbnail_upkeep(self.store, self.settings.capture.thumbnail_retention_days)  # and retention's leftovers
         return report
 
     # -- timeline -------------------------------------------------------------------------------
     def timeline(self, start: datetime, end: datetime) -> Timeline:
         """Activity blocks and episodes between `start` and `end` (works before consolidation too)."""
         return build_timeline(self.store.db.reader(), start, end)
+
+    def days_with_data(self, start: datetime, end: datetime) -> list[date]:
+        """The days between `start` and `end` (aware; days counted in `start`'s zone offset) with anything
+        recorded: what a calendar marks."""
+        offset = int((start.utcoffset() or timedelta(0)).total_seconds())
+        days = event_repo.days_with_events(self.store.db.reader(), start, end, offset)
+        return [date(1970, 1, 1) + timedelta(days=n) for n in days]
 
     def timeline_day(self, day: date) -> Timeline:
         start = datetime.combine(day, time(0), tzinfo=UTC)
@@ -365,10 +400,10 @@ class Assistant(CaptureAndModels):
     @property
     def answer_head(self) -> AnswerHead:
         if self._head is None:
-            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks, timezone=self.recall.timezone)
+            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks)
         return self._head
 
-    def _answer_model(self) -> ChatModel | None:
+    def _answer_model(self) -> TextModel | None:
         """The chat model for answers; a broken model leaves answers extractive instead of failing."""
         try:
             return self.models.chat_model()
@@ -377,11 +412,22 @@ class Assistant(CaptureAndModels):
             return None
 
     def _core_blocks(self) -> list[CoreBlock]:
-        return [m for m in self.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
+        """The blocks every prompt carries: the user's edits and what came from chats, never from screens
+        (blocks written from a screen before that rule are left out)."""
+        return [
+            m
+            for m in self.list_memories("core", limit=50)
+            if isinstance(m, CoreBlock) and all(s.kind == "chat" for s in m.sources)
+        ]
+
+    def ask_history(self, limit: int = 50, *, now: datetime | None = None) -> list[Answer]:
+        """The latest questions asked (in Ask, quick recall or the CLI) with their answers, oldest first."""
+        return recent_answers(self.store.db.reader(), limit=limit, now=now or datetime.now(UTC))
 
     def _record_turn(self, question: str, answer: Answer, when: datetime) -> None:
         session = f"{ASK_SESSION_PREFIX}{when.date().isoformat()}"
         cited = [c.hit.id for c in answer.citations]
+        tags = [c.tag for c in answer.citations]  # how the answer's text refers to them, for ask_history
         self.add_events(
             [
                 RawEvent(
@@ -398,7 +444,7 @@ class Assistant(CaptureAndModels):
                     text=answer.text,
                     speaker="assistant",
                     session=session,
-                    meta={"origin": "ask", "cited": cited},
+                    meta={"origin": "ask", "cited": cited, "tags": tags},
                 ),
             ]
         )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.capture import pause_note
 from assistant.capture.control import CaptureControl
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -82,20 +83,35 @@ class CaptureAndModels:
 
     def stop_capture(self) -> None:
         self.capture.stop()
+        pause_note.resumed(self.paths)
         self.set_setting("capture.enabled", False)
 
     def pause_capture(self, minutes: float | None = None) -> None:
         """Pause for `minutes`, or until resumed when None; resumes by itself when the time is up."""
         self.capture.pause(minutes)
+        pause_note.paused(self.paths, minutes)  # for `assistant status` in another process
 
     def resume_capture(self) -> None:
         self.capture.resume()
+        pause_note.resumed(self.paths)
 
     def capture_once(self) -> int:
         return self.capture.capture_once()
 
     def capture_status(self) -> dict[str, Any]:
         return self.capture.status()
+
+    def capture_notice(self) -> str | None:
+        """What the user must read before capture first runs on this desktop (the Wayland consent dialog
+        to expect, exclusions that cannot work there), until acknowledge_capture_notice(); else None."""
+        found = self.capture.notice()
+        return None if found is None else found[1]
+
+    def acknowledge_capture_notice(self) -> None:
+        """The user has read this desktop's notice: it is not shown again (kept in config.toml)."""
+        found = self.capture.notice()
+        if found is not None:
+            self.set_setting("capture.notice_shown_for", found[0])
 
     def register_own_window(self, window_id: int) -> None:
         """A window of the app is shown: capture never records it (its pixels are masked, and macOS
@@ -105,12 +121,10 @@ class CaptureAndModels:
         hide_from_capture(window_id)
 
     def thumbnail(self, event_id: str) -> bytes | None:
-        row = (
-            self.store.db.reader()
-            .execute("SELECT id FROM blobs WHERE event_id = ? AND kind = 'thumbnail'", (event_id,))
-            .fetchone()
-        )
-        return self.store.blobs.get(row[0]) if row else None
+        from assistant.store.blob_rows import thumbnail_of
+
+        blob_id = thumbnail_of(self.store.db.reader(), event_id)
+        return self.store.blobs.get(blob_id) if blob_id else None
 
     def storage_usage(self) -> dict[str, int]:
         files = [self.paths.database, Path(f"{self.paths.database}-wal")]

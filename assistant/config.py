@@ -12,7 +12,8 @@ import tomli_w
 from assistant.errors import AssistantError
 from assistant.paths import write_atomic
 
-# Never captured, whatever the user adds (capture/filters.py adds these to the user's own rules).
+# Never captured, whatever the user's lists say: capture adds these to the user's own rules
+# (capture/factory.py), which therefore start empty and can only add.
 DEFAULT_EXCLUDED_APPS: tuple[str, ...] = (
     "KeePassXC",
     "KeePass",
@@ -28,8 +29,15 @@ DEFAULT_EXCLUDED_APPS: tuple[str, ...] = (
     "QtPass",
     "Proton Pass",
     "Seahorse",
+    "Tor Browser",  # every Tor Browser window is a private one
 )
-DEFAULT_EXCLUDED_TITLES: tuple[str, ...] = ("Private Browsing", "Incognito", "InPrivate")
+DEFAULT_EXCLUDED_TITLES: tuple[str, ...] = (
+    "Private Browsing",  # Firefox
+    "Incognito",  # Chrome, Chromium
+    "InPrivate",  # Edge
+    r"re:\(Private\)\s*$",  # Brave: "Page - Brave (Private)"
+    r"re:\s[—–-]\s*Private\s*$",  # Safari: "Page — Private"
+)
 
 
 @dataclass
@@ -42,18 +50,20 @@ class CaptureSettings:
     ocr_min_confidence: int = 60
     ocr_queue_size: int = 4
     tesseract_path: str = ""
-    excluded_apps: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDED_APPS))
-    excluded_titles: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDED_TITLES))
+    excluded_apps: list[str] = field(default_factory=list)  # in addition to DEFAULT_EXCLUDED_APPS
+    excluded_titles: list[str] = field(default_factory=list)  # in addition to DEFAULT_EXCLUDED_TITLES
     idle_seconds: float = 300.0
     keep_thumbnails: bool = False
     thumbnail_width: int = 480
     thumbnail_retention_days: int = 14
     storage_budget_mb: int = 2048
+    notice_shown_for: str = ""  # the Wayland backends whose consent notice the user has seen
 
 
 @dataclass
 class PrivacySettings:
     local_only: bool = True
+    lock_after_idle_minutes: float = 15.0  # lock (drop the keys) after this long without input; 0 = never
 
 
 @dataclass
@@ -74,7 +84,9 @@ class ModelSettings:
 
 @dataclass
 class RetrievalSettings:
-    vector_mode: str = "memory"  # "memory" (default, nothing on disk), "persistent", or "server"
+    # "encrypted" (default: in-process index, encrypted snapshot in the data dir), "memory" (nothing on
+    # disk: refilled from the store at each unlock), or "server" (a Chroma server, vectors unencrypted there)
+    vector_mode: str = "encrypted"
     server_url: str = ""
     timezone: str = "UTC"
 

@@ -12,8 +12,8 @@ class AssistantError(Exception):
 class WrongPassphrase(AssistantError):
     exit_code = 2
 
-    def __init__(self) -> None:
-        super().__init__("wrong passphrase: the store was not unlocked and nothing was changed")
+    def __init__(self, message: str = "wrong passphrase: the store was not unlocked and nothing was changed") -> None:
+        super().__init__(message)
 
 
 class NotInitialized(AssistantError):

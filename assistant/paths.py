@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +69,13 @@ class DataPaths:
 
     @property
     def vector_index(self) -> Path:
+        """Where the plaintext Chroma index of the removed "persistent" mode lived (deleted when found)."""
         return self.root / "vector-index"
+
+    @property
+    def vector_snapshot(self) -> Path:
+        """The embedded vector index's encrypted snapshot."""
+        return self.root / "vectors" / "index.snap"
 
     @property
     def lock_file(self) -> Path:
@@ -85,6 +95,37 @@ class DataPaths:
                 f"cannot write to the data dir {self.root}: {exc.strerror or exc}; "
                 f"choose another with --data-dir or {ENV_HOME}"
             ) from exc
+
+
+def runtime_dir() -> Path:
+    """A directory only this user can enter (0700), for the app's socket and its lock file.
+
+    XDG_RUNTIME_DIR (a per-user tmpfs) when there is one, else a per-user directory in the temp dir.
+    A directory there that is not ours, is a symlink or is open to others is refused: another user
+    could otherwise pose as the running app or read what is sent to it.
+    """
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    if base and os.path.isdir(base):
+        root = Path(base) / APP_NAME
+    else:
+        user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+        root = Path(tempfile.gettempdir()) / f"{APP_NAME}-{user}"
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(root)
+    except OSError as exc:
+        raise DataDirError(f"cannot create the runtime directory {root}: {exc.strerror or exc}") from exc
+    if sys.platform != "win32" and (stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077):
+        raise DataDirError(
+            f"the runtime directory {root} is not private to you (owner, mode or a symlink); remove it and retry"
+        )
+    return root
+
+
+def instance_socket(data_dir: Path) -> Path:
+    """Where the running app for `data_dir` listens (`assistant lock` talks to it there)."""
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    return runtime_dir() / f"{digest}.sock"
 
 
 def private_file(path: Path) -> None:

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, get_args
 
+# Long work reports progress as (done, total); total may be 0 while it is not known yet.
+Progress = Callable[[int, int], None]
 MemoryType = Literal["core", "episodic", "semantic", "procedural", "resource", "vault"]
 EventKind = Literal["screen", "chat"]
 MEMORY_TYPES: tuple[MemoryType, ...] = get_args(MemoryType)
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 Sensitivity = Literal["low", "medium", "high"]
+
+
+MIN_PASSPHRASE = 8  # one rule for every way of choosing a passphrase: `init`, `passwd`, the app
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why a new passphrase is refused, as a sentence to show, or None when it is acceptable."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        return f"Use a passphrase of at least {MIN_PASSPHRASE} characters; a few words are easy to remember."
+    return None
 
 
 def utcnow() -> datetime:

@@ -6,10 +6,14 @@ Measures:
   3. a scripted workload (a text window that scrolls new lines in every 4 s): OCR time per changed
      frame, CPU use including the tesseract children, and bytes stored per captured hour (the raw
      events the FrameWriter would store: keyframe or new-line text + metadata) against the same
-     frames kept as PNG files.
+     frames kept as PNG files;
+  4. two windows side by side (phase "windows", not in the default set): a kept frame read window by
+     window, as capture does, against the whole screen read at once (a probe that lists no windows),
+     alternating on the same screens: OCR time per frame, words read, and whether a line mixed the two.
 
     .venv/bin/python bench/bench_capture.py --seconds 60
     .venv/bin/python bench/bench_capture.py --phases workload --seconds 600   # storage only
+    .venv/bin/python bench/bench_capture.py --phases windows --frames 10
 
 Bytes do not depend on the machine's load; the timings do (run those on an idle machine). Keyframes
 come every 5 minutes, so a storage run shorter than that leaves their share out.
@@ -275,6 +279,82 @@ def bench_workload(display: str, seconds: float, interval: float, change_every: 
     }
 
 
+class WholeScreenProbe:
+    """The X11 probe without its window list: the pipeline then reads the whole frame at once."""
+
+    def __init__(self, probe: X11Probe) -> None:
+        self._probe = probe
+
+    def active_window(self) -> Any:
+        return self._probe.active_window()
+
+    def idle_seconds(self) -> float | None:
+        return self._probe.idle_seconds()
+
+    def screen_locked(self) -> bool:
+        return self._probe.screen_locked()
+
+    def close(self) -> None:
+        self._probe.close()
+
+
+def bench_windows(display: str, frames: int) -> dict[str, Any]:
+    rng = random.Random(11)
+    left, right = script_lines(rng, 16), script_lines(rng, 16)
+    timings: dict[str, list[float]] = {"per_window": [], "whole_screen": []}
+    words: dict[str, list[int]] = {"per_window": [], "whole_screen": []}
+    mixed = {"per_window": 0, "whole_screen": 0}
+    settings = PipelineSettings(thumbnails=False, idle_after_seconds=float("inf"))
+    with (
+        TextWindow(
+            display, "\n".join(left), title="Left - Notes", geometry=(0, 0, 955, 1080), font_size=26, focus=False
+        ) as lwin,
+        TextWindow(display, "\n".join(right), title="Right - Chat", geometry=(965, 0, 955, 1080), font_size=26) as rwin,
+    ):
+        pipelines = {
+            "per_window": CapturePipeline(
+                ScreenGrabber("primary"), X11Probe(), TesseractOcr(), ExclusionRules(), lambda _r: None, settings
+            ),
+            "whole_screen": CapturePipeline(
+                ScreenGrabber("primary"),
+                WholeScreenProbe(X11Probe()),
+                TesseractOcr(),
+                ExclusionRules(),
+                lambda _r: None,
+                settings,
+            ),
+        }
+        for _ in range(frames):
+            left[:], right[:] = [*left[3:], *script_lines(rng, 3)], [*right[3:], *script_lines(rng, 3)]
+            lwin.set_text("\n".join(left))
+            rwin.set_text("\n".join(right))
+            left_all = {w.lower() for line in left for w in line.split()}
+            right_all = {w.lower() for line in right for w in line.split()}
+            left_words, right_words = left_all - right_all, right_all - left_all  # words only one window has
+            for mode, pipeline in pipelines.items():  # the same screen, read both ways
+                t0 = time.perf_counter()
+                records = pipeline.capture_once()
+                timings[mode].append(time.perf_counter() - t0)
+                words[mode].append(sum(r.ocr_words for r in records))
+                for record in records:
+                    for line in record.text.lower().splitlines():
+                        seen = set(line.split())
+                        mixed[mode] += bool(seen & left_words and seen & right_words)
+        for pipeline in pipelines.values():
+            pipeline.stop()
+    per, whole = statistics.median(timings["per_window"]), statistics.median(timings["whole_screen"])
+    return {
+        "frames": frames,
+        "per_window_median_s": per,
+        "whole_screen_median_s": whole,
+        "per_window_to_whole_screen_ratio": per / whole,
+        "per_window_words_per_frame": statistics.fmean(words["per_window"]),
+        "whole_screen_words_per_frame": statistics.fmean(words["whole_screen"]),
+        "per_window_lines_mixing_both_windows": mixed["per_window"],
+        "whole_screen_lines_mixing_both_windows": mixed["whole_screen"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each timed phase (default 60)")
@@ -286,11 +366,13 @@ def main() -> None:
         default="tick,static_cpu,workload",
         help="comma-separated phases to run (default: all); 'workload' holds the storage measure",
     )
+    parser.add_argument("--frames", type=int, default=10, help="windows: frames read each way (default 10)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args()
     phases = {p.strip() for p in args.phases.split(",") if p.strip()}
-    if not phases <= {"tick", "static_cpu", "workload"}:
-        parser.error(f"unknown phase(s): {', '.join(sorted(phases - {'tick', 'static_cpu', 'workload'}))}")
+    known = {"tick", "static_cpu", "workload", "windows"}
+    if not phases <= known:
+        parser.error(f"unknown phase(s): {', '.join(sorted(phases - known))}")
     if not TesseractOcr().available():
         sys.exit("tesseract-ocr is not installed")
     server = XvfbServer()
@@ -314,6 +396,8 @@ def main() -> None:
             results["static_cpu"] = bench_static_cpu(server.display, args.seconds, args.interval)
         if "workload" in phases:
             results["workload"] = bench_workload(server.display, args.seconds, args.interval, args.change_every)
+        if "windows" in phases:
+            results["windows"] = bench_windows(server.display, args.frames)
     finally:
         xd.close()
         server.close()

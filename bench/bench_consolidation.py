@@ -87,8 +87,9 @@ PROJECTED_PARAMS = 1.5e9 / 0.27e9
 
 def _workday(windows: int) -> list[tuple[str, str]]:
     """The model pass over `windows` captured windows with the bundled model, scaled to a captured hour."""
-    from assistant.consolidation.engine import Extraction, batches
     from workday import session  # beside this script
+
+    from assistant.consolidation.engine import Extraction, batches
 
     events = session(windows)
     captured = (events[-1].occurred_at - events[0].occurred_at).total_seconds() + 3.0
@@ -114,12 +115,22 @@ def _workday(windows: int) -> list[tuple[str, str]]:
     return [
         ("captured", f"{windows} windows, {len(events)} frames, {captured:.0f} s of work"),
         ("model calls", f"{total.calls} over {total.episodes} episodes ({total.skipped} skipped: nothing new)"),
-        ("prompt tokens evaluated", f"{total.prompt_tokens} (the previous pass: at least {old}, {old / max(total.prompt_tokens, 1):.1f}x)"),
+        (
+            "prompt tokens evaluated",
+            f"{total.prompt_tokens} (the previous pass: at least {old}, {old / max(total.prompt_tokens, 1):.1f}x)",
+        ),
         ("lines over an episode's budget", f"{total.dropped_lines} (counted, reported by consolidate)"),
         ("generated tokens", f"{total.generated_tokens}"),
         ("model seconds", f"{total.seconds:.1f} s ({wall:.1f} s wall)"),
-        ("per captured hour (gemma 270M)", f"{total.prompt_tokens * per_hour:,.0f} prompt + {total.generated_tokens * per_hour:,.0f} generated tokens, {total.seconds * per_hour / 60:.1f} min of model time"),
-        ("per captured hour, 1.5B projected", f"{total.seconds * per_hour * PROJECTED_PARAMS / 60:.0f} min of model time"),
+        (
+            "per captured hour (gemma 270M)",
+            f"{total.prompt_tokens * per_hour:,.0f} prompt + {total.generated_tokens * per_hour:,.0f} generated "
+            f"tokens, {total.seconds * per_hour / 60:.1f} min of model time",
+        ),
+        (
+            "per captured hour, 1.5B projected",
+            f"{total.seconds * per_hour * PROJECTED_PARAMS / 60:.0f} min of model time",
+        ),
     ]
 
 

@@ -6,8 +6,12 @@
 
 For each size, a fresh encrypted store gets that many synthetic memories (Zipf-distributed pseudo-words,
 so full-text queries hit common and rare words as real text does) and a random 384-d unit vector each,
-written to the store's embeddings table; the in-memory chroma index is then rebuilt from the store, as at
-unlock (timed). Queries are 2-4 content words with a query vector near a stored one. Each query is timed
+written to the store's embeddings table. Timed: rebuilding the in-memory chroma index from the store
+(`index_rebuild_s`, the unlock of the former default; only up to --baseline-max), filling the embedded
+index from the store (`embedded_fill_s`: what a missing or damaged snapshot costs), writing its
+encrypted snapshot (`snapshot_s`), and `unlock_s`: the store closed, then opened again with its
+snapshot until a vector query sees every vector. The queries run on the embedded index. Queries
+are 2-4 content words with a query vector near a stored one. Each query is timed
 in parts (BM25 over memories and events, the vector query) and whole (Recall.search: BM25 + vectors,
 fusion, recency, hydration into hits), as wall time and as this process's CPU time (the steadier figure
 on a shared machine). Embedding the query with the real model is timed apart when --embedder is given.
@@ -36,11 +40,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.api import Assistant
-from assistant.retrieval import fulltext
+from assistant.retrieval.embedded_index import EmbeddedIndex
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from assistant.store import fulltext
 from assistant.store import memories as memory_repo
+from assistant.store.vectors import stored_count
 from assistant.values import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
 
 DIM = 384
@@ -163,8 +169,90 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def rss_mb() -> int:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) // 1024 for line in fh if line.startswith("VmRSS:"))
+
+
+def chroma_rebuild(app: Assistant, log: Callable[[str], None]) -> dict[str, object]:
+    """The former default: the in-memory chroma index refilled from the store at every unlock."""
+    index = VectorIndex(MODEL)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    tenth: list[float] = []  # when a tenth of the vectors (the latest) could be searched
+
+    def progress(done: int, expected: int) -> None:
+        if not tenth and done and done >= expected / 10:
+            tenth.append(time.perf_counter() - started)
+
+    loaded = index.sync_with_store(app.store.db.reader(), progress=progress)
+    out = {
+        "index_rebuild_s": round(time.perf_counter() - started, 1),
+        "index_rebuild_cpu_s": round(time.process_time() - started_cpu, 1),
+        "index_tenth_s": round(tenth[0], 1) if tenth else None,
+        "rebuild_load": os.getloadavg()[0],
+    }
+    log(
+        f"  chroma index: {loaded:,} vectors in {out['index_rebuild_s']:.0f} s "
+        f"(the latest tenth searchable after {out['index_tenth_s']} s)"
+    )
+    index.close()
+    return out
+
+
+def embedded_snapshot(app: Assistant, log: Callable[[str], None]) -> dict[str, object]:
+    """Fill the embedded index from the store (no snapshot), then write its encrypted snapshot."""
+    app.paths.vector_snapshot.unlink(missing_ok=True)
+    index = EmbeddedIndex(MODEL, snapshot=app.paths.vector_snapshot, data_key=app.store.data_key)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    loaded = index.sync_with_store(app.store.db.reader())
+    index.snapshot(wait=True)  # the fill's own background snapshot: waited for, then timed alone
+    fill = round(time.perf_counter() - started, 1), round(time.process_time() - started_cpu, 1)
+    index.changes = 1
+    started = time.perf_counter()
+    index.close()  # writes the snapshot, as at lock
+    out = {
+        "embedded_fill_s": fill[0],
+        "embedded_fill_cpu_s": fill[1],
+        "fill_load": os.getloadavg()[0],
+        "snapshot_s": round(time.perf_counter() - started, 1),
+        "snapshot_mb": round(app.paths.vector_snapshot.stat().st_size / 2**20),
+    }
+    log(
+        f"  embedded index: {loaded:,} vectors in {fill[0]:.0f} s; snapshot {out['snapshot_mb']} MB "
+        f"in {out['snapshot_s']} s"
+    )
+    return out
+
+
+def unlock_with_snapshot(data: Path, log: Callable[[str], None]) -> tuple[Assistant, EmbeddedIndex, dict[str, object]]:
+    """Open the closed store and its snapshot until a vector query sees every stored vector."""
+    started, started_cpu = time.perf_counter(), time.process_time()
+    app = Assistant(data)
+    app.unlock(PASSPHRASE)
+    index = EmbeddedIndex(MODEL, snapshot=app.paths.vector_snapshot, data_key=app.store.data_key)
+    from_store = index.sync_with_store(app.store.db.reader())
+    probe = index.query(np.ones(DIM, dtype=np.float32) / np.sqrt(DIM), limit=1)
+    elapsed = time.perf_counter() - started, time.process_time() - started_cpu
+    expected = stored_count(app.store.db.reader(), MODEL)  # the check, not timed
+    out = {
+        "unlock_s": round(elapsed[0], 1),
+        "unlock_cpu_s": round(elapsed[1], 1),
+        "unlock_load": os.getloadavg()[0],
+        "unlock_from_store": from_store,
+        "rss_after_unlock_mb": rss_mb(),
+    }
+    assert probe and index.count() == expected and index.snapshot_state == "loaded", (index.count(), expected)
+    log(f"  unlock with the snapshot: {out['unlock_s']} s ({index.count():,} vectors, {from_store} from the store)")
+    return app, index, out
+
+
 def run_size(
-    size: int, queries: int, seed: int, log: Callable[[str], None], store_dir: Path | None = None
+    size: int,
+    queries: int,
+    seed: int,
+    log: Callable[[str], None],
+    store_dir: Path | None = None,
+    baseline_max: int = 100_000,
 ) -> dict[str, object]:
     keep = contextlib.nullcontext(str(store_dir / str(size))) if store_dir else None
     with keep or tempfile.TemporaryDirectory(prefix=f"bench-search-{size}-") as tmp:
@@ -195,26 +283,12 @@ def run_size(
                 )
             ]
         )
-        log(f"  store ready ({built['build_s']:.0f} s to build); rebuilding the vector index from it")
-        index = VectorIndex(MODEL)
-        started, started_cpu = time.perf_counter(), time.process_time()
-        tenth: list[float] = []  # when a tenth of the vectors (the latest) could be searched
-
-        def progress(done: int, expected: int) -> None:
-            if not tenth and done and done >= expected / 10:
-                tenth.append(time.perf_counter() - started)
-
-        loaded = index.sync_with_store(app.store.db.reader(), progress=progress)
-        rebuild = {
-            "index_rebuild_s": round(time.perf_counter() - started, 1),
-            "index_rebuild_cpu_s": round(time.process_time() - started_cpu, 1),
-            "index_tenth_s": round(tenth[0], 1) if tenth else None,
-            "rebuild_load": os.getloadavg()[0],
-        }
-        log(
-            f"  index: {loaded:,} vectors in {rebuild['index_rebuild_s']:.0f} s "
-            f"(the latest tenth searchable after {rebuild['index_tenth_s']} s)"
-        )
+        log(f"  store ready ({built['build_s']:.0f} s to build)")
+        rebuild: dict[str, object] = chroma_rebuild(app, log) if size <= baseline_max else {"index_rebuild_s": None}
+        rebuild |= embedded_snapshot(app, log)
+        app.close()
+        app, index, unlocked = unlock_with_snapshot(data, log)
+        rebuild |= unlocked
         fixed = FixedEmbedder()
         recall = Recall(app.store.db, EmbeddingRetriever(fixed, index, app.store.db, cache_size=0))
         conn = app.store.db.reader()
@@ -287,10 +361,12 @@ def _load(value: object) -> str:
 def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -> str:
     lines = [
         f"Search latency, ms (wall; CPU of this process in brackets). {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}; {DIM}-d vectors, chroma in memory, "
-        "store encrypted (SQLCipher). fts = one FTS5 BM25 query over memories, all query words (today's "
-        "Searcher); bm25 = Recall.search without vectors (common words pruned, hits loaded); vector = the "
-        "chroma query alone; hybrid = Recall.search (BM25 memories + BM25 events + vectors, RRF, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; {DIM}-d vectors, the embedded index "
+        "(usearch HNSW, float16, restored from its encrypted snapshot), "
+        "store encrypted (SQLCipher). fts = one FTS5 BM25 query over memories, all query words "
+        "(store.fulltext.search_memories); bm25 = Recall.search without vectors (common words pruned, "
+        "hits loaded); vector = the embedded index's query alone; hybrid = Recall.search (BM25 memories + BM25 "
+        "events + vectors, RRF, "
         "recency, hits); hybrid_time = the same with a time filter covering a tenth of the store; "
         "hybrid_day = with a one-day filter (1,440 memories: searched exactly from the store).",
         "",
@@ -304,19 +380,29 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
             lines.append(f"| {r['size']:,} | {part} | {m['p50']} ({m['cpu_p50']}) | {m['p95']} ({m['cpu_p95']}) |")
     lines += [
         "",
-        "Building the store (memories and vectors written through the store's write lane) and rebuilding the "
-        "in-memory vector index from it as at unlock, wall s (CPU s of this process, all threads); peak RSS of "
-        "the benchmark process so far; 1-minute load average at the end of each phase.",
+        "Building the store (memories and vectors written through the store's write lane); index_rebuild = "
+        "the former default's unlock, the in-memory chroma index refilled from the store; embedded fill = the "
+        "embedded index filled from the store (a missing or damaged snapshot); snapshot = writing its encrypted "
+        "snapshot; unlock = store closed, then opened with its snapshot until a vector query sees every vector. "
+        "Wall s (CPU s of this process, all threads); RSS after unlock and peak RSS of the benchmark process "
+        "so far; 1-minute load average at the end of the build, the chroma rebuild, the fill, the unlock and "
+        "the queries.",
         "",
-        "| memories | build | index rebuild | peak RSS (MB) | load: build / rebuild / queries |",
-        "|---:|---:|---:|---:|---|",
+        "| memories | build | index rebuild | embedded fill | snapshot (MB) | **unlock** | unlock / rebuild "
+        "| RSS after unlock / peak (MB) | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    lines += [
-        f"| {r['size']:,} | {r['build_s']} ({r['build_cpu_s']}) | {r['index_rebuild_s']} "
-        f"({r['index_rebuild_cpu_s']}) | {r['peak_rss_mb']:,} | "
-        f"{' / '.join(_load(r.get(k)) for k in ('build_load', 'rebuild_load', 'query_load'))} |"
-        for r in results
-    ]
+    for r in results:
+        rebuild = r.get("index_rebuild_s")
+        ratio = f"{100 * float(r['unlock_s']) / float(rebuild):.1f}%" if rebuild else "n/a"  # type: ignore[arg-type]
+        chroma = f"{rebuild} ({r.get('index_rebuild_cpu_s')})" if rebuild else "not run"
+        loads = ("build_load", "rebuild_load", "fill_load", "unlock_load", "query_load")
+        lines.append(
+            f"| {r['size']:,} | {r['build_s']} ({r['build_cpu_s']}) | {chroma} | {r.get('embedded_fill_s')} "
+            f"({r.get('embedded_fill_cpu_s')}) | {r.get('snapshot_s')} ({r.get('snapshot_mb')}) | "
+            f"**{r.get('unlock_s')}** ({r.get('unlock_cpu_s')}) | {ratio} | {r.get('rss_after_unlock_mb')} / "
+            f"{r['peak_rss_mb']:,} | {' / '.join(_load(r.get(k)) for k in loads)} |"
+        )
     if embed:
         lines += [
             "",
@@ -334,6 +420,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--embedder", type=Path, help="GGUF embedding model: also time embedding the query")
     parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads for --embedder")
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=100_000,
+        help="largest size at which the chroma rebuild baseline is timed (23+ min at 1M)",
+    )
     parser.add_argument("--store-dir", type=Path, help="keep the built stores here and reuse them on the next run")
     parser.add_argument(
         "--add",
@@ -354,7 +446,7 @@ def main() -> None:
         results += json.loads(earlier.read_text())["results"]
     for size in sizes:
         log(f"{size:,} memories")
-        results.append(run_size(size, args.queries, args.seed, log, args.store_dir))
+        results.append(run_size(size, args.queries, args.seed, log, args.store_dir, args.baseline_max))
         log(json.dumps(results[-1]))
     results.sort(key=lambda r: int(r["size"]))  # type: ignore[call-overload]
     embed = query_embedding_latency(args.embedder, args.threads) if args.embedder else None

@@ -35,20 +35,31 @@ def _line(rng: random.Random, app: str) -> str:
     name, place, thing = rng.choice(NAMES), rng.choice(PLACES), rng.choice(THINGS)
     n = rng.randint(2, 9999)
     templates = {
-        "Thunderbird": [f"From: {name} <{name.split()[0].lower()}@harbour.example>", f"The {thing} for {place} is {n} EUR",
-                        f"Could you confirm the {thing} by Friday? {name}"],
-        "Firefox": [f"{place} {thing}: departures every {n % 50 + 10} minutes", f"Harbour Authority of {place}",
-                    f"Book a {thing} online, reference HB-{n}"],
+        "Thunderbird": [
+            f"From: {name} <{name.split()[0].lower()}@harbour.example>",
+            f"The {thing} for {place} is {n} EUR",
+            f"Could you confirm the {thing} by Friday? {name}",
+        ],
+        "Firefox": [
+            f"{place} {thing}: departures every {n % 50 + 10} minutes",
+            f"Harbour Authority of {place}",
+            f"Book a {thing} online, reference HB-{n}",
+        ],
         "LibreOffice Calc": [f"{thing.title()} {place} {n:,} {n // 7:,} {n - n // 7:,}", f"Total {place} {n * 3:,}"],
-        "Terminal": [f"$ make {thing.replace(' ', '-')} PLACE={place.lower()}", f"ok {n} tests passed in {n % 90}s",
-                     f"error: {thing} {n} not found"],
+        "Terminal": [
+            f"$ make {thing.replace(' ', '-')} PLACE={place.lower()}",
+            f"ok {n} tests passed in {n % 90}s",
+            f"error: {thing} {n} not found",
+        ],
         "Evince": [f"Section {n % 12}: {thing} terms for {place}", f"The {thing} is payable within {n % 60} days"],
         "Slack": [f"{name}: the {thing} for {place} is sorted", f"{name}: can someone check {thing} {n}?"],
         "Code": [f"def load_{thing.replace(' ', '_')}(place='{place}'):", f"    return fetch({n}, '{thing}')"],
         "Calendar": [f"{n % 12 + 8}:00 {thing} call with {name}", f"{place} expo stand build, hall {n % 9}"],
         "Files": [f"{thing}-{place}-{n}.pdf  {n % 900} kB", f"{place}-photos-{n}.zip"],
-        "LibreOffice Writer": [f"The {place} proposal covers the {thing} and the stand.",
-                               f"{name} signs off the {thing} ({n} EUR)."],
+        "LibreOffice Writer": [
+            f"The {place} proposal covers the {thing} and the stand.",
+            f"{name} signs off the {thing} ({n} EUR).",
+        ],
         "KeePassXC": [f"Entry: {place} portal  user {name.split()[0].lower()}", f"Group: Expo {place}"],
     }
     return rng.choice(templates[app])

@@ -22,7 +22,13 @@ install_system_packages() {
     command -v apt-get >/dev/null || { log "not a Debian/Ubuntu system: install tesseract-ocr and Xvfb yourself"; return 0; }
     local want=(tesseract-ocr tesseract-ocr-eng xvfb trayer xdotool x11-utils libxcb-cursor0 libxkbcommon-x11-0
                 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
-                libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 cmake build-essential)
+                libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 cmake build-essential
+                # Wayland capture and its tests: a headless sway session, grim (screencopy), the portals
+                # (-gtk provides the Access dialog the frontend needs to offer Screenshot), the accessibility
+                # bus (the active window on GNOME/KDE), and the libraries Qt's Wayland plugin loads.
+                sway grim xdg-desktop-portal xdg-desktop-portal-wlr xdg-desktop-portal-gtk pipewire wireplumber
+                dbus at-spi2-core
+                libwayland-client0 libwayland-cursor0 libwayland-egl1)
     local missing=()
     for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
     [ ${#missing[@]} -eq 0 ] && return 0

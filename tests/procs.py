@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -20,3 +23,16 @@ def stop(proc: subprocess.Popen[Any], timeout: float) -> None:
     if proc.poll() is None:
         proc.terminate()
         wait_or_kill(proc, timeout)
+
+
+def spawn_helper(script: str, args: dict[str, Any], env: dict[str, str]) -> subprocess.Popen[str]:
+    """A test helper script (a window, a fake service) run with this Python, its arguments as one JSON
+    argument, talking line by line over stdin/stdout."""
+    return subprocess.Popen(
+        [sys.executable, str(Path(script).resolve()), json.dumps(args)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+        bufsize=1,
+    )

@@ -31,14 +31,36 @@ SERVICES = {
 }
 
 
+# A session bus that starts no services of its own (installed ones, a real portal, must not answer), and
+# lets a connection hold only a few match rules, so a client that leaks them fails fast.
+BARE_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=/tmp</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/>
+<allow own="*"/></policy><limit name="max_match_rules_per_connection">8</limit></busconfig>
+"""
+
+
 @pytest.fixture
 def session_bus() -> Iterator[str]:
     """A fresh session bus; yields its address."""
+    yield from _bus(["--session"])
+
+
+@pytest.fixture
+def bare_session_bus(tmp_path: Path) -> Iterator[str]:
+    """A fresh session bus without service activation; yields its address."""
+    config = tmp_path / "bus.conf"
+    config.write_text(BARE_CONFIG)
+    yield from _bus([f"--config-file={config}"])
+
+
+def _bus(how: list[str]) -> Iterator[str]:
     daemon = shutil.which("dbus-daemon")
     if daemon is None:
         pytest.skip(DBUS_DAEMON_MISSING)
     proc = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address"],
+        [daemon, *how, "--nofork", "--print-address"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

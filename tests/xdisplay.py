@@ -17,10 +17,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import pytest
+
+from tests.procs import spawn_helper
 
 XVFB_MISSING = "Xvfb not installed (Linux only)"
 
@@ -103,8 +104,10 @@ class TextWindow:
         geometry: tuple[int, int, int, int] = (100, 100, 1400, 500),
         focus: bool = True,
         font_size: int = 56,
+        override_redirect: bool = False,  # a menu or tooltip: no window manager handles it
     ) -> None:
         args = {
+            "override_redirect": override_redirect,
             "text": text,
             "title": title,
             "wm_class": wm_class,
@@ -113,14 +116,7 @@ class TextWindow:
             "font_size": font_size,
         }
         env = {**os.environ, "DISPLAY": display}
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), json.dumps(args)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            text=True,
-            bufsize=1,
-        )
+        self.proc = spawn_helper(__file__, args, env)
         self.window_id = int(self._ack())
 
     def _ack(self) -> str:
@@ -198,6 +194,7 @@ def _window_main(args: dict[str, Any], out: IO[str]) -> None:
         X.CopyFromParent,
         background_pixel=screen.white_pixel,
         event_mask=X.ExposureMask | X.StructureNotifyMask,
+        override_redirect=bool(args.get("override_redirect")),
     )
     title = args["title"]
     # WM_NAME is Latin-1 by definition; the exact UTF-8 title goes in _NET_WM_NAME, as toolkits do.

@@ -1,4 +1,4 @@
-"""The actions the tray menu and the main window share: pause, resume, quick recall, open, quit."""
+"""The actions the tray menu and the main window share: pause, resume, quick recall, open, lock, quit."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class AppActions(QObject):
     open_requested = Signal()
     recall_requested = Signal()
     quit_requested = Signal()
+    lock_requested = Signal()
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +41,10 @@ class AppActions(QObject):
         self.recall.triggered.connect(self.recall_requested.emit)
         self.open = QAction(icon("app"), "Open Memory assistant", self)
         self.open.triggered.connect(self.open_requested.emit)
+        self.lock = QAction("Lock", self)
+        self.lock.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock.setToolTip("Close the store and forget its keys until the passphrase is entered again")
+        self.lock.triggered.connect(self.lock_requested.emit)
         self.quit = QAction("Quit", self)
         self.quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit.triggered.connect(self.quit_requested.emit)

@@ -7,14 +7,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from assistant.api import Assistant
 from assistant.errors import AssistantError
 from ui.actions import AppActions
-from ui.hotkey import GlobalHotkey
+from ui.hotkey import GlobalHotkey, readable
 from ui.icons import icon
+from ui.locking import LockFlow
 from ui.main_window import MainWindow
 from ui.own_windows import OwnWindowRegistrar
 from ui.quick_recall import QuickRecall
@@ -47,35 +48,54 @@ class Desktop(QObject):
         super().__init__(parent)
         self.session = session
         self.actions = AppActions(session, self)
-        self.window = MainWindow(session, self.actions)
-        self.recall = QuickRecall(session)
-        self.recall.open_item.connect(self.window.open_item)
-        self.actions.recall_requested.connect(self.recall.toggle)
-        self.actions.open_requested.connect(self.window.bring_to_front)
+        # Lambdas, not bound methods: the window and quick recall are new ones after each lock.
+        self.actions.recall_requested.connect(lambda: self.recall.toggle())  # noqa: PLW0108
+        self.actions.open_requested.connect(lambda: self.window.bring_to_front())  # noqa: PLW0108
         self.actions.quit_requested.connect(self.quit)
         self.tray: Tray | None = None
         if use_tray and Tray.available():
             self.tray = Tray(session, self.actions, self)
             self.tray.show()
-        self.window.set_tray(self.tray is not None)
+        self._build_views()
         self.hotkey = GlobalHotkey(self)
-        self.hotkey.triggered.connect(self.recall.toggle)
+        self.hotkey.triggered.connect(lambda: self.recall.toggle())  # noqa: PLW0108
         self.hotkey_message: str | None = None
+        self._use_hotkey = use_hotkey
         if use_hotkey:
             self.rebind_hotkey(session.assistant.settings.ui.hotkey)
-        self.window.settings.hotkey_changed.connect(self.rebind_hotkey)
-        session.start_polling()
-        session.load_index_in_background()
-        session.start_background()
+        self.locking = LockFlow(self)
+        self.actions.lock_requested.connect(self.locking.lock)
+        self.start_work()
         self._quitting = False
+        self.closing_note: QLabel | None = None
+
+    def _build_views(self) -> None:
+        """The window and quick recall, new: after a lock nothing of what they showed is kept."""
+        self.window = MainWindow(self.session, self.actions)
+        self.recall = QuickRecall(self.session)
+        self.recall.open_item.connect(self.window.open_item)
+        self.recall.answered.connect(self.window.ask.add_answered)
+        self.window.set_tray(self.tray is not None)
+        self.window.settings.hotkey_changed.connect(self.rebind_hotkey)
+
+    def start_work(self) -> None:
+        """Polling, the vector index and background work: at start and after each unlock."""
+        self.session.start_polling()
+        self.session.load_index_in_background()
+        self.session.start_background()
 
     def rebind_hotkey(self, spec: str) -> None:
         self.hotkey_message = self.hotkey.start(spec)
-        self.session.message.emit(self.hotkey_message or f"Quick recall: {spec}")
+        self.session.message.emit(self.hotkey_message or f"Quick recall: {readable(spec)}")
 
     def handle_message(self, message: str) -> None:
-        """A second launch asked us to come forward ("show") or to open quick recall ("recall")."""
-        if message == "recall":
+        """A second launch asked us to come forward ("show") or to open quick recall ("recall"), or
+        `assistant lock` asked us to lock ("lock")."""
+        if message == "lock":
+            self.locking.lock("locked from the command line")
+        elif self.locking.locked:
+            self.locking.bring_dialog_forward()
+        elif message == "recall":
             self.recall.popup()
         else:
             self.window.bring_to_front()
@@ -90,15 +110,35 @@ class Desktop(QObject):
         if self.tray is not None:
             self.tray.hide()
         self.window.hide()
+        self.closing_note = closing_note(self.session.tasks.pending)
         app = QApplication.instance()
         if app is not None:
             app.quit()
 
     def shutdown(self) -> None:
         """After the event loop ends: let running work finish, then lock the store."""
+        self.session.assistant.stop_lock_watch()
         self.hotkey.stop()
         self.session.shutdown()
         self.session.assistant.close()
+        if self.closing_note is not None:
+            self.closing_note.close()
+
+
+def closing_note(pending: int) -> QLabel:
+    """Shown from Quit until the work still running has finished and the store is locked (seconds, with
+    a consolidation or indexing under way): without it the app seemed to ignore Quit."""
+    work = f"finishing {pending} task{'s' if pending != 1 else ''}, then " if pending else ""
+    note = QLabel(f"Closing {APP_NAME}: {work}locking your memory…")
+    note.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    note.setMargin(16)
+    note.setFrameShape(QLabel.Shape.StyledPanel)
+    note.show()
+    note.raise_()
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()  # painted now: the event loop ends right after and shutdown blocks
+    return note
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     session = Session(assistant, tasks)
     session.keyring_enabled = assistant.keyring_enabled
     desktop = Desktop(session)
+    desktop.locking.watch()  # screen lock, suspend and idleness lock the app
     instance.activated.connect(desktop.handle_message)
     if args.recall:
         desktop.recall.popup()

@@ -14,6 +14,25 @@ log = logging.getLogger(__name__)
 DEFAULT_HOTKEY = "<ctrl>+<shift>+<space>"
 
 
+_NAMES = {"ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "cmd": "Super", "space": "Space", "esc": "Esc"}
+_ALIASES = {"control": "ctrl", "win": "cmd", "super": "cmd", "meta": "cmd", "escape": "esc", "option": "alt"}
+
+
+def readable(spec: str) -> str:
+    """pynput's "<ctrl>+<shift>+<space>" as people write it: "Ctrl+Shift+Space"."""
+    keys = [part.strip().strip("<>") for part in spec.split("+") if part.strip()]
+    return "+".join(_NAMES.get(k.lower(), k.upper() if len(k) == 1 else k.capitalize()) for k in keys)
+
+
+def to_spec(text: str) -> str:
+    """What the user typed ("Ctrl+Alt+M", or pynput's "<ctrl>+<alt>+m") in pynput's syntax."""
+    out = []
+    for part in (p.strip() for p in text.split("+")):
+        key = _ALIASES.get(part.strip("<>").lower(), part.strip("<>").lower())
+        out.append(key if len(key) == 1 else f"<{key}>")
+    return "+".join(out)
+
+
 def display_problem() -> str | None:
     """Why global keys cannot work here, or None when they may."""
     if sys.platform.startswith("linux"):

@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         app_menu.addAction(self.import_action)
         self.addAction(self.import_action)
         app_menu.addSeparator()
+        app_menu.addAction(self.app_actions.lock)
+        self.addAction(self.app_actions.lock)
         app_menu.addAction(self.app_actions.quit)
         view_menu = bar.addMenu("&View")
         for i, name in enumerate(VIEW_NAMES):
@@ -161,7 +163,7 @@ class MainWindow(QMainWindow):
         self.consolidation.setFormat("consolidating %v/%m")
         self.consolidation.hide()
         self.importing = QProgressBar()
-        self.importing.setMaximumWidth(180)
+        self.importing.setMaximumWidth(220)
         self.importing.setMaximumHeight(14)
         self.importing.setFormat("indexing %v/%m")
         self.importing.hide()
@@ -215,9 +217,10 @@ class MainWindow(QMainWindow):
         self.import_error.setInformativeText(str(exc))
         self.import_error.open()
 
-    def _show_import(self, done: int, total: int) -> None:
+    def _show_import(self, done: int, total: int, phase: str) -> None:
         self.importing.setVisible(total > 0)
         if total:
+            self.importing.setFormat(f"{phase} %v/%m")
             self.importing.setRange(0, total)
             self.importing.setValue(done)
 

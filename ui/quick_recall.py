@@ -17,6 +17,7 @@ RESULTS = 8
 
 class QuickRecall(QWidget):
     open_item = Signal(str)  # an id to show in the main window
+    answered = Signal(object)  # the Answer to a question asked here, for the Ask view
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -50,6 +51,7 @@ class QuickRecall(QWidget):
         self.results.installEventFilter(self)
         self.results.hide()
         self.reply = QLabel()
+        self.reply.setTextFormat(Qt.TextFormat.PlainText)  # stored text is never markup: "<img src=…>" stays text
         self.reply.setWordWrap(True)
         self.reply.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reply.hide()
@@ -121,6 +123,10 @@ class QuickRecall(QWidget):
         question = self.query.text().strip()
         if not question:
             return
+        # Enter within the debounce of the last key: search now, so the pending search cannot fire
+        # later and hide the reply asked for here.
+        if self._debounce.isActive():
+            self.search_now()
         self.answer = None
         self.reply.setText("thinking…")
         self.reply.show()
@@ -134,6 +140,7 @@ class QuickRecall(QWidget):
             self.answer = answer
             self.reply.setText(answer.text if answer.known else f"I don't know: {why_unknown(answer.text)}")
             self.adjustSize()
+            self.answered.emit(answer)
             self.session.data_changed.emit()
 
         self.session.run(

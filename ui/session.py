@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from assistant.api import Assistant
 from ui.tasks import TaskHandle, TaskManager
@@ -49,7 +50,7 @@ class Session(QObject):
     message = Signal(str)  # a short line for the status bar
     consolidation_progress = Signal(int, int)  # (done, total); (0, 0) when idle
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
-    import_progress = Signal(int, int)  # (embedded, to embed) after an import; (0, 0) when done
+    import_progress = Signal(int, int, str)  # (done, of, "storing" or "indexing"); (0, 0, "") when done
 
     def __init__(
         self, assistant: Assistant, tasks: TaskManager | None = None, parent: QObject | None = None, poll_ms: int = 2000
@@ -62,6 +63,7 @@ class Session(QObject):
         self.keyring_enabled = False  # true once we know the keyring holds the key
         self.chat_model: str | None = None  # None: this core build cannot say
         self._notes_seen: dict[str, str] = {}
+        self.confirm_notice: Callable[[str], bool] = _confirm_notice  # tests answer in its place
         self._poll = QTimer(self)
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self.refresh_capture)
@@ -115,6 +117,7 @@ class Session(QObject):
         self._poll.stop()
 
     def refresh_capture(self) -> None:
+        self.report_notes()  # e.g. how far embedding a backlog has got, after a restart
         if self.can("capture_status") and self.assistant.unlocked:
             self.tasks.submit(
                 self.method("capture_status"), name="capture status", owner=self, on_result=self._set_capture_status
@@ -152,7 +155,21 @@ class Session(QObject):
         return self._capture_call("resume_capture", "resume capture", "capture resumed")
 
     def start_capture(self) -> TaskHandle | None:
+        """Start recording, once the user has read what the core says to expect on this desktop (the
+        Wayland consent dialog); None when they cancel there."""
+        if not self._notice_read():
+            self.message.emit("capture not started")
+            return None
         return self._capture_call("start_capture", "start capture", "capture started")
+
+    def _notice_read(self) -> bool:
+        notice = self.assistant.capture_notice() if self.can("capture_notice") else None  # cached by the core
+        if not notice:
+            return True
+        if not self.confirm_notice(notice):
+            return False
+        self.tasks.submit(self.method("acknowledge_capture_notice"), name="capture notice", owner=self, serial=True)
+        return True
 
     def stop_capture(self) -> TaskHandle | None:
         return self._capture_call("stop_capture", "stop capture", "capture stopped")
@@ -163,7 +180,11 @@ class Session(QObject):
         self.assistant.load_index_in_background()
 
     def start_background(self) -> TaskHandle | None:
-        """Scheduled consolidation, and capture if the user consented; or just capture on older cores."""
+        """Scheduled consolidation, and capture if the user consented; or just capture on older cores.
+        Capture consented elsewhere (another desktop, the CLI) still shows this desktop's notice first;
+        Cancel there turns capture off."""
+        if self.assistant.settings.capture.enabled and not self._notice_read():
+            self.tasks.submit(self.method("stop_capture"), name="stop capture", owner=self, serial=True)
         if self.can("start_background"):
             return self.tasks.submit(
                 self.method("start_background"),
@@ -203,13 +224,13 @@ class Session(QObject):
         """Import a chat transcript (its format told from its content), then embed it for search."""
         assistant = self.assistant
 
-        def work(progress: Callable[[int, int], None]) -> Any:
-            result = assistant.import_file(path)
-            assistant.index_pending(progress)
+        def work(progress: Callable[[int, int, str], None]) -> Any:
+            result = assistant.import_file(path, progress=lambda done, total: progress(done, total, "storing"))
+            assistant.index_pending(lambda done, total: progress(done, total, "indexing"))
             return result
 
         def finished(result: Any) -> None:
-            self.import_progress.emit(0, 0)
+            self.import_progress.emit(0, 0, "")
             self.message.emit(import_line(result))
             self.data_changed.emit()
 
@@ -221,9 +242,9 @@ class Session(QObject):
             serial=True,
             progress_arg="progress",
             on_result=finished,
-            on_progress=lambda d, t: self.import_progress.emit(int(d), int(t)),
+            on_progress=lambda d, t, phase: self.import_progress.emit(int(d), int(t), str(phase)),
         )
-        handle.failed.connect(lambda _e: self.import_progress.emit(0, 0))
+        handle.failed.connect(lambda _e: self.import_progress.emit(0, 0, ""))
         return handle
 
     # -- settings -------------------------------------------------------------------------------------
@@ -269,3 +290,10 @@ def _minutes(minutes: float) -> str:
         hours = int(minutes // 60)
         return f"{hours} hour" + ("s" if hours != 1 else "")
     return f"{minutes:g} min"
+
+
+def _confirm_notice(text: str) -> bool:
+    """The core's notice before the first capture on this desktop; OK goes on, Cancel does not start."""
+    buttons = QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
+    answer = QMessageBox.information(None, "Before capture starts", text, buttons)
+    return answer == QMessageBox.StandardButton.Ok

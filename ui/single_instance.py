@@ -1,22 +1,26 @@
 """One app per data dir: the first launch listens on a local socket, a second one asks it to come
-forward and exits. A lock file guards the start-up race and stale sockets after a crash."""
+forward and exits (and `assistant lock` asks it to lock). A lock file guards the start-up race and
+stale sockets after a crash. Both live in the user's private runtime dir (0700), not under a
+predictable name in /tmp where another user could take the name first."""
 
 from __future__ import annotations
 
-import hashlib
 import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from assistant.paths import instance_socket
+
 TIMEOUT_MS = 1500
 
 
 def instance_key(data_dir: str | os.PathLike[str]) -> str:
-    digest = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
-    user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
-    return f"memory-assistant-{user}-{digest}"
+    """The server name: the socket's full path (Windows: its name, a named pipe of the user's session)."""
+    path = instance_socket(Path(data_dir))
+    return path.name if sys.platform == "win32" else str(path)
 
 
 class SingleInstance(QObject):
@@ -28,7 +32,8 @@ class SingleInstance(QObject):
     def __init__(self, key: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.key = key
-        self._lock = QLockFile(str(Path(QDir.tempPath()) / f"{key}.lock"))
+        lock_path = Path(f"{key}.lock") if Path(key).is_absolute() else Path(QDir.tempPath()) / f"{key}.lock"
+        self._lock = QLockFile(str(lock_path))
         self._lock.setStaleLockTime(0)  # stale only if the owning process is gone
         self._server: QLocalServer | None = None
         self._clients: list[QLocalSocket] = []

@@ -31,6 +31,7 @@ class Tray(QObject):
             self.menu.addAction(action)
         self.menu.addAction(actions.consolidate)
         self.menu.addSeparator()
+        self.menu.addAction(actions.lock)
         self.menu.addAction(actions.quit)
         self.icon = QSystemTrayIcon(self)
         self.icon.setContextMenu(self.menu)

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 
 from assistant.api import Assistant
 from assistant.errors import WrongPassphrase
+from assistant.values import passphrase_problem
 from ui.icons import icon
 from ui.session import facade_method
 from ui.tasks import TaskManager
 
-MIN_PASSPHRASE = 8
 NO_MODEL = "No model: answers quote your memory"
 
 
@@ -113,7 +113,8 @@ class UnlockDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Create" if self.setup_mode else "Unlock")
         self.keyring_button = self.buttons.addButton("Use keyring", QDialogButtonBox.ButtonRole.ActionRole)
-        self.keyring_button.setVisible(not self.setup_mode)
+        # Offered only to those who opted in (Settings → Privacy); the others have no key there.
+        self.keyring_button.setVisible(not self.setup_mode and self.assistant.keyring_enabled)
         self.keyring_button.setToolTip("Unlock with the key kept in your OS keyring (if you opted in)")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -144,9 +145,21 @@ class UnlockDialog(QDialog):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to fit what is shown: a message appearing below the fields used to squeeze the rows above
+        it into each other (clipped text) instead of making the dialog taller."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
+        self.fit_height()
         for widget in (self.ok_button, self.keyring_button, self.passphrase, self.confirm):
             widget.setEnabled(not busy)
 
@@ -181,8 +194,9 @@ class UnlockDialog(QDialog):
     def submit(self) -> None:
         secret = self.passphrase.text()
         if self.setup_mode:
-            if len(secret) < MIN_PASSPHRASE:
-                self.show_message(f"Use at least {MIN_PASSPHRASE} characters; a few words are easy to remember.")
+            problem = passphrase_problem(secret)
+            if problem is not None:
+                self.show_message(problem)
                 return
             if secret != self.confirm.text():
                 self.show_message("The two passphrases differ. Type the same passphrase twice.")

@@ -9,21 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.retrieval.fulltext import STOPWORDS
-from assistant.retrieval.recall import topic_words
-from assistant.retrieval.timeparse import parse_time_range
-from assistant.values import Answer, Citation, SearchHit, utcnow
+from assistant.retrieval.query import Query
+from assistant.text import content_words, normalise
+from assistant.values import Answer, Citation, SearchHit
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SPEAKER = re.compile(r"^[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2}: ")  # "Caroline: ..." in a transcript
 TRANSCRIPTS = frozenset({"chat", "episodic"})  # hits whose lines start with who said them
-_WORD = re.compile(r"\w+", re.UNICODE)
 NOT_FOUND = "I don't know: nothing in your memory matches that question."
 LABEL = "From your memory (quoted; no language model was used):"
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in (m.lower() for m in _WORD.findall(text)) if w not in STOPWORDS and len(w) > 1}
 
 
 def _sentences(text: str, transcript: bool) -> list[tuple[int, str, str]]:
@@ -36,10 +30,9 @@ def _sentences(text: str, transcript: bool) -> list[tuple[int, str, str]]:
     return out
 
 
-def best_passage(text: str, question: str, max_chars: int = 300, *, transcript: bool = False) -> str:
-    """The sentence (with its neighbour if short) sharing the most content words with the question; in a
+def best_passage(text: str, wanted: frozenset[str], max_chars: int = 300, *, transcript: bool = False) -> str:
+    """The sentence (with its neighbour if short) sharing the most of the `wanted` content words; in a
     transcript, with the name of who said it."""
-    wanted = content_words(question)
     sentences = _sentences(text, transcript) or [(0, "", text.strip())]
     scored = [(len(content_words(s) & wanted), -i) for i, (_, _, s) in enumerate(sentences)]
     index = -max(scored)[1]
@@ -51,20 +44,14 @@ def best_passage(text: str, question: str, max_chars: int = 300, *, transcript: 
     return best if len(best) <= max_chars else best[: max_chars - 1].rstrip() + "…"
 
 
-def topic(question: str) -> set[str]:
-    """The content words naming what the question is about: not its time phrase, not "what happened"."""
-    parsed = parse_time_range(question, now=utcnow())  # only its text is used, so any zone will do
-    return {w for w in topic_words(parsed.query if parsed is not None else question) if len(w) > 1}
-
-
-def relevant(hits: Sequence[SearchHit], question: str) -> list[SearchHit]:
+def relevant(hits: Sequence[SearchHit], query: Query) -> list[SearchHit]:
     """Hits that share a topic word with the question; all of them when it names no topic ("what happened
     yesterday?": the hits are that day's memories)."""
-    wanted = topic(question)
+    wanted = query.answer_topic
     return [h for h in hits if not wanted or content_words(h.text) & wanted]
 
 
-def extractive_answer(question: str, hits: Sequence[SearchHit], *, max_items: int = 3) -> Answer:
+def extractive_answer(query: Query, hits: Sequence[SearchHit], *, max_items: int = 3) -> Answer:
     """Up to `max_items` quotes, each saying something the ones above it did not.
 
     An episode often quotes the very turn that ranked above it (its best passage is that turn, perhaps
@@ -73,9 +60,10 @@ def extractive_answer(question: str, hits: Sequence[SearchHit], *, max_items: in
     """
     chosen: list[tuple[SearchHit, str]] = []
     said: list[str] = []
-    for h in relevant(hits, question):
-        passage = best_passage(h.text, question, transcript=h.type in TRANSCRIPTS)
-        key = " ".join(_WORD.findall(passage.lower()))
+    question = query.text
+    for h in relevant(hits, query):
+        passage = best_passage(h.text, query.content, transcript=h.type in TRANSCRIPTS)
+        key = normalise(passage)
         if any(key in earlier or earlier in key for earlier in said):
             continue
         chosen.append((h, passage))

@@ -18,10 +18,11 @@ from typing import Protocol
 
 from assistant.answer import temporal
 from assistant.answer.context import Packed, pack
-from assistant.answer.extractive import NOT_FOUND, content_words, extractive_answer, relevant, topic
-from assistant.llm.runtime import ChatModel
-from assistant.retrieval.timeparse import parse_time_range
-from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit, utcnow
+from assistant.answer.extractive import NOT_FOUND, extractive_answer, relevant
+from assistant.llm.runtime import TextModel
+from assistant.retrieval.query import Query
+from assistant.text import content_words
+from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit
 
 INSTRUCTIONS = (
     "You are the user's private memory assistant. Answer the question using only the memories given. "
@@ -40,14 +41,14 @@ _BROAD = re.compile(r"\b(summar\w*|overview|recap|what did (?:i|we) (?:do|work o
 
 
 class Retriever(Protocol):
-    def search(
-        self, query: str, *, limit: int = 10, now: datetime | None = None, exclude_asks: bool = False
-    ) -> list[SearchHit]: ...
+    def read(self, question: str, *, now: datetime | None = None) -> Query: ...
+
+    def search(self, query: str | Query, *, limit: int = 10, exclude_asks: bool = False) -> list[SearchHit]: ...
 
 
-def multi_hop_terms(question: str, hits: Sequence[SearchHit], limit: int = 3) -> list[str]:
+def multi_hop_terms(query: Query, hits: Sequence[SearchHit], limit: int = 3) -> list[str]:
     """Names the first round surfaced that the question did not mention: what a second hop looks for."""
-    asked = content_words(question)
+    asked = query.content
     counts: Counter[str] = Counter()
     for hit in hits[:5]:
         for name in _ENTITY.findall(hit.text):
@@ -65,73 +66,76 @@ class AnswerHead:
     def __init__(
         self,
         retriever: Retriever,
-        model: Callable[[], ChatModel | None],
+        model: Callable[[], TextModel | None],
         core_blocks: Callable[[], list[CoreBlock]],
         *,
         force_generative: bool = False,
-        timezone: str = "UTC",
     ) -> None:
-        """`force_generative` runs the model path even for a base model (benchmarks and path tests);
-        `timezone` is the one time phrases in questions are read in."""
-        self._timezone = timezone
+        """`force_generative` runs the model path even for a base model (benchmarks and path tests)."""
         self._retriever = retriever
         self._force = force_generative
         self._model_provider = model
-        self._model: ChatModel | None = None
         self._core_blocks = core_blocks
         self._primed: tuple[int, str] | None = None  # (model identity, prefix) whose state is cached
 
-    @property
-    def generative(self) -> bool:
-        return self._model is not None and (self._model.is_instruct or self._force)
+    def _generative(self, model: TextModel | None) -> bool:
+        return model is not None and (model.is_instruct or self._force)
 
-    def retrieve(self, question: str, now: datetime | None, limit: int = 12) -> list[SearchHit]:
-        first = self._retriever.search(question, limit=limit, now=now, exclude_asks=True)
-        terms = multi_hop_terms(question, first)
-        if not terms or not topic(question):  # a question about a time only has no entity to follow
+    def retrieve(self, query: Query, now: datetime | None, limit: int = 12) -> list[SearchHit]:
+        first = self._retriever.search(query, limit=limit, exclude_asks=True)
+        terms = multi_hop_terms(query, first)
+        if not terms or not query.answer_topic:  # a question about a time only has no entity to follow
             return first
-        second = self._retriever.search(f"{question} {' '.join(terms)}", limit=limit, now=now, exclude_asks=True)
-        return merge_rounds(first, second)
+        # The names change what is asked (a participant among them is searched as one), so it is read anew.
+        second_hop = self._retriever.read(f"{query.text} {' '.join(terms)}", now=now)
+        return merge_rounds(first, self._retriever.search(second_hop, limit=limit, exclude_asks=True))
 
     def answer(
         self, question: str, *, now: datetime | None = None, on_token: Callable[[str], None] | None = None
     ) -> Answer:
-        self._model = self._model_provider()
-        order = temporal.parse(question)
-        if order is not None:
+        """The model is taken once per call and handed down, so calls on a pool never share it by accident."""
+        model = self._model_provider()
+        query = self._retriever.read(question, now=now)
+        if query.order is not None:
 
             def find(phrase: str) -> SearchHit | None:
-                found = relevant(self._retriever.search(phrase, limit=3, now=now, exclude_asks=True), phrase)
+                side = self._retriever.read(phrase, now=now)
+                found = relevant(self._retriever.search(side, limit=3, exclude_asks=True), side)
                 return found[0] if found else None
 
-            dated = temporal.answer(question, order, find)
+            dated = temporal.answer(question, query.order, find)
             if dated is not None:
                 return self._emit(dated, on_token)
-        found = relevant(self.retrieve(question, now), question)
-        hits = self._near_the_time_asked(question, found, now)
+        found = relevant(self.retrieve(query, now), query)
+        hits = self._near_the_time_asked(query, found)
         if not hits:
             text = NOT_FROM_THEN if found else NOT_FOUND
             return self._emit(Answer(question, text, [], known=False, extractive=True), on_token)
-        if not self.generative:
-            return self._emit(extractive_answer(question, hits), on_token)
-        return self._generate(question, hits, on_token)
+        if model is None or not self._generative(model):
+            return self._emit(extractive_answer(query, hits), on_token)
+        return self._generate(model, question, hits, on_token)
 
-    def _near_the_time_asked(self, question: str, hits: list[SearchHit], now: datetime | None) -> list[SearchHit]:
+    @staticmethod
+    def _near_the_time_asked(query: Query, hits: list[SearchHit]) -> list[SearchHit]:
         """Of the dated hits, those from around the time the question names: its own span again on either
         side, and at least SLACK. Search prefers that time but still ranks the rest (people talk about an
         event days later), and a quote from last year is no answer to "what did I do last weekend?".
         Facts (semantic, core, ...) are timeless: their date is only when they were written down."""
-        asked = parse_time_range(question, now=now or utcnow(), tz=self._timezone)
+        asked = query.time
         if asked is None:
             return hits
         lo, hi = asked.since, asked.until
         slack = max(hi - lo, SLACK) if lo is not None and hi is not None else SLACK
+        # A time phrase may also name when the thing talked about happens ("where am I staying in June?"
+        # of a chat in May): a hit that mentions it is about that time, whenever it was said.
+        mentions = set(asked.mentions)
         return [
             h
             for h in hits
             if h.type not in DATED
             or h.occurred_at is None
             or ((lo is None or h.occurred_at >= lo - slack) and (hi is None or h.occurred_at < hi + slack))
+            or mentions & content_words(h.text)
         ]
 
     @staticmethod
@@ -146,66 +150,65 @@ class AnswerHead:
         core = "\n".join(f"{b.label}: {b.value}" for b in blocks) or "(empty)"
         return f"{INSTRUCTIONS}\n\nCore memory about the user:\n{core}"
 
-    def _prompt(self, system: str, user: str) -> str:
-        assert self._model is not None
-        if not self._model.has_chat_template:  # a base model: plain text it can continue
+    @staticmethod
+    def _prompt(model: TextModel, system: str, user: str) -> str:
+        if not model.has_chat_template:  # a base model: plain text it can continue
             return f"{system}\n\n{user}\n\nAnswer:"
-        return self._model.format_chat([{"role": "system", "content": system}, {"role": "user", "content": user}])
+        return model.format_chat([{"role": "system", "content": system}, {"role": "user", "content": user}])
 
-    def prefix(self) -> str:
+    def prefix(self, model: TextModel) -> str:
         """The rendered text every prompt starts with: evaluated once, reused until core memory changes."""
         system = self._system()
-        a, b = self._prompt(system, "\x00"), self._prompt(system, "\x01")
+        a, b = self._prompt(model, system, "\x00"), self._prompt(model, system, "\x01")
         n = 0
         while n < min(len(a), len(b)) and a[n] == b[n]:
             n += 1
         return a[:n]
 
-    def _ensure_primed(self) -> str:
-        assert self._model is not None
-        prefix = self.prefix()
-        if self._primed != (id(self._model), prefix):
-            self._model.prime(prefix)
-            self._primed = (id(self._model), prefix)
+    def _ensure_primed(self, model: TextModel) -> str:
+        prefix = self.prefix(model)
+        if self._primed != (id(model), prefix):
+            model.prime(prefix)
+            self._primed = (id(model), prefix)
         return prefix
 
-    def _budget(self, system: str, question: str, answer_tokens: int) -> int:
-        assert self._model is not None
-        fixed = self._model.count_tokens(self._prompt(system, f"Memories:\n\nQuestion: {question}"))
-        return self._model.n_ctx - fixed - answer_tokens - 16
+    def _budget(self, model: TextModel, system: str, question: str, answer_tokens: int) -> int:
+        fixed = model.count_tokens(self._prompt(model, system, f"Memories:\n\nQuestion: {question}"))
+        return model.n_ctx - fixed - answer_tokens - 16
 
-    def _generate(self, question: str, hits: list[SearchHit], on_token: Callable[[str], None] | None) -> Answer:
-        assert self._model is not None
-        self._ensure_primed()
+    def _generate(
+        self, model: TextModel, question: str, hits: list[SearchHit], on_token: Callable[[str], None] | None
+    ) -> Answer:
+        self._ensure_primed(model)
         system = self._system()
-        packed = pack(hits, self._budget(system, question, ANSWER_TOKENS), self._model.count_tokens)
+        packed = pack(hits, self._budget(model, system, question, ANSWER_TOKENS), model.count_tokens)
         if packed.left_out and _BROAD.search(question):
-            packed = self._map_reduce(question, system, hits)
-        prompt = self._prompt(system, f"Memories:\n{packed.text}\n\nQuestion: {question}")
+            packed = self._map_reduce(model, question, system, hits)
+        prompt = self._prompt(model, system, f"Memories:\n{packed.text}\n\nQuestion: {question}")
         pieces: list[str] = []
-        for piece in self._model.stream(prompt, max_tokens=ANSWER_TOKENS):
+        for piece in model.stream(prompt, max_tokens=ANSWER_TOKENS):
             pieces.append(piece)
             if on_token is not None:
                 on_token(piece)
         return self._cited(question, "".join(pieces).strip(), packed)
 
-    def _map_reduce(self, question: str, system: str, hits: list[SearchHit]) -> Packed:
+    def _map_reduce(self, model: TextModel, question: str, system: str, hits: list[SearchHit]) -> Packed:
         """Condense evidence larger than one context into notes, chunk by chunk, then answer from them."""
-        assert self._model is not None
-        budget = self._budget(system, question, NOTE_TOKENS)
+        budget = self._budget(model, system, question, NOTE_TOKENS)
         notes: list[SearchHit] = []
         remaining = list(hits)
         citations: list[Citation] = []
         for _ in range(MAX_MAP_STEPS):
             if not remaining:
                 break
-            chunk = pack(remaining, budget, self._model.count_tokens, first_tag=len(citations) + 1)
+            chunk = pack(remaining, budget, model.count_tokens, first_tag=len(citations) + 1)
             if not chunk.citations:
                 break
             remaining = chunk.left_out
             citations += chunk.citations
-            note = self._model.generate(
+            note = model.generate(
                 self._prompt(
+                    model,
                     system,
                     (
                         f"Memories:\n{chunk.text}\n\nWrite brief notes that help answer: {question}\n"
@@ -226,7 +229,7 @@ class AnswerHead:
                 )
             )
         text = "\n".join(f"Notes {i}: {n.text}" for i, n in enumerate(notes, start=1))
-        return Packed(text=text, citations=citations, tokens=self._model.count_tokens(text), left_out=remaining)
+        return Packed(text=text, citations=citations, tokens=model.count_tokens(text), left_out=remaining)
 
     @staticmethod
     def _cited(question: str, text: str, packed: Packed) -> Answer:

@@ -1,39 +1,12 @@
-"""Questions about order ("did I read X before I wrote Y?") are answered from occurred_at, not a guess."""
+"""Questions about order ("did I read X before I wrote Y?") are answered from occurred_at, not a guess.
+The relation itself is read with the rest of the question (retrieval/query.py)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from assistant.retrieval.query import OrderQuestion
 from assistant.values import Answer, Citation, SearchHit
-
-_PATTERNS = [
-    re.compile(r"^\s*(?:did|was|were|had)\s+(?P<a>.+?)\s+(?P<rel>before|after)\s+(?P<b>.+?)\s*\??\s*$", re.I),
-    re.compile(
-        r"^\s*which\s+(?:came|happened|was)\s+(?P<rel>first|earlier|later|last)\s*[,:]?\s*"
-        r"(?P<a>.+?)\s+or\s+(?P<b>.+?)\s*\??\s*$",
-        re.I,
-    ),
-]
-_LEADING = re.compile(r"^(?:i|we|you|he|she|they|my|the)\s+", re.I)
-
-
-@dataclass(frozen=True)
-class OrderQuestion:
-    a: str
-    b: str
-    relation: str  # before | after | first | earlier | later | last
-
-
-def parse(question: str) -> OrderQuestion | None:
-    for pattern in _PATTERNS:
-        m = pattern.match(question)
-        if m:
-            a, b = (_LEADING.sub("", m.group(x)).strip() for x in ("a", "b"))
-            if a and b:
-                return OrderQuestion(a=a, b=b, relation=m.group("rel").lower())
-    return None
 
 
 def answer(question: str, order: OrderQuestion, find: Callable[[str], SearchHit | None]) -> Answer | None:
@@ -43,7 +16,12 @@ def answer(question: str, order: OrderQuestion, find: Callable[[str], SearchHit 
         return None
     a_first = hit_a.occurred_at <= hit_b.occurred_at
     cites = [Citation("[1]", hit_a), Citation("[2]", hit_b)]
-    when_a, when_b = (f"{h.occurred_at:%Y-%m-%d %H:%M}" for h in (hit_a, hit_b) if h.occurred_at)
+    # Seconds only when the minute does not tell which came first (two items both "11:53").
+    same_minute = hit_a.occurred_at.replace(second=0, microsecond=0) == hit_b.occurred_at.replace(
+        second=0, microsecond=0
+    )
+    shown = "%Y-%m-%d %H:%M:%S" if same_minute else "%Y-%m-%d %H:%M"
+    when_a, when_b = (h.occurred_at.strftime(shown) for h in (hit_a, hit_b) if h.occurred_at)
     facts = f"'{order.a}' is dated {when_a} [1] and '{order.b}' {when_b} [2]"
     if order.relation in ("before", "after"):
         holds = a_first if order.relation == "before" else not a_first

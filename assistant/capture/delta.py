@@ -14,11 +14,14 @@ other events hold.
 Stored events say which they are in their meta: "lines" counts the non-empty lines that were on screen,
 and a delta frame has "keyframe", the id of the keyframe event whose text it extends.
 
-The state between frames is in memory only, one entry per monitor: the window, the keyframe's id and
-time, and hashes of the previous frame's lines, never their text. The text reaching here is already
-redacted (capture/record.py), so no secret takes part in the diff. The state moves on only once an event
-is stored (`stored`): after a failed write the next frame diffs against what is really in the store, and
-after a crash the next frame is a keyframe.
+A window read beside or behind the focused one (record.focused False) has its own chain, per monitor
+and window; such events are not activity (timeline blocks are made of focused windows only).
+
+The state between frames is in memory only, one entry per monitor (and per background window): the
+window, the keyframe's id and time, and hashes of the previous frame's lines, never their text. The
+text reaching here is already redacted (capture/record.py), so no secret takes part in the diff. The
+state moves on only once an event is stored (`stored`): after a failed write the next frame diffs
+against what is really in the store, and after a crash the next frame is a keyframe.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ KEYFRAME_EVERY = timedelta(minutes=5)
 # Shorter than the gap that splits a timeline block (consolidation.grouping.MAX_GAP, 5 min), so a block
 # never opens on a delta whose keyframe sits in an earlier block.
 HORIZON = timedelta(minutes=2)
+_MAX_CHAINS = 64
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class ScreenText:
 
     text: str
     meta: dict[str, Any]
-    monitor: int
+    key: tuple[Any, ...]  # whose chain: the monitor's focused window, or one background window
     window: tuple[str, str]
     at: datetime
     lines: frozenset[int] | None  # None: no OCR text, the frame leaves the state as it was
@@ -70,17 +74,18 @@ class LineDeltas:
     def __init__(self, keyframe_every: timedelta = KEYFRAME_EVERY, horizon: timedelta = HORIZON) -> None:
         self._keyframe_every = keyframe_every
         self._horizon = horizon
-        self._last: dict[int, _Last] = {}
+        self._last: dict[tuple[Any, ...], _Last] = {}
 
     def text_for(self, record: CapturedFrame) -> ScreenText:
         window = (record.app, record.title)
-        base = ScreenText(record.text, {}, record.monitor, window, record.captured_at, None, None)
+        key: tuple[Any, ...] = (record.monitor,) if record.focused else (record.monitor, *window)
+        base = ScreenText(record.text, {}, key, window, record.captured_at, None, None)
         if record.ocr_status != "ok":
             return base
         lines = screen_lines(record.text)
         hashes = frozenset(hash(line) for line in lines)
-        full = ScreenText(record.text, {"lines": len(lines)}, record.monitor, window, record.captured_at, hashes, None)
-        last = self._last.get(record.monitor)
+        full = ScreenText(record.text, {"lines": len(lines)}, key, window, record.captured_at, hashes, None)
+        last = self._last.get(key)
         if (
             last is None
             or last.window != window
@@ -94,7 +99,7 @@ class LineDeltas:
         return ScreenText(
             "\n".join(new),
             {"lines": len(lines), "keyframe": last.keyframe_id},
-            record.monitor,
+            key,
             window,
             record.captured_at,
             hashes,
@@ -103,17 +108,19 @@ class LineDeltas:
 
     def stored(self, planned: ScreenText, event_id: str) -> None:
         """`planned` is in the store now, as event `event_id`: the next frame diffs against it."""
-        last = self._last.get(planned.monitor)
+        last = self._last.get(planned.key)
         if planned.lines is None:
             # No text to diff against; a frame of another window still ends the old window's chain.
             if last is not None and last.window != planned.window:
-                del self._last[planned.monitor]
+                del self._last[planned.key]
             return
-        key = planned.keyframe
-        self._last[planned.monitor] = _Last(
+        base = planned.keyframe
+        self._last[planned.key] = _Last(
             window=planned.window,
-            keyframe_id=key.keyframe_id if key else event_id,
-            keyframe_at=key.keyframe_at if key else planned.at,
+            keyframe_id=base.keyframe_id if base else event_id,
+            keyframe_at=base.keyframe_at if base else planned.at,
             at=planned.at,
             lines=planned.lines,
         )
+        if len(self._last) > _MAX_CHAINS:  # background windows come and go: forget the stale chains
+            self._last = {k: v for k, v in self._last.items() if planned.at - v.at <= self._horizon}

@@ -62,7 +62,12 @@ class ExclusionRules:
         )
 
     def app_rule(self, app: str) -> bool:
-        return bool(app) and _norm_app(app) in self._apps
+        if not app:
+            return False
+        # Wayland and Flatpak name apps by reverse-DNS ids ("org.keepassxc.KeePassXC",
+        # "com.bitwarden.desktop"): a rule naming any part of such an id matches it.
+        parts = app.split(".") if app.count(".") >= 2 and " " not in app else []
+        return any(_norm_app(name) in self._apps for name in (app, *parts))
 
     def title_rule(self, text: str) -> str | None:
         for pattern, regex in self._patterns:

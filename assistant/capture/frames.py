@@ -29,6 +29,7 @@ class WindowInfo:
     pid: int | None = None
     geometry: tuple[int, int, int, int] | None = None
     window_id: int | None = None
+    popup: bool = False  # a menu, tooltip or popup (X11 override-redirect): on top, never a window of its own
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +64,7 @@ class Frame:
 
 @dataclass(frozen=True)
 class CapturedFrame:
-    """The record handed to the sink, once per kept frame.
+    """The record handed to the sink: one per window read on a kept frame (capture/record.py).
 
     `text` is the redacted OCR text ("" when OCR did not run: see `ocr_status`). `mean_conf` is the
     mean Tesseract confidence (0-100) of the kept words, None without OCR. `redactions` counts every
@@ -84,3 +85,4 @@ class CapturedFrame:
     thumbnail: bytes | None = None
     ocr_status: OcrStatus = "ok"
     pid: int | None = None
+    focused: bool = True  # False: a window beside or behind the active one, read from the same frame

@@ -19,9 +19,9 @@ from typing import Protocol
 
 from assistant.capture.filters import ExclusionRules, is_excluded
 from assistant.capture.frames import CapturedFrame, Frame, OcrStatus, WindowInfo
+from assistant.capture.layout import plan
 from assistant.capture.own_windows import OWN_WINDOWS, OwnWindows
 from assistant.capture.record import Job, PipelineSettings, build_record
-from assistant.capture.regions import subtract
 from assistant.capture.screen import ChangeDetector
 from assistant.capture.stats import CaptureStats, Counters
 from assistant.capture.thumbnail import window_box
@@ -79,6 +79,12 @@ class CapturePipeline:
         self._last_app: str | None = None
         self._n = Counters()
 
+    def reconfigure(self, rules: ExclusionRules, settings: PipelineSettings) -> None:
+        """Use new exclusion rules and settings from the next tick on (a tick in flight ends first)."""
+        with self._tick_lock:
+            self.rules, self.settings = rules, settings
+            self.detector.threshold = settings.change_threshold
+
     # ---- pause / resume -------------------------------------------------------------------------
 
     def pause(self, duration: timedelta | None = None) -> None:
@@ -129,8 +135,7 @@ class CapturePipeline:
         for job in jobs:
             if not job.done.wait(timeout):
                 raise TimeoutError(f"OCR did not finish within {timeout:g} s")
-            if job.record is not None:
-                records.append(job.record)
+            records += job.records
         return records
 
     def _tick(self, force: bool, explicit: bool) -> list[Job]:
@@ -157,7 +162,7 @@ class CapturePipeline:
             jobs = [job for frame in frames if (job := self._consider(frame, window, force, app_changed))]
             self._last_app = app
             if jobs:
-                self._mask_excluded(jobs)
+                self._lay_out(jobs, window)
             self._set_state("recording", None if jobs else "unchanged")
             for job in jobs:
                 self._enqueue(job)
@@ -183,26 +188,25 @@ class CapturePipeline:
                 self._n.ocr_status = _unavailable(OCR_UNAVAILABLE)
         return Job(frame, window, frame.captured_at, frame.monitor, status)
 
-    def _mask_excluded(self, jobs: list[Job]) -> None:
-        """Black out what shows of excluded windows and of the assistant's own (a password manager
-        beside the browser): only their visible parts, so one hidden behind the active window masks
-        nothing. Asked only for kept frames, so an unchanged screen costs nothing more."""
+    def _lay_out(self, jobs: list[Job], active: WindowInfo | None) -> None:
+        """Per kept frame: black out what shows of never-record windows and of the assistant's own
+        (only what shows: one hidden behind the active window masks nothing), and split the rest
+        into the windows' regions, read apart. Asked only for kept frames: an unchanged screen
+        costs nothing more."""
         if not isinstance(self.probe, WindowLister):
             return
-        stack = self.probe.visible_windows()  # bottom to top
-        private = [self.own.is_own(w) or is_excluded(w, self.rules) is not None for w in stack]
+        stack = self.probe.visible_windows()
+
+        def private(w: WindowInfo) -> bool:
+            return self.own.is_own(w) or is_excluded(w, self.rules) is not None
+
         for job in jobs:
             assert job.frame is not None
-            boxes = [window_box(job.frame, w) for w in stack]
-            job.masks = []
-            for i, box in enumerate(boxes):
-                if box is None or not private[i]:
-                    continue
-                visible = subtract(box, [b for b in boxes[i + 1 :] if b is not None])  # the windows above
-                job.masks += visible
-                if visible:
-                    with self._lock:
-                        self._n.windows_masked += 1
+            layout = plan(job.frame, stack, active, private, self.settings.crop_to_window)
+            job.masks, job.regions = layout.masks, layout.regions
+            if layout.masked_windows:
+                with self._lock:
+                    self._n.windows_masked += layout.masked_windows
 
     def _skip(self, state: str, reason: str) -> list[Job]:
         self._set_state(state, reason)
@@ -244,11 +248,12 @@ class CapturePipeline:
                 self._n.ocr_busy = True
             try:
                 built = build_record(job, self.ocr, self.settings)
-                self._count(built.outcome, built.detail, built.record)
-                job.record = built.record
-                self.sink(built.record)
-                with self._lock:
-                    self._n.records += 1
+                self._count(built.outcome, built.detail, built.records)
+                job.records = built.records
+                for record in built.records:
+                    self.sink(record)
+                    with self._lock:
+                        self._n.records += 1
             except Exception as exc:  # one bad frame or a failing store must not end capture
                 with self._lock:
                     self._n.record_errors += 1
@@ -259,10 +264,10 @@ class CapturePipeline:
                     self._wake.notify_all()  # for drain()
                 job.done.set()
 
-    def _count(self, outcome: str, detail: str, record: CapturedFrame) -> None:
+    def _count(self, outcome: str, detail: str, records: list[CapturedFrame]) -> None:
         with self._lock:
-            self._n.redactions += record.redactions
-            self._n.secrets_found += len(record.secrets)
+            self._n.redactions += sum(r.redactions for r in records)
+            self._n.secrets_found += sum(len(r.secrets) for r in records)
             if outcome == "done":
                 self._n.ocr_done += 1
                 self._n.ocr_status = "ok"

@@ -130,23 +130,45 @@ class X11Probe:
         # A window manager lists its clients bottom to top (_NET_CLIENT_LIST_STACKING; the older
         # _NET_CLIENT_LIST is in mapping order); without one, the root's children are the clients,
         # and X lists them bottom to top.
+        listed = False
         for atom in ("_NET_CLIENT_LIST_STACKING", "_NET_CLIENT_LIST"):
             prop = self._root.get_full_property(self._atoms[atom], X.AnyPropertyType)
             if prop is not None and len(prop.value):
                 candidates = [self._d.create_resource_object("window", int(w)) for w in prop.value]
+                listed = True
                 break
         else:
             candidates = list(self._root.query_tree().children)
         found = []
         for win in candidates:
             try:
-                if win.get_attributes().map_state != X.IsViewable:
+                attrs = win.get_attributes()
+                if attrs.map_state != X.IsViewable:
                     continue  # minimised, on another desktop, or never shown
                 title = self._title(win)
-                if title or self._app_and_pid(win)[0]:
+                app, pid = self._app_and_pid(win)
+                if attrs.override_redirect and not listed:
+                    if pid is not None:
+                        found.append(self._describe(win, title, popup=True))
+                elif title or app:
                     found.append(self._describe(win, title))
             except error.XError:
                 continue  # closed while we looked
+        if listed:  # menus, tooltips and popups: no window manager lists them, and they sit on top
+            found += [w for w in self._popups() if w.window_id not in {f.window_id for f in found}]
+        return found
+
+    def _popups(self) -> list[WindowInfo]:
+        from Xlib import X, error
+
+        found = []
+        for win in self._root.query_tree().children:
+            try:
+                attrs = win.get_attributes()
+                if attrs.override_redirect and attrs.map_state == X.IsViewable and self._app_and_pid(win)[1]:
+                    found.append(self._describe(win, self._title(win), popup=True))
+            except error.XError:
+                continue
         return found
 
     def _named_focus_window(self) -> tuple[Any, str] | None:
@@ -193,15 +215,14 @@ class X11Probe:
         self._static[win.id] = (app, pid)
         return app, pid
 
-    def _describe(self, win: Any, title: str | None = None) -> WindowInfo:
+    def _describe(self, win: Any, title: str | None = None, popup: bool = False) -> WindowInfo:
         title = self._title(win) if title is None else title
         app, pid = self._app_and_pid(win)
         geo = win.get_geometry()
         origin = self._root.translate_coords(win, 0, 0)
         geometry = (int(origin.x), int(origin.y), int(geo.width), int(geo.height))
-        return WindowInfo(
-            app=app, title=title, url=url_from_title(title, app), pid=pid, geometry=geometry, window_id=int(win.id)
-        )
+        url = url_from_title(title, app)
+        return WindowInfo(app, title, url, pid, geometry, window_id=int(win.id), popup=popup)
 
 
 def _process_name(pid: int | None) -> str:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import errno
 import logging
 import threading
-import time
 from collections.abc import Callable
-from typing import Any
 
 from assistant.capture.delta import LineDeltas, ScreenText
 from assistant.capture.frames import CapturedFrame
+from assistant.capture.upkeep import thumbnail_id
+from assistant.store import blob_rows
 from assistant.store.events import add_events
 from assistant.store.ingest import Ingest
 from assistant.store.opened import OpenedStore
@@ -49,6 +49,7 @@ def screen_event(record: CapturedFrame, screen: ScreenText) -> RawEvent:
             "words": record.ocr_words,
             "conf": record.mean_conf,
             "redactions": record.redactions,
+            **({} if record.focused else {"focused": False}),  # beside or behind the active window
             **screen.meta,
         },
     )
@@ -67,7 +68,7 @@ class FrameWriter:
         on_recovered: Callable[[], None],
     ) -> None:
         self._store = store
-        self._budget = thumbnail_budget_bytes
+        self.budget = thumbnail_budget_bytes  # may change while capture runs (settings)
         self._on_disk_full = on_disk_full
         self._on_recovered = on_recovered
         self._ingest = Ingest(store)
@@ -95,7 +96,7 @@ class FrameWriter:
     def _write(self, record: CapturedFrame) -> None:
         screen = self._deltas.text_for(record)
         event = screen_event(record, screen)
-        blob_id = f"th_{event.id[3:]}" if record.thumbnail else None
+        blob_id = thumbnail_id(event.id) if record.thumbnail else None
         if blob_id and record.thumbnail:
             # The file goes first: a crash then leaves an orphan file, never a row without its file.
             self._store.blobs.put(blob_id, record.thumbnail)
@@ -106,11 +107,8 @@ class FrameWriter:
                 for secret in record.secrets:
                     self._ingest.file_secret(conn, secret, event)
                 if blob_id and record.thumbnail:
-                    conn.execute(
-                        "INSERT INTO blobs (id, event_id, kind, size, created_at) VALUES (?,?,?,?,?)",
-                        (blob_id, event.id, "thumbnail", len(record.thumbnail), time.time()),
-                    )
-                    evicted = self._over_budget(conn)
+                    blob_rows.add_thumbnail(conn, blob_id, event.id, len(record.thumbnail))
+                    evicted = blob_rows.evict_over_budget(conn, self.budget)
         except BaseException:
             if blob_id:
                 self._store.blobs.delete(blob_id)
@@ -118,29 +116,3 @@ class FrameWriter:
         self._deltas.stored(screen, event.id)  # only now: a delta must never name a keyframe that is not stored
         for old in evicted:  # only once the rows are gone for good
             self._store.blobs.delete(old)
-
-    def _over_budget(self, conn: Any) -> list[str]:
-        """Drop the oldest thumbnails' rows until the rest fit the storage budget; returns their ids."""
-        total = conn.execute("SELECT coalesce(sum(size), 0) FROM blobs WHERE kind = 'thumbnail'").fetchone()[0]
-        evicted: list[str] = []
-        for blob_id, size in conn.execute(
-            "SELECT id, size FROM blobs WHERE kind = 'thumbnail' ORDER BY created_at"
-        ).fetchall():
-            if total <= self._budget:
-                break
-            conn.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
-            evicted.append(blob_id)
-            total -= size
-        return evicted
-
-
-def expire_thumbnails(store: OpenedStore, older_than: float) -> int:
-    """Delete thumbnails created before `older_than` (a Unix time); their events stay."""
-    with store.db.write() as conn:
-        rows = conn.execute(
-            "SELECT id FROM blobs WHERE kind = 'thumbnail' AND created_at < ?", (older_than,)
-        ).fetchall()
-        conn.executemany("DELETE FROM blobs WHERE id = ?", rows)
-    for (blob_id,) in rows:
-        store.blobs.delete(blob_id)
-    return len(rows)

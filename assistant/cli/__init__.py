@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -11,7 +12,16 @@ from assistant.errors import AssistantError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from assistant.cli import capture_cmds, eval_cmds, memory_cmds, model_cmds, selftest_cmd, store_cmds
+    from assistant.cli import (
+        capture_cmds,
+        eval_cmds,
+        mcp_cmd,
+        memory_cmds,
+        model_cmds,
+        security_cmds,
+        selftest_cmd,
+        store_cmds,
+    )
 
     parser = argparse.ArgumentParser(prog="assistant", description="A private, local memory assistant.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version_line()}")
@@ -23,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     capture_cmds.register(sub)
     selftest_cmd.register(sub)
     eval_cmds.register(sub)
+    mcp_cmd.register(sub)
+    security_cmds.register(sub)
     return parser
 
 
@@ -30,10 +42,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit: a reader that left (`| head`) is then handled below
+        return code
     except AssistantError as exc:
         print(f"assistant: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("assistant: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output stopped reading (`assistant search x | head -3`): that is no error.
+        # What is still buffered goes nowhere, so the flush at exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from assistant.cli.common import add_json_flag, emit, open_assistant
 
 
+def _explain_first(app: Any) -> None:
+    """The desktop's consent dialog (Wayland) is explained before the first capture can raise it."""
+    notice = app.capture_notice()
+    if notice:
+        print(notice, file=sys.stderr, flush=True)
+        app.acknowledge_capture_notice()
+
+
 def cmd_once(args: argparse.Namespace) -> int:
     app = open_assistant(args)
+    _explain_first(app)
     stored = app.capture_once()
     status = app.capture_status()
     emit(args, {"stored": stored, **status}, f"stored {stored} frame(s); OCR: {status.get('ocr_status', 'n/a')}")
@@ -20,6 +30,7 @@ def cmd_once(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Capture at the configured interval and consolidate in the background until Ctrl-C."""
     app = open_assistant(args)
+    _explain_first(app)
     app.start_capture()
     app.start_background()
     print(

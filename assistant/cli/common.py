@@ -13,17 +13,32 @@ from typing import Any
 
 from assistant.api import Access, Assistant
 from assistant.errors import AssistantError
+from assistant.values import passphrase_problem
 
 ENV_PASSPHRASE = "ASSISTANT_PASSPHRASE"  # noqa: S105 (a variable name, not a secret); for headless use and tests; interactive users are prompted
 
 
+_from_env: dict[str, str] = {}
+
+
+def env_secret(name: str = ENV_PASSPHRASE) -> str | None:
+    """A passphrase given in the environment, taken out of it at the first read: child processes
+    (tesseract, a model converter) must not inherit it. Later reads in this process get it again."""
+    if name in os.environ:
+        _from_env[name] = os.environ.pop(name)
+    return _from_env.get(name)
+
+
 def passphrase(prompt: str = "Passphrase: ", *, confirm: bool = False) -> str:
-    env = os.environ.get(ENV_PASSPHRASE)
+    env = env_secret()
     if env is not None:
         return env
     if not sys.stdin.isatty():
         raise AssistantError(f"no passphrase: set {ENV_PASSPHRASE} or run in a terminal")
     first = getpass.getpass(prompt)
+    problem = passphrase_problem(first) if confirm else None  # a new one: refused before it is repeated
+    if problem is not None:
+        raise AssistantError(problem)
     if confirm and getpass.getpass("Repeat it: ") != first:
         raise AssistantError("the two passphrases differ; nothing was created")
     return first
@@ -38,15 +53,13 @@ def open_assistant(args: argparse.Namespace, *, unlock: bool = True, access: Acc
             from assistant.errors import NotInitialized
 
             raise NotInitialized(str(app.paths.root))
-        keyring_first = app_uses_keyring(app) and os.environ.get(ENV_PASSPHRASE) is None
+        keyring_first = app_uses_keyring(app) and env_secret() is None
         app.unlock(None if keyring_first else passphrase(), access=access)
     return app
 
 
 def app_uses_keyring(app: Assistant) -> bool:
-    from assistant.crypto.keys import KeyFile
-
-    return KeyFile.load(app.paths.keyfile).keyring
+    return app.keyring_enabled
 
 
 def _default(value: Any) -> Any:

@@ -13,13 +13,14 @@ from typing import Any, cast
 from assistant.cli.common import (
     add_json_flag,
     emit,
+    env_secret,
     index_with_progress,
     open_assistant,
     parse_day,
     passphrase,
     to_json,
 )
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, NotInitialized
 from assistant.values import MEMORY_TYPES, Memory, MemoryType
 
 
@@ -35,6 +36,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     if app.initialized:
         app.unlock(None if _keyring(app) else passphrase(), access="read")
     st = app.status()
+    if not st.initialized:  # nothing to count yet, and no schema to name
+        lines = [
+            f"data dir: {st.data_dir}",
+            "store: not created yet (run `assistant init`)",
+            f"local-only mode: {'on' if st.local_only else 'off'}",
+        ]
+        emit(args, asdict(st), "\n".join(lines))
+        return 0
     lines = [
         f"data dir: {st.data_dir}",
         f"schema version: {st.schema_version}",
@@ -49,11 +58,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _keyring(app: Any) -> bool:
-    import os
+    from assistant.cli.common import app_uses_keyring, env_secret
 
-    from assistant.cli.common import ENV_PASSPHRASE, app_uses_keyring
-
-    return app_uses_keyring(app) and os.environ.get(ENV_PASSPHRASE) is None
+    return app_uses_keyring(app) and env_secret() is None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -154,11 +161,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    import os
-
-    app = open_assistant(args)
+    app = open_assistant(args, unlock=False)
+    if not app.initialized:
+        raise NotInitialized(str(app.paths.root))
     old = passphrase("Current passphrase: ")
-    new = os.environ.get("ASSISTANT_NEW_PASSPHRASE") or passphrase("New passphrase: ", confirm=True)
+    app.unlock(old)  # a wrong one stops here, before the new one is asked for twice
+    new = env_secret("ASSISTANT_NEW_PASSPHRASE") or passphrase("New passphrase: ", confirm=True)
     app.change_passphrase(old, new)
     print("passphrase changed (the data was not re-encrypted: only the key was re-wrapped)")
     return 0

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.retrieval.fulltext import STOPWORDS
+from assistant.text import STOPWORDS
 from assistant.values import ASK_SESSION_PREFIX, EpisodicMemory, Memory, RawEvent, ResourceMemory
 
 DETAILS_CHARS = 1500

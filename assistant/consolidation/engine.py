@@ -22,10 +22,9 @@ from assistant.consolidation.grouping import MAX_GAP
 from assistant.errors import AssistantError
 from assistant.store import events as event_repo
 from assistant.store.db import Database
-from assistant.values import RawEvent, to_ts
+from assistant.values import Progress, RawEvent, to_ts
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -107,23 +106,27 @@ class Consolidator:
         settings: ConsolidationSettings,
         *,
         seal: Callable[[str, str], bytes],
-        extractor: Extractor | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
         self._seal = seal
-        self.extractor = extractor
         self._running = threading.Lock()
 
-    def run(self, progress: Progress | None = None, *, max_batches: int | None = None) -> ConsolidationReport:
+    def run(
+        self, progress: Progress | None = None, *, extractor: Extractor | None = None, max_batches: int | None = None
+    ) -> ConsolidationReport:
+        """Consolidate what is pending; `extractor` (the model pass) adds its memories to the deterministic
+        ones when the settings allow it."""
         if not self._running.acquire(blocking=False):
             raise AssistantError("consolidation is already running")
         try:
-            return self._run(progress, max_batches)
+            return self._run(progress, extractor, max_batches)
         finally:
             self._running.release()
 
-    def _run(self, progress: Progress | None, max_batches: int | None) -> ConsolidationReport:
+    def _run(
+        self, progress: Progress | None, extractor: Extractor | None, max_batches: int | None
+    ) -> ConsolidationReport:
         started = time.monotonic()
         report = ConsolidationReport()
         pending = event_repo.list_events(self._db.reader(), pending_only=True)
@@ -133,7 +136,7 @@ class Consolidator:
         for batch in batches(pending, self._settings.batch_events, self._settings.batch_tokens):
             if max_batches is not None and report.batches >= max_batches:
                 break
-            self._one_batch(batch, report)
+            self._one_batch(batch, report, extractor)
             report.events += len(batch)
             if progress:
                 progress(report.events, total)
@@ -148,11 +151,11 @@ class Consolidator:
         )
         return report
 
-    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport) -> None:
+    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport, extractor: Extractor | None) -> None:
         planned = deterministic.plan(batch)
         secrets: list[tuple[Planned, str]] = []
-        if self.extractor is not None and self._settings.use_model:
-            found = self.extractor.extract(batch)
+        if extractor is not None and self._settings.use_model:
+            found = extractor.extract(batch)
             planned += found.planned
             secrets = found.secrets
             report.model_calls += found.calls
@@ -187,10 +190,7 @@ class Consolidator:
             return 0
         cutoff = to_ts(now - timedelta(days=days))
         with self._db.write() as conn:
-            ids = [
-                r[0]
-                for r in conn.execute("SELECT id FROM raw_events WHERE consolidated = 1 AND created_at < ?", (cutoff,))
-            ]
+            ids = event_repo.consolidated_before(conn, cutoff)
             event_repo.delete_events(conn, ids)
         if ids:
             log.info("retention removed %d raw events", len(ids))

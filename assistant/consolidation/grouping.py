@@ -18,10 +18,14 @@ CHAT_SESSION_GAP = timedelta(minutes=30)
 
 
 def activity_runs(events: Iterable[RawEvent], max_gap: timedelta = MAX_GAP) -> list[list[RawEvent]]:
-    """Consecutive screen events of the same app and title, split at gaps longer than `max_gap`."""
+    """Consecutive screen events of the same app and title, split at gaps longer than `max_gap`.
+
+    Only the focused window's events are activity: a window read beside or behind it (meta
+    "focused": false) is searchable under its own title, but is not what the user was doing.
+    """
     runs: list[list[RawEvent]] = []
     for ev in events:
-        if ev.kind != "screen":
+        if ev.kind != "screen" or ev.meta.get("focused") is False:
             continue
         last = runs[-1][-1] if runs else None
         same = last is not None and (last.app, last.title) == (ev.app, ev.title)

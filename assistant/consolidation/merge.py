@@ -7,16 +7,17 @@ memories rather than near-copies with new ids.
 from __future__ import annotations
 
 import hashlib
-import re
-from typing import Any, Literal
+from typing import Literal
 
 from assistant.consolidation.deterministic import Planned, lines_within
 from assistant.consolidation.grouping import MAX_GAP
 from assistant.store import memories as repo
+from assistant.store.fulltext import search_memories
+from assistant.store.sql import Connection
+from assistant.text import lower_words
 from assistant.values import CoreBlock, EpisodicMemory, Memory, ProceduralMemory, SemanticMemory, to_ts
 
 Outcome = Literal["added", "merged", "updated"]
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 NEAR_DUPLICATE = 0.8  # token Jaccard above which two memories of one type say the same thing
 
 
@@ -25,27 +26,13 @@ def stable_id(merge_key: str, memory: Memory) -> str:
     return "mem_" + hashlib.sha256(f"{merge_key}\x1f{start}".encode()).hexdigest()[:20]
 
 
-def normalise(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.lower()))
-
-
 def _jaccard(a: str, b: str) -> float:
-    x, y = set(_TOKEN.findall(a.lower())), set(_TOKEN.findall(b.lower()))
+    x, y = set(lower_words(a)), set(lower_words(b))
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
-def _latest(conn: Any, type_: str, key: str) -> Memory | None:
-    row = conn.execute(
-        "SELECT id FROM memories WHERE type = ? AND merge_key = ? ORDER BY occurred_at DESC LIMIT 1",
-        (type_, key),
-    ).fetchone()
-    return repo.get(conn, row[0]) if row else None
-
-
-def _near_duplicate(conn: Any, memory: Memory) -> Memory | None:
+def _near_duplicate(conn: Connection, memory: Memory) -> Memory | None:
     """Full-text candidates of the same type, kept only if nearly the same words."""
-    from assistant.retrieval.fulltext import search_memories
-
     text = memory.search_text()
     for mid, _ in search_memories(conn, text, types=[memory.type], since=None, until=None, limit=5):
         other = repo.get(conn, mid)
@@ -84,9 +71,9 @@ def _fold(existing: Memory, new: Memory, extend: bool) -> None:
         existing.steps = new.steps
 
 
-def write(conn: Any, item: Planned, *, sealed: bytes | None = None) -> Outcome:
+def write(conn: Connection, item: Planned, *, sealed: bytes | None = None) -> Outcome:
     mem = item.memory
-    existing = _latest(conn, mem.type, item.merge_key)
+    existing = repo.latest_by_merge_key(conn, mem.type, item.merge_key)
     if (
         isinstance(existing, EpisodicMemory)
         and isinstance(mem, EpisodicMemory)

@@ -21,14 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from assistant.answer.extractive import content_words
 from assistant.consolidation import schemas
 from assistant.consolidation.deterministic import Planned
 from assistant.consolidation.engine import Extraction
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.consolidation.merge import normalise
 from assistant.errors import ModelError
 from assistant.llm.runtime import TextModel
+from assistant.text import content_words, normalise
 from assistant.values import (
     CoreBlock,
     Memory,
@@ -194,6 +193,12 @@ class ModelExtractor:
             memory = ProceduralMemory(entry_type="how-to", summary=item["summary"].strip(), steps=steps)
             key = f"procedural:{normalise(memory.summary)}"
         elif kind == "core":
+            # Core blocks go into every prompt: only the user's own words may write them, never a
+            # screen (any web page could) nor the assistant's answers.
+            events = [e for e in events if user_authored(e)]
+            if not events:
+                return None
+            batch_text = "\n".join(e.text for e in events)
             memory = CoreBlock(label=item["label"], value=item["value"].strip())
             key = f"core:{item['label']}"
         elif kind == "resource":
@@ -223,6 +228,15 @@ class ModelExtractor:
             (e.occurred_at for e in events if e.source() in memory.sources), default=events[0].occurred_at
         )
         return Planned(memory, key, extend=extend), secret
+
+
+# Speakers of chat turns that are not the user: the assistant of an imported chat or of `ask`, tools.
+NOT_THE_USER = frozenset({"assistant", "system", "tool", "function", "model", "ai", "bot", "chatgpt"})
+
+
+def user_authored(event: RawEvent) -> bool:
+    """A chat turn the user wrote (not a screen capture, not an assistant's reply)."""
+    return event.kind == "chat" and (event.speaker or "").strip().lower() not in NOT_THE_USER
 
 
 def _attribute(text: str, events: Sequence[RawEvent], top: int = 3) -> list[RawEvent]:

@@ -29,9 +29,11 @@ class BlobStore:
             raise ValueError(f"invalid blob id {blob_id!r}")
         return self._dir / f"{blob_id}.blob"
 
-    def put(self, blob_id: str, data: bytes) -> None:
+    def put(self, blob_id: str, data: bytes, *, suffix: str = "") -> None:
+        """Write a blob; `suffix` writes it beside the current file (a key rotation's new copy)."""
         nonce = os.urandom(12)
-        write_atomic(self._path(blob_id), nonce + self._aead.encrypt(nonce, data, blob_id.encode()))
+        path = self._path(blob_id)
+        write_atomic(path.with_name(path.name + suffix), nonce + self._aead.encrypt(nonce, data, blob_id.encode()))
 
     def get(self, blob_id: str) -> bytes:
         path = self._path(blob_id)
@@ -46,6 +48,16 @@ class BlobStore:
 
     def delete(self, blob_id: str) -> None:
         self._path(blob_id).unlink(missing_ok=True)
+
+    def listing(self) -> list[tuple[str, float]]:
+        """(blob id, modification time) of every blob file."""
+        found = []
+        for path in self._dir.glob("*.blob"):
+            try:
+                found.append((path.stem, path.stat().st_mtime))
+            except FileNotFoundError:
+                continue  # deleted while we looked
+        return found
 
     def size(self) -> int:
         return sum(p.stat().st_size for p in self._dir.glob("*.blob"))

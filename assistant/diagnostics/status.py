@@ -25,6 +25,12 @@ class Status:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def capture_backend() -> str:
+    from assistant.capture.factory import session_backend
+
+    return session_backend()
+
+
 def fill_store_status(st: Status, store: OpenedStore, capture: dict[str, Any] | None, capture_on: bool) -> None:
     """Counts from the store, and capture's live state when it runs in this process."""
     conn = store.db.reader()
@@ -35,5 +41,6 @@ def fill_store_status(st: Status, store: OpenedStore, capture: dict[str, Any] | 
     last = event_repo.last_event_time(conn, "screen")
     st.extra["capture"] = capture["state"] if capture else ("on" if capture_on else "off")
     st.extra["last capture"] = last.isoformat() if last else "never"
+    st.extra["capture backend"] = capture["backend"] if capture else capture_backend()
     for key in CAPTURE_KEYS if capture else ():
         st.extra[key] = capture.get(key) if capture else None

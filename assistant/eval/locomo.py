@@ -23,12 +23,13 @@ from typing import Any
 from assistant.errors import ImportFormatError
 from assistant.llm.embedder import Embedder
 from assistant.retrieval.recall import FusionConfig, Recall
-from assistant.values import SearchHit, from_ts, utcnow
+from assistant.store import events as event_repo
+from assistant.store import memories as memory_repo
+from assistant.values import Progress, SearchHit, utcnow
 
 CATEGORY_NAMES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 SCORED = (1, 2, 3, 4)
 REPORT_KS = (5, 10, 25)
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -157,12 +158,11 @@ def _evaluate_sample(
             app.import_file(single, "locomo")
             if consolidate is not None:
                 consolidate(app)
-            memories = int(app.store.db.reader().execute("SELECT count(*) FROM memories").fetchone()[0])
+            memories = memory_repo.count_all(app.store.db.reader())
             recall, index = _recall_for(app, embedder, config)
             try:
                 # The questions are asked after the conversation: relative phrases count from its end.
-                row = app.store.db.reader().execute("SELECT max(occurred_at) FROM raw_events").fetchone()
-                now = (from_ts(row[0]) or utcnow()) + timedelta(days=1)
+                now = (event_repo.latest_time(app.store.db.reader()) or utcnow()) + timedelta(days=1)
                 return _questions(recall, sample, name, ks, now), memories
             finally:
                 if index is not None:

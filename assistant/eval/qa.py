@@ -13,7 +13,7 @@ import re
 import string
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 
 from assistant.eval.locomo import CATEGORY_NAMES, load_samples
 from assistant.importers.locomo import parse_locomo_time
+from assistant.values import Progress
 
 _ARTICLES = re.compile(r"\b(a|an|the|and)\b")
 _DECLINES = ("don't know", "do not know", "not mentioned", "no information", "cannot answer")
@@ -79,7 +80,7 @@ def evaluate_qa(
     embedding_model: Path | None,
     per_conversation: int,
     consolidate: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> QaReport:
     from assistant.api import Assistant
 

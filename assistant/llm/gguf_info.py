@@ -57,6 +57,7 @@ _SCALARS: dict[int, tuple[str, int]] = {
 }
 _STRING, _ARRAY = 8, 9
 _KEEP_ARRAY_MAX = 1024  # short numeric arrays (per-layer head counts) are kept; vocabularies are skipped
+_MAX_ARRAY_DEPTH = 8  # arrays of arrays exist in the spec; deeper nesting is a crafted file
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,9 @@ class _Cursor:
         start = self.take(n)
         return bytes(self.buf[start : start + n]).decode("utf-8", errors="replace")
 
-    def value(self, vtype: int, keep: bool) -> Scalar | list[Scalar] | None:
+    def value(self, vtype: int, keep: bool, depth: int = 0) -> Scalar | list[Scalar] | None:
+        if depth > _MAX_ARRAY_DEPTH:  # a crafted file nests arrays until the interpreter's stack runs out
+            raise ValueError(f"metadata arrays nested deeper than {_MAX_ARRAY_DEPTH}")
         if vtype in _SCALARS:
             return self.unpack(*_SCALARS[vtype])
         if vtype == _STRING:
@@ -126,7 +129,7 @@ class _Cursor:
             return None
         items: list[Scalar] = []
         for _ in range(count):
-            item = self.value(itype, keep=False)
+            item = self.value(itype, keep=False, depth=depth + 1)
             if isinstance(item, (str, int, float, bool)) and keep:
                 items.append(item)
         return items if keep else None
@@ -152,7 +155,7 @@ def read_gguf_info(path: str | os.PathLike[str]) -> GgufInfo:
         raise ModelError(f"cannot read model file {p}: {exc.strerror or exc}") from exc
     except _Truncated as exc:
         raise ModelError(f"truncated GGUF file {p} ({exc}); re-download it") from None
-    except (ValueError, UnicodeDecodeError, OverflowError) as exc:
+    except (ValueError, UnicodeDecodeError, OverflowError, RecursionError) as exc:
         raise ModelError(f"corrupt GGUF file {p} ({exc}); re-download it") from None
     if data_end > size:
         raise ModelError(

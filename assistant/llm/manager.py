@@ -7,13 +7,14 @@ State lives in `models_dir/registry.json` (atomic writes, 0600). Nothing here to
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
+import socket
 import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -22,12 +23,21 @@ from assistant.errors import AssistantError, ModelError, NotFound
 from assistant.llm.gguf_info import Role, read_gguf_info
 from assistant.paths import write_atomic
 from assistant.privacy import require_network
+from assistant.values import Progress
 
 REGISTRY_NAME = "registry.json"
 _ROLES: tuple[Role, ...] = ("chat", "embedding")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DOWNLOADS = ".downloads"
-Progress = Callable[[int, int], None]
+_UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ECONNREFUSED, errno.ETIMEDOUT}
+_OFFLINE_TEXT = (
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+    "Connection refused",
+    "nodename nor servname",
+    "getaddrinfo failed",
+)
 
 
 @dataclass(frozen=True)
@@ -342,8 +352,26 @@ def _article(role: str) -> str:
     return f"an {role}" if role[0] in "aeiou" else f"a {role}"
 
 
+OFFLINE = (
+    "this machine seems to be offline ({why}); connect to the network and try again, or add a GGUF file "
+    "you already have with `assistant models add FILE` (local-only mode is off, so that is not the cause)"
+)
+
+
 def _reason(exc: BaseException) -> str:
+    """The failure in a user's words: being offline is named as such, not as "[Errno -2] Name or service..."."""
+    seen: BaseException | None = exc
+    for _ in range(20):  # the chain is short; the bound only guards against a cycle
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return OFFLINE.format(why="the hub's name could not be looked up")
+        if isinstance(seen, (ConnectionRefusedError, TimeoutError)) or getattr(seen, "errno", None) in _UNREACHABLE:
+            return OFFLINE.format(why="the hub could not be reached")
+        seen = seen.__cause__ or seen.__context__
     text = str(exc).strip().splitlines()
+    if any(marker in str(exc) for marker in _OFFLINE_TEXT):  # urllib3 keeps only the text of the cause
+        return OFFLINE.format(why="the hub could not be reached")
     return text[0] if text else type(exc).__name__
 
 

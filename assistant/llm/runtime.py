@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from assistant.errors import ModelError
+from assistant.llm import fences
 from assistant.llm.gguf_info import GgufInfo, read_gguf_info
 from assistant.llm.native_log import route_llama_logs
 
@@ -64,9 +65,6 @@ class TextModel(Protocol):
     @property
     def last_stats(self) -> GenerationStats | None:
         """What the last call (generation or prime) cost; None before the first."""
-
-
-ChatModel = TextModel
 
 
 @dataclass(frozen=True)
@@ -175,18 +173,22 @@ class LlamaChatModel:
 
     # -- tokens ------------------------------------------------------------------------------------
     def tokenize(self, text: str) -> list[int]:
-        """Tokens as the model sees `text` as a whole prompt (BOS added, special tokens parsed)."""
+        """Tokens as the model sees `text` as a whole prompt (BOS added). Special tokens are parsed only
+        where a chat template wrote them (`fences.py`): captured "<end_of_turn>" stays plain text."""
         self._require_open()
-        tokens = self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
-        if len(tokens) > 1 and tokens[0] == tokens[1] == self._bos:
-            del tokens[0]  # the text already began with the BOS marker (rendered chat templates do)
+        tokens: list[int] = []
+        for part, special in fences.parts(text):
+            tokens += self._llm.tokenize(part.encode("utf-8"), add_bos=False, special=special)
+        if not tokens or tokens[0] != self._bos:
+            tokens.insert(0, self._bos)  # rendered chat templates write the BOS marker themselves
         return tokens
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenize(text))
 
     def format_chat(self, messages: Sequence[Mapping[str, str]]) -> str:
-        """Render messages with the model's own chat template, ready for `generate`/`prime`."""
+        """Render messages with the model's own chat template, ready for `generate`/`prime`. Each
+        message's content is fenced (see `fence`), so `tokenize` keeps it plain text."""
         if not self.has_chat_template:
             raise ModelError(f"{self.info.path.name} has no chat template; it is a base model")
         self._require_open()
@@ -203,7 +205,8 @@ class LlamaChatModel:
             formatter = Jinja2ChatFormatter(
                 template, eos_token=text_of(self._llm.token_eos()), bos_token=text_of(self._bos)
             )
-            return formatter(messages=cast(Any, [dict(m) for m in messages])).prompt
+            fenced = [{**m, "content": fences.fence(m.get("content", ""))} for m in messages]
+            return formatter(messages=cast(Any, fenced)).prompt
         except (jinja2.TemplateError, ValueError) as exc:
             raise ModelError(f"the chat template of {self.info.path.name} failed: {exc}") from exc
 

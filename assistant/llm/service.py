@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from assistant.config import ModelSettings
 from assistant.errors import NotFound
 from assistant.llm.gguf_info import Role
-from assistant.llm.manager import RECOMMENDED, ModelEntry, ModelManager, Progress
+from assistant.llm.manager import RECOMMENDED, ModelEntry, ModelManager
+from assistant.values import Progress
 
 if TYPE_CHECKING:
     from assistant.llm.embedder import LlamaEmbedder

@@ -143,9 +143,6 @@ class TesseractOcr:
     def available(self) -> bool:
         return self._check()[0] is not None
 
-    def unavailable_reason(self) -> str:
-        return self._check()[1]
-
     def recognize(self, image: Image.Image) -> OcrResult:
         binary, reason = self._check()
         if binary is None:

@@ -84,6 +84,10 @@ class IndexCatalog:
         """(kind, time) of each id; ("", nan) for an id not in the map."""
         return [self._meta.get(i, _UNKNOWN) for i in ids]
 
+    def matching(self, allowed: set[str], lo: float, hi: float) -> list[str]:
+        """Ids of every item of these kinds in [lo, hi) (a scan of the map: for rare fallbacks)."""
+        return [i for i, (kind, t) in list(self._meta.items()) if kind in allowed and lo <= t < hi]
+
     def estimate(self, kinds: Sequence[str] | None, since: datetime | None, until: datetime | None) -> int:
         """About how many indexed items of these types/kinds fall in [since, until) (from hourly counts)."""
         lo, hi = time_bounds(since, until)

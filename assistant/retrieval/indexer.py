@@ -17,13 +17,14 @@ from typing import Any
 import numpy as np
 
 from assistant.llm.embedder import Embedder
-from assistant.retrieval.vector_index import IndexItem, VectorIndex
+from assistant.retrieval.index_protocol import IndexItem, VectorSearch
+from assistant.store import vectors as stored
 from assistant.store.db import Database
-from assistant.values import RawEvent
+from assistant.store.vector_rows import key_of
+from assistant.values import Progress, RawEvent
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # display_text does not use the time
 # Stored for an item with no text to embed, so it is not pending forever; never loaded into the index.
 NO_VECTOR = b""
@@ -53,7 +54,7 @@ def _event_text(row: Sequence[Any]) -> str:
 
 
 class Indexer:
-    def __init__(self, db: Database, embedder: Embedder, index: VectorIndex, *, batch_size: int = 64) -> None:
+    def __init__(self, db: Database, embedder: Embedder, index: VectorSearch, *, batch_size: int = 64) -> None:
         if index.model != embedder.model_id:
             raise ValueError(f"the index holds {index.model} vectors, the embedder makes {embedder.model_id}")
         self.db = db
@@ -66,40 +67,19 @@ class Indexer:
         return self.embedder.model_id
 
     def pending_count(self) -> int:
-        conn = self.db.reader()
-        mems = conn.execute(
-            "SELECT count(*) FROM memories m LEFT JOIN embeddings e ON e.owner_id = m.id AND e.model = ? "
-            "WHERE e.owner_id IS NULL",
-            (self.model,),
-        ).fetchone()[0]
-        evs = conn.execute(
-            "SELECT count(*) FROM raw_events r LEFT JOIN embeddings e ON e.owner_id = r.id AND e.model = ? "
-            "WHERE e.owner_id IS NULL",
-            (self.model,),
-        ).fetchone()[0]
-        return int(mems) + int(evs)
+        return stored.pending_count(self.db.reader(), self.model)
 
     def _next_batch(self, limit: int) -> list[_Pending]:
         """Up to `limit` items without a vector of this model: memories first, then events (oldest first)."""
         conn = self.db.reader()
         out = [
-            _Pending(r[0], "memory", r[1], memory_embed_text(r[1], json.loads(r[3]), r[4]), float(r[2]))
-            for r in conn.execute(
-                "SELECT m.id, m.type, coalesce(m.occurred_at, m.created_at), m.fields, m.search_text "
-                "FROM memories m LEFT JOIN embeddings e ON e.owner_id = m.id AND e.model = ? "
-                "WHERE e.owner_id IS NULL ORDER BY m.seq LIMIT ?",
-                (self.model, limit),
-            )
+            _Pending(i, "memory", type_, memory_embed_text(type_, json.loads(fields), text), ts)
+            for i, type_, ts, fields, text in stored.unembedded_memories(conn, self.model, limit)
         ]
         if len(out) < limit:
             out += [
                 _Pending(r[0], "event", r[1], _event_text(r), float(r[2]))
-                for r in conn.execute(
-                    "SELECT r.id, r.kind, r.occurred_at, r.text, r.app, r.title, r.speaker FROM raw_events r "
-                    "LEFT JOIN embeddings e ON e.owner_id = r.id AND e.model = ? "
-                    "WHERE e.owner_id IS NULL ORDER BY r.seq LIMIT ?",
-                    (self.model, limit - len(out)),
-                )
+                for r in stored.unembedded_events(conn, self.model, limit - len(out))
             ]
         return out
 
@@ -136,55 +116,22 @@ class Indexer:
         with_text = [p for p in batch if p.text.strip()]
         vectors = np.asarray(self.embedder.embed([p.text for p in with_text]), dtype=np.float32)
         blobs = {p.owner_id: v.tobytes() for p, v in zip(with_text, vectors, strict=True)}
-        stored: list[IndexItem] = []
+        added: list[IndexItem] = []
         with self.db.write() as conn:
             for item in batch:
-                table = "memories" if item.owner_kind == "memory" else "raw_events"
                 blob = blobs.get(item.owner_id, NO_VECTOR)
-                # Only if the item still exists: it may have been forgotten while we were embedding.
-                cur = conn.execute(
-                    "INSERT OR REPLACE INTO embeddings (owner_id, owner_kind, model, vector) "
-                    f"SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM {table} WHERE id = ?)",
-                    (item.owner_id, item.owner_kind, self.model, blob, item.owner_id),
-                )
-                if cur.rowcount and blob:
-                    stored.append(IndexItem(item.owner_id, item.kind, np.frombuffer(blob, np.float32), item.ts))
-        self.index.add_many(stored)
+                if stored.put_vector(conn, item.owner_id, item.owner_kind, self.model, blob) and blob:
+                    vector = np.frombuffer(blob, np.float32)
+                    added.append(IndexItem(item.owner_id, item.kind, vector, item.ts, key_of(conn, item.owner_id)))
+        self.index.add_many(added)
 
     def forget(self, ids: Iterable[str]) -> None:
         """Make the index follow a deletion from the store (the store already dropped the vectors)."""
         self.index.delete(ids)
 
-    def reconcile(self) -> int:
-        """Remove index entries whose item or vector is gone from the store; returns how many."""
-        conn = self.db.reader()
-        orphans: list[str] = []
-        page: list[str] = []
-
-        def check(chunk: list[str]) -> None:
-            marks = ",".join("?" * len(chunk))
-            kept = {
-                r[0]
-                for r in conn.execute(
-                    f"SELECT owner_id FROM embeddings WHERE model = ? AND owner_id IN ({marks})", [self.model, *chunk]
-                )
-            }
-            orphans.extend(i for i in chunk if i not in kept)
-
-        for owner_id in self.index.ids():
-            page.append(owner_id)
-            if len(page) == 500:
-                check(page)
-                page = []
-        if page:
-            check(page)
-        if orphans:
-            self.index.delete(orphans)
-        return len(orphans)
-
     def invalidate(self, ids: Iterable[str]) -> None:
         """Drop the stored vectors of edited items so the next run embeds their new text."""
         ids = list(ids)
         with self.db.write() as conn:
-            conn.executemany("DELETE FROM embeddings WHERE owner_id = ?", [(i,) for i in ids])
+            stored.delete_vectors(conn, ids)
         self.index.delete(ids)

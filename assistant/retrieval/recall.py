@@ -1,30 +1,30 @@
 """Recall: the one search the facade calls. Routing, time phrases, BM25 + vectors fused by RRF, recency
 as the tie-breaker, and de-duplication of hits that repeat what a higher hit already covers.
 
-Without an embedder it is full-text only (with routing and time phrases); `Searcher` remains the plain
-BM25 path underneath.
+Without an embedder it is full-text only (with routing and time phrases). Recall only ranks: what it
+reads comes from the store's queries (`store.fulltext`, `store.recall_queries`).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from assistant.retrieval import fulltext, routing, timeparse
+from assistant.retrieval import routing
 from assistant.retrieval.fusion import rrf
-from assistant.retrieval.search import Searcher, VectorRetriever, split_types
+from assistant.retrieval.query import Query, read_query
+from assistant.retrieval.search import VectorRetriever, matching_sources_first, self_sourced, split_types, to_hits
+from assistant.store import fulltext
+from assistant.store import recall_queries as rows
 from assistant.store.db import Database
-from assistant.values import ASK_SESSION_PREFIX, EVENT_KINDS, MEMORY_TYPES, SearchHit, Source, to_ts, utcnow
+from assistant.store.fulltext import TermCounts, prune_common_terms
+from assistant.text import STOPWORDS, has_content_words, words
+from assistant.values import ASK_SESSION_PREFIX, MEMORY_TYPES, SearchHit, to_ts, utcnow
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
-# (full-text table, word) -> (rows matching, capped; the table's size then): see prune_common_terms
-TermCounts = dict[tuple[str, str], tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -49,24 +49,11 @@ class FusionConfig:
     # A time phrase in the question adds ranked lists from its window (weighted so) instead of excluding
     # everything outside it: LoCoMo dev 76.8 (hard filter) -> 79.0.
     window_weight: float = 1.0
-
-
-# Words that ask what there was rather than name a topic ("what happened", "summarise", "what was I up
-# to"): a question of these and a time phrase browses the time's memories instead of matching words.
-ACTIVITY_WORDS = frozenset(
-    """
-happen happens happened happening going up doing done work worked working summarise summarize summarised
-summarized summary recap overview everything all activity activities show list give""".split()
-)
-
-
-def has_content_words(text: str) -> bool:
-    return any(w.lower() not in fulltext.STOPWORDS for w in _WORD.findall(text))
-
-
-def topic_words(text: str) -> set[str]:
-    """The words that name what a question is about (lower case)."""
-    return {w.lower() for w in _WORD.findall(text)} - fulltext.STOPWORDS - ACTIVITY_WORDS
+    # What the vector list alone may bring: an item no full-text list found must be at least this similar
+    # (cosine) to the query, or the neighbours of a made-up word (any ten lines) count as matches. On
+    # all-MiniLM-L6-v2, made-up words reach 0.21 against everyday lines, unrelated pairs 0.31, paraphrases
+    # 0.40-0.75 (tests/integration/test_relevance.py holds the calibration set).
+    min_similarity: float = 0.35
 
 
 class Recall:
@@ -82,15 +69,26 @@ class Recall:
         self.vectors = vectors
         self.timezone = timezone
         self.config = config or FusionConfig()
-        self._searcher = Searcher(db)  # for turning ids into hits (and its de-dup)
         self._speakers: dict[str, set[str]] = {}
         self._speakers_seen = 0
         self._speakers_lock = threading.Lock()
         self._term_counts: TermCounts = {}
 
+    def read(self, question: str, *, now: datetime | None = None, parse_time: bool = True, route: bool = True) -> Query:
+        """The question read once, with its time phrase in this recall's time zone relative to `now`, and
+        the chat participants it names among those in the store."""
+        return read_query(
+            question,
+            now=now or utcnow(),
+            tz=self.timezone,
+            speakers=self._speaker_names(),
+            parse_time=parse_time,
+            route=route,
+        )
+
     def search(
         self,
-        query: str,
+        query: str | Query,
         *,
         types: Sequence[str] | None = None,
         since: datetime | None = None,
@@ -101,45 +99,64 @@ class Recall:
         parse_time: bool = True,
         exclude_asks: bool = False,
     ) -> list[SearchHit]:
-        """Hits best first; explicit `since`/`until` win over a time phrase in the query.
+        """Hits best first; explicit `since`/`until` win over a time phrase in the query. A question
+        given as text is read here (`now`, `route`, `parse_time` apply to that reading).
 
         `exclude_asks`: leave out the turns `ask` recorded, and episodes made only of them. The answering
         head asks for this: a past question repeats the new one's words and outranks the evidence, and a
         past answer is the assistant's own words, which citing again would only reinforce.
         """
-        if limit < 1 or not query.strip():
+        if limit < 1 or not (query.text if isinstance(query, Query) else query).strip():
             return []
         mem_types, kinds = split_types(types)
-        text = query
+        q = query if isinstance(query, Query) else self.read(query, now=now, parse_time=parse_time, route=route)
         prefer: tuple[datetime | None, datetime | None] | None = None
-        if parse_time:
-            parsed = timeparse.parse_time_range(query, now=now or utcnow(), tz=self.timezone)
-            if parsed is not None:
-                text = parsed.query
-                if since is None and until is None:
-                    prefer = (parsed.since, parsed.until)
-                else:
-                    since = since if since is not None else parsed.since
-                    until = until if until is not None else parsed.until
-        rt = routing.route(query) if route else routing.NEUTRAL
-        if not topic_words(text) and (since is not None or until is not None or prefer is not None):
+        mentions = q.time.mentions if q.time is not None else ()
+        if q.time is not None:
+            if since is None and until is None:
+                prefer = (q.time.since, q.time.until)
+            else:
+                since = since if since is not None else q.time.since
+                until = until if until is not None else q.time.until
+        if not q.topic and (since is not None or until is not None or prefer is not None):
             lo, hi = prefer if prefer is not None else (since, until)
-            ranked = self._browse(mem_types, kinds, lo, hi, rt, limit)
+            ranked = self._browse(mem_types, kinds, lo, hi, q.route, limit)
+            if prefer is not None and mentions:  # and what mentions that time, whenever it was said
+                talked, _ = self.ranked_lists(
+                    " ".join(mentions), mem_types, kinds, None, None, self.config.depth, lexical=True
+                )
+                ranked = rrf([ranked, *talked], k=self.config.rrf_k)
         else:
-            ranked = self._fused(text, mem_types, kinds, since, until, rt, limit, prefer)
+            named = set(q.participants) if "chat" in kinds else set()
+            ranked = self._fused(
+                q.search_text,
+                mem_types,
+                kinds,
+                since,
+                until,
+                q.route,
+                limit,
+                prefer,
+                mentions if prefer is not None else (),
+                named,
+            )
+        asks = self._ask_turns([i for i, _ in ranked])
         if exclude_asks:
-            asks = self._ask_turns([i for i, _ in ranked])
             ranked = [(i, s) for i, s in ranked if i not in asks]
+        elif asks:
+            # Past questions repeat the new one's words and would outrank the evidence: shown, but below it.
+            ranked = [(i, s) for i, s in ranked if i not in asks] + [(i, s) for i, s in ranked if i in asks]
         # Hydrate only the head of the ranking (loading a memory costs more than ranking it), more if
         # de-duplication thinned it out.
         take = max(2 * limit, 20)
-        hits = self._searcher.hits(ranked[:take])
+        conn = self._db.reader()
+        hits = to_hits(conn, ranked[:take])
         while len(hits) < limit and take < len(ranked):
             take *= 2
-            hits = self._searcher.hits(ranked[:take])
-        hits = _matching_sources_first(hits[:limit], ranked)
+            hits = to_hits(conn, ranked[:take])
+        hits = matching_sources_first(hits[:limit], ranked)
         # Every hit names where it came from; a memory typed in by hand is its own source.
-        return [h if h.sources else _self_sourced(h) for h in hits]
+        return [h if h.sources else self_sourced(h) for h in hits]
 
     def ranked_lists(
         self,
@@ -149,13 +166,15 @@ class Recall:
         since: datetime | None,
         until: datetime | None,
         depth: int,
+        *,
+        lexical: bool = False,
     ) -> tuple[list[list[tuple[str, float]]], list[float]]:
-        """The BM25 and vector candidate lists with their fusion weights."""
+        """The BM25 and vector candidate lists with their fusion weights (`lexical`: BM25 only)."""
         conn = self._db.reader()
         lists: list[list[tuple[str, float]]] = []
         weights: list[float] = []
         pending: Future[list[tuple[str, float]]] | None = None
-        if self.vectors is not None:
+        if self.vectors is not None and not lexical:
             # Under a time filter the index over-fetches neighbours in proportion to what it is asked
             # for, so it is asked for fewer: with a small rrf_k, ranks past 2x the hits add little.
             filtered = since is not None or until is not None
@@ -206,27 +225,48 @@ class Recall:
         rt: routing.Route,
         limit: int,
         prefer: tuple[datetime | None, datetime | None] | None = None,
+        mentions: tuple[str, ...] = (),
+        named: set[str] | None = None,
     ) -> list[tuple[str, float]]:
         """`prefer`: the window a time phrase names. Its candidates get their own lists (extra votes), but
         what lies outside still ranks: an event is often talked about days after it happened, and a
-        question may name a date the annotator or the user got slightly wrong."""
+        question may name a date the annotator or the user got slightly wrong. `mentions`: the phrase's
+        calendar names ("june"); what matches the question with them is talked about at that time,
+        whenever it was said (a chat in May about June), and votes like the window. `named`: the chat
+        participants the question names.
+
+        Only relevant candidates are kept: found by full text (or next to a turn that was), or by
+        vectors at `min_similarity` or more."""
         depth = max(limit * 5, self.config.depth)
-        named = self._named_speakers(text) if "chat" in kinds else set()
+        named = named or set()
         if named:
-            names = {w for speaker in named for w in (speaker, *_WORD.findall(speaker))}
-            stripped = " ".join(w for w in _WORD.findall(text) if w.lower() not in names)
+            names = {w for speaker in named for w in (speaker, *words(speaker))}
+            stripped = " ".join(w for w in words(text) if w.lower() not in names)
             text = stripped if has_content_words(stripped) else text
         n_text = (1 if mem_types else 0) + (1 if kinds else 0)  # ranked_lists puts full text first
         lists, weights = self.ranked_lists(text, mem_types, kinds, since, until, depth)
+        relevant = self._relevant(lists, n_text)
         voters = list(zip(lists[:n_text], weights[:n_text], strict=True))
         if prefer is not None and self.config.window_weight:
             inside, inside_w = self.ranked_lists(text, mem_types, kinds, *prefer, depth)
+            relevant |= self._relevant(inside, n_text)
             voters += [(r, w * self.config.window_weight) for r, w in zip(inside[:n_text], inside_w, strict=False)]
             lists += inside
             weights += [w * self.config.window_weight for w in inside_w]
+        if mentions and self.config.window_weight:
+            talked, talked_w = self.ranked_lists(
+                f"{text} {' '.join(mentions)}", mem_types, kinds, since, until, depth, lexical=True
+            )
+            relevant |= {i for ranked in talked for i, _ in ranked}
+            voters += [(r, w * self.config.window_weight) for r, w in zip(talked, talked_w, strict=True)]
+            lists += talked
+            weights += [w * self.config.window_weight for w in talked_w]
         if "chat" in kinds and any(self.config.neighbour_weights):
+            n_lists = len(lists)
             lists, weights = self._with_neighbours(lists, weights, voters, since, until)
-        info = self._type_and_time(list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
+            relevant |= {i for ranked in lists[n_lists:] for i, _ in ranked}
+        lists = [[(i, s) for i, s in ranked if i in relevant] for ranked in lists]
+        info = rows.type_and_time(self._db.reader(), list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
         # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
         # then after fusion (rank fusion makes its own ties). Ids no longer in the store drop out here.
         lists = [
@@ -242,41 +282,27 @@ class Recall:
         scored.sort(key=lambda x: (-round(x[1], 12), -x[2]))
         return [(i, s) for i, s, _ in scored]
 
-    def _named_speakers(self, text: str) -> set[str]:
-        """The chat participants the text names, by full name or first name (lower case)."""
-        words = {w.lower() for w in _WORD.findall(text)}
-        by_word = self._speaker_names()
-        return {speaker for w in words for speaker in by_word.get(w, ())}
+    def _relevant(self, lists: list[list[tuple[str, float]]], n_text: int) -> set[str]:
+        """Every full-text candidate, and the vector candidates similar enough (ranked_lists puts the
+        full-text lists first)."""
+        found = {i for ranked in lists[:n_text] for i, _ in ranked}
+        return found | {i for ranked in lists[n_text:] for i, s in ranked if s >= self.config.min_similarity}
 
     def _speaker_names(self) -> dict[str, set[str]]:
         """name word -> speakers. Kept up to date incrementally: only events added since the last look are
-        read (the rowid range is cheap even with a million events; a full DISTINCT is not)."""
-        conn = self._db.reader()
+        read."""
         with self._speakers_lock:
-            top = int(conn.execute("SELECT coalesce(max(seq), 0) FROM raw_events").fetchone()[0])
-            if top > self._speakers_seen:
-                for (speaker,) in conn.execute(
-                    "SELECT DISTINCT lower(speaker) FROM raw_events WHERE seq > ? AND seq <= ? AND kind = 'chat' "
-                    "AND speaker IS NOT NULL",
-                    (self._speakers_seen, top),
-                ):
-                    parts = _WORD.findall(speaker)
-                    for key in {speaker, *parts[:1]} if parts else ():
-                        if key not in fulltext.STOPWORDS:
-                            self._speakers.setdefault(key, set()).add(speaker)
-                self._speakers_seen = top
+            top, speakers = rows.chat_speakers_after(self._db.reader(), self._speakers_seen)
+            self._speakers_seen = max(self._speakers_seen, top)
+            for speaker in speakers:
+                parts = words(speaker)
+                for key in {speaker, *parts[:1]} if parts else ():
+                    if key not in STOPWORDS:
+                        self._speakers.setdefault(key, set()).add(speaker)
             return self._speakers
 
     def _speaker_of(self, named: set[str], ids: list[str]) -> dict[str, int]:
-        conn = self._db.reader()
-        evs = [i for i in ids if i.startswith("ev_")]
-        out: dict[str, int] = {}
-        for start in range(0, len(evs), 500):
-            chunk = evs[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in conn.execute(f"SELECT id, speaker FROM raw_events WHERE id IN ({marks})", chunk):
-                out[r[0]] = int((r[1] or "").lower() in named)
-        return out
+        return {i: int(speaker in named) for i, speaker in rows.speakers_of(self._db.reader(), ids).items()}
 
     def _with_neighbours(
         self,
@@ -318,31 +344,14 @@ class Recall:
         """For chat events: offset -> {event: the turn that many places after (before, if negative) it in the
         same session and time range}."""
         conn = self._db.reader()
-        rows: dict[str, tuple[int, str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in conn.execute(
-                f"SELECT id, seq, session FROM raw_events WHERE kind = 'chat' AND session "
-                f"IS NOT NULL AND id IN ({marks})",
-                chunk,
-            ):
-                rows[r[0]] = (int(r[1]), r[2])
+        positions = rows.chat_positions(conn, ids)
         # Neighbours are looked up by seq: an import or an ask writes its turns as consecutive rows. A
         # neighbour row of another session or kind (a screen frame captured in between) gives no vote.
-        wanted = sorted({seq + d for seq, _ in rows.values() for d in offsets})
-        by_seq: dict[int, tuple[str, str, float]] = {}
-        for start in range(0, len(wanted), 500):
-            seqs = wanted[start : start + 500]
-            marks = ",".join("?" * len(seqs))
-            for r in conn.execute(
-                f"SELECT seq, id, session, occurred_at FROM raw_events WHERE kind = 'chat' AND seq IN ({marks})", seqs
-            ):
-                by_seq[int(r[0])] = (r[1], r[2], float(r[3]))
+        by_seq = rows.chat_turns_at(conn, sorted({seq + d for seq, _ in positions.values() for d in offsets}))
         lo = to_ts(since) if since is not None else float("-inf")
         hi = to_ts(until) if until is not None else float("inf")
         tables: dict[int, dict[str, str]] = {d: {} for d in offsets}
-        for item, (seq, session) in rows.items():
+        for item, (seq, session) in positions.items():
             for d in offsets:
                 found = by_seq.get(seq + d)
                 if found is not None and found[1] == session and lo <= found[2] < hi:
@@ -359,130 +368,12 @@ class Recall:
         limit: int,
     ) -> list[tuple[str, float]]:
         """A question that is only a time ("what did I do yesterday?"): what is in the range, latest first."""
-        conn = self._db.reader()
         depth = max(limit * 5, self.config.depth)
-        rows: list[tuple[str, str, float, int]] = []
-        for sql, wanted, is_event in (
-            ("SELECT id, type, coalesce(occurred_at, created_at) AS t FROM memories", mem_types, 0),
-            ("SELECT id, kind, occurred_at AS t FROM raw_events", kinds, 1),
-        ):
-            if not wanted:
-                continue
-            clause, args = _range_clause(since, until)
-            marks = ",".join("?" * len(wanted))
-            col = "kind" if is_event else "type"
-            rows += [
-                (r[0], r[1], float(r[2]), is_event)
-                for r in conn.execute(
-                    f"{sql} WHERE {col} IN ({marks}){clause} ORDER BY t DESC LIMIT ?", [*wanted, *args, depth]
-                )
-            ]
+        found = rows.latest_in_range(self._db.reader(), mem_types, kinds, since, until, depth)
         # Summaries (memories) before the raw events they summarise; routed types first; latest first.
-        rows.sort(key=lambda r: (-rt.weight(r[1]), r[3], -r[2]))
-        return [(r[0], 1.0 / (self.config.rrf_k + n)) for n, r in enumerate(rows, start=1)]
+        found.sort(key=lambda r: (-rt.weight(r[1]), r[3], -r[2]))
+        return [(r[0], 1.0 / (self.config.rrf_k + n)) for n, r in enumerate(found, start=1)]
 
     def _ask_turns(self, ids: list[str]) -> set[str]:
         """Which of `ids` are turns `ask` recorded, or episodes whose every source is one."""
-        conn = self._db.reader()
-        out: set[str] = set()
-        prefix = [len(ASK_SESSION_PREFIX), ASK_SESSION_PREFIX]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            out.update(
-                r[0]
-                for r in conn.execute(
-                    f"SELECT id FROM raw_events WHERE id IN ({marks}) AND substr(session, 1, ?) = ?", [*chunk, *prefix]
-                )
-            )
-            out.update(
-                r[0]
-                for r in conn.execute(
-                    "SELECT s.memory_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id "
-                    "JOIN raw_events e ON e.id = s.event_id "
-                    f"WHERE s.memory_id IN ({marks}) AND m.type = 'episodic' GROUP BY s.memory_id "
-                    "HAVING min(coalesce(substr(e.session, 1, ?) = ?, 0)) = 1",
-                    [*chunk, *prefix],
-                )
-            )
-        return out
-
-    def _type_and_time(self, ids: list[str]) -> dict[str, tuple[str, float]]:
-        conn = self._db.reader()
-        out: dict[str, tuple[str, float]] = {}
-        mems = [i for i in ids if not i.startswith("ev_")]
-        evs = [i for i in ids if i.startswith("ev_")]
-        for table, chunk_ids, cols in (
-            ("memories", mems, "type, coalesce(occurred_at, created_at)"),
-            ("raw_events", evs, "kind, occurred_at"),
-        ):
-            for start in range(0, len(chunk_ids), 500):
-                chunk = chunk_ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for row in conn.execute(f"SELECT id, {cols} FROM {table} WHERE id IN ({marks})", chunk):
-                    out[row[0]] = (row[1], float(row[2]))
-        return out
-
-
-def prune_common_terms(conn: Any, fts: str, table: str, text: str, cache: TermCounts | None = None) -> str:
-    """The query's content words minus those in more than 0.5% of a large table's rows (the rarest kept).
-
-    BM25 must score every row that matches any word, so one common word costs ~40 ms per 200k rows;
-    such words weigh little in BM25 anyway (low IDF). Measured on 200k synthetic memories: p50 39 -> 17 ms,
-    81% of the top 10 unchanged. Tables of up to 2,000 rows keep every word (no extra queries). Counting
-    a word costs ~1 ms at 1M rows; `cache` keeps counts until the table has grown by a tenth.
-    """
-    rows = int(conn.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0)
-    cap = max(2000, rows // 200)
-    if rows <= cap:
-        return text
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text) if w.lower() not in fulltext.STOPWORDS))[:16]
-    counts: dict[str, int] = {}
-    for w in words:
-        known = cache.get((fts, w)) if cache is not None else None
-        if known is not None and rows <= known[1] * 1.1:
-            counts[w] = known[0]
-            continue
-        counts[w] = int(
-            conn.execute(
-                f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?)", (f'"{w}"', cap + 1)
-            ).fetchone()[0]
-        )
-        if cache is not None:
-            cache[(fts, w)] = (counts[w], rows)
-    kept = [w for w in words if counts[w] <= cap] or sorted(words, key=lambda w: counts[w])[:1]
-    return " ".join(kept) if kept else text
-
-
-def _range_clause(since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
-    clause, args = "", []
-    if since is not None:
-        clause += " AND t >= ?"
-        args.append(to_ts(since))
-    if until is not None:
-        clause += " AND t < ?"
-        args.append(to_ts(until))
-    return clause, args
-
-
-def _matching_sources_first(hits: list[SearchHit], ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
-    """A memory resting on many events lists first those that matched the question themselves, in rank
-    order: a day's episode cited for one conversation in it should point at that conversation first."""
-    rank = {item: n for n, (item, _) in enumerate(ranked) if item.startswith("ev_")}
-    last = len(rank)
-    for hit in hits:
-        if len(hit.sources) > 1 and any(s.event_id in rank for s in hit.sources):
-            hit.sources.sort(key=lambda s: rank.get(s.event_id or "", last))  # stable: the rest keep their order
-    return hits
-
-
-def _self_sourced(hit: SearchHit) -> SearchHit:
-    kind = hit.type if hit.type in EVENT_KINDS else "memory"
-    return SearchHit(
-        id=hit.id,
-        type=hit.type,
-        text=hit.text,
-        score=hit.score,
-        occurred_at=hit.occurred_at,
-        sources=[Source(kind=kind, ref=hit.id)],
-    )
+        return rows.session_turns(self._db.reader(), ids, ASK_SESSION_PREFIX)

@@ -1,4 +1,4 @@
-"""Search over memories and raw events: full text now, vectors when an index is attached, fused by RRF."""
+"""What recall builds on: the vector retriever's interface, the types to search, and ranked ids as hits."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from assistant.retrieval import fulltext
-from assistant.retrieval.fusion import drop_covered, rrf
+from assistant.retrieval.fusion import drop_covered
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
-from assistant.store.db import Database
-from assistant.values import EVENT_KINDS, MEMORY_TYPES, SearchHit
+from assistant.store.sql import Connection
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, SearchHit, Source
 
 
 class VectorRetriever(Protocol):
@@ -35,78 +34,59 @@ def split_types(types: Sequence[str] | None) -> tuple[list[str], list[str]]:
     return [t for t in types if t in MEMORY_TYPES], [t for t in types if t in EVENT_KINDS]
 
 
-class Searcher:
-    def __init__(self, db: Database, vectors: VectorRetriever | None = None) -> None:
-        self._db = db
-        self.vectors = vectors
-
-    def ranked_ids(
-        self,
-        query: str,
-        *,
-        types: Sequence[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int = 10,
-    ) -> list[tuple[str, float]]:
-        mem_types, kinds = split_types(types)
-        conn = self._db.reader()
-        depth = max(limit * 5, 50)
-        lists: list[list[tuple[str, float]]] = []
-        # The vault is searched by caption only; the sealed values never enter an index.
-        if mem_types:
-            lists.append(fulltext.search_memories(conn, query, types=mem_types, since=since, until=until, limit=depth))
-        if kinds:
-            lists.append(fulltext.search_events(conn, query, kinds=kinds, since=since, until=until, limit=depth))
-        if self.vectors is not None:
-            lists.append(self.vectors.query(query, types=[*mem_types, *kinds], since=since, until=until, limit=depth))
-        if len(lists) == 1:
-            return lists[0][:depth]
-        # Two full-text lists score on different BM25 scales, so they are fused by rank, not score.
-        return rrf(lists)[:depth]
-
-    def search(
-        self,
-        query: str,
-        *,
-        types: Sequence[str] | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int = 10,
-    ) -> list[SearchHit]:
-        ranked = self.ranked_ids(query, types=types, since=since, until=until, limit=limit)
-        return self.hits(ranked)[:limit]
-
-    def hits(self, ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
-        conn = self._db.reader()
-        ids = [i for i, _ in ranked]
-        mems = memory_repo.get_many(conn, [i for i in ids if i.startswith("mem_")])
-        evs = event_repo.get_events(conn, [i for i in ids if i.startswith("ev_")])
-        out: list[SearchHit] = []
-        for item, score in ranked:
-            if item in mems:
-                m = mems[item]
-                out.append(
-                    SearchHit(
-                        id=m.id,
-                        type=m.type,
-                        text=m.display_text(),
-                        score=score,
-                        occurred_at=m.occurred_at or m.created_at,
-                        sources=list(m.sources),
-                    )
+def to_hits(conn: Connection, ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
+    """The ranked ids as hits, in order, without those whose sources a higher hit already covers."""
+    ids = [i for i, _ in ranked]
+    mems = memory_repo.get_many(conn, [i for i in ids if i.startswith("mem_")])
+    evs = event_repo.get_events(conn, [i for i in ids if i.startswith("ev_")])
+    out: list[SearchHit] = []
+    for item, score in ranked:
+        if item in mems:
+            m = mems[item]
+            out.append(
+                SearchHit(
+                    id=m.id,
+                    type=m.type,
+                    text=m.display_text(),
+                    score=score,
+                    occurred_at=m.occurred_at or m.created_at,
+                    sources=list(m.sources),
                 )
-            elif item in evs:
-                e = evs[item]
-                out.append(
-                    SearchHit(
-                        id=e.id,
-                        type=e.kind,
-                        text=e.display_text(),
-                        score=score,
-                        occurred_at=e.occurred_at,
-                        sources=[e.source()],
-                    )
+            )
+        elif item in evs:
+            e = evs[item]
+            out.append(
+                SearchHit(
+                    id=e.id,
+                    type=e.kind,
+                    text=e.display_text(),
+                    score=score,
+                    occurred_at=e.occurred_at,
+                    sources=[e.source()],
                 )
-        keep = drop_covered([(h.id, frozenset(s.event_id or s.ref for s in h.sources)) for h in out])
-        return [out[i] for i in keep]
+            )
+    keep = drop_covered([(h.id, frozenset(s.event_id or s.ref for s in h.sources)) for h in out])
+    return [out[i] for i in keep]
+
+
+def matching_sources_first(hits: list[SearchHit], ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
+    """A memory resting on many events lists first those that matched the question themselves, in rank
+    order: a day's episode cited for one conversation in it should point at that conversation first."""
+    rank = {item: n for n, (item, _) in enumerate(ranked) if item.startswith("ev_")}
+    last = len(rank)
+    for hit in hits:
+        if len(hit.sources) > 1 and any(s.event_id in rank for s in hit.sources):
+            hit.sources.sort(key=lambda s: rank.get(s.event_id or "", last))  # stable: the rest keep their order
+    return hits
+
+
+def self_sourced(hit: SearchHit) -> SearchHit:
+    kind = hit.type if hit.type in EVENT_KINDS else "memory"
+    return SearchHit(
+        id=hit.id,
+        type=hit.type,
+        text=hit.text,
+        score=hit.score,
+        occurred_at=hit.occurred_at,
+        sources=[Source(kind=kind, ref=hit.id)],
+    )

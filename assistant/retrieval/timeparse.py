@@ -78,6 +78,10 @@ class TimeRange(NamedTuple):
     since: datetime | None
     until: datetime | None
     query: str  # the question without the time phrase
+    # The calendar names in the phrase (every spelling of its month, its season, its year): a time
+    # phrase may name when the thing talked about happens ("where am I staying in June?", asked of a
+    # chat in May), so text that mentions these words is about that time whenever it was said.
+    mentions: tuple[str, ...] = ()
 
 
 Bounds = tuple[datetime, datetime]
@@ -385,4 +389,15 @@ def _parse(question: str, now: datetime, tz: tzinfo) -> TimeRange | None:
         since, until = None, (until if modifier in ("until", "till", "by") else since)
     rest = f"{question[:start]} {question[end:]}"
     cleaned = re.sub(r"\s+([?.!,;:])", r"\1", re.sub(r"\s{2,}", " ", rest)).strip(" ,;:")
-    return TimeRange(since, until, cleaned)
+    return TimeRange(since, until, cleaned, _mentions(question[start:end]))
+
+
+def _mentions(phrase: str) -> tuple[str, ...]:
+    words = re.findall(r"[a-z]+|\d{4}", phrase.lower())
+    out: list[str] = []
+    for w in words:
+        if w in MONTHS:
+            out += [name for name, number in MONTHS.items() if (number == MONTHS[w] and len(name) > 3) or name == w]
+        elif w in SEASONS or re.fullmatch(_YEAR, w):
+            out.append(w)
+    return tuple(dict.fromkeys(out))

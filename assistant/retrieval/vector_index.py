@@ -1,13 +1,14 @@
-"""The vector index: chromadb collections (one per memory type, one for raw events), cosine space.
+"""The Chroma vector index: chromadb collections (one per memory type, one for raw events), cosine space.
 
 The encrypted store is the truth: every vector also lives in its `embeddings` table, so the index is
-derived and can be rebuilt from it at any time. Modes (settings.retrieval.vector_mode):
+derived and can be rebuilt from it at any time. The app's own index is the embedded one
+(embedded_index); this one serves retrieval.vector_mode = "server":
 
-- "memory" (default): an in-process EphemeralClient filled from the store at unlock; nothing on disk.
-- "persistent": a PersistentClient in the data dir. Unlock is faster, but the vectors sit on disk
-  unencrypted (vectors leak meaning, not text). A deleted or damaged index is rebuilt from the store.
-- "server": an HttpClient to a Chroma server (settings.retrieval.server_url); a non-loopback host needs
-  local-only mode off. The server keeps vectors unencrypted, as in persistent mode.
+- "server": an HttpClient to a Chroma server (settings.retrieval.server_url), the way a user outgrows
+  one machine; a non-loopback host needs local-only mode off. The server keeps vectors unencrypted.
+- "memory": an in-process EphemeralClient filled from the store (the benchmarks' baseline; tests).
+
+The plaintext on-disk mode ("persistent") is gone: the embedded index persists encrypted instead.
 """
 
 from __future__ import annotations
@@ -15,14 +16,11 @@ from __future__ import annotations
 import logging
 import math
 import os
-import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,22 +29,16 @@ import numpy as np
 from assistant import privacy
 from assistant.errors import AssistantError
 from assistant.retrieval.index_catalog import COLLECTIONS, EVENTS, FETCH_MAX, IndexCatalog, collection_for, time_bounds
-from assistant.retrieval.stored_vectors import stored_count, stored_items, stored_times
-from assistant.values import EVENT_KINDS, MEMORY_TYPES, to_ts
+from assistant.retrieval.index_protocol import IndexItem
+from assistant.store.sql import Connection
+from assistant.store.vectors import stored_count, stored_items, stored_times
+from assistant.values import EVENT_KINDS, MEMORY_TYPES, Progress, to_ts
 
-Progress = Callable[[int, int], None]  # (vectors loaded, vectors expected)
+__all__ = ["IndexItem", "VectorIndex", "parse_server_url"]
 log = logging.getLogger(__name__)
 
-MODES = ("memory", "persistent", "server")
+MODES = ("memory", "server")
 _ADD_BATCH = 4096  # under chromadb's max batch size (5461 in 1.5)
-
-
-@dataclass(frozen=True)
-class IndexItem:
-    owner_id: str
-    kind: str  # a memory type or an event kind
-    vector: Sequence[float] | np.ndarray[Any, Any]
-    occurred_at: float  # unix ts: memories without occurred_at use created_at, as full text does
 
 
 def _time_where_ts(lo: float, hi: float) -> list[dict[str, Any]]:
@@ -89,21 +81,17 @@ class VectorIndex:
         model: str,
         *,
         mode: str = "memory",
-        path: Path | None = None,
         server_url: str = "",
         namespace: str | None = None,
     ) -> None:
         if mode not in MODES:
-            raise AssistantError(f"retrieval.vector_mode must be one of {', '.join(MODES)}, not {mode!r}")
-        if mode == "persistent" and path is None:
-            raise AssistantError("a persistent vector index needs a directory")
+            raise AssistantError(f"a Chroma vector index is in mode {' or '.join(MODES)}, not {mode!r}")
         if mode == "server":
             host, _, _ = parse_server_url(server_url)
             if not privacy.is_loopback(host):
                 privacy.require_network("a remote Chroma server")
         self.model = model
         self.mode = mode
-        self.path = path
         self.server_url = server_url
         # In-process ephemeral clients share one system, so each memory index gets its own names.
         self.namespace = namespace or (f"i{uuid.uuid4().hex[:12]}" if mode == "memory" else "memory")
@@ -127,43 +115,19 @@ class VectorIndex:
             if self.mode == "server":
                 raise AssistantError(
                     f"cannot use the Chroma server at {self.server_url} ({type(exc).__name__}: {exc}); start it, "
-                    "or set retrieval.vector_mode to memory"
+                    "or set retrieval.vector_mode to encrypted"
                 ) from exc
-            if self.mode != "persistent":
-                raise
-            # A damaged directory can fail as early as opening it: it is derived, so start it over.
-            log.warning("vector index directory unreadable (%s): recreating it", type(exc).__name__)
-            self._reset_dir()
-            try:
-                self._connect()
-            except Exception as again:
-                raise AssistantError(f"cannot create a vector index in {self.path}: {again}") from again
+            raise
 
     def _connect(self) -> None:
         import chromadb
 
         if self.mode == "memory":
             self._client = chromadb.EphemeralClient(settings=self._settings())
-        elif self.mode == "persistent":
-            assert self.path is not None
-            self.path.mkdir(parents=True, exist_ok=True)
-            self.path.chmod(0o700)
-            self._client = chromadb.PersistentClient(path=str(self.path), settings=self._settings())
         else:
             host, port, ssl = parse_server_url(self.server_url)
             self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=self._settings())
         self._cols = {name: self._collection(name) for name in COLLECTIONS}
-
-    def _reset_dir(self) -> None:
-        assert self.path is not None
-        client, self._client, self._cols = self._client, None, {}
-        if client is not None:
-            try:
-                client.close()
-            except Exception:  # a broken client is being discarded anyway
-                log.debug("closing a damaged chroma client failed")
-        _forget_cached_system(self.path)
-        shutil.rmtree(self.path, ignore_errors=True)
 
     def _collection(self, name: str) -> Any:
         full = f"{self.namespace}-{name}"
@@ -197,12 +161,8 @@ class VectorIndex:
         self._client, self._cols = None, {}
 
     def _wipe(self) -> None:
-        """Throw the index away and start empty (persistent: delete the directory; others: the collections)."""
+        """Throw the index away and start empty."""
         self._catalog.reset()
-        if self.mode == "persistent":
-            self._reset_dir()
-            self._open()
-            return
         for name in COLLECTIONS:
             try:
                 self._client.delete_collection(f"{self.namespace}-{name}")
@@ -348,7 +308,7 @@ class VectorIndex:
 
     # -- consistency with the store ------------------------------------------------------------------
     def rebuild_from_store(
-        self, conn: Any, *, batch: int = 20_000, progress: Progress | None = None, expected: int | None = None
+        self, conn: Connection, *, batch: int = 20_000, progress: Progress | None = None, expected: int | None = None
     ) -> int:
         """Empty the index and refill it from the store's embeddings of this model; returns the count.
 
@@ -393,7 +353,7 @@ class VectorIndex:
             return False
         return True
 
-    def sync_with_store(self, conn: Any, *, progress: Progress | None = None) -> int:
+    def sync_with_store(self, conn: Connection, *, progress: Progress | None = None) -> int:
         """Make the index match the store: memory mode always fills; others rebuild only when damaged.
 
         Returns how many vectors were loaded (0: the kept index was right, and `progress` is not called).
@@ -403,20 +363,3 @@ class VectorIndex:
             self._catalog.reset(stored_times(conn, self.model))
             return 0
         return self.rebuild_from_store(conn, progress=progress, expected=expected)
-
-
-def _forget_cached_system(path: Path | None) -> None:
-    """Drop chromadb's in-process cache for a persistent path, so reopening reads the disk again."""
-    if path is None:
-        return
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    # chromadb keeps one system per path for the life of the process and has no public way to drop
-    # one; without this a wiped directory would keep being served from the old in-memory state.
-    system = SharedSystemClient._identifier_to_system.pop(str(path), None)
-    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
-    if system is not None:
-        try:
-            system.stop()
-        except Exception:  # a broken system is being discarded anyway
-            log.debug("stopping a discarded chroma system failed")

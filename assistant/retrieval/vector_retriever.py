@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from assistant.llm.embedder import Embedder
-from assistant.retrieval.stored_vectors import exact_nearest
-from assistant.retrieval.vector_index import VectorIndex
+from assistant.retrieval.index_protocol import VectorSearch
 from assistant.store.db import Database
+from assistant.store.vectors import exact_nearest
 from assistant.values import EVENT_KINDS, MEMORY_TYPES
 
 # A time window holding at most this many vectors may be searched exactly from the store: reading them
@@ -31,7 +31,7 @@ class EmbeddingRetriever:
     def __init__(
         self,
         embedder: Embedder,
-        index: VectorIndex,
+        index: VectorSearch,
         db: Database | None = None,
         *,
         cache_size: int = 64,

@@ -3,21 +3,21 @@ that embeds new items, and the retriever that Recall fuses with full text.
 
 Attached on first use, not at unlock, so commands that never search (status, import) stay fast. With
 no embedding model, or one that fails to load, recall stays full-text only and the status says why.
-Filling an in-memory index takes time in proportion to the archive (23-36 minutes for a million
-vectors on 2 cores), so the app loads it in the background (`attach(wait=False)`): search is full text
-plus the vectors loaded so far, which come memories first, then events, the latest first (a narrow
-time window is searched exactly from the store meanwhile). A one-shot command waits for the whole index.
+The default index (mode "encrypted") restores its encrypted snapshot and adds what the store holds
+beyond it; without a usable snapshot it is filled from the store, which takes minutes per 100k vectors,
+so the app loads it in the background (`attach(wait=False)`): search is full text plus the vectors
+loaded so far, memories first, then events, the latest first. A one-shot command waits for the index.
 
-On a read-only store the index is always in memory, filled from the vectors kept in the store, whatever
-`retrieval.vector_mode` says: a persistent index on disk belongs to the writer (opening it would write
-to it), and a server's index is the writer's to keep in step. Nothing new is embedded: that is a write.
+On a read-only store the index may restore the writer's snapshot but never writes one, and a server's
+index is the writer's to keep in step, so it is filled in memory. Nothing new is embedded: that is a write.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from assistant.config import RetrievalSettings
@@ -29,11 +29,12 @@ from assistant.store.db import Database
 from assistant.store.readonly import ReadOnlyDatabase
 
 if TYPE_CHECKING:
+    from assistant.retrieval.index_protocol import VectorSearch
     from assistant.retrieval.indexer import Indexer
-    from assistant.retrieval.vector_index import VectorIndex
+
+from assistant.values import Progress
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
 
 
 class VectorService:
@@ -45,8 +46,10 @@ class VectorService:
         models: ModelService,
         recall: Recall,
         notes: dict[str, str],
+        data_key: bytes,
     ) -> None:
         self._db = db
+        self._data_key = data_key
         self._paths = paths
         self._settings = settings
         self._models = models
@@ -56,7 +59,7 @@ class VectorService:
         self._loader: threading.Thread | None = None
         self._ready = threading.Event()
         self._closed = False
-        self._index: VectorIndex | None = None
+        self._index: VectorSearch | None = None
         self._indexer: Indexer | None = None
 
     def attach(self, *, wait: bool = True) -> bool:
@@ -79,23 +82,17 @@ class VectorService:
                 self._notes["search"] = "full text only: no embedding model (assistant models prepare-default)"
                 return
             from assistant.retrieval.indexer import Indexer
-            from assistant.retrieval.vector_index import VectorIndex
             from assistant.retrieval.vector_retriever import EmbeddingRetriever
 
             self._notes["search"] = "full text only while the vector index loads"
-            mode = "memory" if isinstance(self._db, ReadOnlyDatabase) else self._settings.vector_mode
-            index = VectorIndex(
-                embedder.model_id, mode=mode, path=self._paths.vector_index, server_url=self._settings.server_url
-            )
+            index = self._new_index(embedder.model_id)
             retriever = EmbeddingRetriever(embedder, index, self._db)
 
             def loading(loaded: int, expected: int) -> None:  # searchable from the first call: see rebuild
                 with self._lock:
                     if not self._closed:
                         self._recall.vectors = retriever
-                        self._notes["search"] = (
-                            f"the vector index is loading: {loaded:,} of {expected:,} items, the latest first"
-                        )
+                        self._notes["search"] = f"{_loading_note(index)}: {loaded:,} of {expected:,} items"
 
             index.sync_with_store(self._db.reader(), progress=loading)
             with self._lock:
@@ -118,6 +115,27 @@ class VectorService:
         finally:
             self._ready.set()
 
+    def _new_index(self, model: str) -> VectorSearch:
+        from assistant.retrieval.embedded_index import EmbeddedIndex
+
+        mode = self._settings.vector_mode
+        read_only = isinstance(self._db, ReadOnlyDatabase)
+        if mode == "server" and not read_only:
+            from assistant.retrieval.vector_index import VectorIndex
+
+            return VectorIndex(model, mode="server", server_url=self._settings.server_url)
+        if mode not in ("encrypted", "memory", "persistent", "server"):
+            raise AssistantError(f"retrieval.vector_mode must be encrypted, memory or server, not {mode!r}")
+        if self._paths.vector_index.exists() and not read_only:
+            # The removed plaintext mode's Chroma directory: its vectors were never encrypted.
+            shutil.rmtree(self._paths.vector_index, ignore_errors=True)
+            log.info("removed the unencrypted vector index of the former persistent mode")
+        if mode == "memory":
+            return EmbeddedIndex(model)
+        return EmbeddedIndex(
+            model, snapshot=self._paths.vector_snapshot, data_key=self._data_key, writable=not read_only
+        )
+
     def _detach_partial(self) -> None:
         """Stop searching an index that failed while it filled."""
         with self._lock:
@@ -130,7 +148,16 @@ class VectorService:
             raise self._db.refusal()  # before any embedding work, which could only fail at the write
         if not self.attach() or self._indexer is None:
             return 0
-        return self._indexer.run(progress)
+
+        def counted(done: int, total: int) -> None:  # in the status too: a big backlog takes long
+            self._notes["indexing"] = f"embedding for search: {done:,} of {total:,}"
+            if progress is not None:
+                progress(done, total)
+
+        try:
+            return self._indexer.run(counted)
+        finally:
+            self._notes.pop("indexing", None)
 
     def pending(self) -> int:
         return self._indexer.pending_count() if self.attach() and self._indexer is not None else 0
@@ -146,9 +173,19 @@ class VectorService:
             self._indexer.forget(ids)
 
     def close(self) -> None:
+        """At lock and quit: the embedded index writes its last snapshot before it is freed."""
         with self._lock:
             self._closed = True
         if self._index is not None:
             self._index.close()
         self._index = self._indexer = None
         self._recall.vectors = None
+
+
+def _loading_note(index: VectorSearch) -> str:
+    state = getattr(index, "snapshot_state", "")
+    if state.startswith("damaged"):
+        return "the vector snapshot was damaged and is not used: refilling the index from the store"
+    if state == "loaded":
+        return "the vector index is catching up with the store"
+    return "the vector index is loading, the latest first"

@@ -71,6 +71,23 @@ class CaptureJob:
     def running(self) -> bool:
         return self._started
 
+    def scheduled_seconds(self) -> float | None:
+        """The interval the scheduler really ticks at (None when stopped)."""
+        with self._lock:
+            job = self._scheduler.get_job(JOB_ID) if self._started else None
+        return None if job is None else float(job.trigger.interval.total_seconds())
+
+    def reschedule(self, interval_seconds: float) -> None:
+        """Tick every `interval_seconds` from now on (safe from inside a tick)."""
+        if interval_seconds <= 0:
+            raise ValueError("the capture interval must be positive")
+        with self._lock:
+            self.interval_seconds = interval_seconds
+            if self._started:
+                self._scheduler.reschedule_job(JOB_ID, trigger="interval", seconds=interval_seconds)
+                self._scheduler.modify_job(JOB_ID, misfire_grace_time=max(1, int(interval_seconds)))
+        log.info("capture interval now %g s", interval_seconds)
+
     def stop(self) -> None:
         """Stop ticking, wait for a running tick, then stop the pipeline (which drains its OCR queue)."""
         with self._lock:

@@ -48,6 +48,18 @@ class BackgroundService:
         )
         self.start()
 
+    def consolidation_every(self, every_minutes: float) -> bool:
+        """Run the scheduled consolidation at a new interval from now on; False when none is scheduled."""
+        if self.scheduler.get_job(CONSOLIDATION_JOB) is None:
+            return False
+        self.scheduler.reschedule_job(CONSOLIDATION_JOB, trigger="interval", minutes=every_minutes)
+        return True
+
+    def consolidation_interval(self) -> float | None:
+        """Minutes between scheduled consolidations, None when none is scheduled."""
+        job = self.scheduler.get_job(CONSOLIDATION_JOB)
+        return None if job is None else job.trigger.interval.total_seconds() / 60
+
     def jobs(self) -> list[str]:
         return [j.id for j in self.scheduler.get_jobs()]
 

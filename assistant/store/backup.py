@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,7 @@ from pathlib import Path
 from assistant.crypto.keys import KeyFile
 from assistant.errors import AssistantError, StoreCorrupt
 from assistant.paths import DataPaths, private_file
-from assistant.store import integrity, lock
+from assistant.store import archive_limits, integrity, lock
 from assistant.store.db import Database
 from assistant.store.opened import LOCK_WAIT_SECONDS, OpenedStore, database_files, is_initialized
 
@@ -38,9 +39,12 @@ def export(store: OpenedStore, out: Path) -> Path:
         db_copy = work / "memory.db"
         store.db.backup_to(db_copy, store.data_key)
         manifest = {"format": ARCHIVE_FORMAT, "schema_version": store.db.schema_version, "created": time.time()}
-        tmp = out.with_name(f".{out.name}.tmp")
+        # A fresh random name, created exclusively (O_EXCL, 0600): a symlink planted at a predictable
+        # name in the target dir cannot make the export overwrite the file it points to.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        tmp = Path(tmp_name)
         try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+            with os.fdopen(fd, "w+b") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
                 zf.writestr("manifest.json", json.dumps(manifest))
                 zf.writestr("keys.json", store.keyfile.to_json())
                 zf.write(db_copy, "memory.db")
@@ -104,7 +108,7 @@ def _restore(paths: DataPaths, archive: Path, passphrase: str) -> None:
         work = paths.backups / f".restore-{os.getpid()}-{time.time_ns()}"
         work.mkdir(mode=0o700)
         try:
-            zf.extractall(work)
+            archive_limits.extract(zf, archive, work)
             keyfile = KeyFile.load(work / "keys.json")
             data_key = keyfile.unwrap_data_key(passphrase)  # WrongPassphrase leaves everything as it was
             _check_copy(archive, work / "memory.db", data_key)

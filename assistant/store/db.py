@@ -15,7 +15,8 @@ from pathlib import Path
 from assistant.errors import StoreCorrupt
 from assistant.paths import private_file
 from assistant.store.migrations import migrate
-from assistant.store.readers import Connection, ReaderPool
+from assistant.store.readers import ReaderPool
+from assistant.store.sql import Connection
 
 # SQLCipher decrypts every page it reads; a reader keeping 32 MB of them (SQLite's default is 2 MB) does
 # not decrypt the full-text index's hot pages again on every search (1M memories: FTS p95 46 -> 15 ms
@@ -31,6 +32,7 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     writer in another process."""
     import sqlcipher3
 
+    conn: Connection
     if read_only:
         conn = sqlcipher3.connect(
             f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, isolation_level=None, timeout=30
@@ -50,6 +52,15 @@ def _connect(path: Path, key: bytes, *, read_only: bool = False) -> Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
     return conn
+
+
+def probe_key(path: Path, key: bytes) -> bool:
+    """True when the database at `path` opens with `key` (no migration, nothing written)."""
+    try:
+        _connect(path, key).close()
+    except StoreCorrupt:
+        return False
+    return True
 
 
 def copy_snapshot(conn: Connection, target: Path, key: bytes) -> None:
@@ -130,6 +141,15 @@ class Database:
         """A consistent encrypted copy of the whole database under `key`."""
         with self._write_lock:
             copy_snapshot(self._writer, target, key)
+
+    def rekey(self, key: bytes) -> None:
+        """Re-encrypt every page under `key` (one transaction: a crash leaves the old key or the new one).
+        Readers are closed first: they hold the old key."""
+        with self._write_lock:
+            self._readers.close()
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._writer.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")
+            self._key = key
 
     def close(self) -> None:
         self._readers.close()

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, cast
 
+from assistant.store.sql import Connection, rows_in
 from assistant.values import Memory, MemoryType, Source, from_ts, memory_from_row, to_ts, utcnow
 
 _COLUMNS = "id, type, created_at, updated_at, occurred_at, fields"
@@ -15,20 +16,15 @@ def _encode(value: Any) -> Any:
     return to_ts(value) if hasattr(value, "tzinfo") else value
 
 
-def _sources(conn: Any, memory_ids: Sequence[str]) -> dict[str, list[Source]]:
+def _sources(conn: Connection, memory_ids: Sequence[str]) -> dict[str, list[Source]]:
     out: dict[str, list[Source]] = {i: [] for i in memory_ids}
-    for start in range(0, len(memory_ids), 500):
-        chunk = list(memory_ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
-        for mid, kind, ref, event_id in conn.execute(
-            f"SELECT memory_id, kind, ref, event_id FROM memory_sources WHERE memory_id IN ({marks}) ORDER BY rowid",
-            chunk,
-        ):
-            out[mid].append(Source(kind=kind, ref=ref, event_id=event_id))
+    sql = "SELECT memory_id, kind, ref, event_id FROM memory_sources WHERE memory_id IN ({marks}) ORDER BY rowid"
+    for mid, kind, ref, event_id in rows_in(conn, sql, memory_ids):
+        out[mid].append(Source(kind=kind, ref=ref, event_id=event_id))
     return out
 
 
-def _rows_to_memories(conn: Any, rows: list[Sequence[Any]]) -> list[Memory]:
+def _rows_to_memories(conn: Connection, rows: list[Sequence[Any]]) -> list[Memory]:
     sources = _sources(conn, [r[0] for r in rows])
     out = []
     for r in rows:
@@ -48,14 +44,14 @@ def _rows_to_memories(conn: Any, rows: list[Sequence[Any]]) -> list[Memory]:
     return out
 
 
-def add_sources(conn: Any, memory_id: str, sources: Sequence[Source]) -> None:
+def add_sources(conn: Connection, memory_id: str, sources: Sequence[Source]) -> None:
     conn.executemany(
         "INSERT OR IGNORE INTO memory_sources (memory_id, kind, ref, event_id) VALUES (?,?,?,?)",
         [(memory_id, s.kind, s.ref, s.event_id) for s in sources],
     )
 
 
-def insert(conn: Any, memory: Memory, *, merge_key: str | None = None, sealed: bytes | None = None) -> None:
+def insert(conn: Connection, memory: Memory, *, merge_key: str | None = None, sealed: bytes | None = None) -> None:
     own = {k: _encode(v) for k, v in memory.own_fields().items()}
     conn.execute(
         "INSERT INTO memories (id, type, created_at, updated_at, occurred_at, fields, search_text, merge_key) "
@@ -76,7 +72,7 @@ def insert(conn: Any, memory: Memory, *, merge_key: str | None = None, sealed: b
         conn.execute("INSERT INTO vault_secrets (memory_id, sealed) VALUES (?, ?)", (memory.id, sealed))
 
 
-def update(conn: Any, memory: Memory) -> None:
+def update(conn: Connection, memory: Memory) -> None:
     """Rewrite a memory's fields (keeping its id and created_at) and add any new sources."""
     memory.updated_at = utcnow()
     own = {k: _encode(v) for k, v in memory.own_fields().items()}
@@ -93,23 +89,18 @@ def update(conn: Any, memory: Memory) -> None:
     add_sources(conn, memory.id, memory.sources)
 
 
-def get(conn: Any, memory_id: str) -> Memory | None:
+def get(conn: Connection, memory_id: str) -> Memory | None:
     rows = conn.execute(f"SELECT {_COLUMNS} FROM memories WHERE id = ?", (memory_id,)).fetchall()
     found = _rows_to_memories(conn, rows)
     return found[0] if found else None
 
 
-def get_many(conn: Any, ids: Sequence[str]) -> dict[str, Memory]:
-    out: dict[str, Memory] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM memories WHERE id IN ({marks})", chunk).fetchall()
-        out.update({m.id: m for m in _rows_to_memories(conn, rows)})
-    return out
+def get_many(conn: Connection, ids: Sequence[str]) -> dict[str, Memory]:
+    rows = list(rows_in(conn, f"SELECT {_COLUMNS} FROM memories WHERE id IN ({{marks}})", ids))
+    return {m.id: m for m in _rows_to_memories(conn, rows)}
 
 
-def find_by_merge_key(conn: Any, type_: MemoryType, key: str) -> Memory | None:
+def find_by_merge_key(conn: Connection, type_: MemoryType, key: str) -> Memory | None:
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM memories WHERE type = ? AND merge_key = ? LIMIT 1", (type_, key)
     ).fetchall()
@@ -117,7 +108,9 @@ def find_by_merge_key(conn: Any, type_: MemoryType, key: str) -> Memory | None:
     return found[0] if found else None
 
 
-def list_memories(conn: Any, type_: MemoryType | None = None, *, limit: int = 100, offset: int = 0) -> list[Memory]:
+def list_memories(
+    conn: Connection, type_: MemoryType | None = None, *, limit: int = 100, offset: int = 0
+) -> list[Memory]:
     where, args = ("WHERE type = ?", [type_]) if type_ else ("", [])
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM memories {where} ORDER BY coalesce(occurred_at, created_at) DESC, seq DESC "
@@ -127,19 +120,40 @@ def list_memories(conn: Any, type_: MemoryType | None = None, *, limit: int = 10
     return _rows_to_memories(conn, rows)
 
 
-def delete(conn: Any, memory_id: str) -> bool:
+def delete(conn: Connection, memory_id: str) -> bool:
     conn.execute("DELETE FROM embeddings WHERE owner_id = ?", (memory_id,))
     return bool(conn.execute("DELETE FROM memories WHERE id = ?", (memory_id,)).rowcount)
 
 
-def sealed_secret(conn: Any, memory_id: str) -> bytes | None:
+def sealed_secret(conn: Connection, memory_id: str) -> bytes | None:
     row = conn.execute("SELECT sealed FROM vault_secrets WHERE memory_id = ?", (memory_id,)).fetchone()
     return bytes(row[0]) if row else None
 
 
-def counts_by_type(conn: Any) -> dict[str, int]:
+def counts_by_type(conn: Connection) -> dict[str, int]:
     return {t: int(n) for t, n in conn.execute("SELECT type, count(*) FROM memories GROUP BY type")}
 
 
-def memories_from_event(conn: Any, event_id: str) -> list[str]:
+def memories_from_event(conn: Connection, event_id: str) -> list[str]:
     return [r[0] for r in conn.execute("SELECT DISTINCT memory_id FROM memory_sources WHERE event_id = ?", (event_id,))]
+
+
+def latest_by_merge_key(conn: Connection, type_: MemoryType, key: str) -> Memory | None:
+    """The most recent memory of `type_` with this merge key."""
+    row = conn.execute(
+        "SELECT id FROM memories WHERE type = ? AND merge_key = ? ORDER BY occurred_at DESC LIMIT 1", (type_, key)
+    ).fetchone()
+    return get(conn, row[0]) if row else None
+
+
+def episode_ids_between(conn: Connection, start: float, end: float) -> list[str]:
+    """Ids of the episodes that started in [start, end), in time order."""
+    rows = conn.execute(
+        "SELECT id FROM memories WHERE type = 'episodic' AND occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at",
+        (start, end),
+    )
+    return [r[0] for r in rows]
+
+
+def count_all(conn: Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM memories").fetchone()[0])

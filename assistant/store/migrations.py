@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+
+from assistant.store.sql import Connection
 
 # Each entry upgrades the schema by one version. Never edit a shipped entry: append a new one.
 MIGRATIONS: list[str] = [
@@ -93,16 +94,34 @@ MIGRATIONS: list[str] = [
 
     CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: a key per stored vector that is never reused (rowids are: deleting the newest row frees its
+    # rowid), so an encrypted snapshot of the vector index can tell which rows it holds as they were.
+    """
+    ALTER TABLE embeddings ADD COLUMN gen INTEGER;
+    CREATE TABLE embedding_gen (n INTEGER NOT NULL);
+    INSERT INTO embedding_gen SELECT coalesce(max(rowid), 0) FROM embeddings;
+    UPDATE embeddings SET gen = rowid;
+    CREATE TRIGGER embeddings_gen AFTER INSERT ON embeddings
+    BEGIN
+        UPDATE embedding_gen SET n = n + 1;
+        UPDATE embeddings SET gen = (SELECT n FROM embedding_gen) WHERE rowid = NEW.rowid;
+    END;
+    """,
+    # 3: the keys of the stored vectors without reading the vectors (1.5 KB a row): what an unlock reads
+    # to bring the vector snapshot in step with the store.
+    """
+    CREATE INDEX embeddings_keys ON embeddings(model, owner_kind, gen, owner_id) WHERE length(vector) > 0;
+    """,
 ]
 
 
-def current_version(conn: Any) -> int:
+def current_version(conn: Connection) -> int:
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)")
     row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
 
 
-def migrate(conn: Any) -> int:
+def migrate(conn: Connection) -> int:
     """Apply every pending migration, each in its own transaction; returns the schema version."""
     version = current_version(conn)
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):

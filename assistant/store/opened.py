@@ -17,9 +17,10 @@ from assistant.crypto.blobs import BlobStore
 from assistant.crypto.keys import KEY_BYTES, KeyFile
 from assistant.errors import AlreadyInitialized, AssistantError, NotInitialized, StoreCorrupt, WrongPassphrase
 from assistant.paths import DataPaths
-from assistant.store import integrity, lock
+from assistant.store import integrity, lock, rekey
 from assistant.store.db import Database
 from assistant.store.readonly import ReadOnlyDatabase
+from assistant.values import passphrase_problem
 
 # A read-only command holds the lock for the milliseconds it takes to open the store: a second
 # opener waits this long before saying "in use", so the two meeting by chance is not an error.
@@ -48,7 +49,11 @@ class OpenedStore:
         return vault.seal(self.keyfile.vault_public, plaintext, entry_id)
 
     def unseal_secret(self, passphrase: str, sealed: bytes, entry_id: str) -> str:
-        return vault.unseal(self.keyfile.unwrap_vault_private(passphrase), sealed, entry_id)
+        try:
+            private = self.keyfile.unwrap_vault_private(passphrase)
+        except WrongPassphrase:  # the store is open already: what failed is the reveal
+            raise WrongPassphrase("wrong passphrase: the value stays sealed") from None
+        return vault.unseal(private, sealed, entry_id)
 
     def close(self) -> None:
         try:
@@ -65,8 +70,9 @@ def is_initialized(paths: DataPaths) -> bool:
 def create(paths: DataPaths, passphrase: str) -> OpenedStore:
     if is_initialized(paths):
         raise AlreadyInitialized(str(paths.root))
-    if not passphrase:
-        raise AssistantError("the passphrase must not be empty")
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise AssistantError(f"{problem} Nothing was created.")
     paths.ensure()
     held = lock.acquire(paths.lock_file, paths.root)
     try:
@@ -146,6 +152,9 @@ def open_existing(paths: DataPaths, passphrase: str | None, *, read_only: bool =
         # A writer took the lock after the check above and kept it past the wait: read beside it.
         return _open_read_only(paths, keyfile, data_key, exc.pid)
     try:
+        if rekey.recover(paths, data_key, passphrase) != data_key:  # a crash ended a key rotation midway
+            keyfile = KeyFile.load(paths.keyfile)
+            data_key = keyfile.unwrap_data_key(passphrase or "")
         db = _open_checked(paths, data_key, full_check=not held.previous_clean)
     except BaseException:
         held.release(clean=False)  # the next open checks again
@@ -184,10 +193,16 @@ def require_writable(store: OpenedStore) -> None:
 
 def change_passphrase(store: OpenedStore, old: str, new: str) -> None:
     require_writable(store)
-    if not new:
-        raise AssistantError("the new passphrase must not be empty")
+    problem = passphrase_problem(new)
+    if problem is not None:
+        raise AssistantError(f"{problem} The passphrase was not changed.")
     store.keyfile = store.keyfile.rewrap(old, new)
     store.keyfile.save(store.paths.keyfile)
+
+
+def keyring_chosen(paths: DataPaths) -> bool:
+    """Whether the key file says the user opted in to keyring unlock (False before `init`)."""
+    return is_initialized(paths) and KeyFile.load(paths.keyfile).keyring
 
 
 def set_keyring(store: OpenedStore, enabled: bool) -> None:

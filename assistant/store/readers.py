@@ -12,9 +12,8 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any
 
-Connection = Any  # sqlcipher3's Connection has no type stubs
+from assistant.store.sql import Connection
 
 # Idle connections kept for the next thread; more than the UI's pools run at once is waste.
 IDLE_READERS = 6

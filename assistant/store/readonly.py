@@ -19,7 +19,8 @@ from pathlib import Path
 from assistant.errors import AssistantError
 from assistant.store.db import READER_CACHE, Database, _connect, copy_snapshot
 from assistant.store.migrations import MIGRATIONS
-from assistant.store.readers import Connection, ReaderPool
+from assistant.store.readers import ReaderPool
+from assistant.store.sql import Connection
 
 
 class ReadOnlyStore(AssistantError):

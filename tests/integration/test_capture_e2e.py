@@ -41,7 +41,7 @@ def test_capture_once_then_search_finds_the_phrase(xvfb_display: str, data_dir: 
     assert TOKEN not in hits[0]["text"]
     assert json.loads(run_cli(data_dir, "search", TOKEN, "--json").stdout) == []
     vault = json.loads(run_cli(data_dir, "memory", "list", "--type", "vault", "--json").stdout)
-    assert len(vault) == 1 and vault[0]["fields"]["caption"].endswith("seen in Scratchpad"), hits[0]["text"]
+    assert len(vault) == 1 and "“Notes - Scratchpad”" in vault[0]["fields"]["caption"], hits[0]["text"]
     revealed = run_cli(data_dir, "vault", "reveal", vault[0]["id"])
     secret = revealed.stdout.strip()  # as OCR read it: a glyph may differ, the shape may not
     assert secret.startswith("AKIA") and len(secret) == len(TOKEN)

@@ -222,3 +222,28 @@ def test_static_screen_gives_one_kept_frame_over_many_ticks(xvfb_display: str, t
         pipeline.stop()
     assert len(records) == 2
     assert {"pelican", "accordion", "5120", "rhubarb"} <= words(records[1].text)
+
+
+def test_visible_windows_come_bottom_to_top(xvfb_display: str) -> None:
+    """Masking subtracts the windows above: the order is the stacking order, the window manager's
+    _NET_CLIENT_LIST_STACKING when it has one (the plain client list is in mapping order)."""
+    from Xlib import Xatom, display
+
+    d = display.Display(xvfb_display)
+    root = d.screen().root
+    probe = X11Probe(xvfb_display)
+    try:
+        with (
+            TextWindow(xvfb_display, "a", title="First - Notes", geometry=(0, 0, 800, 600), focus=False) as first,
+            TextWindow(xvfb_display, "b", title="Second - Notes", geometry=(400, 0, 800, 600)) as second,
+        ):
+            assert [w.title for w in probe.visible_windows()] == ["First - Notes", "Second - Notes"]  # X's order
+            ids = [first.window_id, second.window_id]
+            root.change_property(d.intern_atom("_NET_CLIENT_LIST"), Xatom.WINDOW, 32, ids)
+            root.change_property(d.intern_atom("_NET_CLIENT_LIST_STACKING"), Xatom.WINDOW, 32, ids[::-1])
+            d.sync()
+            assert [w.title for w in probe.visible_windows()] == ["Second - Notes", "First - Notes"]
+            assert [w.window_id for w in probe.visible_windows()] == ids[::-1]
+    finally:
+        probe.close()
+        d.close()

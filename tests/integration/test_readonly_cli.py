@@ -9,7 +9,6 @@ reader does writes the database; and once the writer exits, writing works again.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -250,21 +249,20 @@ def test_no_plaintext_reaches_disk_from_the_readers(writer: Writer, filled: Path
 
 
 @pytest.mark.integration
-def test_a_reader_keeps_its_vector_index_in_memory_even_in_persistent_mode(
+def test_a_reader_never_writes_the_vector_snapshot(
     app: Assistant, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     entry = app.models.add(converted_minilm(tmp_path_factory), role="embedding", name="minilm")
     app.use_model(entry.name, "embedding")
-    app.set_setting("retrieval.vector_mode", "persistent")
     app.import_file(FIXTURES / "chat.jsonl", "jsonl")
     assert app.index_pending() == 4
-    assert app.paths.vector_index.is_dir()
     app.close()
-    shutil.rmtree(app.paths.vector_index)  # a writer in persistent mode would recreate it on search
+    assert app.paths.vector_snapshot.is_file()  # written at close
+    app.paths.vector_snapshot.unlink()  # a writer would write it again at its next close
     writer = Writer(data_dir)
     try:
         hits = _json(run_cli(data_dir, "search", "lodging", "--limit", "3", "--json"))
         assert any("Pestana" in h["text"] for h in hits)  # by meaning: vectors used
-        assert not app.paths.vector_index.exists()
+        assert not app.paths.vector_snapshot.exists()
     finally:
         writer.stop()

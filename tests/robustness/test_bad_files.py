@@ -7,6 +7,7 @@ dir, a store another process has open, and a damaged persistent vector index.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import struct
 import subprocess
@@ -130,15 +131,25 @@ def test_a_missing_tesseract_on_a_real_display(app: Assistant, xvfb_display: str
 
 
 NO_DISPLAY = "no display: set DISPLAY or run under X11"
-WAYLAND = "unsupported display server: wayland"
+RUNTIME = "/nonexistent-runtime-dir"
+WAYLAND = (
+    f"wayland: no compositor socket at {RUNTIME}/wayland-0 (check WAYLAND_DISPLAY and XDG_RUNTIME_DIR, "
+    "or run the app inside the desktop session)"
+)
 
 
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
         ({"DISPLAY": None, "WAYLAND_DISPLAY": None, "XDG_SESSION_TYPE": "tty"}, NO_DISPLAY),
-        ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": None}, WAYLAND),
-        ({"DISPLAY": ":0", "WAYLAND_DISPLAY": None, "XDG_SESSION_TYPE": "wayland"}, WAYLAND),
+        (
+            {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": None, "XDG_RUNTIME_DIR": RUNTIME},
+            WAYLAND,
+        ),
+        (
+            {"DISPLAY": ":0", "WAYLAND_DISPLAY": None, "XDG_SESSION_TYPE": "wayland", "XDG_RUNTIME_DIR": RUNTIME},
+            WAYLAND,
+        ),
     ],
     ids=["no-display", "wayland-display", "wayland-session"],
 )
@@ -151,9 +162,9 @@ def test_capture_refuses_an_unusable_display_and_keeps_consent_off(
         else:
             monkeypatch.setenv(key, value)
     before = snapshot(data_dir)
-    with pytest.raises(CaptureUnavailable, match=expected):
+    with pytest.raises(CaptureUnavailable, match=re.escape(expected)):
         app.capture_once()
-    with pytest.raises(CaptureUnavailable, match=expected):
+    with pytest.raises(CaptureUnavailable, match=re.escape(expected)):
         app.start_capture()
     assert app.settings.capture.enabled is False and snapshot(data_dir) == before
     app.close()
@@ -210,10 +221,13 @@ def test_a_store_another_process_has_open_is_refused_but_readable(app: Assistant
 
 # -- the vector index ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("damage", ["deleted", "garbage"])
-def test_a_damaged_persistent_vector_index_is_rebuilt_from_the_store(
+def test_a_damaged_vector_snapshot_is_rebuilt_from_the_store(
     app: Assistant, caplog: pytest.LogCaptureFixture, damage: str
 ) -> None:
-    from assistant.retrieval.vector_index import VectorIndex
+    from assistant.retrieval.embedded_index import EmbeddedIndex
+
+    def encrypted() -> EmbeddedIndex:
+        return EmbeddedIndex("test-model", snapshot=app.paths.vector_snapshot, data_key=app.store.data_key)
 
     rng = np.random.default_rng(3)
     vectors = {}
@@ -229,24 +243,24 @@ def test_a_damaged_persistent_vector_index_is_rebuilt_from_the_store(
             )
     app.add_events([RawEvent(kind="chat", occurred_at=app.list_memories()[0].created_at, text="no vector")])
     conn = app.store.db.reader()
-    index = VectorIndex("test-model", mode="persistent", path=app.paths.vector_index)
+    index = encrypted()
     assert index.sync_with_store(conn) == 5
     index.close()
+    assert app.paths.vector_snapshot.is_file()
     store_before = snapshot(app.paths.root / "blobs"), app.paths.database.read_bytes()
     if damage == "deleted":
-        shutil.rmtree(app.paths.vector_index)
+        shutil.rmtree(app.paths.vector_snapshot.parent)
     else:
-        for f in [p for p in app.paths.vector_index.rglob("*") if p.is_file()]:
-            f.write_bytes(b"\x00garbage" * 512)
-    caplog.set_level(logging.INFO, logger="assistant.retrieval.vector_index")
-    again = VectorIndex("test-model", mode="persistent", path=app.paths.vector_index)
+        app.paths.vector_snapshot.write_bytes(b"\x00garbage" * 512)
+    caplog.set_level(logging.INFO, logger="assistant.retrieval.index_sync")
+    again = encrypted()
     try:
         assert again.sync_with_store(conn) == 5
         target = next(iter(vectors))
         assert again.query(vectors[target].tolist(), limit=1)[0][0] == target
     finally:
         again.close()
-    assert "vector index rebuilt from the store: 5 vectors" in caplog.text
+    assert "vector index filled from the store: 5 vectors" in caplog.text
     if damage == "garbage":
-        assert "unreadable" in caplog.text or "will be rebuilt" in caplog.text, caplog.text
+        assert "vector snapshot not used" in caplog.text, caplog.text
     assert (snapshot(app.paths.root / "blobs"), app.paths.database.read_bytes()) == store_before

@@ -23,8 +23,8 @@ from assistant.api import Assistant
 from assistant.errors import ImportFormatError
 from assistant.importers import common
 from assistant.importers.registry import FORMATS, read_messages
-from assistant.retrieval.fulltext import match_expression
 from assistant.retrieval.timeparse import parse_time_range
+from assistant.store.fulltext import match_expression
 from tests.conftest import FIXTURES
 
 FIXTURE_FILES = {
@@ -375,7 +375,7 @@ def test_a_bad_line_after_good_ones_imports_none_of_them(app: Assistant, scratch
 
 
 def test_a_store_failure_midway_rolls_the_whole_import_back(app: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant import ingest
+    from assistant.store import ingest
 
     calls = {"n": 0}
     real = ingest.add_events

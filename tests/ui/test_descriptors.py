@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.api import Assistant
-from assistant.models import RawEvent
+from assistant.values import RawEvent
 from tests.conftest import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]

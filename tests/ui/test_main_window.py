@@ -150,3 +150,36 @@ def test_a_transcript_dropped_on_the_window_is_imported(qtbot: QtBot, desktop: D
     )
     QApplication.sendEvent(w, refused)
     assert not refused.isAccepted()
+
+
+def test_quit_says_it_is_closing_until_the_work_is_done(qtbot: QtBot, desktop: Desktop) -> None:
+    import time
+
+    idle(qtbot, desktop.session)  # the start-up work is done
+    desktop.session.run(time.sleep, 0.5, name="slow work")  # a consolidation still running, say
+    desktop.quit()
+    note = desktop.closing_note
+    assert not desktop.window.isVisible()
+    assert note is not None and note.isVisible() and "Closing" in note.text() and "finishing 1 task" in note.text()
+    desktop.shutdown()  # what the app runs once its event loop has ended
+    assert not note.isVisible() and not desktop.session.assistant.unlocked
+
+
+def test_a_large_import_shows_what_it_has_stored_so_far(qtbot: QtBot, desktop: Desktop, tmp_path: Path) -> None:
+    import json
+
+    source = tmp_path / "big.jsonl"
+    lines = [
+        {"speaker": "me", "text": f"note {n}", "time": f"2024-01-01T10:{n // 60:02d}:{n % 60:02d}Z"} for n in range(450)
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    w = desktop.window
+    shown: list[tuple[int, int, str]] = []
+    desktop.session.import_progress.connect(lambda done, total, phase: shown.append((done, total, phase)))
+    formats: list[str] = []
+    desktop.session.import_progress.connect(lambda *_: formats.append(w.importing.format()))
+    desktop.session.import_chats(str(source))
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1] == (0, 0, ""), timeout=30000)
+    assert (200, 450, "storing") in shown and (400, 450, "storing") in shown
+    assert "storing %v/%m" in formats and not w.importing.isVisible()
+    idle(qtbot, desktop.session)

@@ -107,3 +107,36 @@ def test_new_vault_entry_needs_a_secret(qtbot: QtBot, desktop: Desktop) -> None:
     assert desktop.session.assistant.reveal_secret(created.id, PASSPHRASE) == "4812"
     qtbot.waitUntil(lambda: created.id in view.ids(), timeout=15000)
     idle(qtbot, desktop.session)
+
+
+def test_each_store_says_what_fills_it_and_a_fact_or_howto_can_be_added_by_hand(qtbot: QtBot, desktop: Desktop) -> None:
+    a = desktop.session.assistant
+    assert a.active_model("chat") is None  # the test install has no chat model
+    view = desktop.window.show_view("memories")
+    assert view is desktop.window.memories
+    for type_ in ("core", "semantic", "procedural"):
+        view.show_type(type_)
+        hint = view.hint.text()
+        assert view.hint.isVisible() and "chat model fills it" in hint and "No chat model is active" in hint, hint
+        assert "New…" in hint
+    view.show_type("episodic")
+    assert "no model needed" in view.hint.text()
+
+    view.show_type("semantic")
+    view.new_button.click()
+    view.editor.set_field("name", "Casa Azul")
+    view.editor.set_field("summary", "The guest house in Seville, booked for June")
+    with qtbot.waitSignal(view.editor.saved, timeout=15000):
+        view.editor.save_button.click()
+    view.show_type("procedural")
+    view.new_button.click()
+    view.editor.set_field("summary", "Renew the TLS certificate")
+    view.editor.set_field("steps", ["sudo certbot renew", "sudo systemctl reload nginx"])
+    with qtbot.waitSignal(view.editor.saved, timeout=15000):
+        view.editor.save_button.click()
+    qtbot.waitUntil(lambda: len(view.ids()) == 1, timeout=15000)
+    facts, howtos = a.list_memories("semantic"), a.list_memories("procedural")
+    assert [m.name for m in facts] == ["Casa Azul"]  # type: ignore[attr-defined]
+    assert howtos[0].steps == ["sudo certbot renew", "sudo systemctl reload nginx"]  # type: ignore[attr-defined]
+    assert {h.id for h in a.search("certbot")} == {howtos[0].id}
+    idle(qtbot, desktop.session)

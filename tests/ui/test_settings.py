@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.api import Assistant
+from assistant.errors import AssistantError
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import idle
 from ui import autostart
 from ui.app import Desktop
 from ui.format import human_bytes
+from ui.views import settings as settings_module
 
 
-def test_settings_persist_across_restarts(qtbot: QtBot, desktop: Desktop, data_dir: Path) -> None:
+def test_settings_persist_across_restarts(
+    qtbot: QtBot, desktop: Desktop, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings_module, "allow_network", lambda parent: True)  # the user says yes
     view = desktop.window.show_view("settings")
     assert view is desktop.window.settings
     assert not view.capture_enabled.isChecked() and view.local_only.isChecked()
@@ -22,14 +28,17 @@ def test_settings_persist_across_restarts(qtbot: QtBot, desktop: Desktop, data_d
     view.monitors.setCurrentIndex(view.monitors.findData("primary"))
     view.excluded_apps.entry.setText("signal")
     view.excluded_apps.add_current()
-    view.excluded_titles.items.setCurrentRow(0)
-    first_title = view.excluded_titles.items.currentItem().text()
+    for title in ("Payroll", "Draft"):
+        view.excluded_titles.entry.setText(title)
+        view.excluded_titles.add_current()
+    view.excluded_titles.items.setCurrentRow(1)
     view.excluded_titles.remove_selected()
     view.keep_thumbnails.setChecked(True)
     view.retention.setValue(3)
     view.budget.setValue(4096)
     view.local_only.setChecked(False)
-    view.hotkey.setText("<ctrl>+<alt>+m")
+    assert view.hotkey.text() == "Ctrl+Shift+Space"  # as people write it, not pynput's "<ctrl>+<shift>+<space>"
+    view.hotkey.setText("Ctrl+Alt+M")
     with qtbot.waitSignal(view.hotkey_changed, timeout=2000):
         view.hotkey.editingFinished.emit()
     view.start_on_login.setChecked(True)
@@ -44,7 +53,7 @@ def test_settings_persist_across_restarts(qtbot: QtBot, desktop: Desktop, data_d
     restarted = Assistant(data_dir)
     s = restarted.settings
     assert s.capture.interval_seconds == 7.5 and s.capture.monitors == "primary"
-    assert "signal" in s.capture.excluded_apps and first_title not in s.capture.excluded_titles
+    assert s.capture.excluded_apps == ["signal"] and s.capture.excluded_titles == ["Payroll"]
     assert s.capture.keep_thumbnails and s.capture.thumbnail_retention_days == 3
     assert s.capture.storage_budget_mb == 4096
     assert s.privacy.local_only is False
@@ -93,3 +102,69 @@ def test_storage_gauge_shows_usage_against_the_budget(qtbot: QtBot, desktop: Des
     view.budget.setValue(1024)
     assert "of 1.0 GB" in view.usage.format()
     idle(qtbot, desktop.session)
+
+
+def test_turning_local_only_off_asks_first(qtbot: QtBot, desktop: Desktop, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[bool] = []
+    answer = [False]
+
+    def allow(parent: object) -> bool:
+        asked.append(True)
+        return answer[0]
+
+    monkeypatch.setattr(settings_module, "allow_network", allow)
+    view = desktop.window.show_view("settings")
+    assert view is desktop.window.settings
+    view.local_only.setChecked(False)  # the user says no
+    assert asked == [True] and view.local_only.isChecked() and not view.dirty
+    assert desktop.session.assistant.settings.privacy.local_only
+    answer[0] = True
+    view.local_only.setChecked(False)
+    with qtbot.waitSignal(view.saved, timeout=15000):
+        pass
+    assert asked == [True, True] and desktop.session.assistant.settings.privacy.local_only is False
+    view.local_only.setChecked(True)  # back on: nothing to ask
+    assert asked == [True, True]
+    with qtbot.waitSignal(view.saved, timeout=15000):
+        pass
+    idle(qtbot, desktop.session)
+
+
+def test_hotkeys_read_as_people_write_them() -> None:
+    from ui.hotkey import readable, to_spec
+
+    assert readable("<ctrl>+<shift>+<space>") == "Ctrl+Shift+Space"
+    assert readable("<cmd>+<alt>+r") == "Super+Alt+R"
+    assert to_spec("Ctrl+Shift+Space") == "<ctrl>+<shift>+<space>"
+    assert to_spec("ctrl + alt + m") == "<ctrl>+<alt>+m"
+    assert to_spec("<ctrl>+<alt>+m") == "<ctrl>+<alt>+m"  # pynput's own syntax still works
+    assert to_spec("Win+F12") == "<cmd>+<f12>"
+
+
+def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_apply(
+    qtbot: QtBot, desktop: Desktop, data_dir: Path
+) -> None:
+    a = desktop.session.assistant
+    idle(qtbot, desktop.session)  # the app scheduled consolidation at start
+    assert a.background.consolidation_interval() == 10.0
+    view = desktop.window.show_view("settings")
+    assert view is desktop.window.settings
+    assert view.consolidate_every.value() == 10 and view.raw_retention.value() == 90
+    assert view.idle_minutes.value() == 5.0
+    view.consolidate_every.setValue(3)
+    view.raw_retention.setValue(0)  # "forever"
+    view.idle_minutes.setValue(2.5)
+    assert view.raw_retention.text() == "forever"
+    with qtbot.waitSignal(view.saved, timeout=15000):
+        pass
+    assert a.background.consolidation_interval() == 3.0  # rescheduled now, not at the next start
+    saved = Assistant(data_dir).settings
+    assert saved.consolidation.interval_minutes == 3.0 and saved.consolidation.raw_retention_days == 0
+    assert saved.capture.idle_seconds == 150.0
+    idle(qtbot, desktop.session)
+
+
+def test_a_consolidation_interval_under_a_minute_is_refused(app: Assistant) -> None:
+    with pytest.raises(AssistantError, match="at least 1"):
+        app.set_setting("consolidation.interval_minutes", "0")
+    assert app.settings.consolidation.interval_minutes == 10.0

@@ -67,7 +67,7 @@ def test_blocks_land_in_their_hour_lanes_and_show_their_text(qtbot: QtBot, deskt
         lambda: view.day == today + timedelta(days=1) and view.timeline is not None and not view.canvas.blocks,
         timeout=15000,
     )
-    assert "nothing recorded" in view.summary.text()
+    assert "nothing recorded" in view.summary.text(), view.summary.text()
     view.prev_button.click()
     qtbot.waitUntil(lambda: len(view.canvas.blocks) == 3, timeout=15000)
     idle(qtbot, desktop.session)
@@ -99,4 +99,35 @@ def test_a_captured_block_shows_its_thumbnail(xvfb_display: str, qtbot: QtBot, d
     first = view.thumbs.itemAt(0)
     label = first.widget() if first is not None else None
     assert isinstance(label, QLabel) and not label.pixmap().isNull()
+    idle(qtbot, desktop.session)
+
+
+def test_a_typed_date_opens_that_day_and_the_calendar_marks_days_with_records(qtbot: QtBot, desktop: Desktop) -> None:
+    from PySide6.QtCore import QDate
+    from PySide6.QtGui import QFont
+
+    today = date.today()
+    earlier = today.replace(day=1) if today.day != 1 else today.replace(day=2)
+    seed_day(desktop, today)
+    desktop.session.assistant.add_events([screen(earlier, 8, 0, "Editor", "notes.md", "a note")])
+    view = desktop.window.show_view("timeline")
+    assert view is desktop.window.timeline
+    qtbot.waitUntil(lambda: view.marked_days == {today, earlier}, timeout=15000)
+    calendar = view.date_edit.calendarWidget()
+    weight = calendar.dateTextFormat(QDate(today.year, today.month, today.day)).fontWeight()
+    assert weight == QFont.Weight.Bold
+    empty = next(d for d in range(1, 28) if date(today.year, today.month, d) not in view.marked_days)
+    assert calendar.dateTextFormat(QDate(today.year, today.month, empty)).fontWeight() != QFont.Weight.Bold
+
+    # Typing a date (year 2023 here, whose weekday differs) and Enter opens that day.
+    edit = view.date_edit
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_End)
+    for _ in range(4):
+        qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(edit, "2023")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.day.year == 2023, timeout=5000)
+    assert (view.day.month, view.day.day) == (today.month, today.day) or today == date(today.year, 2, 29)
+    assert view.weekday.text() == f"{view.day:%A}"
     idle(qtbot, desktop.session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
@@ -25,17 +26,13 @@ def test_wrong_passphrase_shows_a_message_then_the_right_one_unlocks(qtbot: QtBo
     Assistant(data_dir).init(PASSPHRASE)
     locked = Assistant(data_dir)
     dialog, tasks = _dialog(qtbot, locked)
-    assert not dialog.setup_mode and dialog.keyring_button.isVisible()
+    assert not dialog.setup_mode and not dialog.keyring_button.isVisible()  # nobody opted in to the keyring
     dialog.passphrase.setText("not the passphrase")
     dialog.ok_button.click()
     qtbot.waitUntil(dialog.message.isVisible, timeout=15000)
     assert "Wrong passphrase" in dialog.message.text()
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted and not locked.unlocked
     assert dialog.ok_button.isEnabled()
-
-    dialog.keyring_button.click()  # nobody opted in: a message, still locked
-    qtbot.waitUntil(lambda: "keyring" in dialog.message.text(), timeout=15000)
-    assert not locked.unlocked and not dialog.unlocked_via_keyring
 
     dialog.passphrase.setText(PASSPHRASE)
     with qtbot.waitSignal(dialog.accepted, timeout=15000):
@@ -81,3 +78,46 @@ def test_setup_with_capture_consent_persists_it(qtbot: QtBot, data_dir: Path) ->
     tasks.wait()
     fresh.close()
     assert Assistant(data_dir).settings.capture.enabled is True
+
+
+def test_the_keyring_is_offered_only_after_the_user_opted_in(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.crypto import keyring_store
+
+    kept: dict[str, bytes] = {}  # the OS keyring, in memory
+    monkeypatch.setattr(keyring_store, "save_data_key", kept.__setitem__)
+    monkeypatch.setattr(keyring_store, "load_data_key", kept.get)
+    app = Assistant(data_dir)
+    app.init(PASSPHRASE)
+    app.close()
+    dialog, tasks = _dialog(qtbot, Assistant(data_dir))
+    assert not dialog.keyring_button.isVisible()
+    dialog.close()
+    tasks.wait()
+
+    app = Assistant(data_dir)
+    app.unlock(PASSPHRASE)
+    app.set_keyring_unlock(True)  # Settings → Privacy
+    app.close()
+    locked = Assistant(data_dir)
+    dialog, tasks = _dialog(qtbot, locked)
+    assert dialog.keyring_button.isVisible()
+    with qtbot.waitSignal(dialog.accepted, timeout=15000):
+        dialog.keyring_button.click()
+    assert locked.unlocked and dialog.unlocked_via_keyring
+    tasks.wait()
+    locked.close()
+
+
+def test_a_message_makes_the_dialog_taller_instead_of_squeezing_its_rows(qtbot: QtBot, data_dir: Path) -> None:
+    dialog, tasks = _dialog(qtbot, Assistant(data_dir))
+    qtbot.waitExposed(dialog)
+    before = dialog.height()
+    dialog.passphrase.setText("short")
+    dialog.confirm.setText("short")
+    dialog.ok_button.click()
+    assert dialog.message.isVisible()
+    assert dialog.height() > before and dialog.height() >= dialog.sizeHint().height()
+    assert dialog.message.geometry().bottom() < dialog.buttons.geometry().top()  # nothing overlaps
+    tasks.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,7 +11,9 @@ from assistant.answer.context import pack
 from assistant.answer.extractive import extractive_answer
 from assistant.answer.head import NOT_FROM_THEN, AnswerHead, multi_hop_terms
 from assistant.api import Assistant
-from assistant.values import CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
+from assistant.retrieval.query import Query, read_query
+from assistant.retrieval.recall import Recall
+from assistant.values import ASK_SESSION_PREFIX, CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
 from tests.conftest import FIXTURES
 from tests.fakes.chat_model import ScriptedModel
 
@@ -95,7 +98,7 @@ def test_an_extractive_answer_does_not_quote_the_same_passage_twice() -> None:
     turn = hit(1, "Ana: I adopted a greyhound called Pixel.", "chat")
     episode = hit(2, "Ana and Ben talked. Ana: I adopted a greyhound called Pixel. Ben: How old is Pixel?", "episodic")
     other = hit(3, "Ana: Pixel sleeps on the sofa all day.", "chat")
-    answer = extractive_answer("What is Ana's greyhound called?", [turn, episode, other])
+    answer = extractive_answer(read_query("What is Ana's greyhound called?", now=NOW), [turn, episode, other])
     assert [c.hit.id for c in answer.citations] == ["mem_1", "mem_3"]
     assert answer.text.count("I adopted a greyhound called Pixel") == 1
 
@@ -152,7 +155,7 @@ def test_a_quote_from_an_episode_names_who_said_it() -> None:
         "Ana: Long day. I adopted a greyhound called Pixel last week!",
         "episodic",
     )
-    answer = extractive_answer("What is the greyhound called?", [episode])
+    answer = extractive_answer(read_query("What is the greyhound called?", now=NOW), [episode])
     assert "Ana: I adopted a greyhound called Pixel last week!" in answer.text
 
 
@@ -189,8 +192,8 @@ def test_second_hop_follows_an_entity_the_first_round_found(app: Assistant) -> N
     app.add_memory(SemanticMemory(name="Ana's dog", summary="Ana's dog is called Pixel"))
     app.add_memory(SemanticMemory(name="Pixel vet", summary="Pixel sees Dr Okafor at the Riverside clinic"))
     first = app.recall.search("Which vet does Ana's dog see?", limit=5, now=NOW)
-    assert "Pixel" in multi_hop_terms("Which vet does Ana's dog see?", first)
-    hits = head_for(app, ScriptedModel()).retrieve("Who treats Ana's dog?", NOW)
+    assert "Pixel" in multi_hop_terms(read_query("Which vet does Ana's dog see?", now=NOW), first)
+    hits = head_for(app, ScriptedModel()).retrieve(app.recall.read("Who treats Ana's dog?", now=NOW), NOW)
     assert any("Riverside" in h.text for h in hits)
 
 
@@ -219,3 +222,116 @@ def test_evidence_larger_than_the_context_goes_through_bounded_map_reduce(app: A
     assert 1 < len(maps) <= 4
     assert answer.text == "You worked on the parser project [1]."
     assert all(len(p.split()) <= 400 for p in model.prompts)  # every step fits the context
+
+
+class _InterleavingRecall:
+    """Recall that lets a second question in while the first is searching, as on the UI's worker pool."""
+
+    def __init__(self, recall: Recall, between: Callable[[], object]) -> None:
+        self._recall, self._between = recall, between
+
+    def read(self, question: str, *, now: datetime | None = None) -> Query:
+        return self._recall.read(question, now=now)
+
+    def search(self, query: str | Query, *, limit: int = 10, exclude_asks: bool = False) -> list[SearchHit]:
+        between, self._between = self._between, lambda: None
+        between()  # once: the second question runs to its end here
+        return self._recall.search(query, limit=limit, exclude_asks=exclude_asks)
+
+
+def test_each_answer_keeps_the_model_it_started_with(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    instruct = ScriptedModel(["TAP flight TP1337 leaves Friday [1]"])
+    models: list[ScriptedModel | None] = [instruct, None]  # the second call finds no model (unloaded)
+    core = lambda: [m for m in app.list_memories("core") if isinstance(m, CoreBlock)]  # noqa: E731
+    retriever = _InterleavingRecall(app.recall, lambda: head.answer("Which hotel is it?", now=NOW))
+    head = AnswerHead(retriever, lambda: models.pop(0), core)
+    answer = head.answer("Which TAP flight was booked?", now=NOW)
+    assert not answer.extractive and answer.text == "TAP flight TP1337 leaves Friday [1]"
+    assert instruct.prompts  # the first question was answered by the model it was given
+
+
+def test_a_question_is_read_once(app: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.retrieval import timeparse
+
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024
+    reads: list[str] = []
+    real = timeparse._parse
+    monkeypatch.setattr(timeparse, "_parse", lambda text, *rest: reads.append(text) or real(text, *rest))
+    answer = head_for(app, ScriptedModel(instruct=False)).answer(
+        "What happened on 2 May 2024?", now=datetime(2024, 5, 2, 18, tzinfo=UTC)
+    )
+    assert answer.known and reads == ["What happened on 2 May 2024?"]  # search, the head and the quote share it
+
+
+def test_a_time_phrase_can_name_when_the_thing_talked_about_happens(app: Assistant) -> None:
+    """ "June" asked in May: the evidence is a chat in May about June, not anything said in (last) June."""
+    from assistant.values import RawEvent
+
+    may = datetime(2026, 5, 10, 19, 0, tzinfo=UTC)
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat",
+                occurred_at=may,
+                text="Booked! I'm staying at the Casa Azul in Seville in June.",
+                speaker="me",
+                session="trip",
+            ),
+            RawEvent(
+                kind="chat",
+                occurred_at=may - timedelta(days=40),
+                text="Staying late at work again.",
+                speaker="me",
+                session="work",
+            ),
+        ]
+    )
+    head = head_for(app, ScriptedModel(instruct=False))
+    answer = head.answer("Where am I staying in June?", now=datetime(2026, 5, 20, tzinfo=UTC))
+    assert answer.known and "Casa Azul" in answer.text, answer.text
+    assert "late at work" not in answer.text  # said in April, about no June
+    hits = app.recall.search("Where am I staying in June?", now=datetime(2026, 5, 20, tzinfo=UTC))
+    assert "Casa Azul" in hits[0].text  # search ranks the talk about June first too
+
+
+def test_search_shows_past_asks_below_the_evidence(app: Assistant) -> None:
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    for question in ("Pestana hotel?", "Pestana hotel, which street?"):
+        app.ask(question, now=NOW)
+    hits = app.search("Pestana hotel", now=NOW, limit=50)
+    recorded = [
+        h.id.startswith("ev_") and (app.get_event(h.id).session or "").startswith(ASK_SESSION_PREFIX) for h in hits
+    ]
+    asks = [n for n, mine in enumerate(recorded) if mine]
+    evidence = [n for n, mine in enumerate(recorded) if not mine]
+    assert asks and evidence  # both shown
+    assert max(evidence) < min(asks)  # the evidence above every past question and answer
+
+
+def test_an_order_answer_shows_seconds_when_the_minute_does_not_decide(app: Assistant) -> None:
+    at = datetime(2024, 5, 30, 11, 53, 10, tzinfo=UTC)
+    app.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Opened the tax form", occurred_at=at))
+    app.add_memory(
+        EpisodicMemory(
+            actor="user", event_type="activity", summary="Saved the invoice PDF", occurred_at=at + timedelta(seconds=35)
+        )
+    )
+    text = (
+        head_for(app, ScriptedModel(instruct=False))
+        .answer("Did I open the tax form before I saved the invoice PDF?", now=NOW)
+        .text
+    )
+    assert "11:53:10" in text and "11:53:45" in text, text
+    other_minute = datetime(2024, 5, 30, 9, 0, 5, tzinfo=UTC)
+    app.add_memory(
+        EpisodicMemory(
+            actor="user", event_type="activity", summary="Printed the boarding pass", occurred_at=other_minute
+        )
+    )
+    text = (
+        head_for(app, ScriptedModel(instruct=False))
+        .answer("Did I print the boarding pass before I saved the invoice PDF?", now=NOW)
+        .text
+    )
+    assert "09:00 " in text and "09:00:05" not in text, text  # minutes suffice when they differ

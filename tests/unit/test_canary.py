@@ -38,3 +38,15 @@ def test_imported_text_is_never_on_disk_in_plaintext(data_dir: Path, tmp_path: P
     assert_no_plaintext(data_dir)  # ...but only inside the encryption, WAL and log included
     again.close()
     assert_no_plaintext(data_dir)
+
+
+def test_asked_questions_and_hand_typed_facts_stay_inside_the_encryption(data_dir: Path) -> None:
+    """The paths the first-day fixes added: ask history read back (tags kept in the turn's meta), a fact
+    typed in by hand, a question whose time phrase names what was talked about."""
+    app = Assistant(data_dir)
+    app.init(PASSPHRASE)
+    app.add_memory(SemanticMemory(name="guest house", summary=f"staying at {MARKER} in June"))
+    answer = app.ask(f"Where am I staying in June, {MARKER}?")
+    assert answer.known and any(MARKER in a.question for a in app.ask_history())
+    app.close()
+    assert_no_plaintext(data_dir)

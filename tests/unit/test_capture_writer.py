@@ -117,3 +117,24 @@ def test_a_failed_write_never_leaves_a_delta_without_its_keyframe(
     assert "keyframe" not in last.meta and last.text.startswith("a new window opens")
     stored = {e.id for e in screen_events(app)}
     assert all(e.meta.get("keyframe", e.id) in stored for e in screen_events(app))
+
+
+def test_a_background_windows_text_has_its_own_chain_and_is_not_activity(app: Assistant) -> None:
+    """One frame read as two windows: the focused chat and a document beside it. The document's events
+    neither break the chat's delta chain nor make timeline blocks; search shows them under their title."""
+    from dataclasses import replace
+
+    writer = writer_for(app)
+    doc = ["Quarterly walnut report", "Revenue rose in the north"]
+    writer(record(MENU + chat(6), 0))
+    writer(replace(record(doc, 0, title="report.odt - Writer"), app="Writer", focused=False))
+    writer(record(MENU + chat(7), 3))  # one new line in the chat
+    writer(replace(record(doc, 3, title="report.odt - Writer"), app="Writer", focused=False))
+    chat1, doc1, chat2, doc2 = screen_events(app)
+    assert chat2.meta["keyframe"] == chat1.id and chat2.text == chat(7)[-1]  # a delta, despite the doc between
+    assert doc1.meta["focused"] is False and "focused" not in chat1.meta
+    assert doc2.meta["keyframe"] == doc1.id and doc2.text == ""  # nothing new in the document
+    blocks = app.timeline(T0 - timedelta(minutes=1), T0 + timedelta(minutes=1)).blocks
+    assert [(b.title, len(b.event_ids)) for b in blocks] == [("Team - Chat", 2)]
+    hits = [h.text for h in app.search("quarterly walnut") if "walnut" in h.text.lower()]
+    assert hits and all("report.odt - Writer" in text for text in hits)

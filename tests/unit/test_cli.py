@@ -24,7 +24,7 @@ def test_init_import_list_search_status(data_dir: Path) -> None:
     assert set(hits[0]) == {"id", "type", "text", "score", "occurred_at", "sources"}
     assert hits[0]["sources"] == [{"kind": "chat", "ref": "D1:1"}]
     st = json.loads(run_cli(data_dir, "status", "--json").stdout)
-    assert st["events"] == {"chat": 5} and st["schema_version"] == 1
+    assert st["events"] == {"chat": 5} and st["schema_version"] == 3
     assert run_cli(data_dir, "memory", "list", "--json").stdout.strip() == "[]"
     shown = json.loads(run_cli(data_dir, "memory", "show", hits[0]["id"], "--json").stdout)
     assert shown["meta"]["conversation"] == "conv-test"
@@ -83,7 +83,7 @@ def test_export_restore_and_passwd(data_dir: Path, tmp_path: Path) -> None:
     run_cli(data_dir, "init")
     run_cli(data_dir, "import", str(FIXTURES / "chat.jsonl"), "--format", "jsonl")
     assert run_cli(data_dir, "export", "--out", str(tmp_path / "b.zip")).returncode == 0
-    r = run_cli(data_dir, "passwd", env={"ASSISTANT_NEW_PASSPHRASE": "second"})
+    r = run_cli(data_dir, "passwd", env={"ASSISTANT_NEW_PASSPHRASE": "second passphrase"})
     assert r.returncode == 0, r.stderr
     assert run_cli(data_dir, "status").returncode == 2
     other = tmp_path / "other"

@@ -13,6 +13,7 @@ from typing import Any
 from assistant.api import Assistant
 from assistant.consolidation import merge
 from assistant.consolidation.deterministic import Planned
+from assistant.consolidation.engine import Extraction
 from assistant.values import CoreBlock, EpisodicMemory, RawEvent, ResourceMemory, SemanticMemory, Source
 from tests.conftest import FIXTURES, PASSPHRASE
 
@@ -218,11 +219,12 @@ def test_timeline_works_before_consolidation(app: Assistant) -> None:
     app.add_events(workday())
     tl = app.timeline_day(T0.date())
     assert [(b.app, b.start.strftime("%H:%M"), b.end.strftime("%H:%M")) for b in tl.blocks] == [
-        ("code", "09:00", "09:02"),
-        ("firefox", "09:03", "09:04"),
-        ("evince", "09:05", "09:05"),
-        ("code", "09:30", "09:30"),
+        ("code", "09:00", "09:03"),  # until the next window took over
+        ("firefox", "09:03", "09:05"),
+        ("evince", "09:05", "09:06"),  # one frame, then nothing for 25 minutes: a frame's worth, not zero
+        ("code", "09:30", "09:31"),
     ]
+    assert all(b.end > b.start for b in tl.blocks)
     assert tl.episodes == []
     app.consolidate()
     assert len(app.timeline_day(T0.date()).episodes) == 4
@@ -287,3 +289,23 @@ def test_kill_mid_batch_then_rerun_equals_a_clean_run(app: Assistant, tmp_path: 
         again.consolidate()
         assert snapshot(again) == expected
         again.close()
+
+
+class _CountingExtractor:
+    def __init__(self) -> None:
+        self.batches = 0
+
+    def extract(self, events: Any) -> Extraction:
+        self.batches += 1
+        return Extraction(calls=1)
+
+
+def test_the_model_pass_is_given_per_run_not_kept(app: Assistant) -> None:
+    app.settings.consolidation.use_model = True
+    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    extractor = _CountingExtractor()
+    report = app.consolidator.run(extractor=extractor)
+    assert extractor.batches >= 1 and report.model_calls == extractor.batches
+    seen = extractor.batches
+    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 6, 1, tzinfo=UTC), text="later", session="s9")])
+    assert app.consolidator.run().model_calls == 0 and extractor.batches == seen  # the next run has none

@@ -47,6 +47,19 @@ def test_private_browsing_titles_are_excluded_by_default(title: str) -> None:
     assert is_excluded(win("firefox", title), ExclusionRules()) is not None
 
 
+@pytest.mark.parametrize("app", ["org.keepassxc.KeePassXC", "com.bitwarden.desktop", "org.gnome.seahorse.Application"])
+def test_reverse_dns_app_ids_of_password_managers_are_excluded(app: str) -> None:
+    # Wayland's app_id and Flatpak ids: the vault is the same app under a longer name.
+    assert is_excluded(win(app), ExclusionRules()) == f"excluded app: {app}"
+
+
+def test_reverse_dns_ids_match_by_whole_parts_only() -> None:
+    rules = ExclusionRules()
+    assert is_excluded(win("org.example.Compass"), rules) is None
+    assert is_excluded(win("org.gnome.TextEditor"), rules) is None
+    assert is_excluded(win("python3.11"), rules) is None
+
+
 def test_password_manager_recognised_from_its_title_when_the_app_name_is_odd() -> None:
     assert is_excluded(win("python3", "Passwords.kdbx [Locked] - KeePassXC"), ExclusionRules()) is not None
 
@@ -91,3 +104,38 @@ def test_reason_never_contains_the_title() -> None:
     title = "Secret project: acquisition of Example Corp - Incognito"
     reason = is_excluded(win("chrome", title), ExclusionRules())
     assert reason == "excluded title pattern: Incognito"
+
+
+@pytest.mark.parametrize(
+    ("app", "title"),
+    [
+        ("Brave-browser", "Account settings - Brave (Private)"),  # Brave private window
+        ("Tor Browser", "Search — Tor Browser"),  # WM_CLASS
+        ("firefox", "Onion news — Tor Browser"),  # the title's end names it
+        ("Safari", "Bank statement — Private"),  # Safari private window
+        ("Safari", "Bank statement - Private"),
+    ],
+)
+def test_brave_tor_and_safari_private_windows_are_excluded_by_default(app: str, title: str) -> None:
+    assert is_excluded(win(app, title), ExclusionRules.with_defaults()) is not None
+
+
+@pytest.mark.parametrize(
+    ("app", "title"),
+    [("Brave-browser", "Private equity primer - Brave"), ("Safari", "Private lessons — pricing")],
+)
+def test_ordinary_brave_and_safari_windows_are_recorded(app: str, title: str) -> None:
+    assert is_excluded(win(app, title), ExclusionRules.with_defaults()) is None
+
+
+def test_user_exclusions_add_to_the_defaults() -> None:
+    from assistant.capture.factory import exclusion_rules
+    from assistant.config import CaptureSettings
+
+    settings = CaptureSettings(excluded_apps=["Signal"], excluded_titles=["Payroll"])
+    rules = exclusion_rules(settings)
+    assert is_excluded(win("Signal"), rules) is not None
+    assert is_excluded(win("gedit", "Payroll 2026 - gedit"), rules) is not None
+    assert is_excluded(win("KeePassXC"), rules) is not None  # a default the user's list does not name
+    assert is_excluded(win("firefox", "Docs — Private Browsing"), rules) is not None
+    assert CaptureSettings().excluded_apps == []  # the user's own list starts empty

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from assistant.api import Assistant
-from assistant.retrieval import fulltext
+from assistant.store import fulltext
 from assistant.values import MEMORY_TYPES, EpisodicMemory, RawEvent, SemanticMemory
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

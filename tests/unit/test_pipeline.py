@@ -82,6 +82,7 @@ class FakeOcr:
         self.started = threading.Event()
         self.calls: list[int] = []
         self.last_image: Image.Image | None = None
+        self.images: list[Image.Image] = []
 
     def available(self) -> bool:
         return self.ok
@@ -92,6 +93,7 @@ class FakeOcr:
         self.started.set()
         assert self.gate.wait(10)
         self.last_image = image.convert("RGB")
+        self.images.append(self.last_image)
         n = self.last_image.getpixel((0, 0))[0]  # type: ignore[index]
         self.calls.append(n)
         words = [Word("screen", 10, 10, 60, 20, 90.0), Word(str(n), 80, 10, 30, 20, 95.0), *self.extra(n)]
@@ -111,8 +113,8 @@ class Rig:
             self.ocr,
             ExclusionRules(),
             self.records.append,
-            PipelineSettings(**settings),
-            clock=self.clock,  # type: ignore[arg-type]
+            PipelineSettings(**settings),  # type: ignore[arg-type]
+            clock=self.clock,
         )
 
     def tick_screen(self, n: int) -> None:
@@ -252,18 +254,21 @@ class ListingProbe(FakeProbe):
 
 def test_visible_excluded_window_is_blacked_out_before_ocr() -> None:
     rig = Rig()
+    rig.probe.window = WindowInfo("Code", "notes.md - Code", pid=42, geometry=(0, 0, 640, 400))
     keepass = WindowInfo("KeePassXC", "Passwords.kdbx - KeePassXC", geometry=(400, 0, 300, 400))
     other = WindowInfo("Slack", "general - Slack", geometry=(0, 300, 200, 100))
     rig.pipeline.probe = ListingProbe([keepass, other])
+    rig.pipeline.probe.window = rig.probe.window
     rig.tick_screen(1)
-    (record,) = rig.finish()
-    seen = rig.ocr.last_image
-    assert seen is not None
-    assert seen.getpixel((500, 20)) == (0, 0, 0)  # inside KeePassXC's box (clipped to the screen)
-    assert seen.getpixel((639, 399)) == (0, 0, 0)
-    assert seen.getpixel((399, 20)) == (255, 255, 255)  # just left of it: untouched
-    assert seen.getpixel((10, 390)) == (255, 255, 255)  # the non-excluded window: untouched
-    assert record.text == "screen 1" and rig.pipeline.stats().windows_masked == 1
+    records = rig.finish()
+    code, slack = rig.ocr.images  # each window is read apart, the focused one first
+    assert code.getpixel((500, 20)) == (0, 0, 0)  # inside KeePassXC's box (clipped to the screen)
+    assert code.getpixel((639, 399)) == (0, 0, 0)
+    assert code.getpixel((399, 20)) == (255, 255, 255)  # just left of it: untouched
+    assert code.getpixel((10, 390)) == (0, 0, 0)  # Slack, in front: not the editor's text
+    assert slack.size == (200, 100) and slack.getpixel((10, 90)) == (255, 255, 255)  # Slack, read on its own
+    assert [(r.app, r.text, r.focused) for r in records] == [("Code", "screen 1", True), ("Slack", "screen 255", False)]
+    assert rig.pipeline.stats().windows_masked == 1
 
 
 def test_ocr_unavailable_still_records_metadata() -> None:

@@ -10,7 +10,6 @@ import pytest
 from assistant.api import Assistant
 from assistant.retrieval.indexer import Indexer
 from assistant.retrieval.recall import FusionConfig, Recall
-from assistant.retrieval.search import Searcher
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
 from assistant.values import EpisodicMemory, ProceduralMemory, RawEvent, SemanticMemory, Source
@@ -54,8 +53,6 @@ def test_hybrid_finds_a_paraphrase_that_full_text_misses(
     assert target.id not in [h.id for h in Recall(app.store.db).search(question, now=NOW)]
     hits = _hybrid(app, embedder, index).search(question, now=NOW)
     assert hits[0].id == target.id
-    # The plain Searcher becomes hybrid with the same retriever.
-    assert Searcher(app.store.db, vectors=EmbeddingRetriever(embedder, index)).search(question)[0].id == target.id
 
 
 def test_time_phrase_in_the_question_prefers_its_window(app: Assistant) -> None:
@@ -199,8 +196,12 @@ def test_a_reply_is_found_through_the_message_it_answers(
         question,
         events[1],
     )
-    alone = rank(FusionConfig(neighbour_weights=()))
-    assert alone > 5  # the reply shares no word with the question and is far down by itself
+    # The reply shares no word with the question: without votes it is no match at all, and even with
+    # every vector neighbour kept it is far down by itself.
+    with pytest.raises(ValueError):
+        rank(FusionConfig(neighbour_weights=()))
+    alone = rank(FusionConfig(neighbour_weights=(), min_similarity=-1.0))
+    assert alone > 5
     assert rank(FusionConfig()) < alone  # the question it answers (first by full text) pulls it up
     assert rank(FusionConfig(neighbour_weights=(3.0,))) <= 1
     # Full text alone never finds the reply (no shared word), and a vote does not add it by itself.
@@ -226,7 +227,7 @@ def test_a_speakers_answer_two_turns_on_is_found_through_their_earlier_turn(
         "What did Nate think of the coconut milk ice cream he made?",
         events[2],
     )
-    next_only = rank(FusionConfig(neighbour_weights=(0.5,)))
+    next_only = rank(FusionConfig(neighbour_weights=(0.5,), min_similarity=-1.0))  # kept though no vote finds it
     assert rank(FusionConfig()) < next_only  # the turn two places on now gets its vote
     assert rank(FusionConfig(neighbour_weights=(0.5, 3.0))) <= 1
 
@@ -286,7 +287,7 @@ def test_narrow_windows_are_searched_exactly_from_the_store(
 
 
 def test_common_words_are_dropped_only_in_large_tables(app: Assistant) -> None:
-    from assistant.retrieval.recall import prune_common_terms
+    from assistant.store.fulltext import prune_common_terms
 
     conn = app.store.db.reader()
     app.add_events([_chat(f"weekly standup {'zanzibar' if i % 500 == 0 else 'notes'} {i}", NOW) for i in range(900)])

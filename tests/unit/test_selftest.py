@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 
-from assistant import selftest
 from assistant.api import Assistant
-from assistant.cli import selftest_cmd
+from assistant.cli import selftest, selftest_cmd
 from assistant.cli.selftest import STEP_NAMES, STEPS, run_self_test
 from assistant.errors import CaptureUnavailable, ModelError
 from assistant.values import RawEvent

@@ -148,7 +148,7 @@ def test_vault_lists_captions_and_reveal_needs_the_passphrase(app: Assistant) ->
     assert [m.display_text() for m in listed] == ["GitHub token\napi_key"]
     assert "ghp_" not in repr(listed)
     assert app.search("ghp_A1b2") == []  # the value is in no index
-    with pytest.raises(WrongPassphrase):
+    with pytest.raises(WrongPassphrase, match="the value stays sealed"):  # not "the store was not unlocked"
         app.reveal_secret(entry.id, "guess")
     assert app.reveal_secret(entry.id, PASSPHRASE) == "ghp_" + "A1b2" * 9
 
@@ -210,3 +210,39 @@ def test_wal_shrinks_back_after_a_long_read(data_dir: Path, monkeypatch: pytest.
         assert wal.stat().st_size <= 256 * 1024 < grown
     finally:
         app.close()
+
+
+def test_a_vault_caption_names_the_site_or_window_where_the_secret_was_seen(app: Assistant) -> None:
+    from datetime import UTC, datetime
+
+    from assistant.values import RawEvent
+
+    token = "ghp_" + "Zx9q" * 9
+    at = datetime(2026, 5, 4, 10, tzinfo=UTC)
+    app.add_events(
+        [
+            RawEvent(
+                kind="screen",
+                occurred_at=at,
+                text=f"token {token}",
+                app="firefox",
+                title="Settings · GitHub",
+                url="https://github.com/settings/tokens",
+            ),
+            RawEvent(
+                kind="screen", occurred_at=at, text="aws AKIAIOSFODNN7EXAMPL2", app="code", title="deploy.env — infra"
+            ),
+            RawEvent(
+                kind="chat",
+                occurred_at=at,
+                text="the key is AKIAIOSFODNN7EXAMPL3",
+                speaker="me",
+                session="ops handover",
+            ),
+        ]
+    )
+    captions = sorted(m.caption for m in app.list_memories("vault"))  # type: ignore[attr-defined]
+    assert any(c.endswith("seen on github.com (firefox)") for c in captions), captions
+    assert any(c.endswith("seen in “deploy.env — infra” (code)") for c in captions), captions
+    assert any(c.endswith("seen in the chat “ops handover”") for c in captions), captions
+    assert not any(c.rsplit(" ", 1)[-1] == "code" for c in captions)  # never the app alone when more is known

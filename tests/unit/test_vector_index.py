@@ -1,4 +1,5 @@
-"""The vector index over chromadb: filters, modes, and staying in step with the encrypted store."""
+"""The vector indexes (embedded and Chroma): filters, modes, and staying in step with the encrypted store.
+The embedded index's encrypted snapshots are tested in test_vector_snapshot.py."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.errors import AssistantError, PrivacyBlocked
+from assistant.retrieval.embedded_index import EmbeddedIndex
 from assistant.retrieval.indexer import Indexer
-from assistant.retrieval.stored_vectors import stored_count
 from assistant.retrieval.vector_index import VectorIndex, parse_server_url
+from assistant.store.vectors import stored_count
 from assistant.values import RawEvent, SemanticMemory, VaultEntry
 from tests.fake_embedder import FakeEmbedder
 
@@ -24,10 +26,11 @@ def embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
-@pytest.fixture
-def memory_index(embedder: FakeEmbedder) -> Iterator[VectorIndex]:
-    index = VectorIndex(embedder.model_id)
-    yield index
+@pytest.fixture(params=["embedded", "chroma"])
+def memory_index(embedder: FakeEmbedder, request: pytest.FixtureRequest) -> Iterator[VectorIndex]:
+    """Both indexes in memory: the embedded one (the app's) and Chroma's (the server mode's code)."""
+    index = EmbeddedIndex(embedder.model_id) if request.param == "embedded" else VectorIndex(embedder.model_id)
+    yield index  # type: ignore[misc]
     index.close()
 
 
@@ -84,7 +87,7 @@ def test_in_memory_indexes_do_not_share_vectors(embedder: FakeEmbedder) -> None:
 def test_unknown_kind_and_mode_are_refused(memory_index: VectorIndex) -> None:
     with pytest.raises(AssistantError, match="unknown"):
         memory_index.add("mem_a", "diary", [1.0] * 64, T0)
-    with pytest.raises(AssistantError, match="vector_mode"):
+    with pytest.raises(AssistantError, match="not 'cloud'"):
         VectorIndex("m", mode="cloud")
 
 
@@ -134,9 +137,7 @@ def test_deletions_reach_the_index(app: Assistant, embedder: FakeEmbedder, memor
     removed = app.forget(ids["dana"])  # the store drops the vector row itself
     indexer.forget(removed)
     assert memory_index.count() == 4
-    app.forget(ids["heating"])  # deleted without telling the indexer: reconcile finds it
-    assert indexer.reconcile() == 1
-    assert memory_index.count() == 3 == stored_count(app.store.db.reader(), embedder.model_id)
+    assert memory_index.count() == 4 == stored_count(app.store.db.reader(), embedder.model_id)
 
 
 def test_items_forgotten_while_embedding_get_no_vector(app: Assistant, memory_index: VectorIndex) -> None:
@@ -163,7 +164,7 @@ def test_items_without_text_are_not_pending_forever(
     indexer = Indexer(app.store.db, embedder, memory_index)
     assert indexer.run() == 1
     assert indexer.pending_count() == 0 and memory_index.count() == 0
-    assert memory_index.rebuild_from_store(app.store.db.reader()) == 0
+    assert memory_index.sync_with_store(app.store.db.reader()) == 0
 
 
 def test_invalidate_re_embeds_edited_memories(
@@ -193,81 +194,6 @@ def test_memory_mode_is_rebuilt_from_the_store_at_unlock(app: Assistant, embedde
         assert again.count() == 5
     finally:
         again.close()
-
-
-def _persistent(app: Assistant, embedder: FakeEmbedder) -> VectorIndex:
-    return VectorIndex(embedder.model_id, mode="persistent", path=app.paths.vector_index)
-
-
-def test_persistent_index_survives_and_is_not_rebuilt(app: Assistant, embedder: FakeEmbedder) -> None:
-    ids = _fill(app)
-    index = _persistent(app, embedder)
-    Indexer(app.store.db, embedder, index).run()
-    index.close()
-    assert (app.paths.vector_index.stat().st_mode & 0o777) == 0o700
-    reopened = _persistent(app, embedder)
-    try:
-        assert reopened.sync_with_store(app.store.db.reader()) == 0  # healthy: kept as it is
-        assert reopened.query(embedder.embed(["Dana landlord Leipzig dana"])[0], limit=1)[0][0] == ids["dana"]
-    finally:
-        reopened.close()
-
-
-def test_deleted_persistent_index_is_rebuilt_from_the_store(app: Assistant, embedder: FakeEmbedder) -> None:
-    import shutil
-
-    ids = _fill(app)
-    index = _persistent(app, embedder)
-    Indexer(app.store.db, embedder, index).run()
-    index.close()
-    shutil.rmtree(app.paths.vector_index)
-    reopened = _persistent(app, embedder)
-    try:
-        assert reopened.sync_with_store(app.store.db.reader()) == 5
-        assert reopened.query(embedder.embed(["genmaicha"])[0], limit=1)[0][0] in {ids["tea"], ids["order"]}
-    finally:
-        reopened.close()
-
-
-@pytest.mark.parametrize(("damage", "events"), [("sqlite", 5), ("segments", 1500)])
-def test_corrupt_persistent_index_is_rebuilt(app: Assistant, embedder: FakeEmbedder, damage: str, events: int) -> None:
-    # chromadb writes HNSW segment files once a collection passes its sync threshold (1000 vectors).
-    app.add_events(
-        [RawEvent(kind="chat", occurred_at=T0, text=f"message number {i} about topic {i % 17}") for i in range(events)]
-    )
-    index = _persistent(app, embedder)
-    Indexer(app.store.db, embedder, index, batch_size=500).run()
-    index.close()
-    root: Path = app.paths.vector_index
-    if damage == "sqlite":
-        targets = [root / "chroma.sqlite3"]
-    else:
-        targets = [p for p in root.rglob("*") if p.is_file() and p.parent != root and p.stat().st_size]
-        assert targets, "no segment files were written"
-    for target in targets:
-        target.write_bytes(b"\x00garbage" * (target.stat().st_size // 8 + 1))
-    reopened = _persistent(app, embedder)
-    try:
-        assert reopened.sync_with_store(app.store.db.reader()) == events
-        assert reopened.count() == events
-        assert reopened.query(embedder.embed(["message number 3 about topic 3"])[0], limit=1)
-    finally:
-        reopened.close()
-
-
-def test_another_model_starts_from_empty_collections(app: Assistant, embedder: FakeEmbedder) -> None:
-    _fill(app)
-    index = _persistent(app, embedder)
-    Indexer(app.store.db, embedder, index).run()
-    index.close()
-    other = FakeEmbedder(dim=32, model_id="fake-other")
-    switched = VectorIndex(other.model_id, mode="persistent", path=app.paths.vector_index)
-    try:
-        assert switched.count() == 0
-        Indexer(app.store.db, other, switched).run()
-        assert switched.count() == 5  # 32-d vectors accepted: the 64-d collections were dropped
-    finally:
-        switched.close()
 
 
 def test_server_mode_checks_the_privacy_guard() -> None:
@@ -366,21 +292,6 @@ def test_filters_follow_deletes_and_moves(memory_index: VectorIndex, embedder: F
     memory_index.add("mem_c", "semantic", vec, T0)
     memory_index.delete(["mem_c"])
     assert memory_index.query(vec, limit=5, **day0) == []
-
-
-def test_kept_index_filters_by_what_the_store_says(app: Assistant, embedder: FakeEmbedder) -> None:
-    ids = _fill(app)
-    index = _persistent(app, embedder)
-    Indexer(app.store.db, embedder, index).run()
-    index.close()
-    reopened = _persistent(app, embedder)
-    try:
-        assert reopened.sync_with_store(app.store.db.reader()) == 0
-        query = embedder.embed(["genmaicha tea"])[0]
-        got = reopened.query(query, since=T0 + timedelta(days=2, hours=12), until=T0 + timedelta(days=4), limit=5)
-        assert [i for i, _ in got] == [ids["order"]]
-    finally:
-        reopened.close()
 
 
 def test_rebuild_in_small_pages_loads_every_collection(app: Assistant, embedder: FakeEmbedder) -> None:

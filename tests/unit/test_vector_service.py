@@ -5,14 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from pytest import MonkeyPatch
 
 from assistant.api import Assistant
-from assistant.retrieval import stored_vectors, vector_index
+from assistant.retrieval import index_sync
+from assistant.retrieval.embedded_index import EmbeddedIndex
+from assistant.retrieval.index_protocol import IndexItem
 from assistant.retrieval.recall import Recall
-from assistant.retrieval.vector_index import IndexItem, VectorIndex
 from assistant.retrieval.vector_service import VectorService
+from assistant.store import vectors as stored_vectors
 from assistant.values import RawEvent
 from tests.fake_embedder import FakeEmbedder
 
@@ -43,7 +47,7 @@ def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant)
     )
     models, notes = SlowModels(), {}
     recall = Recall(app.store.db)
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes)  # type: ignore[arg-type]
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
     try:
         assert service.attach(wait=False) is False  # returns at once
         assert recall.vectors is None and recall.search("automobile") == []
@@ -60,7 +64,7 @@ def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant)
 def test_closing_while_the_index_loads_drops_it(app: Assistant) -> None:
     models, notes = SlowModels(), {}
     recall = Recall(app.store.db)
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes)  # type: ignore[arg-type]
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
     service.attach(wait=False)
     service.close()
     models.release.set()
@@ -76,7 +80,16 @@ class ReadyModels:
         return self.embedder_
 
 
-def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assistant, monkeypatch: MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("snapshot", "note"),
+    [
+        ("none", "the vector index is loading, the latest first"),
+        ("damaged", "the vector snapshot was damaged and is not used: refilling the index from the store"),
+    ],
+)
+def test_while_the_index_fills_search_finds_the_latest_items_loaded(
+    app: Assistant, monkeypatch: MonkeyPatch, snapshot: str, note: str
+) -> None:
     app.add_events(
         [
             RawEvent(
@@ -100,30 +113,45 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
         ]
     )
     models = ReadyModels()
-    first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {})  # type: ignore[arg-type]
+    first = VectorService(
+        app.store.db,
+        app.paths,
+        app.settings.retrieval,
+        models,
+        Recall(app.store.db),
+        {},  # type: ignore[arg-type]
+        app.store.data_key,
+    )
     assert first.index_pending() == 2  # both vectors are in the store now
     first.close()
 
-    # The next load reads one vector a page, and its second page stalls: a large archive half loaded.
+    # The next load fills from the store (no snapshot: memory mode; or a damaged one, never trusted)
+    # one vector a page, and its second page stalls: a large archive half loaded.
+    if snapshot == "none":
+        monkeypatch.setattr(app.settings.retrieval, "vector_mode", "memory")
+    else:
+        raw = bytearray(app.paths.vector_snapshot.read_bytes())
+        raw[len(raw) // 2] ^= 0x01
+        app.paths.vector_snapshot.write_bytes(bytes(raw))
     monkeypatch.setattr(
-        vector_index, "stored_items", lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1)
+        index_sync, "stored_items", lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1)
     )
     stalled, go_on = threading.Event(), threading.Event()
-    add_many = VectorIndex.add_many
+    add_many = EmbeddedIndex.add_many
 
-    def slow_add_many(index: VectorIndex, items: Iterable[IndexItem]) -> int:
+    def slow_add_many(index: EmbeddedIndex, items: Iterable[IndexItem]) -> int:
         if stalled.is_set() or index.count():
             stalled.set()
             assert go_on.wait(30)
         return add_many(index, items)
 
-    monkeypatch.setattr(VectorIndex, "add_many", slow_add_many)
+    monkeypatch.setattr(EmbeddedIndex, "add_many", slow_add_many)
     recall, notes = Recall(app.store.db), {}
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes)  # type: ignore[arg-type]
+    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
     try:
         assert service.attach(wait=False) is False
         assert stalled.wait(30)
-        assert notes["search"] == "the vector index is loading: 1 of 2 items, the latest first"
+        assert notes["search"] == f"{note}: 1 of 2 items"
         # The latest event is in the index already, the older one is not yet: only full text finds it.
         assert [h.text for h in recall.search("automobile")] == ["me: I sold my car"]
         assert "me: I repaired the bicycle" not in [h.text for h in recall.search("bike")]
@@ -134,3 +162,52 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(app: Assista
     finally:
         go_on.set()
         service.close()
+    if snapshot == "damaged":  # rewritten whole: the next load restores it
+        assert bytes(raw) != app.paths.vector_snapshot.read_bytes()
+
+
+def test_embedding_a_backlog_says_how_far_it_got_in_the_status(app: Assistant) -> None:
+    """After a restart the periodic job embeds what an interrupted import left; the status counts it."""
+    app.add_events(
+        [
+            RawEvent(
+                kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text=f"note {n}", speaker="me", session="s"
+            )
+            for n in range(40)
+        ]
+    )
+    models, notes = SlowModels(), {}
+    models.release.set()
+    service = VectorService(
+        app.store.db,
+        app.paths,
+        app.settings.retrieval,
+        models,
+        Recall(app.store.db),
+        notes,  # type: ignore[arg-type]
+        app.store.data_key,
+    )
+    seen: list[str] = []
+    try:
+        assert service.index_pending(lambda done, total: seen.append(notes["indexing"])) == 40
+        assert seen and seen[-1] == "embedding for search: 40 of 40"
+        assert "indexing" not in notes  # gone once done
+    finally:
+        service.close()
+
+
+def test_a_large_import_counts_what_it_stored(app: Assistant, tmp_path: Path) -> None:
+    import json
+
+    source = tmp_path / "big.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps({"speaker": "me", "text": f"message {n}", "time": f"2024-01-01T10:{n // 60:02d}:{n % 60:02d}Z"})
+            + "\n"
+            for n in range(450)
+        ),
+        encoding="utf-8",
+    )
+    counts: list[tuple[int, int]] = []
+    assert app.import_file(source, "jsonl", progress=lambda done, total: counts.append((done, total))).added == 450
+    assert counts == [(200, 450), (400, 450)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -111,10 +112,32 @@ class AskView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+        self._history_asked = False
+
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(40)  # coalesce bursts of tokens into one repaint
         self._render_timer.timeout.connect(self.refresh_transcript)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._history_asked:  # once: later turns are added as they are asked, here or in quick recall
+            self._history_asked = True
+            self.session.run(
+                self.session.assistant.ask_history, name="ask history", owner=self, on_result=self._show_history
+            )
+
+    def _show_history(self, answers: list[Answer]) -> None:
+        """Past turns above this session's (a turn asked meanwhile may be among them already)."""
+        here = {(t.question, t.answer.text) for t in self.turns if t.answer is not None}
+        past = [Turn(a.question, answer=a, done=True) for a in answers if (a.question, a.text) not in here]
+        self.turns = [*past, *self.turns]
+        self.refresh_transcript()
+
+    def add_answered(self, answer: Answer) -> None:
+        """A question asked elsewhere (quick recall), shown here as if asked here."""
+        self.turns.append(Turn(answer.question, answer=answer, done=True))
+        self.refresh_transcript()
 
     def focus_input(self) -> None:
         self.input.setFocus()

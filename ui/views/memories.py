@@ -35,6 +35,34 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     "vault": [("caption", "Caption"), ("entry_type", "Kind"), ("sensitivity", "Sensitivity")],
 }
 
+BY_MODEL = "A chat model fills it at each consolidation"
+BY_HAND = "add one yourself (New…)"
+# What fills each store and how: without a chat model only the user's own entries fill the typed ones.
+FILLED_BY: dict[str, str] = {
+    "core": f"What the assistant always keeps in mind about you (who you are, how you like answers). "
+    f"{BY_MODEL}; or {BY_HAND} and Pin it.",
+    "episodic": "What happened, made from your screen captures and chats at each consolidation (no model needed).",
+    "semantic": f"Facts about people, places and things you saw or talked about. {BY_MODEL}; or {BY_HAND}.",
+    "procedural": f"Steps you followed or were told (how to do something). {BY_MODEL}; or {BY_HAND}.",
+    "resource": f"Documents, pages and files you worked with. {BY_MODEL}; or {BY_HAND}.",
+    "vault": f"Passwords, tokens and card numbers seen on screen or in chats, sealed (no model needed); or {BY_HAND}.",
+}
+NO_MODEL = (
+    "No chat model is active, so nothing fills it but you: install one in Settings → Models "
+    "(an instruction-tuned one, such as qwen2.5-1.5b-instruct) or `assistant models download NAME`."
+)
+MODEL_OFF = "The model pass is off in Settings (consolidation), so nothing fills it but you."
+
+
+def filled_by(type_: str, chat_model: str | None, model_pass: bool) -> str:
+    """The hint above a store's table: what fills it, and whether anything will."""
+    text = FILLED_BY[type_]
+    if BY_MODEL not in text:
+        return text
+    if not model_pass:
+        return f"{text} {MODEL_OFF}"
+    return f"{text} {NO_MODEL}" if chat_model is None else f"{text} The active chat model: {chat_model}."
+
 
 def cell_text(memory: Memory, key: str) -> str:
     if key == "@when":
@@ -69,6 +97,10 @@ class MemoriesView(QWidget):
         self.table.setWordWrap(False)
         self.table.currentCellChanged.connect(lambda row, *_: self._select_row(row))
 
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: gray;")
+
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: gray;")
         self.more_button = QPushButton("Load more")
@@ -88,6 +120,7 @@ class MemoriesView(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.hint)
         left_layout.addWidget(self.table, 1)
         left_layout.addLayout(bottom)
 
@@ -136,9 +169,16 @@ class MemoriesView(QWidget):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(cols) - 1 if self.type_ != "core" else 1, QHeaderView.ResizeMode.Stretch)
         self.pin_button.setVisible(self.type_ == "core")
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        app = self.session.assistant
+        active = app.active_model("chat")  # the model registry, a small JSON file
+        self.hint.setText(filled_by(self.type_, active.name if active else None, app.settings.consolidation.use_model))
 
     def load(self, more: bool = False) -> None:
         self._stale = False
+        self._show_hint()  # a model may have been installed since
         type_ = self.type_
         offset = len(self.memories) if more else 0
         self.session.run(

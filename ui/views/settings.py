@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -24,10 +25,27 @@ from PySide6.QtWidgets import (
 
 from ui import autostart
 from ui.format import human_bytes
+from ui.hotkey import readable, to_spec
 from ui.session import Session
+from ui.views.settings_integrations import IntegrationsBox
 from ui.views.settings_widgets import ListEditor, ModelsBox, PassphraseBox
 
 SAVE_DELAY_MS = 400
+
+
+def allow_network(parent: QWidget) -> bool:
+    """Ask before local-only mode goes off (tests replace this)."""
+    answer = QMessageBox.question(
+        parent,
+        "Allow network connections?",
+        "Local-only mode refuses every connection to another machine. Turned off, the app may connect to the "
+        "network: for model downloads, and for a Chroma server if you configured one (it then receives your "
+        "search vectors).\n\n"
+        "Turn local-only mode off?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def usage_total(usage: dict[str, int]) -> int:
@@ -56,6 +74,7 @@ class SettingsView(QWidget):
         column.setSpacing(14)
         column.addWidget(self._capture_box())
         column.addWidget(self._storage_box())
+        column.addWidget(self._memory_box())
         self.models = ModelsBox(session)
         self.models.setVisible(session.can("list_models"))
         column.addWidget(self.models)
@@ -63,6 +82,9 @@ class SettingsView(QWidget):
         self.passphrase = PassphraseBox(session)
         column.addWidget(self.passphrase)
         column.addWidget(self._desktop_box())
+        self.integrations = IntegrationsBox(session)
+        self.integrations.setVisible(session.can("mcp_client_config"))
+        column.addWidget(self.integrations)
         column.addStretch(1)
         content.setMaximumWidth(860)
         holder = QWidget()
@@ -98,6 +120,9 @@ class SettingsView(QWidget):
         form.addRow("Monitors", self.monitors)
         form.addRow("Never record apps", self.excluded_apps)
         form.addRow("Never record titles", self.excluded_titles)
+        builtin = QLabel("Password managers and private browser windows are never recorded, whatever these lists hold.")
+        builtin.setWordWrap(True)
+        form.addRow("", builtin)
         self.capture_enabled.toggled.connect(self._capture_toggled)
         self.session.capture_changed.connect(self._capture_state_changed)
         self.session.settings_changed.connect(self._capture_state_changed)
@@ -144,6 +169,36 @@ class SettingsView(QWidget):
         self.budget.valueChanged.connect(self._budget_changed)
         return box
 
+    def _memory_box(self) -> QGroupBox:
+        box = QGroupBox("Memory")
+        form = QFormLayout(box)
+        self.consolidate_every = QSpinBox()
+        self.consolidate_every.setRange(1, 24 * 60)
+        self.consolidate_every.setSuffix(" min")
+        self.consolidate_every.setToolTip("How often new captures and chats are turned into memories")
+        self.raw_retention = QSpinBox()
+        self.raw_retention.setRange(0, 3650)
+        self.raw_retention.setSuffix(" days")
+        self.raw_retention.setSpecialValueText("forever")
+        self.raw_retention.setToolTip(
+            "Raw screen text and chat turns are deleted this long after they were stored and consolidated; "
+            "the memories made from them stay"
+        )
+        self.idle_minutes = QDoubleSpinBox()
+        self.idle_minutes.setRange(0.5, 240)
+        self.idle_minutes.setDecimals(1)
+        self.idle_minutes.setSuffix(" min")
+        self.idle_minutes.setToolTip("Capture skips frames once mouse and keyboard have been still this long")
+        for field in (self.consolidate_every, self.raw_retention, self.idle_minutes):
+            field.setMaximumWidth(220)
+        form.addRow("Consolidate every", self.consolidate_every)
+        form.addRow("Keep raw captures and chats", self.raw_retention)
+        form.addRow("Stop capturing when idle for", self.idle_minutes)
+        self.consolidate_every.valueChanged.connect(lambda v: self.stage("consolidation.interval_minutes", float(v)))
+        self.raw_retention.valueChanged.connect(lambda v: self.stage("consolidation.raw_retention_days", int(v)))
+        self.idle_minutes.valueChanged.connect(lambda v: self.stage("capture.idle_seconds", round(float(v) * 60, 1)))
+        return box
+
     def _privacy_box(self) -> QGroupBox:
         box = QGroupBox("Privacy")
         layout = QVBoxLayout(box)
@@ -153,10 +208,19 @@ class SettingsView(QWidget):
         )
         self.keyring_note = QLabel()
         self.keyring_note.setStyleSheet("color: gray;")
+        self.lock_after = QSpinBox()
+        self.lock_after.setRange(0, 24 * 60)
+        self.lock_after.setSuffix(" min")
+        self.lock_after.setSpecialValueText("never")
+        self.lock_after.setToolTip("Forget the keys and ask for the passphrase after this long without input")
+        lock_form = QFormLayout()
+        lock_form.addRow("Lock after no input for", self.lock_after)
         layout.addWidget(self.local_only)
         layout.addWidget(self.keyring)
         layout.addWidget(self.keyring_note)
-        self._bind_check(self.local_only, "privacy.local_only")
+        layout.addLayout(lock_form)
+        self.lock_after.valueChanged.connect(lambda v: self.stage("privacy.lock_after_idle_minutes", float(v)))
+        self.local_only.toggled.connect(self._local_only_toggled)
         self.keyring.toggled.connect(self._keyring_toggled)
         return box
 
@@ -164,8 +228,8 @@ class SettingsView(QWidget):
         box = QGroupBox("Desktop")
         form = QFormLayout(box)
         self.hotkey = QLineEdit()
-        self.hotkey.setPlaceholderText("<ctrl>+<shift>+<space>")
-        self.hotkey.setToolTip("Global shortcut for quick recall, written like <ctrl>+<alt>+r")
+        self.hotkey.setPlaceholderText("Ctrl+Shift+Space")
+        self.hotkey.setToolTip("Global shortcut for quick recall, written like Ctrl+Alt+R")
         self.hotkey.editingFinished.connect(self._hotkey_edited)
         self.start_on_login = QCheckBox("Start when I log in (in the tray)")
         form.addRow("Quick recall hotkey", self.hotkey)
@@ -191,9 +255,13 @@ class SettingsView(QWidget):
             self.keep_thumbnails.setChecked(s.capture.keep_thumbnails)
             self.retention.setValue(s.capture.thumbnail_retention_days)
             self.budget.setValue(s.capture.storage_budget_mb)
+            self.consolidate_every.setValue(round(s.consolidation.interval_minutes))
+            self.raw_retention.setValue(s.consolidation.raw_retention_days)
+            self.idle_minutes.setValue(s.capture.idle_seconds / 60)
             self.local_only.setChecked(s.privacy.local_only)
+            self.lock_after.setValue(round(s.privacy.lock_after_idle_minutes))
             self.keyring.setChecked(self.session.keyring_enabled)
-            self.hotkey.setText(s.ui.hotkey)
+            self.hotkey.setText(readable(s.ui.hotkey))
             self.start_on_login.setChecked(s.ui.start_on_login)
         finally:
             self._loading = False
@@ -202,6 +270,7 @@ class SettingsView(QWidget):
         super().showEvent(event)
         self.refresh_usage()
         self.models.refresh()
+        self.integrations.refresh()
 
     def stage(self, key: str, value: Any) -> None:
         if self._loading:
@@ -227,7 +296,8 @@ class SettingsView(QWidget):
             return list(changes)
 
         def done(keys: list[str]) -> None:
-            self.session.message.emit("settings saved")
+            live = any(k.startswith("capture.") for k in keys)  # applied at the next tick, no restart
+            self.session.message.emit("settings saved; capture uses them from now on" if live else "settings saved")
             self.session.settings_changed.emit()
             self.saved.emit()
 
@@ -244,11 +314,24 @@ class SettingsView(QWidget):
         handle = self.session.start_capture() if on else self.session.stop_capture()
         if handle is not None:
             handle.failed.connect(lambda _exc: self._capture_state_changed())
+        elif on:  # the user cancelled at the notice: nothing records, so the switch goes back off
+            self._capture_state_changed()
 
     def _capture_state_changed(self, *_args: Any) -> None:
         self._loading = True
         self.capture_enabled.setChecked(self.session.assistant.settings.capture.enabled)
         self._loading = False
+
+    def _local_only_toggled(self, on: bool) -> None:
+        """Turning the network on is asked about first: a stray click must not open the machine's door."""
+        if self._loading:
+            return
+        if not on and not allow_network(self):
+            self._loading = True
+            self.local_only.setChecked(True)
+            self._loading = False
+            return
+        self.stage("privacy.local_only", bool(on))
 
     def _keyring_toggled(self, on: bool) -> None:
         if self._loading:
@@ -256,6 +339,7 @@ class SettingsView(QWidget):
 
         def done(_r: Any) -> None:
             self.session.keyring_enabled = on
+            self.integrations.refresh()  # the entry needs a passphrase only without keyring unlock
             self.keyring_note.setText(
                 "The key is in your OS keyring."
                 if on
@@ -279,7 +363,7 @@ class SettingsView(QWidget):
         )
 
     def _hotkey_edited(self) -> None:
-        text = self.hotkey.text().strip()
+        text = to_spec(self.hotkey.text().strip()) if self.hotkey.text().strip() else ""
         if text and text != self.session.assistant.settings.ui.hotkey:
             self.stage("ui.hotkey", text)
             self.hotkey_changed.emit(text)

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.errors import WrongPassphrase
+from assistant.values import passphrase_problem
 from ui.format import human_bytes
 from ui.session import Session
-
-MIN_PASSPHRASE = 8
 
 
 class ListEditor(QWidget):
@@ -234,8 +233,9 @@ class PassphraseBox(QGroupBox):
 
     def change(self) -> None:
         old, new = self.old.text(), self.new.text()
-        if len(new) < MIN_PASSPHRASE:
-            self.note.setText(f"Use at least {MIN_PASSPHRASE} characters.")
+        problem = passphrase_problem(new)
+        if problem is not None:
+            self.note.setText(problem)
             return
         if new != self.confirm.text():
             self.note.setText("The two new passphrases differ.")

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QPixmap, QShortcut, QTextCharFormat
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -54,8 +54,15 @@ class TimelineView(QWidget):
         self.next_button.clicked.connect(lambda: self.show_day(self.day + timedelta(days=1)))
         self.date_edit = QDateEdit(QDate.currentDate())
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dddd, d MMMM yyyy")
+        # No weekday in the field: a typed date whose weekday no longer matched was refused without a word.
+        self.date_edit.setDisplayFormat("d MMMM yyyy")
+        self.date_edit.setKeyboardTracking(False)  # typing "2023" goes to 2023 on Enter, not via year 2
+        self.date_edit.setToolTip("Type a date and press Enter, or pick one (days with records are in bold)")
         self.date_edit.dateChanged.connect(lambda d: self.show_day(qdate(d)))
+        self.weekday = QLabel()
+        calendar = self.date_edit.calendarWidget()
+        calendar.currentPageChanged.connect(self.mark_days)
+        self.marked_days: set[date] = set()
         today = QPushButton("Today")
         today.setToolTip("Jump to today (Ctrl+T)")
         today.clicked.connect(lambda: self.show_day(date.today()))
@@ -71,7 +78,7 @@ class TimelineView(QWidget):
         self.summary.setStyleSheet("color: gray;")
 
         bar = QHBoxLayout()
-        for w in (self.prev_button, self.date_edit, self.next_button, today):
+        for w in (self.prev_button, self.date_edit, self.weekday, self.next_button, today):
             bar.addWidget(w)
         bar.addSpacing(16)
         bar.addWidget(QLabel("Zoom"))
@@ -145,6 +152,7 @@ class TimelineView(QWidget):
         self._fit()
         if self._loaded != self.day:
             self.reload()
+        self.mark_days(self.day.year, self.day.month)  # new records may have come since
 
     def _refresh_if_visible(self) -> None:
         if self.isVisible():
@@ -161,10 +169,35 @@ class TimelineView(QWidget):
         self.date_edit.blockSignals(False)
         self.reload()
 
+    def mark_days(self, year: int, month: int) -> None:
+        """Bold the days of the calendar's month that have anything recorded."""
+        start = day_bounds(date(year, month, 1))[0]
+        end = day_bounds(date(year + month // 12, month % 12 + 1, 1))[0]
+        self.session.run(
+            self.session.assistant.days_with_data,
+            start,
+            end,
+            name="calendar",
+            owner=self,
+            on_result=lambda days: self._marked(year, month, days),
+        )
+
+    def _marked(self, year: int, month: int, days: list[date]) -> None:
+        calendar = self.date_edit.calendarWidget()
+        for day in [d for d in self.marked_days if (d.year, d.month) == (year, month)]:
+            calendar.setDateTextFormat(QDate(day.year, day.month, day.day), QTextCharFormat())
+        self.marked_days = {d for d in self.marked_days if (d.year, d.month) != (year, month)} | set(days)
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        bold.setForeground(self.palette().highlight())
+        for day in days:
+            calendar.setDateTextFormat(QDate(day.year, day.month, day.day), bold)
+
     def reload(self) -> None:
         day = self.day
         self._loaded = day
         start, end = day_bounds(day)
+        self.weekday.setText(f"{day:%A}")
         self.summary.setText("loading…")
         self.session.run(
             self.session.assistant.timeline,
