@@ -16,6 +16,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("ASSISTANT_TESTING", "1")
 
@@ -33,16 +34,22 @@ def main() -> None:
     ap.add_argument("--batch-events", type=int, default=20)
     ap.add_argument("--workday", action="store_true", help="the model pass on a captured stretch of desktop work")
     ap.add_argument("--windows", type=int, default=48)
+    ap.add_argument(
+        "--prompt-only",
+        action="store_true",
+        help="with --workday: stop each call after one generated token (prompt tokens and cache reuse are the "
+        "same as in a full run; generation is not measured)",
+    )
     args = ap.parse_args()
     if args.workday:
-        _print(_workday(args.windows))
+        _print(_workday(args.windows, prompt_only=args.prompt_only))
         return
     sample = json.loads(args.dataset.read_text(encoding="utf-8"))[0]
     with tempfile.TemporaryDirectory() as tmp:
         one = Path(tmp) / "one.json"
         one.write_text(json.dumps([sample]), encoding="utf-8")
         app = Assistant(Path(tmp) / "data")
-        app.init("bench")
+        app.init("bench passphrase")
         t0 = time.perf_counter()
         imported = app.import_file(one, "locomo")
         t_import = time.perf_counter() - t0
@@ -85,7 +92,20 @@ def _print(rows: list[tuple[str, str]]) -> None:
 PROJECTED_PARAMS = 1.5e9 / 0.27e9
 
 
-def _workday(windows: int) -> list[tuple[str, str]]:
+class _PromptOnly:
+    """The model, but every JSON answer stops after one token (and so fails as cut off)."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def generate_json(self, prompt: str, schema: Any, *, max_tokens: int = 512) -> dict[str, Any]:
+        return dict(self._model.generate_json(prompt, schema, max_tokens=1))
+
+
+def _workday(windows: int, *, prompt_only: bool = False) -> list[tuple[str, str]]:
     """The model pass over `windows` captured windows with the bundled model, scaled to a captured hour."""
     from workday import session  # beside this script
 
@@ -95,14 +115,14 @@ def _workday(windows: int) -> list[tuple[str, str]]:
     captured = (events[-1].occurred_at - events[0].occurred_at).total_seconds() + 3.0
     with tempfile.TemporaryDirectory() as tmp:
         app = Assistant(Path(tmp) / "data")
-        app.init("bench")
+        app.init("bench passphrase")
         app.models.install_test_model()
         model = app.models.chat_model()
         assert model is not None
         total = Extraction()
         t0 = time.perf_counter()
         for batch in batches(events, 200, 3000):
-            found = ModelExtractor(model).extract(batch)
+            found = ModelExtractor(_PromptOnly(model) if prompt_only else model).extract(batch)
             for name in ("calls", "episodes", "skipped", "dropped_lines", "prompt_tokens", "generated_tokens"):
                 setattr(total, name, getattr(total, name) + getattr(found, name))
             total.seconds += found.seconds
