@@ -42,7 +42,7 @@ from assistant.values import (
 log = logging.getLogger(__name__)
 
 # What the model reads of one episode, in its own tokens: a window's salient new lines, not its frames.
-EPISODE_TOKENS = 192
+EPISODE_TOKENS = 160
 _LINE_CHARS = 300
 _SPACES = re.compile(r"\s+")
 
