@@ -363,6 +363,7 @@ class Digest:
     end: datetime
     days: list[DayDigest]
     text: str
+    headline: str  # one line: time on screen and the apps most of it went to
 
     @property
     def empty(self) -> bool:

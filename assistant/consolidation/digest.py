@@ -111,8 +111,23 @@ def build_digest(events: Sequence[RawEvent], start: datetime, end: datetime, tz:
         f" to {(end - timedelta(seconds=1)).astimezone(tz):%d %B %Y}" if end - start > timedelta(days=1) else ""
     )
     if not days:
-        return Digest(start, end, [], f"Nothing is recorded for {span}.")
+        return Digest(start, end, [], f"Nothing is recorded for {span}.", "nothing recorded")
     lines = [f"What you did, {span} (from your captures and chats):"]
     for d in days:
         lines += _day_text(d, tz)
-    return Digest(start, end, days, "\n".join(lines))
+    return Digest(start, end, days, "\n".join(lines), _headline(days))
+
+
+def _headline(days: Sequence[DayDigest]) -> str:
+    per_app: defaultdict[str, float] = defaultdict(float)
+    for d in days:
+        for app in d.apps:
+            per_app[app.app] += app.seconds
+    top = sorted(per_app.items(), key=lambda kv: -kv[1])[:3]
+    chats = sum(len(d.chats) for d in days)
+    parts = [f"{duration(sum(d.seconds for d in days))} on screen"] if top else []
+    if top:
+        parts[0] += ": " + ", ".join(f"{app} {duration(s)}" for app, s in top)
+    if chats:
+        parts.append(f"{chats} chat{'s' if chats != 1 else ''}")
+    return "; ".join(parts)
