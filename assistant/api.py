@@ -41,6 +41,7 @@ from assistant.values import (
     ASK_SESSION_PREFIX,
     Answer,
     CoreBlock,
+    Digest,
     ImportResult,
     Memory,
     MemoryType,
@@ -369,6 +370,18 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         days = event_repo.days_with_events(self.store.db.reader(), start, end, offset)
         return [date(1970, 1, 1) + timedelta(days=n) for n in days]
 
+    def digest(self, start: datetime, end: datetime) -> Digest:
+        """What happened between `start` and `end`, day by day: apps and windows with the time spent,
+        chats, pages opened (no model needed)."""
+        from zoneinfo import ZoneInfo
+
+        from assistant.consolidation.digest import build_digest
+        from assistant.store.events import list_events
+
+        events = list_events(self.store.db.reader(), since=start, until=end)
+        tz = ZoneInfo(self.settings.retrieval.timezone)
+        return build_digest(events, start, end, tz, self.settings.capture.interval_seconds)
+
     def timeline_day(self, day: date) -> Timeline:
         start = datetime.combine(day, time(0), tzinfo=UTC)
         return self.timeline(start, start + timedelta(days=1))
@@ -400,7 +413,7 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
     @property
     def answer_head(self) -> AnswerHead:
         if self._head is None:
-            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks)
+            self._head = AnswerHead(self.recall, self._answer_model, self._core_blocks, digest=self.digest)
         return self._head
 
     def _answer_model(self) -> TextModel | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal, get_args
 
 # Long work reports progress as (done, total); total may be 0 while it is not known yet.
@@ -323,3 +323,48 @@ class Timeline:
             "blocks": [b.as_dict() for b in self.blocks],
             "episodes": [e.as_dict() for e in self.episodes],
         }
+
+
+@dataclass(frozen=True)
+class WindowTime:
+    title: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class AppTime:
+    app: str
+    seconds: float
+    windows: list[WindowTime]  # longest first
+
+
+@dataclass(frozen=True)
+class ChatDigest:
+    start: datetime
+    participants: list[str]
+    topics: list[str]
+    turns: int
+
+
+@dataclass(frozen=True)
+class DayDigest:
+    day: date
+    seconds: float  # time on screen, from the captures
+    apps: list[AppTime]  # longest first
+    chats: list[ChatDigest]
+    links: list[str]  # pages opened (the URLs the captures saw), first seen first
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What happened in a span, day by day, built from the store without a model; `text` says it."""
+
+    start: datetime
+    end: datetime
+    days: list[DayDigest]
+    text: str
+    headline: str  # one line: time on screen and the apps most of it went to
+
+    @property
+    def empty(self) -> bool:
+        return not self.days

@@ -185,11 +185,16 @@ def chroma_rebuild(app: Assistant, log: Callable[[str], None]) -> dict[str, obje
             tenth.append(time.perf_counter() - started)
 
     loaded = index.sync_with_store(app.store.db.reader(), progress=progress)
-    out = {"index_rebuild_s": round(time.perf_counter() - started, 1),
-           "index_rebuild_cpu_s": round(time.process_time() - started_cpu, 1),
-           "index_tenth_s": round(tenth[0], 1) if tenth else None, "rebuild_load": os.getloadavg()[0]}
-    log(f"  chroma index: {loaded:,} vectors in {out['index_rebuild_s']:.0f} s "
-        f"(the latest tenth searchable after {out['index_tenth_s']} s)")
+    out = {
+        "index_rebuild_s": round(time.perf_counter() - started, 1),
+        "index_rebuild_cpu_s": round(time.process_time() - started_cpu, 1),
+        "index_tenth_s": round(tenth[0], 1) if tenth else None,
+        "rebuild_load": os.getloadavg()[0],
+    }
+    log(
+        f"  chroma index: {loaded:,} vectors in {out['index_rebuild_s']:.0f} s "
+        f"(the latest tenth searchable after {out['index_tenth_s']} s)"
+    )
     index.close()
     return out
 
@@ -205,11 +210,17 @@ def embedded_snapshot(app: Assistant, log: Callable[[str], None]) -> dict[str, o
     index.changes = 1
     started = time.perf_counter()
     index.close()  # writes the snapshot, as at lock
-    out = {"embedded_fill_s": fill[0], "embedded_fill_cpu_s": fill[1], "fill_load": os.getloadavg()[0],
-           "snapshot_s": round(time.perf_counter() - started, 1),
-           "snapshot_mb": round(app.paths.vector_snapshot.stat().st_size / 2**20)}
-    log(f"  embedded index: {loaded:,} vectors in {fill[0]:.0f} s; snapshot {out['snapshot_mb']} MB "
-        f"in {out['snapshot_s']} s")
+    out = {
+        "embedded_fill_s": fill[0],
+        "embedded_fill_cpu_s": fill[1],
+        "fill_load": os.getloadavg()[0],
+        "snapshot_s": round(time.perf_counter() - started, 1),
+        "snapshot_mb": round(app.paths.vector_snapshot.stat().st_size / 2**20),
+    }
+    log(
+        f"  embedded index: {loaded:,} vectors in {fill[0]:.0f} s; snapshot {out['snapshot_mb']} MB "
+        f"in {out['snapshot_s']} s"
+    )
     return out
 
 
@@ -223,16 +234,26 @@ def unlock_with_snapshot(data: Path, log: Callable[[str], None]) -> tuple[Assist
     probe = index.query(np.ones(DIM, dtype=np.float32) / np.sqrt(DIM), limit=1)
     elapsed = time.perf_counter() - started, time.process_time() - started_cpu
     expected = stored_count(app.store.db.reader(), MODEL)  # the check, not timed
-    out = {"unlock_s": round(elapsed[0], 1),
-           "unlock_cpu_s": round(elapsed[1], 1),
-           "unlock_load": os.getloadavg()[0], "unlock_from_store": from_store, "rss_after_unlock_mb": rss_mb()}
+    out = {
+        "unlock_s": round(elapsed[0], 1),
+        "unlock_cpu_s": round(elapsed[1], 1),
+        "unlock_load": os.getloadavg()[0],
+        "unlock_from_store": from_store,
+        "rss_after_unlock_mb": rss_mb(),
+    }
     assert probe and index.count() == expected and index.snapshot_state == "loaded", (index.count(), expected)
     log(f"  unlock with the snapshot: {out['unlock_s']} s ({index.count():,} vectors, {from_store} from the store)")
     return app, index, out
 
 
-def run_size(size: int, queries: int, seed: int, log: Callable[[str], None],
-             store_dir: Path | None = None, baseline_max: int = 100_000) -> dict[str, object]:
+def run_size(
+    size: int,
+    queries: int,
+    seed: int,
+    log: Callable[[str], None],
+    store_dir: Path | None = None,
+    baseline_max: int = 100_000,
+) -> dict[str, object]:
     keep = contextlib.nullcontext(str(store_dir / str(size))) if store_dir else None
     with keep or tempfile.TemporaryDirectory(prefix=f"bench-search-{size}-") as tmp:
         data, marker = Path(tmp) / "data", Path(tmp) / "built.json"
@@ -380,7 +401,8 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
             f"| {r['size']:,} | {r['build_s']} ({r['build_cpu_s']}) | {chroma} | {r.get('embedded_fill_s')} "
             f"({r.get('embedded_fill_cpu_s')}) | {r.get('snapshot_s')} ({r.get('snapshot_mb')}) | "
             f"**{r.get('unlock_s')}** ({r.get('unlock_cpu_s')}) | {ratio} | {r.get('rss_after_unlock_mb')} / "
-            f"{r['peak_rss_mb']:,} | {' / '.join(_load(r.get(k)) for k in loads)} |")
+            f"{r['peak_rss_mb']:,} | {' / '.join(_load(r.get(k)) for k in loads)} |"
+        )
     if embed:
         lines += [
             "",
@@ -398,10 +420,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--embedder", type=Path, help="GGUF embedding model: also time embedding the query")
     parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads for --embedder")
-    parser.add_argument("--baseline-max", type=int, default=100_000,
-                        help="largest size at which the chroma rebuild baseline is timed (23+ min at 1M)")
-    parser.add_argument("--unlock-only", action="store_true",
-                        help="with --store-dir: only time unlock_s on the stores (and snapshots) an earlier run kept")
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=100_000,
+        help="largest size at which the chroma rebuild baseline is timed (23+ min at 1M)",
+    )
+    parser.add_argument(
+        "--unlock-only",
+        action="store_true",
+        help="with --store-dir: only time unlock_s on the stores (and snapshots) an earlier run kept",
+    )
     parser.add_argument("--store-dir", type=Path, help="keep the built stores here and reuse them on the next run")
     parser.add_argument(
         "--add",

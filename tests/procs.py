@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,12 +28,15 @@ def stop(proc: subprocess.Popen[Any], timeout: float) -> None:
 
 def spawn_helper(script: str, args: dict[str, Any], env: dict[str, str]) -> subprocess.Popen[str]:
     """A test helper script (a window, a fake service) run with this Python, its arguments as one JSON
-    argument, talking line by line over stdin/stdout."""
+    argument, talking line by line over stdin/stdout. The checkout is on its import path, since helpers
+    import `tests.*` and a script's own folder is all Python puts there."""
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     return subprocess.Popen(
         [sys.executable, str(Path(script).resolve()), json.dumps(args)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env=env,
+        env={**env, "PYTHONPATH": path},
         text=True,
         bufsize=1,
     )

@@ -22,7 +22,7 @@ from assistant.answer.extractive import NOT_FOUND, extractive_answer, relevant
 from assistant.llm.runtime import TextModel
 from assistant.retrieval.query import Query
 from assistant.text import content_words
-from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, SearchHit
+from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, Digest, SearchHit
 
 INSTRUCTIONS = (
     "You are the user's private memory assistant. Answer the question using only the memories given. "
@@ -70,9 +70,13 @@ class AnswerHead:
         core_blocks: Callable[[], list[CoreBlock]],
         *,
         force_generative: bool = False,
+        digest: Callable[[datetime, datetime], Digest] | None = None,
     ) -> None:
-        """`force_generative` runs the model path even for a base model (benchmarks and path tests)."""
+        """`force_generative` runs the model path even for a base model (benchmarks and path tests);
+        `digest` tells a span of time from the store (apps, windows, durations, chats), the answer to a
+        question about a time only ("what did I do today?") when no instruct model can summarise."""
         self._retriever = retriever
+        self._digest = digest
         self._force = force_generative
         self._model_provider = model
         self._core_blocks = core_blocks
@@ -106,6 +110,17 @@ class AnswerHead:
             dated = temporal.answer(question, query.order, find)
             if dated is not None:
                 return self._emit(dated, on_token)
+        span = query.time
+        if (
+            self._digest is not None
+            and span is not None
+            and span.since is not None
+            and span.until is not None
+            and not query.answer_topic
+            and not self._generative(model)
+        ):
+            told = self._digest(span.since, span.until)
+            return self._emit(Answer(question, told.text, [], known=not told.empty, extractive=True), on_token)
         found = relevant(self.retrieve(query, now), query)
         hits = self._near_the_time_asked(query, found)
         if not hits:

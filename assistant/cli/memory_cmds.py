@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from assistant.cli.common import add_json_flag, emit, index_with_progress, open_assistant, parse_day
@@ -27,8 +27,11 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         args,
         asdict(report),
         f"{report.events} events in {report.batches} batches: {report.added} memories added, "
-        f"{report.merged} merged, {report.updated} updated; model calls {report.model_calls} "
-        f"(fallbacks {report.model_fallbacks}); retention removed {report.retention_deleted} raw events",
+        f"{report.merged} merged, {report.updated} updated; model: {report.model_calls} calls "
+        f"(fallbacks {report.model_fallbacks}) over {report.model_episodes} episodes "
+        f"({report.model_skipped} with nothing new skipped, {report.model_dropped_lines} lines over budget), "
+        f"{report.model_prompt_tokens} prompt + {report.model_generated_tokens} generated tokens "
+        f"in {report.model_seconds:.1f} s; retention removed {report.retention_deleted} raw events",
     )
     return 0
 
@@ -85,6 +88,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    app = open_assistant(args, access="read")
+    tz = ZoneInfo(app.settings.retrieval.timezone)
+    day = parse_day(args.date).date() if args.date else datetime.now(tz).date()
+    if args.week:
+        day -= timedelta(days=day.weekday())  # the week from its Monday
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    told = app.digest(start, start + timedelta(days=7 if args.week else 1))
+    emit(args, asdict(told), told.text)
+    return 0
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("consolidate", help="turn raw captures and chats into typed memories now")
     add_json_flag(p)
@@ -96,6 +113,12 @@ def register(sub: Any) -> None:
     p.add_argument("--to", help="YYYY-MM-DD (inclusive)")
     add_json_flag(p)
     p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("digest", help="what you did on a day or in a week: apps, windows and time spent, chats")
+    p.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    p.add_argument("--week", action="store_true", help="the week (Monday to Sunday) of --date or of today")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser("ask", help="answer a question from memory, with citations")
     p.add_argument("question")

@@ -35,6 +35,12 @@ class Extraction:
     secrets: list[tuple[Planned, str]] = field(default_factory=list)  # vault entry + its secret value
     calls: int = 0
     fallbacks: int = 0
+    episodes: int = 0  # episodes the model read
+    skipped: int = 0  # episodes with nothing new, skipped by rule
+    dropped_lines: int = 0  # new lines that did not fit an episode's token budget
+    prompt_tokens: int = 0  # evaluated, not counting a reused cached prefix
+    generated_tokens: int = 0
+    seconds: float = 0.0
 
 
 class Extractor(Protocol):
@@ -50,6 +56,12 @@ class ConsolidationReport:
     updated: int = 0
     model_calls: int = 0
     model_fallbacks: int = 0
+    model_episodes: int = 0
+    model_skipped: int = 0
+    model_dropped_lines: int = 0
+    model_prompt_tokens: int = 0
+    model_generated_tokens: int = 0
+    model_seconds: float = 0.0
     retention_deleted: int = 0
     seconds: float = 0.0
     model_status: str = "no chat model configured: deterministic pass only"
@@ -148,6 +160,12 @@ class Consolidator:
             secrets = found.secrets
             report.model_calls += found.calls
             report.model_fallbacks += found.fallbacks
+            report.model_episodes += found.episodes
+            report.model_skipped += found.skipped
+            report.model_dropped_lines += found.dropped_lines
+            report.model_prompt_tokens += found.prompt_tokens
+            report.model_generated_tokens += found.generated_tokens
+            report.model_seconds += found.seconds
         with self._db.write() as conn:
             for item in planned:
                 self._count(report, merge.write(conn, item))

@@ -1,20 +1,30 @@
 """The model pass: a local GGUF model extracts semantic, procedural, core, resource and vault memories.
 
-Output is grammar-constrained to each type's schema, so it always parses; what it says is still
-checked: an item must be grounded in the batch (share words with it, or for a secret appear verbatim),
-and it is attributed to the events it shares the most words with. A failed or empty step counts as a
-fallback, and the deterministic episodes of the batch stand on their own.
+It reads what the deterministic pass already condensed, not raw frames: per episode (an activity run
+of one window, or a chat session) its window, time span and the lines that were new in it, deduplicated
+and bounded in tokens. An episode with nothing new (the same document again) is skipped by rule. Each
+episode is one call with one combined schema, after an instruction prefix that is evaluated once and
+reused from the model's cached state. What did not fit an episode's budget is counted, never dropped
+silently, and every call's tokens and seconds are added up for the report.
+
+Output is grammar-constrained to the schema, so it always parses; what it says is still checked: an
+item must be grounded in its episode (share words with it, or for a secret appear verbatim), and it is
+attributed to the episode's events it shares the most words with. A failed or empty call counts as a
+fallback, and the deterministic episodes stand on their own.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from assistant.consolidation import schemas
 from assistant.consolidation.deterministic import Planned
 from assistant.consolidation.engine import Extraction
+from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
 from assistant.errors import ModelError
 from assistant.llm.runtime import TextModel
 from assistant.text import content_words, normalise
@@ -31,71 +41,143 @@ from assistant.values import (
 
 log = logging.getLogger(__name__)
 
+# What the model reads of one episode, in its own tokens: a window's salient new lines, not its frames.
+EPISODE_TOKENS = 160
+_LINE_CHARS = 300
+_SPACES = re.compile(r"\s+")
 
-def log_lines(events: Sequence[RawEvent]) -> list[str]:
-    out = []
-    for e in events:
-        when = e.occurred_at.strftime("%Y-%m-%d %H:%M")
-        out.append(f"[{when}] {e.display_text()}".replace("\n", " ")[:600])
-    return out
+
+@dataclass
+class Episode:
+    """One episode as the model reads it, and the events its memories are attributed to."""
+
+    text: str
+    events: list[RawEvent]
+    dropped_lines: int  # new lines that did not fit EPISODE_TOKENS
+
+
+def _norm(line: str) -> str:
+    return _SPACES.sub(" ", line).strip().casefold()
+
+
+def _lines(group: Sequence[RawEvent]) -> list[str]:
+    if group[0].kind == "chat":
+        return [f"{e.speaker}: {e.text}" if e.speaker else e.text for e in group]
+    return [line for e in group for line in e.text.splitlines()]
+
+
+def _header(group: Sequence[RawEvent]) -> str:
+    first, last = group[0], group[-1]
+    span = f"{first.occurred_at:%Y-%m-%d %H:%M}-{last.occurred_at:%H:%M}"
+    if first.kind == "chat":
+        return f"[{span}] chat with {', '.join(participants(group)) or 'unknown'}"
+    where = " - ".join(p for p in (first.app, first.title, first.url) if p)
+    return f"[{span}] {where or 'screen'}"
+
+
+def episodes(events: Sequence[RawEvent], model: TextModel, budget: int = EPISODE_TOKENS) -> tuple[list[Episode], int]:
+    """The batch's episodes as the model reads them, and how many were skipped for having nothing new.
+
+    A line counts as new the first time it appears in the batch: a window visited again, or a frame that
+    only repeats its keyframe, adds nothing. Each episode keeps its header and new lines up to `budget`
+    tokens; the rest is counted in `dropped_lines`.
+    """
+    groups = [*activity_runs(events), *chat_sessions(events)]
+    groups.sort(key=lambda g: (g[0].occurred_at, g[0].id))
+    seen: set[str] = set()
+    out: list[Episode] = []
+    skipped = 0
+    for group in groups:
+        fresh: list[str] = []
+        for line in _lines(group):
+            key = _norm(line)
+            if len(key) < 3 or key in seen:
+                continue
+            seen.add(key)
+            fresh.append(_SPACES.sub(" ", line).strip()[:_LINE_CHARS])
+        if not fresh:
+            skipped += 1
+            continue
+        header = _header(group)
+        used = model.count_tokens(header)
+        kept: list[str] = []
+        for line in fresh:
+            cost = model.count_tokens(line)
+            if used + cost > budget:
+                break
+            kept.append(line)
+            used += cost
+        if not kept:
+            skipped += 1
+            continue
+        out.append(Episode("\n".join([header, *kept]), list(group), len(fresh) - len(kept)))
+    return out, skipped
 
 
 class ModelExtractor:
     def __init__(self, model: TextModel) -> None:
         self._model = model
-        self._answer_tokens = max(schemas.token_bound(s) for s in [schemas.META, *schemas.SCHEMAS.values()])
-
-    def _log_text(self, events: Sequence[RawEvent]) -> str:
-        """As much of the batch as fits the context beside the prompt and the answer."""
-        budget = self._model.n_ctx - self._answer_tokens - 200
-        lines, used = [], 0
-        for line in log_lines(events):
-            cost = self._model.count_tokens(line) + 1
-            if used + cost > budget:
-                break
-            lines.append(line)
-            used += cost
-        return "\n".join(lines)
-
-    def _ask(self, kind: str, log_text: str, result: Extraction) -> dict[str, Any] | None:
-        result.calls += 1
-        try:
-            schema = schemas.META if kind == "meta" else schemas.SCHEMAS[kind]
-            return self._model.generate_json(
-                schemas.prompt(kind, log_text), schema, max_tokens=schemas.token_bound(schema)
-            )
-        except ModelError as exc:
-            log.info("model step %s failed: %s", kind, type(exc).__name__)
-            result.fallbacks += 1
-            return None
+        self._answer_tokens = schemas.token_bound(schemas.EPISODE)
 
     def extract(self, events: Sequence[RawEvent]) -> Extraction:
         result = Extraction()
-        log_text = self._log_text(events)
-        if not log_text:
+        found, result.skipped = episodes(events, self._model)
+        if not found:
             return result
-        meta = self._ask("meta", log_text, result)
-        kinds = list(dict.fromkeys(meta.get("types", []))) if meta else []
-        for kind in kinds:
-            answer = self._ask(kind, log_text, result)
+        try:
+            self._model.prime(schemas.PREFIX)
+            self._count(result, prompt_only=True)
+        except ModelError as exc:
+            log.info("priming the model pass failed: %s", type(exc).__name__)
+        for episode in found:
+            result.episodes += 1
+            result.dropped_lines += episode.dropped_lines
+            answer = self._ask(episode, result)
             if answer is None:
                 continue
             before = len(result.planned) + len(result.secrets)
-            self._collect(kind, answer, events, result)
-            if len(result.planned) + len(result.secrets) == before:
-                result.fallbacks += 1  # parsed, but nothing grounded in the batch
+            self._collect(answer, episode.events, result)
+            if len(result.planned) + len(result.secrets) == before and any(answer.values()):
+                result.fallbacks += 1  # parsed, but nothing grounded in the episode
         return result
 
-    def _collect(self, kind: str, answer: dict[str, Any], events: Sequence[RawEvent], out: Extraction) -> None:
+    def _ask(self, episode: Episode, result: Extraction) -> dict[str, Any] | None:
+        result.calls += 1
+        try:
+            answer = self._model.generate_json(
+                schemas.episode_prompt(episode.text), schemas.EPISODE, max_tokens=self._answer_tokens
+            )
+        except ModelError as exc:
+            log.info("model step failed: %s", type(exc).__name__)
+            result.fallbacks += 1
+            return None
+        finally:
+            self._count(result)
+        return answer
+
+    def _count(self, result: Extraction, *, prompt_only: bool = False) -> None:
+        """Add the last call's cost: prompt tokens actually evaluated (a reused cached prefix is free),
+        tokens generated (each is fed back, but the last), and seconds."""
+        stats = self._model.last_stats
+        if stats is None:
+            return
+        evaluated_prompt = max(0, stats.prompt_tokens - stats.reused_tokens)
+        result.prompt_tokens += evaluated_prompt
+        if not prompt_only:
+            result.generated_tokens += max(0, stats.evaluated_tokens - evaluated_prompt) + 1
+        result.seconds += stats.seconds
+
+    def _collect(self, answer: dict[str, Any], events: Sequence[RawEvent], out: Extraction) -> None:
         batch_text = "\n".join(e.text for e in events)
-        for item in next(iter(answer.values()), []) if answer else []:
-            planned = self._build(kind, item, events, batch_text)
-            if planned is None:
-                continue
-            if isinstance(planned[0].memory, VaultEntry):
-                out.secrets.append((planned[0], planned[1]))
-            else:
-                out.planned.append(planned[0])
+        for name, kind in schemas.FIELDS.items():
+            for item in answer.get(name, []):
+                planned = self._build(kind, item, events, batch_text)
+                if planned is None:
+                    continue
+                if isinstance(planned[0].memory, VaultEntry):
+                    out.secrets.append((planned[0], planned[1]))
+                else:
+                    out.planned.append(planned[0])
 
     def _build(
         self, kind: str, item: dict[str, Any], events: Sequence[RawEvent], batch_text: str

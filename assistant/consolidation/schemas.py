@@ -1,4 +1,4 @@
-"""The JSON schemas and prompts of the model pass: one meta step, then one extraction per memory type.
+"""The JSON schemas and the prompt of the model pass: one call per episode fills every memory type.
 
 Every schema bounds its arrays and strings, and `token_bound` turns those bounds into a token budget
 that the longest valid object fits, so generation always ends in a complete object. The bounds are
@@ -12,18 +12,6 @@ from typing import Any
 
 _STR = {"type": "string", "maxLength": 40}
 _LONG_STR = {"type": "string", "maxLength": 100}
-
-META: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "types": {
-            "type": "array",
-            "maxItems": 5,
-            "items": {"type": "string", "enum": ["semantic", "procedural", "core", "resource", "vault"]},
-        }
-    },
-    "required": ["types"],
-}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "semantic": {
@@ -113,20 +101,44 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
 }
 
-_INSTRUCTIONS = {
-    "meta": "Which kinds of long-term memory does this log contain? semantic = facts about people, places "
-    "and things; procedural = how-to steps; core = stable facts about the user (name, job, "
-    "preferences); resource = documents, files, links; vault = credentials or secrets.",
-    "semantic": "List facts about people, places, organisations and things stated in the log. Each fact "
-    "has the name of what it is about and a one-sentence summary.",
-    "procedural": "List step-by-step procedures (how to do something) shown or described in the log.",
-    "core": "State lasting facts about the user (label human) and how they like the assistant to behave "
-    "(label persona). Only what the log states.",
-    "resource": "List documents, files and web pages the user looked at, with a title, a short summary "
-    "and where to find them.",
-    "vault": "List credentials or secrets that appear in the log (passwords, API keys, tokens), copying the "
-    "value exactly as written.",
+# One call per episode reads every type at once: the fields of EPISODE and the type each one fills.
+FIELDS = {"facts": "semantic", "procedures": "procedural", "core": "core", "resources": "resource", "secrets": "vault"}
+
+
+def _items(kind: str, max_items: int) -> dict[str, Any]:
+    inner = next(iter(SCHEMAS[kind]["properties"].values()))
+    return {**inner, "maxItems": max_items}
+
+
+EPISODE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "facts": _items("semantic", 2),
+        "procedures": _items("procedural", 1),
+        "core": _items("core", 1),
+        "resources": _items("resource", 1),
+        "secrets": _items("vault", 1),
+    },
+    "required": list(FIELDS),
 }
+
+# The instructions come first and never change, so their evaluated state is primed once and reused for
+# every episode; only the episode's own lines are evaluated per call.
+PREFIX = (
+    "Memory extraction. Below is one episode of the user's activity: a window or a chat, its time span "
+    "and the lines that were new in it. Answer as JSON with\n"
+    "facts: facts about people, places, organisations and things (the name, a one-sentence summary);\n"
+    "procedures: step-by-step procedures shown or described;\n"
+    "core: lasting facts about the user (label human) or how they want the assistant to behave (label persona);\n"
+    "resources: documents, files and web pages looked at (title, short summary, where to find them);\n"
+    "secrets: passwords, API keys or tokens, the value copied exactly as written.\n"
+    "Leave a list empty when the episode has nothing of that kind; state only what the episode says.\n\n"
+    "Episode:\n"
+)
+
+
+def episode_prompt(episode_text: str) -> str:
+    return f"{PREFIX}{episode_text}\n\nJSON: "
 
 
 _SPACE = 2  # the JSON grammar allows a little whitespace between tokens
@@ -141,7 +153,3 @@ def token_bound(schema: dict[str, Any]) -> int:
         return 2 + int(schema["maxItems"]) * (token_bound(schema["items"]) + 1 + _SPACE)
     props = schema.get("properties", {})
     return 2 + sum(len(k) + 3 + _SPACE + token_bound(v) for k, v in props.items())
-
-
-def prompt(kind: str, log_text: str) -> str:
-    return f"Memory extraction.\nTask: {_INSTRUCTIONS[kind]}\n\nLog:\n{log_text}\n\nAnswer as JSON.\nJSON: "

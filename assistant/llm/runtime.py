@@ -62,6 +62,10 @@ class TextModel(Protocol):
 
     def format_chat(self, messages: Sequence[Mapping[str, str]]) -> str: ...
 
+    @property
+    def last_stats(self) -> GenerationStats | None:
+        """What the last call (generation or prime) cost; None before the first."""
+
 
 @dataclass(frozen=True)
 class GenerationStats:

@@ -363,4 +363,3 @@ class VectorIndex:
             self._catalog.reset(stored_times(conn, self.model))
             return 0
         return self.rebuild_from_store(conn, progress=progress, expected=expected)
-

@@ -132,8 +132,9 @@ class VectorService:
             log.info("removed the unencrypted vector index of the former persistent mode")
         if mode == "memory":
             return EmbeddedIndex(model)
-        return EmbeddedIndex(model, snapshot=self._paths.vector_snapshot, data_key=self._data_key,
-                             writable=not read_only)
+        return EmbeddedIndex(
+            model, snapshot=self._paths.vector_snapshot, data_key=self._data_key, writable=not read_only
+        )
 
     def _detach_partial(self) -> None:
         """Stop searching an index that failed while it filled."""

@@ -16,6 +16,7 @@ class ScriptedModel:
         self.has_chat_template = True
         self.prompts: list[str] = []
         self.primed: list[str] = []
+        self.last_stats = None
 
     def tokenize(self, text: str) -> list[int]:
         return [len(w) for w in text.split()]

@@ -47,6 +47,11 @@ def test_blocks_land_in_their_hour_lanes_and_show_their_text(qtbot: QtBot, deskt
     assert all(not canvas.apps_in_lane(h) for h in (0, 8, 12, 13, 15, 23))
     assert view.timeline is not None and len(view.timeline.episodes) == 1
     assert "3 blocks, 1 episode" in view.summary.text()
+    # The day's headline: time on screen and where it went. Firefox: 9:10-9:16, then at most 5 minutes of
+    # the silence until 10:55; Terminal, the day's last capture: one capture interval.
+    qtbot.waitUntil(lambda: "on screen" in view.headline.text(), timeout=15000)
+    assert view.headline.text() == "25 min on screen: Editor 14 min, Firefox 11 min, Terminal 3 s"
+    assert "Terminal" in view.headline.toolTip() and "plan.md" in view.headline.toolTip()
 
     firefox = next(s for s in canvas.segments if not s.episode and canvas.blocks[s.index].app == "Firefox")
     rect = canvas.segment_rect(firefox)

@@ -22,13 +22,15 @@ class _PersonaModel:
     """Answers the model pass's questions: the batch holds core memory, and here is the persona block."""
 
     n_ctx = 4096
+    last_stats = None
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
+    def prime(self, prefix: str) -> int:
+        return self.count_tokens(prefix)
+
     def generate_json(self, prompt: str, schema: Mapping[str, Any], *, max_tokens: int = 512) -> dict[str, Any]:
-        if "types" in schema.get("properties", {}):
-            return {"types": ["core"]}
         return {"core": [{"label": "persona", "value": PERSONA}]}
 
 

@@ -113,8 +113,15 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(
         ]
     )
     models = ReadyModels()
-    first = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), {},  # type: ignore[arg-type]
-                          app.store.data_key)
+    first = VectorService(
+        app.store.db,
+        app.paths,
+        app.settings.retrieval,
+        models,
+        Recall(app.store.db),
+        {},  # type: ignore[arg-type]
+        app.store.data_key,
+    )
     assert first.index_pending() == 2  # both vectors are in the store now
     first.close()
 
@@ -126,8 +133,9 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(
         raw = bytearray(app.paths.vector_snapshot.read_bytes())
         raw[len(raw) // 2] ^= 0x01
         app.paths.vector_snapshot.write_bytes(bytes(raw))
-    monkeypatch.setattr(index_sync, "stored_items",
-                        lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1))
+    monkeypatch.setattr(
+        index_sync, "stored_items", lambda conn, model, batch: stored_vectors.stored_items(conn, model, 1)
+    )
     stalled, go_on = threading.Event(), threading.Event()
     add_many = EmbeddedIndex.add_many
 
@@ -170,8 +178,15 @@ def test_embedding_a_backlog_says_how_far_it_got_in_the_status(app: Assistant) -
     )
     models, notes = SlowModels(), {}
     models.release.set()
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, Recall(app.store.db), notes,  # type: ignore[arg-type]
-                            app.store.data_key)
+    service = VectorService(
+        app.store.db,
+        app.paths,
+        app.settings.retrieval,
+        models,
+        Recall(app.store.db),
+        notes,  # type: ignore[arg-type]
+        app.store.data_key,
+    )
     seen: list[str] = []
     try:
         assert service.index_pending(lambda done, total: seen.append(notes["indexing"])) == 40

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.values import ActivityBlock, RawEvent, Timeline
+from assistant.values import ActivityBlock, Digest, RawEvent, Timeline
 from ui.format import qdate, short, when
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link
@@ -76,6 +76,8 @@ class TimelineView(QWidget):
         self.zoom_in.clicked.connect(lambda: self.zoom(1))
         self.summary = QLabel()
         self.summary.setStyleSheet("color: gray;")
+        self.headline = QLabel()  # the day told in one line: time on screen and where it went
+        self.headline.setWordWrap(True)
 
         bar = QHBoxLayout()
         for w in (self.prev_button, self.date_edit, self.weekday, self.next_button, today):
@@ -123,6 +125,7 @@ class TimelineView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.headline)
         layout.addWidget(splitter, 1)
 
         for keys, slot in (
@@ -226,6 +229,21 @@ class TimelineView(QWidget):
             self.scroll_area.verticalScrollBar().setValue(int(self.canvas.lane_y(max(0, first - 1))))
         self.block_view.clear()
         self._clear_thumbs()
+        start, end = day_bounds(day)
+        self.session.run(
+            self.session.assistant.digest,
+            start,
+            end,
+            name="day digest",
+            owner=self,
+            on_result=lambda told: self._show_digest(day, told),
+        )
+
+    def _show_digest(self, day: date, told: Digest) -> None:
+        if day != self.day:
+            return
+        self.headline.setText(told.headline if not told.empty else "")
+        self.headline.setToolTip(told.text if not told.empty else "")
 
     def zoom(self, step: int) -> None:
         self.canvas.set_zoom(self.canvas.zoom_index + step)
