@@ -54,6 +54,11 @@ def restore() -> None:
         _prctl(PR_SET_DUMPABLE, 1)
 
 
+def unlocked_stores() -> int:
+    """How many unlocked stores hold dumps off in this process."""
+    return _holders
+
+
 def dumps_disabled() -> bool:
     """True when neither a core file nor a dump helper can get this process's memory."""
     try:

@@ -170,8 +170,8 @@ def _named_day(m: re.Match[str], now: datetime) -> Bounds:
     word = re.sub(r"\s+", " ", m["word"].lower())
     back = {"today": 0, "my day": 0, "earlier today": 0, "yesterday": 1, "the day before yesterday": 2}[word]
     span = _day(now.date() - timedelta(days=back), now)
-    if word == "earlier today":
-        return span[0], now
+    if word == "earlier today":  # up to now; at midnight, a moment, never an empty range
+        return span[0], max(now, span[0] + timedelta(seconds=1))
     return _with_part(span, m)
 
 

@@ -54,10 +54,13 @@ def test_lock_drops_the_keys_and_unlock_brings_everything_back(app: Assistant) -
 def test_core_dumps_are_off_only_while_unlocked(app: Assistant) -> None:
     assert coredumps.dumps_disabled()
     assert resource.getrlimit(resource.RLIMIT_CORE)[0] == 0
+    holders = coredumps.unlocked_stores()
     app.lock()
-    assert not coredumps.dumps_disabled()
+    # Back on once no store of this process is unlocked (another test's store may still be).
+    assert coredumps.unlocked_stores() == holders - 1
+    assert coredumps.dumps_disabled() is (holders > 1)
     app.unlock(PASSPHRASE)
-    assert coredumps.dumps_disabled()
+    assert coredumps.dumps_disabled() and coredumps.unlocked_stores() == holders
 
 
 def _emit(address: str, path: str, interface: str, member: str, signature: str | None, *body: object) -> None:

@@ -167,3 +167,10 @@ def test_huge_and_control_character_input() -> None:
     assert parse_time_range("yesterday " * 200_000, now=NOW) is None  # longer than any question
     assert parse_time_range("\x00\x01\x02yesterday\x7f", now=NOW) is not None
     assert parse_time_range("\ud800 lone surrogate yesterday", now=NOW) is not None
+
+
+def test_earlier_today_at_midnight_is_a_moment_not_an_empty_range() -> None:
+    midnight = datetime(2000, 1, 1, 0, 0, tzinfo=UTC)
+    found = parse_time_range("EARLIER TODAY", now=midnight, tz="UTC")
+    assert found is not None and found.since is not None and found.until is not None
+    assert found.since == midnight < found.until
