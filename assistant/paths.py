@@ -97,8 +97,9 @@ class DataPaths:
             ) from exc
 
 
-def runtime_dir() -> Path:
-    """A directory only this user can enter (0700), for the app's socket and its lock file.
+def runtime_dir(*, create: bool = True) -> Path:
+    """A directory only this user can enter (0700), for the app's socket and its lock file. `create`
+    False: only look (one that does not exist yet is returned as a path, not made).
 
     XDG_RUNTIME_DIR (a per-user tmpfs) when there is one, else a per-user directory in the temp dir.
     A directory there that is not ours, is a symlink or is open to others is refused: another user
@@ -110,6 +111,8 @@ def runtime_dir() -> Path:
     else:
         user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
         root = Path(tempfile.gettempdir()) / f"{APP_NAME}-{user}"
+    if not create and not os.path.lexists(root):
+        return root
     try:
         root.mkdir(mode=0o700, exist_ok=True)
         info = os.lstat(root)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 import os
 import select
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
+from tests.procs import spawn_helper
 from tests.xdisplay import close_window_process
 
 
@@ -21,13 +20,7 @@ class QtTextWindow:
     def __init__(self, display: str, text: str, title: str, geometry: tuple[int, int, int, int]) -> None:
         args = {"text": text, "title": title, "geometry": list(geometry)}
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), json.dumps(args)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            text=True,
-        )
+        self.proc = spawn_helper(__file__, args, env)
         assert self.proc.stdout is not None
         ready, _, _ = select.select([self.proc.stdout], [], [], 30)
         line = self.proc.stdout.readline() if ready else ""

@@ -69,7 +69,7 @@ def running_app_pids() -> set[int]:
 
     found: set[int] = set()
     try:
-        locks = list(runtime_dir().glob("*.lock"))
+        locks = list(runtime_dir(create=False).glob("*.lock"))  # looking must not leave a directory
     except Exception:  # no usable runtime dir: this process is still known
         return found
     for lock in locks:

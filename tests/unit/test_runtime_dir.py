@@ -45,3 +45,11 @@ def test_a_runtime_dir_open_to_others_or_a_symlink_is_refused(tmp_path: Path, mo
     (tmp_path / "memory-assistant").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(DataDirError, match="not private"):
         runtime_dir()
+
+
+def test_looking_for_running_apps_leaves_no_runtime_dir_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.capture.own_windows import running_app_pids
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    assert running_app_pids() == set()
+    assert not (tmp_path / "memory-assistant").exists()  # capture asks every tick; only the app creates it
