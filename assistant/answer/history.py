@@ -11,7 +11,7 @@ from assistant.answer.extractive import LABEL
 from assistant.retrieval.search import to_hits
 from assistant.store import events as event_repo
 from assistant.store.sql import Connection
-from assistant.values import ASK_SESSION_PREFIX, Answer, Citation, RawEvent, SearchHit
+from assistant.values import ASK_SESSION_PREFIX, Answer, Citation, RawEvent, SearchHit, unknown_reason
 
 DONT_KNOW = "I don't know"
 LOOKBACK_DAYS = 90  # how far back the time index is walked for them (there is no index by session)
@@ -36,8 +36,8 @@ def past_answers(turns: Sequence[RawEvent], hits: Callable[[list[str]], list[Sea
                 question=question.text,
                 text=answer.text,
                 citations=citations,
-                known=not answer.text.startswith(DONT_KNOW),
                 extractive=answer.text.startswith(LABEL),
+                unknown_reason=unknown_reason(answer.text) if answer.text.startswith(DONT_KNOW) else None,
             )
         )
     return out
