@@ -19,6 +19,11 @@ class StorageUsage:
     thumbnails: int
     budget: int
 
+    @property
+    def total(self) -> int:
+        """Bytes in use (the budget is not in use)."""
+        return self.database + self.thumbnails
+
 
 class CaptureManager:
     def __init__(self, core: Core) -> None:
