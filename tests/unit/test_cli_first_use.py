@@ -99,13 +99,13 @@ def test_a_download_while_offline_says_so(tmp_path: Path) -> None:
 
 
 def test_status_beside_the_app_says_capture_is_paused(app: Assistant, data_dir: Path) -> None:
-    app.set_setting("capture.enabled", True)  # consent given; this process holds the store like the app
-    app.pause_capture(30)
+    app.settings.set("capture.enabled", True)  # consent given; this process holds the store like the app
+    app.capture.pause(30)
     assert "capture: paused until " in run_cli(data_dir, "status").stdout
-    app.pause_capture(None)  # until resumed
+    app.capture.pause(None)  # until resumed
     assert "capture: paused\n" in run_cli(data_dir, "status").stdout
-    app.resume_capture()
+    app.capture.resume()
     assert "capture: on\n" in run_cli(data_dir, "status").stdout
-    app.pause_capture(None)
+    app.capture.pause(None)
     app.close()  # the app quits: a note left behind is not believed, and is removed anyway
     assert "capture: on\n" in run_cli(data_dir, "status").stdout
