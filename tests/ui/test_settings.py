@@ -51,7 +51,7 @@ def test_settings_persist_across_restarts(
     assert "--hidden" in autostart.entry_path().read_text()
 
     restarted = Assistant(data_dir)
-    s = restarted.settings
+    s = restarted.settings.current
     assert s.capture.interval_seconds == 7.5 and s.capture.monitors == "primary"
     assert s.capture.excluded_apps == ["signal"] and s.capture.excluded_titles == ["Payroll"]
     assert s.capture.keep_thumbnails and s.capture.thumbnail_retention_days == 3
@@ -64,7 +64,7 @@ def test_settings_persist_across_restarts(
     with qtbot.waitSignal(view.saved, timeout=15000):
         pass
     assert not autostart.entry_path().exists()
-    assert Assistant(data_dir).settings.ui.start_on_login is False
+    assert Assistant(data_dir).settings.current.ui.start_on_login is False
 
 
 def test_a_new_settings_view_shows_what_was_saved(qtbot: QtBot, desktop: Desktop, data_dir: Path) -> None:
@@ -158,7 +158,7 @@ def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_ap
     with qtbot.waitSignal(view.saved, timeout=15000):
         pass
     assert a._core.background.consolidation_interval() == 3.0  # rescheduled now, not at the next start
-    saved = Assistant(data_dir).settings
+    saved = Assistant(data_dir).settings.current
     assert saved.consolidation.interval_minutes == 3.0 and saved.consolidation.raw_retention_days == 0
     assert saved.capture.idle_seconds == 150.0
     idle(qtbot, desktop.session)

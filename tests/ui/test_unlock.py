@@ -77,7 +77,7 @@ def test_setup_with_capture_consent_persists_it(qtbot: QtBot, data_dir: Path) ->
         dialog.ok_button.click()
     tasks.wait()
     fresh.close()
-    assert Assistant(data_dir).settings.capture.enabled is True
+    assert Assistant(data_dir).settings.current.capture.enabled is True
 
 
 def test_the_keyring_is_offered_only_after_the_user_opted_in(
