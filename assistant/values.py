@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -375,14 +374,6 @@ class Digest:
     @property
     def empty(self) -> bool:
         return not self.days
-
-
-_DONT_KNOW = re.compile(r"^\s*I don'?t know[:.,]?", re.IGNORECASE)
-
-
-def unknown_reason(text: str) -> str:
-    """Why an answer that does not know says so: its text without its own "I don't know" (a view says that)."""
-    return _DONT_KNOW.sub("", text).strip()
 
 
 @dataclass

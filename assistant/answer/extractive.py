@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.retrieval.query import Query
-from assistant.text import content_words, normalise
-from assistant.values import Answer, Citation, SearchHit, unknown_reason
+from assistant.text import content_words, normalise, unknown_reason
+from assistant.values import Answer, Citation, SearchHit
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SPEAKER = re.compile(r"^[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2}: ")  # "Caroline: ..." in a transcript

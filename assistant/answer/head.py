@@ -21,8 +21,8 @@ from assistant.answer.context import Packed, pack
 from assistant.answer.extractive import NOT_FOUND, extractive_answer, relevant
 from assistant.llm.runtime import TextModel
 from assistant.retrieval.query import Query
-from assistant.text import content_words
-from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, Digest, SearchHit, unknown_reason
+from assistant.text import content_words, unknown_reason
+from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, Digest, SearchHit
 
 INSTRUCTIONS = (
     "You are the user's private memory assistant. Answer the question using only the memories given. "

@@ -11,7 +11,8 @@ from assistant.answer.extractive import LABEL
 from assistant.retrieval.search import to_hits
 from assistant.store import events as event_repo
 from assistant.store.sql import Connection
-from assistant.values import ASK_SESSION_PREFIX, Answer, Citation, RawEvent, SearchHit, unknown_reason
+from assistant.text import unknown_reason
+from assistant.values import ASK_SESSION_PREFIX, Answer, Citation, RawEvent, SearchHit
 
 DONT_KNOW = "I don't know"
 LOOKBACK_DAYS = 90  # how far back the time index is walked for them (there is no index by session)
