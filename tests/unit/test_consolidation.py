@@ -306,10 +306,11 @@ def test_the_model_pass_is_given_per_run_not_kept(app: Assistant) -> None:
     app.settings.current.consolidation.use_model = True
     app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     extractor = _CountingExtractor()
-    report = app.consolidation._consolidator().run(extractor=extractor)
+    consolidator = app.consolidation._consolidator()
+    report = consolidator.run(extractor=extractor)
     assert extractor.batches >= 1 and report.model_calls == extractor.batches
     seen = extractor.batches
     app.memories.add_events(
         [RawEvent(kind="chat", occurred_at=datetime(2024, 6, 1, tzinfo=UTC), text="later", session="s9")]
     )
-    assert app.consolidation._consolidator().run().model_calls == 0 and extractor.batches == seen  # the next run has none
+    assert consolidator.run().model_calls == 0 and extractor.batches == seen  # the next run has none
