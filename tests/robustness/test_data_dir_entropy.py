@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.api import Assistant
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
-from assistant.values import SemanticMemory
+from assistant.values import Notes, SemanticMemory
 from tests.conftest import FIXTURES
 from tests.fake_embedder import FakeEmbedder
 
@@ -46,7 +46,7 @@ def test_every_data_file_but_settings_logs_keys_lock_and_models_is_ciphertext(ap
         app.settings.current.retrieval,
         Models(),
         Recall(app._core.store.db),
-        {},  # type: ignore[arg-type]
+        Notes(),
         app._core.store.data_key,
     )
     assert service.index_pending() > 300
