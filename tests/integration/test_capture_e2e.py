@@ -73,12 +73,12 @@ def test_capture_run_keeps_one_frame_of_a_static_screen(
     with TextWindow(xvfb_display, PHRASE, title="Static - Viewer", wm_class="viewer"):
         app.capture.start()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and (getattr(app.capture.status().stats, "frames_seen", 0)) < 10:
+        while time.monotonic() < deadline and getattr(app.capture.status().stats, "frames_seen", 0) < 10:
             time.sleep(0.2)
-        status = app.capture.status()
+        stats = app.capture.status().stats
         app.capture.stop()
-    assert status["frames_seen"] >= 10
-    assert status["frames_kept"] == 1
+    assert stats is not None and stats.frames_seen >= 10
+    assert stats.frames_kept == 1
     assert app.status().events == {"screen": 1}
     assert not app.settings.current.capture.enabled
     app.close()

@@ -104,7 +104,7 @@ def test_the_four_tools_answer_from_a_real_store_and_nothing_is_written(store: P
     assert snapshot(store) == before  # read-only: ask recorded no turn, nothing was migrated or written
     after = Assistant(store)
     after.unlock(PASSPHRASE)
-    assert not [e for e in after.search("Which hotel is it", types=["chat"]) if "assistant:" in str(e.sources)]
+    assert not [e for e in after.search.find("Which hotel is it", types=["chat"]) if "assistant:" in str(e.sources)]
     after.close()
 
 

@@ -99,7 +99,7 @@ def test_read_commands_work_beside_a_writer_and_write_commands_say_it_is_in_use(
     assert "Pestana" in hits[0]["text"]
     status = _json(run_cli(filled, "status", "--json"))
     assert status["events"]["chat"] >= 5
-    assert status["extra"]["access"] == f"read-only: another process (pid {writer.pid}) has it open for writing"
+    assert status["read_only_reason"] == f"another process (pid {writer.pid}) has it open for writing"
     timeline = _json(run_cli(filled, "timeline", "--date", "2024-05-02", "--json"))
     assert sum(b["events"] for b in timeline["blocks"]) == 4
     vault = _json(run_cli(filled, "memory", "list", "--type", "vault", "--json"))
@@ -153,12 +153,12 @@ def test_export_beside_a_writer_is_one_snapshot_holding_its_commits(
     pairs = writer.stop()
 
     copy = Assistant(tmp_path / "restored")
-    copy.restore(tmp_path / "b.zip", PASSPHRASE)  # checks the copy's integrity first
+    copy.backups.restore(tmp_path / "b.zip", PASSPHRASE)  # checks the copy's integrity first
     try:
         chat = copy.status().events["chat"]
         assert chat % 2 == 1 and 5 < chat <= 5 + 2 * pairs, "whole pairs of the writer's, as committed by then"
-        assert any(h.text.endswith("tick 0 first") for h in copy.search("tick 0 first"))
-        assert MARKER in copy.search(MARKER)[0].text
+        assert any(h.text.endswith("tick 0 first") for h in copy.search.find("tick 0 first"))
+        assert MARKER in copy.search.find(MARKER)[0].text
     finally:
         copy.close()
 
@@ -178,7 +178,7 @@ def test_a_reader_sees_whole_transactions_while_the_writer_commits(writer: Write
         assert reader.answers.ask("which hotel is it?", record=False).known
         for change in (
             lambda: reader.memories.add_events([]),
-            reader.consolidate,
+            reader.consolidation.run,
             reader.search.index_pending,
             reader.capture.once,
             lambda: reader.answers.ask("which hotel?"),
