@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError, CaptureUnavailable, ModelError
+from assistant.errors import AssistantError, CaptureUnavailable
 from assistant.eval.screen_set import Question, ScreenSet, load_screen_set, normalize
 from assistant.eval.screens_report import QuestionResult, ScreensReport, Storage, build_report
 from assistant.values import Progress, SearchHit
@@ -54,7 +54,7 @@ def evaluate_screens(
         app = Assistant(Path(tmp) / "data")
         app.init(secrets.token_hex(16))
         try:
-            search = _prepare_search(app) if embedder else "full text only (--no-embedder)"
+            search = _prepare_search(app) if embedder else "search: full text only — --no-embedder"
             t0 = time.perf_counter()
             events, storage = _capture_all(app, bench, shown_on, _step(progress, "capture", len(bench.screens)))
             capture_s = time.perf_counter() - t0
@@ -63,8 +63,8 @@ def evaluate_screens(
             consolidate_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             results = _ask(app, bench, events, _step(progress, "questions", len(bench.questions)))
-            if search.startswith("hybrid") and app.notes.get("search"):
-                search = app.notes["search"]  # e.g. the model failed to load: full text only, and why
+            if "hybrid" in search and app.notes.get("search"):
+                search = f"search: {app.notes['search']}"  # e.g. the model failed to load: full text only, and why
         finally:
             app.close()
     return build_report(
@@ -118,15 +118,10 @@ def _x_display(display: str | None, bench: ScreenSet) -> Iterator[str]:
 
 
 def _prepare_search(app: Any) -> str:
-    """Hybrid search with the bundled embedder, prepared offline as `models prepare-default` does;
-    else full text only, saying why."""
-    try:
-        entry = app.models.prepare_default_embedder()
-        if app.models.embedder() is None:
-            return f"full text only ({entry.name} prepared but not active)"
-    except ModelError as exc:
-        return f"full text only ({exc})"
-    return f"hybrid ({entry.name})"
+    """As `assistant init` does: the bundled embedder, prepared offline (hybrid search), or full text
+    only and why ("search: hybrid (all-MiniLM-L6-v2)")."""
+    line: str = app.models.prepare_search().line
+    return line
 
 
 def _capture_all(app: Any, bench: ScreenSet, display: str, progress: Progress) -> tuple[dict[str, list[Any]], Storage]:

@@ -143,7 +143,7 @@ def format_report(report: ScreensReport) -> str:
 
     s = report.storage
     out = [
-        f"Screen recall: {report.screens} screens, {report.questions} questions, search {report.search}, "
+        f"Screen recall: {report.screens} screens, {report.questions} questions, {report.search}, "
         f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s)",
         line(head),
         *[line(r) for r in rows],

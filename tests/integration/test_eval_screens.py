@@ -100,7 +100,11 @@ def test_eval_screens_reports_found_at_1_per_kind(tmp_path: Path, capsys: pytest
         == 0
     )
     report = json.loads(capsys.readouterr().out)
-    assert (report["screens"], report["questions"], report["search"]) == (3, 3, "full text only (--no-embedder)")
+    assert (report["screens"], report["questions"], report["search"]) == (
+        3,
+        3,
+        "search: full text only — --no-embedder",
+    )
     results = {r["id"]: r for r in report["results"]}
     # Every screen was stored under the time the capture clock was set to (events are matched by it).
     assert all(r["captured"] for r in results.values())
