@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from assistant.app.core import Core
 from assistant.llm.gguf_info import Role
 from assistant.llm.manager import RECOMMENDED, ModelEntry, RecommendedModel
-from assistant.values import Progress
+from assistant.values import Progress, SearchMode
 
 if TYPE_CHECKING:
     from assistant.llm.embedder import LlamaEmbedder
@@ -55,6 +55,12 @@ class ModelsManager:
         """The packaged all-MiniLM-L6-v2, converted offline; the active embedder if none is."""
         self._core.paths.ensure()
         return self._core.models.prepare_default_embedder()
+
+    def prepare_search(self) -> SearchMode:
+        """As a new store does: the bundled embedder prepared offline unless one is active (hybrid search
+        from the first minute); a failure leaves full-text search working and says why."""
+        self._core.paths.ensure()
+        return self._core.models.prepare_search()
 
     def install_test_model(self) -> ModelEntry:
         """The bundled 270M base model as the chat model: proves the runtime, answers stay extractive."""
