@@ -60,6 +60,7 @@ def evaluate_screens(
             capture_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             app.consolidate()
+            vectors = app.index_pending()  # as `assistant consolidate` does: new memories and events get vectors
             consolidate_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             results = _ask(app, bench, events, _step(progress, "questions", len(bench.questions)))
@@ -72,6 +73,7 @@ def evaluate_screens(
         results,
         k=k,
         search=search,
+        vectors=vectors,
         storage=storage,
         seconds={
             "capture": capture_s,
@@ -139,6 +141,9 @@ def _capture_all(app: Any, bench: ScreenSet, display: str, progress: Progress) -
     writer = FrameWriter(app.store, thumbnail_budget_bytes=1 << 40, on_disk_full=disk_full, on_recovered=lambda: None)
     before = app.storage_usage()
     pipeline = build_pipeline(app.settings.capture, writer, clock=lambda: clock[0])
+    if pipeline.ocr is None or not pipeline.ocr.available():
+        pipeline.stop()
+        raise CaptureUnavailable("OCR unavailable: install tesseract-ocr (the benchmark reads every screen with it)")
     try:
         with ScreenWindow(display) as window:
             for done, screen in enumerate(bench.screens, 1):
