@@ -146,7 +146,8 @@ def format_report(report: ScreensReport) -> str:
 
     s = report.storage
     out = [
-        f"Screen recall: {report.screens} screens, {report.questions} questions, {report.search} ({report.vectors} vectors), "
+        f"Screen recall: {report.screens} screens, {report.questions} questions, {report.search} "
+        f"({report.vectors} vectors), "
         f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s, consolidation and "
         f"embedding {report.seconds['consolidate']:.0f} s)",
         line(head),
