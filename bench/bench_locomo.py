@@ -77,7 +77,9 @@ def loo(args: argparse.Namespace, embedder: Any) -> str:
 
     started = time.perf_counter()
     ks = sorted({*REPORT_KS, 10})
-    asked = collect(args.data, ks=ks, embedder=embedder, consolidate=lambda app: app.consolidate(), progress=progress)
+    asked = collect(
+        args.data, ks=ks, embedder=embedder, consolidate=lambda app: app.consolidation.run(), progress=progress
+    )
     base = FusionConfig()
     off = mismatches(asked, base, max(ks))
     print(f"\n{len(asked)} questions searched in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -157,7 +159,7 @@ def main() -> None:
             notes.append(f"hybrid run (indexing included) took {time.perf_counter() - started:.0f} s")
             print("\nhybrid after consolidation", file=sys.stderr)
             consolidated = evaluate_locomo(
-                args.data, k=10, embedder=embedder, progress=progress, consolidate=lambda app: app.consolidate()
+                args.data, k=10, embedder=embedder, progress=progress, consolidate=lambda app: app.consolidation.run()
             )
             consolidated.retrieval += f", {consolidated.memories} consolidated memories"
             reports.append(consolidated)

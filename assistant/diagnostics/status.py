@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
 
+from assistant.capture.status import CaptureStatus
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.store.opened import OpenedStore
-
-CAPTURE_KEYS = ("frames_seen", "frames_kept", "frames_unchanged", "ocr_queue_depth", "redactions", "ocr_status")
+from assistant.values import Notes, SearchMode
 
 
 @dataclass
@@ -22,7 +22,14 @@ class Status:
     events: dict[str, int] = field(default_factory=dict)
     pending_consolidation: int = 0
     local_only: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    read_only_reason: str | None = None  # why this process cannot change the store; None when it can
+    capture_enabled: bool = False  # the user's consent (capture.enabled)
+    capture: CaptureStatus | None = None  # capture's live state when it runs (or ran) in this process
+    capture_elsewhere: str | None = None  # capture as the app (another process) has it: "on", "paused until …"
+    capture_backend: str = ""  # which screen reader and window probe this session uses (or why none can)
+    last_capture: datetime | None = None  # the newest screen capture in the store
+    search: SearchMode | None = None  # hybrid or full text only (None before the store exists)
+    notes: Notes = field(default_factory=Notes)
 
 
 def capture_backend() -> str:
@@ -31,16 +38,12 @@ def capture_backend() -> str:
     return session_backend()
 
 
-def fill_store_status(st: Status, store: OpenedStore, capture: dict[str, Any] | None, capture_on: bool) -> None:
-    """Counts from the store, and capture's live state when it runs in this process."""
+def fill_store_status(st: Status, store: OpenedStore) -> None:
+    """Counts from the store."""
     conn = store.db.reader()
     st.schema_version = store.db.schema_version
     st.memories = memory_repo.counts_by_type(conn)
     st.events = event_repo.counts_by_kind(conn)
     st.pending_consolidation = event_repo.count_pending(conn)
-    last = event_repo.last_event_time(conn, "screen")
-    st.extra["capture"] = capture["state"] if capture else ("on" if capture_on else "off")
-    st.extra["last capture"] = last.isoformat() if last else "never"
-    st.extra["capture backend"] = capture["backend"] if capture else capture_backend()
-    for key in CAPTURE_KEYS if capture else ():
-        st.extra[key] = capture.get(key) if capture else None
+    st.last_capture = event_repo.last_event_time(conn, "screen")
+    st.read_only_reason = store.read_only_reason

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.api import Assistant
 from assistant.eval.locomo import evaluate_locomo
 from assistant.eval.locomo_loo import Asked, Scores, collect, leave_one_out, mismatches, tune
 from assistant.retrieval import routing
@@ -61,18 +62,22 @@ def locomo_file(tmp_path: Path) -> Path:
     return path
 
 
+def _consolidate(app: Assistant) -> None:
+    app.consolidation.run()
+
+
 def test_re_ranking_the_collected_candidates_is_the_real_search(locomo_file: Path) -> None:
     embedder = FakeEmbedder()
-    asked = collect(locomo_file, ks=[5, 10, 25], embedder=embedder, consolidate=lambda a: a.consolidate())
+    asked = collect(locomo_file, ks=[5, 10, 25], embedder=embedder, consolidate=_consolidate)
     assert [a.conversation for a in asked] == ["c1"] * 4 + ["c2"] * 4  # category 5 is not scored
     assert mismatches(asked, FusionConfig(), 25) == 0
-    report = evaluate_locomo(locomo_file, k=10, embedder=embedder, consolidate=lambda a: a.consolidate())
+    report = evaluate_locomo(locomo_file, k=10, embedder=embedder, consolidate=_consolidate)
     scores = Scores(asked, 10)
     assert scores.mean(FusionConfig(), ["c1", "c2"]) == pytest.approx(report.overall[10])
     # A setting that changes the ranking changes the re-ranked refs the way search changes them.
     other = FusionConfig(rrf_k=60, neighbour_weights=(), min_similarity=0.99)
     assert any(a.online for a in asked)
-    changed = evaluate_locomo(locomo_file, k=10, embedder=embedder, consolidate=lambda a: a.consolidate(), config=other)
+    changed = evaluate_locomo(locomo_file, k=10, embedder=embedder, consolidate=_consolidate, config=other)
     assert scores.mean(other, ["c1", "c2"]) == pytest.approx(changed.overall[10])
 
 
