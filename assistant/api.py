@@ -18,6 +18,7 @@ from assistant.capture import pause_note
 from assistant.capture.control import CaptureControl
 from assistant.capture.upkeep import delete_thumbnail_files, thumbnail_upkeep
 from assistant.config import Settings, load_settings, save_settings
+from assistant.consolidation.backlog import ModelBacklog
 from assistant.consolidation.engine import ConsolidationReport, Consolidator
 from assistant.consolidation.timeline import build_timeline
 from assistant.diagnostics.logs import setup_logging
@@ -70,6 +71,7 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         self._recall: Recall | None = None
         self._vectors: VectorService | None = None
         self._consolidator: Consolidator | None = None
+        self._backlog: ModelBacklog | None = None
         self._head: AnswerHead | None = None
         self._capture: CaptureControl | None = None
         self._background: BackgroundService | None = None
@@ -143,6 +145,7 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
             self._store = None
             self._recall = None
             self._consolidator = None
+            self._backlog = None
             self._head = None
             coredumps.restore()
 
@@ -331,29 +334,32 @@ class Assistant(CaptureAndModels, McpIntegration, Locking):
         if self._consolidator is None:
             store = self.store
             self._consolidator = Consolidator(store.db, self.settings.consolidation, seal=store.seal_secret)
+            self._backlog = ModelBacklog(store.db, store.seal_secret)
         return self._consolidator
 
-    def consolidate(self, progress: Progress | None = None) -> ConsolidationReport:
+    @property
+    def model_backlog(self) -> ModelBacklog:
+        """The episodes waiting for the model pass."""
+        _ = self.consolidator
+        assert self._backlog is not None
+        return self._backlog
+
+    def consolidate(self, progress: Progress | None = None, *, model_pass: bool = True) -> ConsolidationReport:
         """Turn pending raw events into memories now, then apply raw-event retention.
 
-        With a chat model the model pass runs too; a missing or broken model is reported in the
-        result and the deterministic pass carries on.
+        With a chat model, each batch's episodes are written down for the model pass; `model_pass` reads
+        them now (a scheduled run leaves them to the background model pass, see `start_background`). A
+        missing or broken model is reported in the result and the episodes keep waiting.
         """
-        from assistant.consolidation.model_pass import ModelExtractor
+        from assistant.consolidation.backlog import read_backlog
 
         self.require_writable()  # before loading the chat model for a run that could not be stored
-        status = ""
-        extractor = None
-        try:
-            model = self.models.chat_model() if self.settings.consolidation.use_model else None
-            extractor = ModelExtractor(model) if model else None
-        except ModelError as exc:
-            status = f"model unavailable ({exc}); deterministic pass only"
-        report = self.consolidator.run(progress, extractor=extractor)
-        if status:
-            report.model_status = status
-        elif extractor is not None:
+        for_model = self.settings.consolidation.use_model and self.models.active("chat") is not None
+        report = self.consolidator.run(progress, for_model=for_model)
+        if for_model:
             report.model_status = "model pass on"
+        if model_pass and self.settings.consolidation.use_model:
+            read_backlog(self.model_backlog, self.models.chat_model, report=report)
         report.retention_deleted = self.consolidator.apply_retention(datetime.now(UTC))
         thumbnail_upkeep(self.store, self.settings.capture.thumbnail_retention_days)  # and retention's leftovers
         return report

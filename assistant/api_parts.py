@@ -17,7 +17,9 @@ from assistant.paths import DataPaths
 from assistant.scheduler.service import BackgroundService
 
 if TYPE_CHECKING:
+    from assistant.consolidation.backlog import ModelBacklog
     from assistant.consolidation.engine import ConsolidationReport
+    from assistant.scheduler.model_job import ModelPassJob
     from assistant.store.opened import OpenedStore
 
 
@@ -38,7 +40,12 @@ class CaptureAndModels:
 
         def require_writable(self) -> None: ...
 
-        def consolidate(self, progress: Callable[[int, int], None] | None = None) -> ConsolidationReport: ...
+        def consolidate(
+            self, progress: Callable[[int, int], None] | None = None, *, model_pass: bool = True
+        ) -> ConsolidationReport: ...
+
+        @property
+        def model_backlog(self) -> ModelBacklog: ...
 
         def index_pending(self, progress: Callable[[int, int], None] | None = None) -> int: ...
 
@@ -47,12 +54,36 @@ class CaptureAndModels:
         daily encrypted backup is written (keeping `backup.keep` of them)."""
         from assistant.store.backup import rotate_if_due
 
-        self.consolidate()
+        self.consolidate(model_pass=False)  # the model pass reads its backlog on its own schedule
         self.index_pending()
         try:
             rotate_if_due(self.store, self.settings.backup.keep)
         except AssistantError as exc:  # e.g. a damaged store: say so where the user looks
             self.notes["backup"] = f"automatic backup failed: {exc}"
+
+    def _model_pass_job(self, reason_to_wait: Callable[[], str | None] | None = None) -> ModelPassJob:
+        """The background model pass: reads the backlog while the user is idle or on AC power (or while
+        `reason_to_wait` says None), on one CPU thread."""
+        from assistant.consolidation.backlog import read_backlog
+        from assistant.locking.part import display_idle
+        from assistant.scheduler.model_job import ModelPassGate, ModelPassJob
+        from assistant.scheduler.power import on_battery
+
+        idle = display_idle()
+
+        def gate() -> str | None:  # the settings as they are now
+            s = self.settings.consolidation
+            return ModelPassGate(idle, on_battery, s.model_idle_seconds, s.model_on_ac).reason_to_wait()
+
+        def drain(keep_going: Callable[[], bool]) -> None:
+            if self.settings.consolidation.use_model:
+                read_backlog(self.model_backlog, self.models.chat_model, keep_going, threads=1)
+
+        return ModelPassJob(drain, reason_to_wait or gate, self.background.stopping)
+
+    def model_backlog_size(self) -> int:
+        """Episodes waiting for the model pass (the status bar's "42 episodes waiting for the model")."""
+        return self.model_backlog.waiting()
 
     # -- capture and background work ----------------------------------------------------------------
     @property
@@ -72,6 +103,7 @@ class CaptureAndModels:
         """Periodic consolidation, and capture if the user turned it on (capture is off until they do)."""
         self.require_writable()  # every job would fail at its first write
         self.background.schedule_consolidation(self.consolidate_and_index, self.settings.consolidation.interval_minutes)
+        self.background.schedule_model_pass(self._model_pass_job())
         if self.settings.capture.enabled:
             self.capture.start()
 

@@ -50,6 +50,7 @@ class Session(QObject):
     message = Signal(str)  # a short line for the status bar
     consolidation_progress = Signal(int, int)  # (done, total); (0, 0) when idle
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
+    model_backlog_changed = Signal(int)  # episodes waiting for the model pass
     import_progress = Signal(int, int, str)  # (done, of, "storing" or "indexing"); (0, 0, "") when done
 
     def __init__(
@@ -121,6 +122,13 @@ class Session(QObject):
         if self.can("capture_status") and self.assistant.unlocked:
             self.tasks.submit(
                 self.method("capture_status"), name="capture status", owner=self, on_result=self._set_capture_status
+            )
+        if self.can("model_backlog_size") and self.assistant.unlocked:
+            self.tasks.submit(
+                self.method("model_backlog_size"),
+                name="model backlog",
+                owner=self,
+                on_result=lambda n: self.model_backlog_changed.emit(int(n)),
             )
 
     def _set_capture_status(self, status: Any) -> None:

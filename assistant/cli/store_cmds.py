@@ -52,6 +52,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     lines += [f"raw {k} events: {n}" for k, n in sorted(st.events.items())]
     lines += [f"{t} memories: {st.memories.get(t, 0)}" for t in MEMORY_TYPES]
     lines.append(f"waiting for consolidation: {st.pending_consolidation}")
+    lines.append(f"model pass: {st.model_backlog_text}")
     lines += [f"{k}: {v}" for k, v in st.extra.items()]
     emit(args, asdict(st), "\n".join(lines))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.store import backlog as backlog_repo
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.store.opened import OpenedStore
@@ -21,8 +22,15 @@ class Status:
     memories: dict[str, int] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
     pending_consolidation: int = 0
+    model_backlog: int = 0  # episodes written down for the model pass and not read yet
     local_only: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def model_backlog_text(self) -> str:
+        """The backlog as the status tells it: "42 episodes waiting for the model"."""
+        n = self.model_backlog
+        return f"{n} episode{'s' if n != 1 else ''} waiting for the model" if n else "nothing waiting for the model"
 
 
 def capture_backend() -> str:
@@ -38,6 +46,7 @@ def fill_store_status(st: Status, store: OpenedStore, capture: dict[str, Any] | 
     st.memories = memory_repo.counts_by_type(conn)
     st.events = event_repo.counts_by_kind(conn)
     st.pending_consolidation = event_repo.count_pending(conn)
+    st.model_backlog = backlog_repo.count(conn) if st.schema_version and st.schema_version >= 4 else 0
     last = event_repo.last_event_time(conn, "screen")
     st.extra["capture"] = capture["state"] if capture else ("on" if capture_on else "off")
     st.extra["last capture"] = last.isoformat() if last else "never"
