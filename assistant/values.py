@@ -240,6 +240,20 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class SearchMode:
+    """How search runs: hybrid with the named embedding model, or full text only and why (with what to do)."""
+
+    embedder: str | None
+    why_not: str | None = None
+
+    @property
+    def line(self) -> str:
+        if self.embedder is not None:
+            return f"search: hybrid ({self.embedder})"
+        return f"search: full text only — {self.why_not}"
+
+
+@dataclass(frozen=True)
 class ImportResult:
     path: str
     format: str

@@ -23,6 +23,7 @@ install_system_packages() {
     local want=(tesseract-ocr tesseract-ocr-eng xvfb trayer xdotool x11-utils libxcb-cursor0 libxkbcommon-x11-0
                 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
                 libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 cmake build-essential
+                fonts-dejavu-core  # the screen benchmark's fonts (assistant eval make-screens)
                 # Wayland capture and its tests: a headless sway session, grim (screencopy), the portals
                 # (-gtk provides the Access dialog the frontend needs to offer Screenshot), the accessibility
                 # bus (the active window on GNOME/KDE), and the libraries Qt's Wayland plugin loads.

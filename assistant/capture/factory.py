@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import cast
 
 from assistant.capture import wayland
@@ -32,12 +34,17 @@ def exclusion_rules(config: CaptureSettings) -> ExclusionRules:
     return ExclusionRules.with_defaults(config.excluded_apps, config.excluded_titles)
 
 
-def build_pipeline(config: CaptureSettings, sink: Sink) -> CapturePipeline:
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_pipeline(config: CaptureSettings, sink: Sink, clock: Callable[[], datetime] | None = None) -> CapturePipeline:
     """The pipeline for this machine's display. Raises CaptureUnavailable (no display, Wayland...)
     before anything starts; a missing tesseract does not raise: records then say "unavailable".
 
     The exclusion lists in the settings add to the built-in ones (password managers, private
-    browsing), which always apply.
+    browsing), which always apply. `clock` stamps the frames instead of the wall clock (X11 only:
+    `assistant eval screens` spreads its screens over days); None is the real time.
     """
     if config.monitors not in ("primary", "all"):
         raise ValueError(f"capture.monitors must be 'primary' or 'all', not {config.monitors!r}")
@@ -48,10 +55,10 @@ def build_pipeline(config: CaptureSettings, sink: Sink) -> CapturePipeline:
         grabber, probe, _ = wayland.build(monitors)
     else:
         probe = probe_for_session()
-        grabber = ScreenGrabber(monitors=monitors)
+        grabber = ScreenGrabber(monitors=monitors, clock=clock or _wall_clock)
     ocr = TesseractOcr(tesseract_cmd=config.tesseract_path or "tesseract", min_conf=config.ocr_min_confidence)
     rules = exclusion_rules(config)
-    return CapturePipeline(grabber, probe, ocr, rules, sink, pipeline_settings(config))
+    return CapturePipeline(grabber, probe, ocr, rules, sink, pipeline_settings(config), clock=clock or _wall_clock)
 
 
 _NATIVE = {

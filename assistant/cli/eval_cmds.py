@@ -1,4 +1,6 @@
-"""`assistant eval locomo FILE`: evidence recall@k on the LoCoMo benchmark, and QA F1 with a chat model."""
+"""`assistant eval locomo FILE`: evidence recall@k on the LoCoMo benchmark, and QA F1 with a chat model.
+`assistant eval screens DIR`: found@k on screens shown on an X display and captured for real;
+`assistant eval make-screens DIR` renders the project's own fictional screen set."""
 
 from __future__ import annotations
 
@@ -60,6 +62,34 @@ def cmd_locomo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screens(args: argparse.Namespace) -> int:
+    from assistant.eval.screens import evaluate_screens
+    from assistant.eval.screens_report import format_report
+
+    def progress(label: str, done: int, total: int) -> None:
+        if not args.json:
+            print(f"\r{label}: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    report = evaluate_screens(
+        Path(args.dir), k=args.k, display=args.display, embedder=not args.no_embedder, progress=progress
+    )
+    emit(args, report.as_dict(), format_report(report))
+    return 0
+
+
+def cmd_make_screens(args: argparse.Namespace) -> int:
+    from assistant.eval.screengen.build import make_screens
+
+    made = make_screens(Path(args.dir))
+    emit(
+        args,
+        {"dir": str(made.root), "screens": len(made.screens), "questions": len(made.questions)},
+        f"{len(made.screens)} screens and {len(made.questions)} questions written to {made.root}\n"
+        f"run them: assistant eval screens {made.root}",
+    )
+    return 0
+
+
 def register(sub: Any) -> None:
     ev = sub.add_parser("eval", help="evaluate recall on a benchmark").add_subparsers(dest="eval_cmd", required=True)
     p = ev.add_parser("locomo", help="LoCoMo: evidence recall@k, plus QA token F1 with a chat model")
@@ -80,3 +110,17 @@ def register(sub: Any) -> None:
     )
     add_json_flag(p)
     p.set_defaults(func=cmd_locomo)
+    p = ev.add_parser(
+        "screens",
+        help="show each screen of a benchmark dir on an X display, capture it for real, ask: found@1/@5 per kind",
+    )
+    p.add_argument("dir", help="a dir with screens.json and questions.json (assistant eval make-screens DIR)")
+    p.add_argument("--k", type=int, default=1, help="report found@k besides found@1 and found@5")
+    p.add_argument("--display", help="an X display to show the screens on (default: a private Xvfb)")
+    p.add_argument("--no-embedder", action="store_true", help="full text only (skip the bundled embedding model)")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_screens)
+    p = ev.add_parser("make-screens", help="render the project's fictional screen benchmark into DIR")
+    p.add_argument("dir")
+    add_json_flag(p)
+    p.set_defaults(func=cmd_make_screens)

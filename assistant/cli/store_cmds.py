@@ -28,6 +28,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
     app.init(passphrase("New passphrase: ", confirm=True))
     print(f"created an encrypted memory store in {app.paths.root}")
+    print(app.models.prepare_search().line)
     return 0
 
 

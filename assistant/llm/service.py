@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.config import ModelSettings
-from assistant.errors import NotFound
+from assistant.errors import ModelError, NotFound
 from assistant.llm.gguf_info import Role
 from assistant.llm.manager import RECOMMENDED, ModelEntry, ModelManager
-from assistant.values import Progress
+from assistant.values import Progress, SearchMode
 
 if TYPE_CHECKING:
     from assistant.llm.embedder import LlamaEmbedder
@@ -119,6 +119,27 @@ class ModelService:
         if self.manager.active("embedding") is None:
             self.use(entry.name, "embedding")
         return entry
+
+    def search_mode(self) -> SearchMode:
+        """Hybrid when an embedding model is active and its file is there; otherwise why not."""
+        entry = self.manager.active("embedding")
+        fix = "run `assistant models prepare-default`"
+        if entry is None:
+            return SearchMode(None, f"no embedding model; {fix}")
+        if not Path(entry.path).is_file():
+            return SearchMode(None, f"the embedding model file {entry.path} is missing; {fix}")
+        return SearchMode(entry.name)
+
+    def prepare_search(self) -> SearchMode:
+        """A new store searches by meaning from its first minute: the bundled embedder is prepared (offline)
+        unless one is active. A failure leaves full-text search working and says why."""
+        if self.manager.active("embedding") is None:
+            try:
+                self.prepare_default_embedder()
+            except (ModelError, OSError) as exc:
+                log.warning("the default embedding model could not be prepared: %s", exc)
+                return SearchMode(None, str(exc))
+        return self.search_mode()
 
     def install_test_model(self) -> ModelEntry:
         """The bundled 270M base model: proves the runtime, but cannot follow instructions."""

