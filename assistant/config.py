@@ -97,7 +97,6 @@ class RetrievalSettings:
 class UiSettings:
     hotkey: str = "<ctrl>+<shift>+<space>"
     start_on_login: bool = False
-    theme: str = "system"
 
 
 @dataclass

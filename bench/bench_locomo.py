@@ -77,7 +77,7 @@ def main() -> None:
             notes.append(f"hybrid run (indexing included) took {time.perf_counter() - started:.0f} s")
             print("\nhybrid after consolidation", file=sys.stderr)
             consolidated = evaluate_locomo(
-                args.data, k=10, embedder=embedder, progress=progress, consolidate=lambda app: app.consolidate()
+                args.data, k=10, embedder=embedder, progress=progress, consolidate=lambda app: app.consolidation.run()
             )
             consolidated.retrieval += f", {consolidated.memories} consolidated memories"
             reports.append(consolidated)

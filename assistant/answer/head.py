@@ -21,7 +21,7 @@ from assistant.answer.context import Packed, pack
 from assistant.answer.extractive import NOT_FOUND, extractive_answer, relevant
 from assistant.llm.runtime import TextModel
 from assistant.retrieval.query import Query
-from assistant.text import content_words
+from assistant.text import content_words, unknown_reason
 from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, Digest, SearchHit
 
 INSTRUCTIONS = (
@@ -120,12 +120,15 @@ class AnswerHead:
             and not self._generative(model)
         ):
             told = self._digest(span.since, span.until)
-            return self._emit(Answer(question, told.text, [], known=not told.empty, extractive=True), on_token)
+            reason = unknown_reason(told.text) if told.empty else None
+            return self._emit(Answer(question, told.text, [], extractive=True, unknown_reason=reason), on_token)
         found = relevant(self.retrieve(query, now), query)
         hits = self._near_the_time_asked(query, found)
         if not hits:
             text = NOT_FROM_THEN if found else NOT_FOUND
-            return self._emit(Answer(question, text, [], known=False, extractive=True), on_token)
+            return self._emit(
+                Answer(question, text, [], extractive=True, unknown_reason=unknown_reason(text)), on_token
+            )
         if model is None or not self._generative(model):
             return self._emit(extractive_answer(query, hits), on_token)
         return self._generate(model, question, hits, on_token)
@@ -256,5 +259,9 @@ class AnswerHead:
         if not text:
             text = NOT_FOUND
         return Answer(
-            question=question, text=text, citations=used or packed.citations[:3], known=known, extractive=False
+            question=question,
+            text=text,
+            citations=used or packed.citations[:3],
+            extractive=False,
+            unknown_reason=None if known else unknown_reason(text),
         )

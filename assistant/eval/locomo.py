@@ -25,6 +25,8 @@ from assistant.llm.embedder import Embedder
 from assistant.retrieval.recall import FusionConfig, Recall
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
+from assistant.store import opened
+from assistant.store.db import Database
 from assistant.values import Progress, SearchHit, utcnow
 
 CATEGORY_NAMES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
@@ -153,27 +155,31 @@ def _evaluate_sample(
         single = Path(tmp) / f"{name}.json"
         single.write_text(json.dumps([sample]), encoding="utf-8")
         app = Assistant(Path(tmp) / "data")
-        app.init(secrets.token_hex(16))
-        try:
-            app.import_file(single, "locomo")
+        passphrase = secrets.token_hex(16)
+        app.init(passphrase)
+        try:  # in through the facade, as a user's import and consolidation go
+            app.memories.import_file(single, "locomo")
             if consolidate is not None:
                 consolidate(app)
-            memories = memory_repo.count_all(app.store.db.reader())
-            recall, index = _recall_for(app, embedder, config)
+        finally:
+            app.close()
+        store = opened.open_existing(app.paths, passphrase)  # then ranked here, with the recall under test
+        try:
+            memories = memory_repo.count_all(store.db.reader())
+            recall, index = _recall_for(store.db, embedder, config)
             try:
                 # The questions are asked after the conversation: relative phrases count from its end.
-                now = (event_repo.latest_time(app.store.db.reader()) or utcnow()) + timedelta(days=1)
+                now = (event_repo.latest_time(store.db.reader()) or utcnow()) + timedelta(days=1)
                 return _questions(recall, sample, name, ks, now), memories
             finally:
                 if index is not None:
                     index.close()
         finally:
-            app.close()
+            store.close()
 
 
-def _recall_for(app: Any, embedder: Embedder | None, config: FusionConfig | None) -> tuple[Recall, Any]:
-    """Recall over the app's store, hybrid when there is an embedder (with its in-memory index)."""
-    db = app.store.db
+def _recall_for(db: Database, embedder: Embedder | None, config: FusionConfig | None) -> tuple[Recall, Any]:
+    """Recall over the store, hybrid when there is an embedder (with its in-memory index)."""
     if embedder is None:
         return Recall(db, config=config), None
     from assistant.retrieval.indexer import Indexer

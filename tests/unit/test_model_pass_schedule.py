@@ -87,12 +87,12 @@ def test_lower_this_thread_nices_that_thread_only() -> None:
 
 def test_the_job_waits_while_the_gate_is_shut_and_stops_between_episodes_when_it_shuts(app: Assistant) -> None:
     model = with_model(app, EpisodeModel())
-    app.add_events(session_of_windows(windows=3, frames=1))
-    app.consolidate(model_pass=False)
+    app.memories.add_events(session_of_windows(windows=3, frames=1))
+    app.consolidation.run(model_pass=False)
     reasons: list[str | None] = ["waiting for you to be idle"]
 
     def drain(keep_going: object) -> None:
-        read_backlog(app.model_backlog, app.models.chat_model, keep_going, threads=1)  # type: ignore[arg-type]
+        read_backlog(app.consolidation._backlog(), app._core.models.chat_model, keep_going, threads=1)  # type: ignore[arg-type]
 
     job = ModelPassJob(drain, lambda: reasons[0], threading.Event())
     job()
@@ -108,16 +108,18 @@ def test_a_capture_tick_runs_and_writes_while_a_model_episode_is_in_progress(app
     model works: a tick that stores an event completes while the (held) model is mid-episode, and while a
     long consolidation run takes one of the shared workers."""
     model = with_model(app, EpisodeModel(hold=True))
-    app.add_events(session_of_windows(windows=2, frames=1))
-    app.consolidate(model_pass=False)
-    service = app.background
+    app.memories.add_events(session_of_windows(windows=2, frames=1))
+    app.consolidation.run(model_pass=False)
+    service = app._core.background
     ticked = threading.Event()
 
     class Tick:
         def tick(self) -> None:
             if model.in_call.is_set():
                 when = datetime.now(UTC)
-                app.add_events([RawEvent(kind="screen", occurred_at=when, app="Terminal", text="tick while busy")])
+                app.memories.add_events(
+                    [RawEvent(kind="screen", occurred_at=when, app="Terminal", text="tick while busy")]
+                )
                 ticked.set()
 
         def stop(self, timeout: float | None = None) -> None:
@@ -130,7 +132,7 @@ def test_a_capture_tick_runs_and_writes_while_a_model_episode_is_in_progress(app
         consolidating.set()
         done_consolidating.wait(30)
 
-    service.schedule_model_pass(app._model_pass_job(reason_to_wait=lambda: None), every_seconds=0.2)
+    service.schedule_model_pass(app.consolidation.model_pass_job(reason_to_wait=lambda: None), every_seconds=0.2)
     capture = CaptureJob(Tick(), interval_seconds=0.2, scheduler=service.scheduler)
     try:
         assert model.in_call.wait(15), "the model pass did not start"
@@ -152,8 +154,8 @@ def test_a_capture_tick_runs_and_writes_while_a_model_episode_is_in_progress(app
 
 def test_the_scheduled_consolidation_leaves_the_model_to_its_own_job(app: Assistant) -> None:
     model = with_model(app, EpisodeModel())
-    app.add_events(session_of_windows(windows=2, frames=1))
-    app.consolidate_and_index()  # what the consolidation job runs every few minutes
+    app.memories.add_events(session_of_windows(windows=2, frames=1))
+    app.consolidation.run_and_index()  # what the consolidation job runs every few minutes
     assert model.prompts == [] and app.status().model_backlog == 2 and app.status().pending_consolidation == 0
     app.start_background()
-    assert MODEL_JOB in app.background.jobs()
+    assert MODEL_JOB in app._core.background.jobs()
