@@ -133,6 +133,7 @@ class Assistant:
             notes=self.notes(),
         )
         if core.unlocked:
+            st.search = core.search_mode()
             fill_store_status(st, core.store)
             control = core.capture_here
             st.capture = control.status() if control is not None else None

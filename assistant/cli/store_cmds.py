@@ -82,7 +82,13 @@ def _status_lines(st: Status) -> list[str]:
         lines += [f"{k}: {v}" for k, v in counters.items()]
     if st.read_only_reason is not None:
         lines.append(f"access: read-only: {st.read_only_reason}")
-    return lines + [f"{k}: {v}" for k, v in st.notes.said().items()]
+    notes = st.notes.said()
+    if st.search is not None:
+        lines.append(st.search.line)
+        loading = notes.pop("search", None)  # with vectors off, the search line above says why
+        if loading is not None and st.search.embedder is not None:
+            lines.append(f"vector index: {loading}")
+    return lines + [f"{k}: {v}" for k, v in notes.items()]
 
 
 def _keyring(app: Any) -> bool:

@@ -10,7 +10,7 @@ from assistant.store import backlog as backlog_repo
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.store.opened import OpenedStore
-from assistant.values import Notes
+from assistant.values import Notes, SearchMode
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Status:
     capture_elsewhere: str | None = None  # capture as the app (another process) has it: "on", "paused until …"
     capture_backend: str = ""  # which screen reader and window probe this session uses (or why none can)
     last_capture: datetime | None = None  # the newest screen capture in the store
+    search: SearchMode | None = None  # hybrid or full text only (None before the store exists)
     notes: Notes = field(default_factory=Notes)
 
     @property

@@ -202,3 +202,14 @@ def test_the_status_bar_tells_the_episodes_waiting_for_the_model(qtbot: QtBot, d
     desktop.session.refresh_capture()
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=15000)
     idle(qtbot, desktop.session)
+
+
+def test_the_status_bar_says_whether_search_is_hybrid_and_why_not(qtbot: QtBot, desktop: Desktop) -> None:
+    label = desktop.window.search_label
+    qtbot.waitUntil(label.isVisible, timeout=15000)
+    assert label.text() == "Search: full text only"  # this store has no embedding model
+    assert "assistant models prepare-default" in label.toolTip()
+    desktop.session.assistant.models.prepare_default_embedder()
+    desktop.session.refresh_model()  # what the Settings view does after a model change
+    qtbot.waitUntil(lambda: label.text() == "Search: hybrid", timeout=15000)
+    assert label.toolTip() == "search: hybrid (all-MiniLM-L6-v2)"
