@@ -102,12 +102,14 @@ class Assistant:
         return self._core.store.read_only_reason
 
     def start_background(self) -> None:
-        """Periodic consolidation, and capture if the user turned it on (capture is off until they do)."""
+        """Periodic consolidation, the model pass when the user is idle, and capture if the user turned it
+        on (capture is off until they do)."""
         core = self._core
         core.require_writable()  # every job would fail at its first write
         core.background.schedule_consolidation(
             self.consolidation.run_and_index, core.settings.consolidation.interval_minutes
         )
+        core.background.schedule_model_pass(self.consolidation.model_pass_job())
         if core.settings.capture.enabled:
             core.capture.start()
 

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         session.consolidation_progress.connect(self._show_consolidation)
         session.import_progress.connect(self._show_import)
         session.model_changed.connect(self._show_model)
+        session.model_backlog_changed.connect(self._show_model_backlog)
         session.search_changed.connect(self._show_search)
         session.message.connect(self.say)
         session.tasks.busy_changed.connect(self._show_busy)
@@ -163,6 +164,11 @@ class MainWindow(QMainWindow):
         self.importing.setFormat("indexing %v/%m")
         self.importing.hide()
         self.model_label = QLabel()
+        self.backlog_label = QLabel()  # episodes waiting for the model pass (hidden when none)
+        self.backlog_label.setToolTip(
+            "Read by the model while you are idle or on AC power; already searchable from the captures"
+        )
+        self.backlog_label.hide()
         self.search_label = QLabel()
         self.search_label.hide()  # until the mode is known
         self.privacy_label = QLabel()
@@ -181,6 +187,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.importing)
         status.addPermanentWidget(self.capture_label)
         status.addPermanentWidget(self.model_label)
+        status.addPermanentWidget(self.backlog_label)
         status.addPermanentWidget(self.search_label)
         status.addPermanentWidget(self.privacy_label)
 
@@ -265,6 +272,10 @@ class MainWindow(QMainWindow):
     def _show_model(self, name: str | None) -> None:
         self.model_label.setVisible(name is not None)
         self.model_label.setText(f"Model: {name}" if name else "No model: quoted answers")
+
+    def _show_model_backlog(self, waiting: int) -> None:
+        self.backlog_label.setVisible(waiting > 0)
+        self.backlog_label.setText(f"{waiting} episode{'s' if waiting != 1 else ''} waiting for the model")
 
     def _show_search(self, mode: SearchMode) -> None:
         """Whether search finds by meaning too: a store without an embedder finds only the words typed."""

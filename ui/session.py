@@ -46,6 +46,7 @@ class Session(QObject):
     message = Signal(str)  # a short line for the status bar
     consolidation_progress = Signal(int, int)  # (done, total); (0, 0) when idle
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
+    model_backlog_changed = Signal(int)  # episodes waiting for the model pass
     search_changed = Signal(object)  # the SearchMode: hybrid, or full text only and why
     import_progress = Signal(int, int, str)  # (done, of, "storing" or "indexing"); (0, 0, "") when done
 
@@ -114,6 +115,12 @@ class Session(QObject):
         if self.assistant.unlocked:
             self.tasks.submit(
                 self.assistant.capture.status, name="capture status", owner=self, on_result=self._set_capture_status
+            )
+            self.tasks.submit(
+                self.assistant.consolidation.waiting_for_model,
+                name="model backlog",
+                owner=self,
+                on_result=self.model_backlog_changed.emit,
             )
 
     def _set_capture_status(self, status: CaptureStatus) -> None:

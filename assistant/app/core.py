@@ -25,6 +25,7 @@ from assistant.values import Notes, SearchMode
 if TYPE_CHECKING:
     from assistant.answer.head import AnswerHead
     from assistant.capture.control import CaptureControl
+    from assistant.consolidation.backlog import ModelBacklog
     from assistant.consolidation.engine import Consolidator
     from assistant.locking.watcher import SessionWatcher
     from assistant.scheduler.service import BackgroundService
@@ -52,6 +53,7 @@ class Core:
         self._capture: CaptureControl | None = None
         self._background: BackgroundService | None = None
         self.consolidator: Consolidator | None = None  # built on first use, per open store
+        self.backlog: ModelBacklog | None = None  # likewise, with the consolidator
         self.head: AnswerHead | None = None  # likewise
 
     # -- the store and what is built on it --------------------------------------------------------
@@ -168,5 +170,6 @@ class Core:
             self._store = None
             self._recall = None
             self.consolidator = None
+            self.backlog = None
             self.head = None
             coredumps.restore()

@@ -54,6 +54,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     lines += [f"raw {k} events: {n}" for k, n in sorted(st.events.items())]
     lines += [f"{t} memories: {st.memories.get(t, 0)}" for t in MEMORY_TYPES]
     lines.append(f"waiting for consolidation: {st.pending_consolidation}")
+    lines.append(f"model pass: {st.model_backlog_text}")
     lines += _status_lines(st)
     emit(args, asdict(st), "\n".join(lines))
     return 0

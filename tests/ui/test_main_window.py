@@ -185,6 +185,25 @@ def test_a_large_import_shows_what_it_has_stored_so_far(qtbot: QtBot, desktop: D
     idle(qtbot, desktop.session)
 
 
+def test_the_status_bar_tells_the_episodes_waiting_for_the_model(qtbot: QtBot, desktop: Desktop) -> None:
+    from tests.fakes.episode_model import EpisodeModel
+    from tests.unit.test_model_backlog import with_model
+    from tests.unit.test_model_budget import session_of_windows
+
+    a = desktop.session.assistant
+    with_model(a, EpisodeModel())
+    a.memories.add_events(session_of_windows(windows=3, frames=1))
+    a.consolidation.run(model_pass=False)
+    label = desktop.window.backlog_label
+    desktop.session.refresh_capture()
+    qtbot.waitUntil(label.isVisible, timeout=15000)
+    assert label.text() == "3 episodes waiting for the model"
+    a.consolidation.run()  # the model reads them
+    desktop.session.refresh_capture()
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=15000)
+    idle(qtbot, desktop.session)
+
+
 def test_the_status_bar_says_whether_search_is_hybrid_and_why_not(qtbot: QtBot, desktop: Desktop) -> None:
     label = desktop.window.search_label
     qtbot.waitUntil(label.isVisible, timeout=15000)
