@@ -41,6 +41,7 @@ import numpy as np
 
 from assistant.api import Assistant
 from assistant.retrieval.embedded_index import EmbeddedIndex
+from assistant.retrieval.ranking import FusionConfig
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
@@ -53,7 +54,10 @@ DIM = 384
 MODEL = "synthetic-384"
 PASSPHRASE = "bench passphrase"
 VOCAB = 30_000
-PARTS = ("fts", "bm25", "vector", "hybrid", "hybrid_time", "hybrid_day")
+PARTS = ("fts", "bm25", "vector", "hybrid", "hybrid_before", "hybrid_time", "hybrid_day")
+# Fusion as it was before issue 15 (no vector share, word pairs, exact tokens or screen-capture order):
+# hybrid_before runs it on the same store, interleaved with hybrid, as the baseline of the same run.
+BEFORE = FusionConfig(vector_share=0.0, exact_weight=0.0, phrase_weight=0.0, source_first=0.0)
 
 
 def vocabulary(rng: random.Random) -> list[str]:
@@ -297,6 +301,9 @@ def run_size(
         window = (_dt(newest - size * 60 * 0.6), _dt(newest - size * 60 * 0.5))  # a tenth of the time span
         day = (_dt(newest - size * 60 * 0.5 - 86400), _dt(newest - size * 60 * 0.5))  # 1,440 memories
         full_text = Recall(app._core.store.db)
+        before = Recall(
+            app._core.store.db, EmbeddingRetriever(fixed, index, app._core.store.db, cache_size=0), config=BEFORE
+        )
 
         def fts(q: str) -> object:
             return fulltext.search_memories(conn, q, types=None, since=None, until=None, limit=50)
@@ -306,14 +313,16 @@ def run_size(
             "bm25": lambda q: full_text.search(q, limit=10, parse_time=False),
             "vector": lambda q: index.query(fixed.vectors[q], limit=50),
             "hybrid": lambda q: recall.search(q, limit=10, parse_time=False),
+            "hybrid_before": lambda q: before.search(q, limit=10, parse_time=False),
             "hybrid_time": lambda q: recall.search(q, limit=10, parse_time=False, since=window[0], until=window[1]),
             "hybrid_day": lambda q: recall.search(q, limit=10, parse_time=False, since=day[0], until=day[1]),
         }
         samples: dict[str, list[tuple[float, float]]] = {p: [] for p in PARTS}
         n_vectors = len(vectors)
-        for part, fn in parts.items():
-            # Fresh queries for each part, so no part runs on pages another part's same query decrypted.
-            for i in range(queries + 10):
+        # The parts take turns, query by query, so that a busy machine slows them alike; each query is
+        # fresh, so no part runs on pages another part's same query decrypted.
+        for i in range(queries + 10):
+            for part, fn in parts.items():
                 q = " ".join(texts.draw(int(rng.integers(2, 5)), skip_top=50)) + f" q{part}{i}"
                 near = vectors[i % n_vectors] + rng.standard_normal(DIM).astype(np.float32) * 0.05
                 fixed.vectors[q] = (near / np.linalg.norm(near)).tolist()
@@ -367,7 +376,8 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
         "(store.fulltext.search_memories); bm25 = Recall.search without vectors (common words pruned, "
         "hits loaded); vector = the embedded index's query alone; hybrid = Recall.search (BM25 memories + BM25 "
         "events + vectors, RRF, "
-        "recency, hits); hybrid_time = the same with a time filter covering a tenth of the store; "
+        "recency, hits); hybrid_before = the same with fusion as before issue 15 (the baseline, interleaved "
+        "with hybrid query by query); hybrid_time = the same with a time filter covering a tenth of the store; "
         "hybrid_day = with a one-day filter (1,440 memories: searched exactly from the store).",
         "",
         "| memories | part | p50 | p95 |",

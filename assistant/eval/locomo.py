@@ -182,7 +182,7 @@ def sample_store(
         store = opened.open_existing(app.paths, passphrase)  # then ranked here, with the recall under test
         try:
             memories = memory_repo.count_all(store.db.reader())
-            recall, index = _recall_for(store.db, embedder, config)
+            recall, index = recall_for(store.db, embedder, config)
             try:
                 # The questions are asked after the conversation: relative phrases count from its end.
                 now = (event_repo.latest_time(store.db.reader()) or utcnow()) + timedelta(days=1)
@@ -194,8 +194,8 @@ def sample_store(
             store.close()
 
 
-def _recall_for(db: Database, embedder: Embedder | None, config: FusionConfig | None) -> tuple[Recall, Any]:
-    """Recall over the store, hybrid when there is an embedder (with its in-memory index)."""
+def recall_for(db: Database, embedder: Embedder | None, config: FusionConfig | None) -> tuple[Recall, Any]:
+    """Recall over the store, hybrid when there is an embedder (with an in-memory index of every item)."""
     if embedder is None:
         return Recall(db, config=config), None
     from assistant.retrieval.indexer import Indexer
@@ -203,6 +203,7 @@ def _recall_for(db: Database, embedder: Embedder | None, config: FusionConfig | 
     from assistant.retrieval.vector_retriever import EmbeddingRetriever
 
     index = VectorIndex(embedder.model_id, mode="memory")
+    index.rebuild_from_store(db.reader())  # what the store holds vectors for already, then the rest
     Indexer(db, embedder, index, batch_size=128).run()
     return Recall(db, EmbeddingRetriever(embedder, index, db), config=config), index
 

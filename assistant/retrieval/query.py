@@ -6,13 +6,14 @@ question's text again each in its own way.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.retrieval import routing, timeparse
-from assistant.text import content_words, topic_words, words
+from assistant.text import STOPWORDS, content_words, lower_words, topic_words, words
 
 _PATTERNS = [
     re.compile(r"^\s*(?:did|was|were|had)\s+(?P<a>.+?)\s+(?P<rel>before|after)\s+(?P<b>.+?)\s*\??\s*$", re.I),
@@ -23,6 +24,30 @@ _PATTERNS = [
     ),
 ]
 _LEADING = re.compile(r"^(?:i|we|you|he|she|they|my|the)\s+", re.I)
+# A number or an identifier as written: "4,310", "07:40", "build-runner-12", "INV-2291", "TP1337",
+# "report.pdf", "/etc/hosts", "ana@example.org", "snake_case".
+_EXACT = re.compile(r"\d+(?:[,.:]\d+)+|\w+(?:[-_./:@]\w+)+|\w*\d\w*")
+
+
+def exact_terms(text: str) -> list[str]:
+    """The numbers and identifiers of `text` (two characters or more), each as the phrase of its words
+    in lower case ("build-runner-12" -> "build runner 12"): what must match as written."""
+    out: list[str] = []
+    for m in _EXACT.finditer(text):
+        token = m.group()
+        parts = lower_words(token)
+        if (any(c.isdigit() for c in token) and len(token) > 1) or (
+            any(c in "_./@" for c in token) and max(map(len, parts)) > 1
+        ):
+            out.append(" ".join(parts))
+    return list(dict.fromkeys(out))
+
+
+def word_pairs(text: str) -> list[str]:
+    """Each two content words next to each other once the stopwords are gone ("when does the maintenance
+    window close" -> "maintenance window", "window close")."""
+    content = [w for w in lower_words(text) if w not in STOPWORDS]
+    return list(dict.fromkeys(f"{a} {b}" for a, b in itertools.pairwise(content)))
 
 
 @dataclass(frozen=True)

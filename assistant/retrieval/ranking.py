@@ -8,13 +8,13 @@ candidates under many settings without re-running the searches, with the very co
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.retrieval import routing
 from assistant.retrieval.fusion import rrf
 
-Source = Literal["bm25", "vector"]
+Source = Literal["bm25", "vector", "exact", "phrase"]
 Scope = Literal["all", "window", "mention"]
 
 
@@ -45,6 +45,29 @@ class FusionConfig:
     # all-MiniLM-L6-v2, made-up words reach 0.21 against everyday lines, unrelated pairs 0.31, paraphrases
     # 0.40-0.75 (tests/integration/test_relevance.py holds the calibration set).
     min_similarity: float = 0.35
+    # ... but cosine is not calibrated across questions: a short or abstract one ("What might John's
+    # degree be in?") is far from everything, its answer included, while being among the nearest few
+    # of hundreds of items is evidence whatever the cosine. So once a question matches something (a
+    # full-text hit, or a vector at min_similarity), a vector candidate also counts when it ranks in
+    # the first `vector_share` of the store's items (not of the list: in a store of ten lines, the
+    # first ten are everything). A question that matches nothing still finds nothing.
+    vector_share: float = 0.015
+    # A question's numbers and identifiers ("build-runner-12", "INV-2291", "4,310") matched as written
+    # (their words in a row, by full text) make one more ranked list, weighted so.
+    exact_weight: float = 0.0
+    # Two content words of the question next to each other in an item ("maintenance window" in "the
+    # maintenance window closes at 23:00") make one more ranked list, weighted so: BM25 scores the words
+    # of a long text apart, wherever they are.
+    phrase_weight: float = 0.5
+    # Each source kind's weight on the fused score (chat turns, screen captures, typed memories).
+    chat_weight: float = 1.0
+    screen_weight: float = 1.0
+    memory_weight: float = 1.0
+    # A memory made from screen captures that are candidates too (an episode "Used Firefox: <title>"
+    # and the capture it summarises) scores at most this share of the best of them: the capture holds
+    # the whole text, the episode a cut of it, and ranked first it hid the capture as covered (0: off).
+    # Memories of chat turns keep their place: they restate short turns whole.
+    source_first: float = 0.99
 
 
 @dataclass(frozen=True)
@@ -65,11 +88,18 @@ class Candidates:
     info: Mapping[str, tuple[str, float]]  # id -> (memory type or event kind, time), ids still stored
     route: routing.Route
     depth: int  # how many fused items to keep
+    size: int = 0  # how many items the store holds (what the vector lists were the nearest of)
     named: frozenset[str] = frozenset()  # ids said by a chat participant the question names
+    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # memory id -> its screen captures
 
 
 def list_weight(listed: Listed, config: FusionConfig) -> float:
-    base = config.bm25_weight if listed.source == "bm25" else config.vector_weight
+    base = {
+        "bm25": config.bm25_weight,
+        "vector": config.vector_weight,
+        "exact": config.exact_weight,
+        "phrase": config.phrase_weight,
+    }[listed.source]
     if listed.scope != "all":
         base *= config.window_weight
     if listed.distance:
@@ -78,14 +108,18 @@ def list_weight(listed: Listed, config: FusionConfig) -> float:
     return base
 
 
-def relevant(lists: list[Listed], config: FusionConfig) -> set[str]:
-    """Every full-text candidate (and neighbour vote), and the vector candidates similar enough."""
+def relevant(lists: list[Listed], config: FusionConfig, size: int) -> set[str]:
+    """Every full-text candidate (and neighbour vote), and the vector candidates similar enough (or, when
+    the question matches anything, among the first of the `size` items searched)."""
     found: set[str] = set()
     for listed in lists:
         if listed.source == "vector":
             found.update(i for i, s in listed.ranked if s >= config.min_similarity)
         else:
             found.update(i for i, _ in listed.ranked)
+    head = int(config.vector_share * size)
+    if found and head:
+        found.update(i for listed in lists if listed.source == "vector" for i, _ in listed.ranked[:head])
     return found
 
 
@@ -93,7 +127,7 @@ def rank(c: Candidates, config: FusionConfig) -> list[tuple[str, float]]:
     """The fused ranking, best first: weighted RRF over the relevant candidates, then the route's weight
     per type and the named speaker's boost; equal scores go to the more recent item."""
     used = [listed for listed in c.lists if list_weight(listed, config)]
-    keep = relevant(used, config)
+    keep = relevant(used, config, c.size)
     info = c.info
     # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
     # then after fusion (rank fusion makes its own ties). Ids no longer in the store drop out here.
@@ -106,6 +140,17 @@ def rank(c: Candidates, config: FusionConfig) -> list[tuple[str, float]]:
     ]
     fused = rrf(lists, k=config.rrf_k, weights=[list_weight(listed, config) for listed in used])[: c.depth]
     boost = config.speaker_boost
-    scored = [(i, s * c.route.weight(info[i][0]) * (1 + boost if i in c.named else 1.0), info[i][1]) for i, s in fused]
-    scored.sort(key=lambda x: (-round(x[1], 12), -x[2]))
-    return [(i, s) for i, s, _ in scored]
+    kinds = {"chat": config.chat_weight, "screen": config.screen_weight}
+    scored = {
+        i: s
+        * c.route.weight(info[i][0])
+        * kinds.get(info[i][0], config.memory_weight)
+        * (1 + boost if i in c.named else 1.0)
+        for i, s in fused
+    }
+    if config.source_first:
+        for memory, events in c.sources.items():
+            best = max((scored[e] for e in events if e in scored), default=None)
+            if memory in scored and best is not None:
+                scored[memory] = min(scored[memory], best * config.source_first)
+    return sorted(scored.items(), key=lambda x: (-round(x[1], 12), -info[x[0]][1]))

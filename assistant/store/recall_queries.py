@@ -29,6 +29,26 @@ def type_and_time(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, 
     return out
 
 
+def item_count(conn: Connection) -> int:
+    """About how many memories and events the store holds (the highest seqs: cheap at any size)."""
+    row = conn.execute(
+        "SELECT (SELECT coalesce(max(seq), 0) FROM memories) + (SELECT coalesce(max(seq), 0) FROM raw_events)"
+    ).fetchone()
+    return int(row[0])
+
+
+def screen_sources(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """memory id -> the screen captures it was made from, for the memories among `ids` made from any."""
+    out: dict[str, list[str]] = {}
+    sql = (
+        "SELECT s.memory_id, s.event_id FROM memory_sources s JOIN raw_events e ON e.id = s.event_id "
+        "WHERE e.kind = 'screen' AND s.memory_id IN ({marks})"
+    )
+    for r in rows_in(conn, sql, [i for i in ids if not is_event_id(i)]):
+        out.setdefault(r[0], []).append(r[1])
+    return {m: tuple(evs) for m, evs in out.items()}
+
+
 def chat_speakers_after(conn: Connection, after_seq: int) -> tuple[int, list[str]]:
     """(the latest event seq, the distinct chat speakers (lower case) of the events after `after_seq` up to
     it). The seq range is cheap even with a million events; a DISTINCT over all of them is not."""

@@ -10,7 +10,8 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.eval.locomo import evaluate_locomo
-from assistant.eval.locomo_loo import Asked, Scores, collect, leave_one_out, mismatches, tune
+from assistant.eval.locomo_loo import collect, recall_at
+from assistant.eval.rerank import Asked, Scores, leave_one_out, mismatches, tune
 from assistant.retrieval import routing
 from assistant.retrieval.ranking import Candidates, FusionConfig, Listed
 from assistant.values import SearchHit, Source
@@ -57,7 +58,7 @@ def _conversation(name: str, pet: str, sport: str) -> dict[str, object]:
 @pytest.fixture
 def locomo_file(tmp_path: Path) -> Path:
     path = tmp_path / "locomo.json"
-    samples = [_conversation("c1", "greyhound", "cycling"), _conversation("c2", "parrot", "trail")]
+    samples = [_conversation("c1", "greyhound", "cycling"), _conversation("c2", "parrot", "10k")]
     path.write_text(json.dumps(samples), encoding="utf-8")
     return path
 
@@ -69,16 +70,22 @@ def _consolidate(app: Assistant) -> None:
 def test_re_ranking_the_collected_candidates_is_the_real_search(locomo_file: Path) -> None:
     embedder = FakeEmbedder()
     asked = collect(locomo_file, ks=[5, 10, 25], embedder=embedder, consolidate=_consolidate)
-    assert [a.conversation for a in asked] == ["c1"] * 4 + ["c2"] * 4  # category 5 is not scored
-    assert mismatches(asked, FusionConfig(), 25) == 0
+    assert [a.group for a in asked] == ["c1"] * 4 + ["c2"] * 4  # category 5 is not scored
+    assert mismatches(asked, FusionConfig()) == 0
     report = evaluate_locomo(locomo_file, k=10, embedder=embedder, consolidate=_consolidate)
-    scores = Scores(asked, 10)
+    scores = Scores(asked, recall_at(10))
     assert scores.mean(FusionConfig(), ["c1", "c2"]) == pytest.approx(report.overall[10])
     # A setting that changes the ranking changes the re-ranked refs the way search changes them.
     other = FusionConfig(rrf_k=60, neighbour_weights=(), min_similarity=0.99)
     assert any(a.online for a in asked)
     changed = evaluate_locomo(locomo_file, k=10, embedder=embedder, consolidate=_consolidate, config=other)
     assert scores.mean(other, ["c1", "c2"]) == pytest.approx(changed.overall[10])
+    # Collected with every optional list and lookup on, the defaults still re-rank to the real search.
+    gather = FusionConfig(exact_weight=1.0, source_first=0.5, vector_share=0.5)
+    wide = collect(locomo_file, ks=[5, 10, 25], embedder=embedder, consolidate=_consolidate, config=gather)
+    assert mismatches(wide, gather) == 0
+    assert any(x.source == "exact" for a in wide if not isinstance(a.found, list) for x in a.found.lists)
+    assert Scores(wide, recall_at(10)).of(FusionConfig()) == scores.of(FusionConfig())
 
 
 def _asked(conversation: str, evidence_is_vector_top: bool) -> Asked:
@@ -94,13 +101,13 @@ def _asked(conversation: str, evidence_is_vector_top: bool) -> Asked:
         for i, ref in (("ev_a", "D1:1"), ("ev_b", "D1:2"))
     }
     evidence = ["D1:2"] if evidence_is_vector_top else ["D1:1"]
-    return Asked(conversation, 4, evidence, found, hits, [], 20)
+    return Asked(conversation, found, hits, [], 20, evidence)
 
 
 def test_a_fold_is_tuned_on_its_training_conversations_only() -> None:
     # c1 and c2 reward full text; c3 rewards vectors. Held out, c3 gets the setting the others chose.
     asked = [_asked("c1", False), _asked("c1", False), _asked("c2", False), _asked("c3", True)]
-    scores = Scores(asked, 1)
+    scores = Scores(asked, recall_at(1))
     space = {"vector_weight": [0.7, 1.0, 1.3]}
     folds = {f.held_out: f for f in leave_one_out(scores, space, FusionConfig())}
     assert folds["c3"].changed == {"vector_weight": 0.7}

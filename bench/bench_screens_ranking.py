@@ -1,0 +1,170 @@
+"""Screen ranking tuned on one half of the screen benchmark and reported on the other (issue 15).
+
+    .venv/bin/python bench/bench_screens_ranking.py [--screens DIR] [--work DIR] [--out DIR]
+
+The screens (`assistant eval make-screens` writes them into --screens when it holds none) are shown on a
+private Xvfb and captured through the real pipeline, then consolidated, as `assistant eval screens`
+does; the store stays in --work, so a later run only searches. Each question is searched once (hybrid,
+the bundled all-MiniLM-L6-v2) and re-ranked per fusion setting, judged as `assistant eval screens`
+judges: found@1 when the top hit is one of the screen's captures, or a memory made from one that holds
+the answer. The settings in SPACE are tuned on half A and scored on half B, then the other way round
+(assistant/eval/rerank.py), next to the settings before issue 15 and the defaults. Writes
+screens-ranking.md and .json into --out (default bench/results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.eval.rerank import Asked, Scores, ask, leave_one_out, mismatches
+from assistant.eval.screen_set import ScreenSet, load_screen_set
+from assistant.eval.screens import DEPTH, shows
+from assistant.retrieval.ranking import FusionConfig
+from assistant.values import SearchHit
+
+PASSPHRASE = "bench screens passphrase"
+SPACE: dict[str, list[Any]] = {
+    "rrf_k": [3, 5, 8, 12],
+    "vector_weight": [0.5, 0.7, 1.0, 1.3],
+    "exact_weight": [0.0, 0.25, 0.5, 1.0],
+    "phrase_weight": [0.0, 0.25, 0.5, 1.0],
+    "screen_weight": [0.85, 1.0, 1.2, 1.5],
+    "memory_weight": [0.5, 0.7, 0.85, 1.0],
+    "source_first": [0.0, 0.5, 0.9, 0.99],
+    "vector_share": [0.0, 0.01, 0.015, 0.02, 0.03],
+    "min_similarity": [0.25, 0.3, 0.35, 0.4],
+}
+BEFORE = FusionConfig(
+    vector_share=0.0, exact_weight=0.0, phrase_weight=0.0, memory_weight=1.0, screen_weight=1.0, source_first=0.0
+)
+GATHER = dataclasses.replace(FusionConfig(), exact_weight=1.0, phrase_weight=1.0, source_first=0.99)
+
+
+def captured(screens: Path, work: Path) -> tuple[ScreenSet, dict[str, list[str]]]:
+    """The benchmark, and its screens' capture events by screen id (captured into --work the first time)."""
+    from assistant.api import Assistant
+    from assistant.eval.screengen.build import make_screens
+    from assistant.eval.screens import _capture_all, _x_display
+
+    if not (screens / "screens.json").exists():
+        make_screens(screens)
+    bench = load_screen_set(screens)
+    done = work / "events.json"
+    if done.exists():
+        return bench, json.loads(done.read_text())
+    app = Assistant(work / "data")
+    app.init(PASSPHRASE)
+    print(app.models.prepare_search().line, file=sys.stderr)
+    app.close()
+    with _x_display(None, bench) as display:
+        events, _ = _capture_all(
+            app.paths,
+            PASSPHRASE,
+            app.settings.current.capture,
+            bench,
+            display,
+            lambda d, t: print(f"\r  captured {d}/{t}", end="", file=sys.stderr, flush=True),
+        )
+    app.unlock(PASSPHRASE)
+    try:
+        app.consolidation.run()
+    finally:
+        app.close()
+    ids = {screen: [e.id for e in evs] for screen, evs in events.items()}
+    done.write_text(json.dumps(ids))
+    return bench, ids
+
+
+def collect(bench: ScreenSet, events: dict[str, list[str]], work: Path) -> list[Asked]:
+    """Each question searched once, grouped by half; its target: the screen's events and the answer."""
+    from assistant.api import Assistant
+    from assistant.eval.locomo import recall_for
+    from assistant.llm.embedder import LlamaEmbedder
+    from assistant.store import opened
+
+    app = Assistant(work / "data")
+    app.unlock(PASSPHRASE)
+    try:
+        model = app.models.active("embedding")
+    finally:
+        app.close()
+    embedder = LlamaEmbedder(model.path, n_threads=1) if model is not None else None
+    store = opened.open_existing(app.paths, PASSPHRASE)
+    try:
+        recall, index = recall_for(store.db, embedder, GATHER)
+        try:
+            return [
+                ask(recall, q.half, q.question, now=bench.now, limit=DEPTH, target=(set(events[q.screen]), q.answer))
+                for q in bench.questions
+            ]
+        finally:
+            if index is not None:
+                index.close()
+    finally:
+        store.close()
+        if embedder is not None:
+            embedder.close()
+
+
+def found_at(k: int) -> Any:
+    def metric(asked: Asked, hits: list[SearchHit]) -> float:
+        ids, answer = asked.target
+        return 1.0 if any(shows(h, ids, answer) for h in hits[:k]) else 0.0
+
+    return metric
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--screens", type=Path, default=Path(tempfile.gettempdir()) / "assistant-screens")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "assistant-screens-store")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args()
+    os.environ.setdefault("ASSISTANT_TESTING", "1")  # cheap key derivation for the throwaway store
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    bench, events = captured(args.screens, args.work)
+    asked = collect(bench, events, args.work)
+    off = mismatches(asked, GATHER)
+    scores, at5 = Scores(asked, found_at(1)), Scores(asked, found_at(5))
+    halves = scores.groups
+    lines = [
+        f"Screen benchmark ({len(bench.screens)} screens, {len(asked)} questions), hybrid, found@1 (found@5) per "
+        f"half. Re-ranking reproduces the real search for {len(asked) - off} of {len(asked)} questions.",
+        "",
+        "| settings | " + " | ".join(f"half {h}" for h in halves) + " | all |",
+        "|---|" + "---:|" * (len(halves) + 1),
+    ]
+
+    def row(label: str, config: FusionConfig) -> str:
+        cells = [f"{scores.mean(config, [h]):.2f} ({at5.mean(config, [h]):.2f})" for h in halves]
+        return f"| {label} | " + " | ".join(cells) + f" | {scores.mean(config, halves):.2f} |"
+
+    lines += [row("before issue 15's ranking changes", BEFORE), row("the defaults now", FusionConfig())]
+    folds = leave_one_out(scores, SPACE, BEFORE)
+    lines.append(
+        "| tuned on the other half | "
+        + " | ".join(f"{f.test:.2f}" for f in folds)
+        + f" | {sum(f.test for f in folds) / len(folds):.2f} (mean) |"
+    )
+    lines += ["", *[f"- tuned without half {f.held_out}: {f.changed or '-'} (there {f.train:.2f})" for f in folds]]
+    lines.append(f"\n{scores.tried} settings scored; {time.perf_counter() - started:.0f} s in all.")
+    text = "\n".join(lines) + "\n"
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "screens-ranking.md").write_text(text)
+    (args.out / "screens-ranking.json").write_text(
+        json.dumps({"mismatches": off, "folds": [dataclasses.asdict(f) for f in folds]}, indent=2, default=str)
+    )
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
