@@ -7,7 +7,7 @@ private Xvfb and captured through the real pipeline, then consolidated, as `assi
 does; the store stays in --work, so a later run only searches. Each question is searched once (hybrid,
 the bundled all-MiniLM-L6-v2) and re-ranked per fusion setting, judged as `assistant eval screens`
 judges: found@1 when the top hit is one of the screen's captures, or a memory made from one that holds
-the answer. The settings in SPACE are tuned on half A and scored on half B, then the other way round
+the answer. Each change (STEPS) is tuned on half A and scored on half B, then the other way round
 (assistant/eval/rerank.py), next to the settings before issue 15 and the defaults. Writes
 screens-ranking.md and .json into --out (default bench/results).
 """
@@ -31,21 +31,20 @@ from assistant.retrieval.ranking import FusionConfig
 from assistant.values import SearchHit
 
 PASSPHRASE = "bench screens passphrase"
-SPACE: dict[str, list[Any]] = {
+# Each change of issue 15, in the order they were made; each is tuned on one half with the ones before it
+# at their defaults, and scored on the other half. Then the settings that existed before, and everything.
+STEPS: list[tuple[str, dict[str, list[Any]]]] = [
+    ("screen captures before the memories made from them", {"source_first": [0.0, 0.5, 0.9, 0.99]}),
+    ("word pairs in screen captures", {"phrase_weight": [0.0, 0.25, 0.5, 1.0]}),
+    ("the nearest vectors of a large store", {"vector_share": [0.0, 0.01, 0.015, 0.02, 0.03]}),
+]
+EXISTING: dict[str, list[Any]] = {
     "rrf_k": [3, 5, 8, 12],
     "vector_weight": [0.5, 0.7, 1.0, 1.3],
-    "exact_weight": [0.0, 0.25, 0.5, 1.0],
-    "phrase_weight": [0.0, 0.25, 0.5, 1.0],
-    "screen_weight": [0.85, 1.0, 1.2, 1.5],
-    "memory_weight": [0.5, 0.7, 0.85, 1.0],
-    "source_first": [0.0, 0.5, 0.9, 0.99],
-    "vector_share": [0.0, 0.01, 0.015, 0.02, 0.03],
     "min_similarity": [0.25, 0.3, 0.35, 0.4],
 }
-BEFORE = FusionConfig(
-    vector_share=0.0, exact_weight=0.0, phrase_weight=0.0, memory_weight=1.0, screen_weight=1.0, source_first=0.0
-)
-GATHER = dataclasses.replace(FusionConfig(), exact_weight=1.0, phrase_weight=1.0, source_first=0.99)
+BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0)
+GATHER = dataclasses.replace(FusionConfig(), phrase_weight=1.0, source_first=0.99)
 
 
 def captured(screens: Path, work: Path) -> tuple[ScreenSet, dict[str, list[str]]]:
@@ -149,20 +148,34 @@ def main() -> None:
         return f"| {label} | " + " | ".join(cells) + f" | {scores.mean(config, halves):.2f} |"
 
     lines += [row("before issue 15's ranking changes", BEFORE), row("the defaults now", FusionConfig())]
-    folds = leave_one_out(scores, SPACE, BEFORE)
-    lines.append(
-        "| tuned on the other half | "
-        + " | ".join(f"{f.test:.2f}" for f in folds)
-        + f" | {sum(f.test for f in folds) / len(folds):.2f} (mean) |"
-    )
-    lines += ["", *[f"- tuned without half {f.held_out}: {f.changed or '-'} (there {f.train:.2f})" for f in folds]]
+    lines += [
+        "",
+        "Tuned on one half, scored on the other (found@1):",
+        "",
+        "| change | " + " | ".join(f"half {h} (tuned on the other; before)" for h in halves) + " | chosen |",
+        "|---|" + "---:|" * len(halves) + "---|",
+    ]
+    base = BEFORE
+    everything = {name: values for _, space in STEPS for name, values in space.items()}
+    result: dict[str, Any] = {"mismatches": off}
+    now = FusionConfig()
+    for label, space in [
+        *STEPS,
+        ("settings that existed before", EXISTING),
+        ("all of them", {**EXISTING, **everything}),
+    ]:
+        start = base if label != "all of them" else BEFORE
+        folds = leave_one_out(scores, space, start)
+        cells = [f"{f.test:.2f} ({f.test_base:.2f})" for f in folds]
+        chosen = "; ".join(f"without {f.held_out}: {f.changed or '-'}" for f in folds)
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {chosen} |")
+        result[label] = [dataclasses.asdict(f) for f in folds]
+        base = dataclasses.replace(base, **{name: getattr(now, name) for name in space})
     lines.append(f"\n{scores.tried} settings scored; {time.perf_counter() - started:.0f} s in all.")
     text = "\n".join(lines) + "\n"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "screens-ranking.md").write_text(text)
-    (args.out / "screens-ranking.json").write_text(
-        json.dumps({"mismatches": off, "folds": [dataclasses.asdict(f) for f in folds]}, indent=2, default=str)
-    )
+    (args.out / "screens-ranking.json").write_text(json.dumps(result, indent=2, default=str))
     print(text)
 
 

@@ -57,7 +57,7 @@ VOCAB = 30_000
 PARTS = ("fts", "bm25", "vector", "hybrid", "hybrid_before", "hybrid_time", "hybrid_day")
 # Fusion as it was before issue 15 (no vector share, word pairs, exact tokens or screen-capture order):
 # hybrid_before runs it on the same store, interleaved with hybrid, as the baseline of the same run.
-BEFORE = FusionConfig(vector_share=0.0, exact_weight=0.0, phrase_weight=0.0, source_first=0.0)
+BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0)
 
 
 def vocabulary(rng: random.Random) -> list[str]:

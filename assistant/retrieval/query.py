@@ -24,23 +24,6 @@ _PATTERNS = [
     ),
 ]
 _LEADING = re.compile(r"^(?:i|we|you|he|she|they|my|the)\s+", re.I)
-# A number or an identifier as written: "4,310", "07:40", "build-runner-12", "INV-2291", "TP1337",
-# "report.pdf", "/etc/hosts", "ana@example.org", "snake_case".
-_EXACT = re.compile(r"\d+(?:[,.:]\d+)+|\w+(?:[-_./:@]\w+)+|\w*\d\w*")
-
-
-def exact_terms(text: str) -> list[str]:
-    """The numbers and identifiers of `text` (two characters or more), each as the phrase of its words
-    in lower case ("build-runner-12" -> "build runner 12"): what must match as written."""
-    out: list[str] = []
-    for m in _EXACT.finditer(text):
-        token = m.group()
-        parts = lower_words(token)
-        if (any(c.isdigit() for c in token) and len(token) > 1) or (
-            any(c in "_./@" for c in token) and max(map(len, parts)) > 1
-        ):
-            out.append(" ".join(parts))
-    return list(dict.fromkeys(out))
 
 
 def word_pairs(text: str) -> list[str]:

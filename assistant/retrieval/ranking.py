@@ -14,7 +14,7 @@ from typing import Literal
 from assistant.retrieval import routing
 from assistant.retrieval.fusion import rrf
 
-Source = Literal["bm25", "vector", "exact", "phrase"]
+Source = Literal["bm25", "vector", "phrase"]
 Scope = Literal["all", "window", "mention"]
 
 
@@ -52,17 +52,11 @@ class FusionConfig:
     # the first `vector_share` of the store's items (not of the list: in a store of ten lines, the
     # first ten are everything). A question that matches nothing still finds nothing.
     vector_share: float = 0.015
-    # A question's numbers and identifiers ("build-runner-12", "INV-2291", "4,310") matched as written
-    # (their words in a row, by full text) make one more ranked list, weighted so.
-    exact_weight: float = 0.0
-    # Two content words of the question next to each other in an item ("maintenance window" in "the
-    # maintenance window closes at 23:00") make one more ranked list, weighted so: BM25 scores the words
-    # of a long text apart, wherever they are.
+    # Screen captures holding two content words of the question next to each other ("maintenance
+    # window" in "... Maintenance window closes at 23:00 ...") make one more ranked list, weighted so:
+    # BM25 scores the words of a whole screen of text apart, wherever they are. Not for chat turns and
+    # memories: short, their words are near each other anyway (LoCoMo dev recall@10 -0.6 with them).
     phrase_weight: float = 0.5
-    # Each source kind's weight on the fused score (chat turns, screen captures, typed memories).
-    chat_weight: float = 1.0
-    screen_weight: float = 1.0
-    memory_weight: float = 1.0
     # A memory made from screen captures that are candidates too (an episode "Used Firefox: <title>"
     # and the capture it summarises) scores at most this share of the best of them: the capture holds
     # the whole text, the episode a cut of it, and ranked first it hid the capture as covered (0: off).
@@ -97,7 +91,6 @@ def list_weight(listed: Listed, config: FusionConfig) -> float:
     base = {
         "bm25": config.bm25_weight,
         "vector": config.vector_weight,
-        "exact": config.exact_weight,
         "phrase": config.phrase_weight,
     }[listed.source]
     if listed.scope != "all":
@@ -140,14 +133,7 @@ def rank(c: Candidates, config: FusionConfig) -> list[tuple[str, float]]:
     ]
     fused = rrf(lists, k=config.rrf_k, weights=[list_weight(listed, config) for listed in used])[: c.depth]
     boost = config.speaker_boost
-    kinds = {"chat": config.chat_weight, "screen": config.screen_weight}
-    scored = {
-        i: s
-        * c.route.weight(info[i][0])
-        * kinds.get(info[i][0], config.memory_weight)
-        * (1 + boost if i in c.named else 1.0)
-        for i, s in fused
-    }
+    scored = {i: s * c.route.weight(info[i][0]) * (1 + boost if i in c.named else 1.0) for i, s in fused}
     if config.source_first:
         for memory, events in c.sources.items():
             best = max((scored[e] for e in events if e in scored), default=None)

@@ -14,8 +14,8 @@ from datetime import datetime
 
 from assistant.retrieval import routing
 from assistant.retrieval.fusion import rrf
-from assistant.retrieval.query import Query, exact_terms, read_query, word_pairs
-from assistant.retrieval.ranking import Candidates, FusionConfig, Listed, Scope, Source, rank
+from assistant.retrieval.query import Query, read_query, word_pairs
+from assistant.retrieval.ranking import Candidates, FusionConfig, Listed, Scope, rank
 from assistant.retrieval.search import VectorRetriever, matching_sources_first, self_sourced, split_types, to_hits
 from assistant.store import fulltext
 from assistant.store import recall_queries as rows
@@ -228,12 +228,9 @@ class Recall:
             lists += self.ranked_lists(f"{text} {' '.join(mentions)}", mem_types, kinds, since, until, depth, "mention")
         if "chat" in kinds and any(self.config.neighbour_weights):
             lists += self._neighbour_lists(lists, since, until)
-        exact = exact_terms(text)
-        if exact and self.config.exact_weight:
-            lists += self._phrase_lists(exact, "exact", mem_types, kinds, since, until, depth)
         pairs = word_pairs(text)
-        if pairs and self.config.phrase_weight:
-            lists += self._phrase_lists(pairs, "phrase", mem_types, kinds, since, until, depth)
+        if pairs and self.config.phrase_weight and "screen" in kinds:
+            lists.append(self._screen_pairs(pairs, since, until, depth))
         conn = self._db.reader()
         ids = list(dict.fromkeys(i for listed in lists for i, _ in listed.ranked))
         info = rows.type_and_time(conn, ids)
@@ -241,48 +238,16 @@ class Recall:
         sources = rows.screen_sources(conn, ids) if self.config.source_first else {}
         return Candidates(lists, info, rt, depth, rows.item_count(conn), frozenset(said), sources)
 
-    def _rare(self, phrases: list[str], source: Source, fts: str, table: str) -> list[str]:
-        """The phrases rare enough to search: word pairs of words full text keeps anyway (no extra
-        count), identifiers counted whole (their words alone may be common: "build", "12")."""
+    def _screen_pairs(self, pairs: list[str], since: datetime | None, until: datetime | None, depth: int) -> Listed:
+        """The screen captures holding the question's word pairs, by BM25: pairs of words full text keeps
+        anyway (a pair of rare words is rare; common words would cost a score per matching row)."""
         conn = self._db.reader()
-        if source == "exact":
-            return fulltext.rare_phrases(conn, fts, table, phrases, self._term_counts)
-        kept = set(lower_words(prune_common_terms(conn, fts, table, " ".join(phrases), self._term_counts)))
-        return [p for p in phrases if kept.issuperset(p.split())]
-
-    def _phrase_lists(
-        self,
-        phrases: list[str],
-        source: Source,
-        mem_types: list[str],
-        kinds: list[str],
-        since: datetime | None,
-        until: datetime | None,
-        depth: int,
-    ) -> list[Listed]:
-        """What holds the phrases (those rare enough to search), as lists of `source`."""
-        conn = self._db.reader()
-        out: list[Listed] = []
-        if mem_types:
-            every = set(mem_types) >= set(MEMORY_TYPES)
-            rare = self._rare(phrases, source, "memory_fts", "memories")
-            found = fulltext.search_memories(
-                conn,
-                "\n".join(rare),
-                types=None if every else mem_types,
-                since=since,
-                until=until,
-                limit=depth,
-                phrases=True,
-            )
-            out.append(Listed(found, source))
-        if kinds:
-            rare = self._rare(phrases, source, "raw_fts", "raw_events")
-            found = fulltext.search_events(
-                conn, "\n".join(rare), kinds=kinds, since=since, until=until, limit=depth, phrases=True
-            )
-            out.append(Listed(found, source))
-        return out
+        kept = set(lower_words(prune_common_terms(conn, "raw_fts", "raw_events", " ".join(pairs), self._term_counts)))
+        rare = [p for p in pairs if kept.issuperset(p.split())]
+        found = fulltext.search_events(
+            conn, "\n".join(rare), kinds=["screen"], since=since, until=until, limit=depth, phrases=True
+        )
+        return Listed(found, "phrase")
 
     def _speaker_names(self) -> dict[str, set[str]]:
         """name word -> speakers. Kept up to date incrementally: only events added since the last look are

@@ -21,6 +21,13 @@ def match_expression(query: str) -> str | None:
     return " OR ".join(f'"{w}"' for w in unique) if unique else None
 
 
+def phrase_expression(phrases: list[str]) -> str | None:
+    """A safe FTS5 MATCH string: each phrase's words in a row, the phrases OR-ed."""
+    quoted = [" ".join(lower_words(p)).replace('"', "") for p in phrases]
+    unique = list(dict.fromkeys(q for q in quoted if q))[:16]
+    return " OR ".join(f'"{q}"' for q in unique) if unique else None
+
+
 def _time_clause(column: str, since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
     clause, args = "", []
     if since is not None:
@@ -72,10 +79,8 @@ def search_memories(
     since: datetime | None,
     until: datetime | None,
     limit: int,
-    phrases: bool = False,
 ) -> list[tuple[str, float]]:
-    """`phrases`: `query` is phrases, one a line, matched as such (else its content words, OR-ed)."""
-    expr = phrase_expression(query.splitlines()) if phrases else match_expression(query)
+    expr = match_expression(query)
     if expr is None:
         return []
     clause, args = _time_clause("coalesce(x.occurred_at, x.created_at)", since, until)
@@ -110,48 +115,23 @@ def prune_common_terms(conn: Connection, fts: str, table: str, text: str, cache:
     81% of the top 10 unchanged. Tables of up to 2,000 rows keep every word (no extra queries). Counting
     a word costs ~1 ms at 1M rows; `cache` keeps counts until the table has grown by a tenth.
     """
-    rows, cap = _size_and_cap(conn, table)
+    rows = int(conn.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0)
+    cap = max(2000, rows // 200)
     if rows <= cap:
         return text
     words = list(dict.fromkeys(w for w in lower_words(text) if w not in STOPWORDS))[:16]
-    counts = {w: _count(conn, fts, w, rows, cap, cache) for w in words}
+    counts: dict[str, int] = {}
+    for w in words:
+        known = cache.get((fts, w)) if cache is not None else None
+        if known is not None and rows <= known[1] * 1.1:
+            counts[w] = known[0]
+            continue
+        counts[w] = int(
+            conn.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?)", (f'"{w}"', cap + 1)
+            ).fetchone()[0]
+        )
+        if cache is not None:
+            cache[(fts, w)] = (counts[w], rows)
     kept = [w for w in words if counts[w] <= cap] or sorted(words, key=lambda w: counts[w])[:1]
     return " ".join(kept) if kept else text
-
-
-def rare_phrases(
-    conn: Connection, fts: str, table: str, phrases: list[str], cache: TermCounts | None = None
-) -> list[str]:
-    """The phrases (words in a row) found in at most 0.5% of a large table's rows, as prune_common_terms
-    keeps words: a common one would cost a BM25 score per matching row and tell little."""
-    rows, cap = _size_and_cap(conn, table)
-    if rows <= cap:
-        return phrases
-    return [p for p in phrases if _count(conn, fts, p, rows, cap, cache) <= cap]
-
-
-def phrase_expression(phrases: list[str]) -> str | None:
-    """A safe FTS5 MATCH string: each phrase's words in a row, the phrases OR-ed."""
-    quoted = [" ".join(lower_words(p)).replace('"', "") for p in phrases]
-    unique = list(dict.fromkeys(q for q in quoted if q))[:16]
-    return " OR ".join(f'"{q}"' for q in unique) if unique else None
-
-
-def _size_and_cap(conn: Connection, table: str) -> tuple[int, int]:
-    rows = int(conn.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0)
-    return rows, max(2000, rows // 200)
-
-
-def _count(conn: Connection, fts: str, phrase: str, rows: int, cap: int, cache: TermCounts | None) -> int:
-    """Rows matching `phrase` (counted up to cap + 1), from `cache` while the table has grown < 10%."""
-    known = cache.get((fts, phrase)) if cache is not None else None
-    if known is not None and rows <= known[1] * 1.1:
-        return known[0]
-    count = int(
-        conn.execute(
-            f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? LIMIT ?)", (f'"{phrase}"', cap + 1)
-        ).fetchone()[0]
-    )
-    if cache is not None:
-        cache[(fts, phrase)] = (count, rows)
-    return count

@@ -81,10 +81,9 @@ def test_re_ranking_the_collected_candidates_is_the_real_search(locomo_file: Pat
     changed = evaluate_locomo(locomo_file, k=10, embedder=embedder, consolidate=_consolidate, config=other)
     assert scores.mean(other, ["c1", "c2"]) == pytest.approx(changed.overall[10])
     # Collected with every optional list and lookup on, the defaults still re-rank to the real search.
-    gather = FusionConfig(exact_weight=1.0, source_first=0.5, vector_share=0.5)
+    gather = FusionConfig(phrase_weight=1.0, source_first=0.5, vector_share=0.5)
     wide = collect(locomo_file, ks=[5, 10, 25], embedder=embedder, consolidate=_consolidate, config=gather)
     assert mismatches(wide, gather) == 0
-    assert any(x.source == "exact" for a in wide if not isinstance(a.found, list) for x in a.found.lists)
     assert Scores(wide, recall_at(10)).of(FusionConfig()) == scores.of(FusionConfig())
 
 

@@ -55,6 +55,14 @@ def test_question_words_next_to_each_other_pull_their_item_up(app: Assistant) ->
     assert [h.id for h in without] == [apart.id, answer.id]
     hits = Recall(app._core.store.db).search(question, now=NOW)
     assert [h.id for h in hits] == [answer.id, apart.id]
+    # Chat turns are short: their words are near each other anyway, and they keep BM25's order.
+    said = [
+        RawEvent(kind="chat", occurred_at=e.occurred_at - timedelta(days=1), text=e.text, speaker="Ana", session="s")
+        for e in (answer, apart)
+    ]
+    app.memories.add_events(said)
+    chat = Recall(app._core.store.db).search(question, types=["chat"], now=NOW)
+    assert [h.id for h in chat] == [said[1].id, said[0].id]
 
 
 def test_the_screen_capture_ranks_before_the_episode_made_from_it(app: Assistant) -> None:
@@ -78,8 +86,11 @@ def test_the_screen_capture_ranks_before_the_episode_made_from_it(app: Assistant
         )
     )
     question = "Which database host does the quayside API use in production?"
-    before = Recall(app._core.store.db, config=FusionConfig(source_first=0.0)).search(question, now=NOW)
+    # (word pairs off: they find the capture too, and this is about the order of the two)
+    off = FusionConfig(source_first=0.0, phrase_weight=0.0)
+    before = Recall(app._core.store.db, config=off).search(question, now=NOW)
     assert [h.type for h in before] == ["episodic"]  # the capture it covers is not shown at all
-    hits = Recall(app._core.store.db).search(question, now=NOW)
-    assert hits[0].id == event.id and "pg-replica-03.internal" in hits[0].text
-    assert [h.type for h in hits] == ["screen"]  # the episode repeats it, and is left out
+    for config in (FusionConfig(phrase_weight=0.0), FusionConfig()):
+        hits = Recall(app._core.store.db, config=config).search(question, now=NOW)
+        assert hits[0].id == event.id and "pg-replica-03.internal" in hits[0].text
+        assert [h.type for h in hits] == ["screen"]  # the episode repeats it, and is left out
