@@ -49,3 +49,11 @@ def has_content_words(text: str) -> bool:
 def topic_words(text: str) -> set[str]:
     """The words that name what a question is about (lower case): no stopwords, no "what happened"."""
     return set(lower_words(text)) - STOPWORDS - ACTIVITY_WORDS
+
+
+_DONT_KNOW = re.compile(r"^\s*I don'?t know[:.,]?", re.IGNORECASE)
+
+
+def unknown_reason(text: str) -> str:
+    """Why an answer that does not know says so: its text without its own "I don't know" (a view says that)."""
+    return _DONT_KNOW.sub("", text).strip()

@@ -278,14 +278,20 @@ class Answer:
     question: str
     text: str
     citations: list[Citation]
-    known: bool  # False: nothing relevant was found and the answer says so
     extractive: bool  # True: quoted from memory, no generative model involved
+    unknown_reason: str | None = None  # why it does not know ("nothing in your memory matches ..."); None: it does
+
+    @property
+    def known(self) -> bool:
+        """False: nothing relevant was found and the answer says so (`unknown_reason` says why)."""
+        return self.unknown_reason is None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "text": self.text,
             "known": self.known,
+            "unknown_reason": self.unknown_reason,
             "extractive": self.extractive,
             "citations": [{"tag": c.tag, **c.hit.as_dict()} for c in self.citations],
         }
@@ -367,6 +373,7 @@ class DayDigest:
     apps: list[AppTime]  # longest first
     chats: list[ChatDigest]
     links: list[str]  # pages opened (the URLs the captures saw), first seen first
+    text: str = ""  # the day as the digest tells it: a dated line, then one line per app, chat and the pages
 
 
 @dataclass(frozen=True)
@@ -382,3 +389,18 @@ class Digest:
     @property
     def empty(self) -> bool:
         return not self.days
+
+
+@dataclass
+class Notes:
+    """Conditions worth showing beside the status (None: nothing to say). The core sets them as they
+    arise; the facade hands out copies."""
+
+    search: str | None = None  # full text only, and why (no embedding model, the index still loading, ...)
+    indexing: str | None = None  # how far embedding a backlog for search has got
+    model: str | None = None  # the chat model failed to load: answers stay extractive
+    backup: str | None = None  # the automatic daily backup failed
+
+    def said(self) -> dict[str, str]:
+        """The notes that say something, by name."""
+        return {f.name: value for f in fields(self) if (value := getattr(self, f.name)) is not None}

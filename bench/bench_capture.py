@@ -120,7 +120,7 @@ def on_disk_bytes(events: list[RawEvent]) -> int:
         before = (data / "memory.db").stat().st_size
         app = Assistant(data)
         app.unlock("bench passphrase")
-        app.add_events(events)
+        app.memories.add_events(events)
         app.close()
         return (data / "memory.db").stat().st_size - before
 

@@ -51,16 +51,16 @@ def main() -> None:
         app = Assistant(Path(tmp) / "data")
         app.init("bench passphrase")
         t0 = time.perf_counter()
-        imported = app.import_file(one, "locomo")
+        imported = app.memories.import_file(one, "locomo")
         t_import = time.perf_counter() - t0
         raw_bytes = sum(len(e.text.encode()) for e in _events(app))
         t0 = time.perf_counter()
-        report = app.consolidate()
+        report = app.consolidation.run()
         t_det = time.perf_counter() - t0
-        memories = app.list_memories(limit=100_000)
+        memories = app.memories.latest(limit=100_000)
         per_type = ", ".join(f"{k} {v}" for k, v in sorted(app.status().memories.items()))
         mem_bytes = sum(len(m.search_text().encode()) for m in memories)
-        app.store.db.checkpoint()
+        app._core.store.db.checkpoint()
         db_bytes = app.paths.database.stat().st_size
         rows = [
             ("turns imported", f"{imported.added}"),
@@ -109,7 +109,8 @@ def _workday(windows: int, *, prompt_only: bool = False) -> list[tuple[str, str]
     """The model pass over `windows` captured windows with the bundled model, scaled to a captured hour."""
     from workday import session  # beside this script
 
-    from assistant.consolidation.engine import Extraction, batches
+    from assistant.consolidation.engine import batches
+    from assistant.consolidation.model_pass import Extraction
 
     events = session(windows)
     captured = (events[-1].occurred_at - events[0].occurred_at).total_seconds() + 3.0
@@ -161,7 +162,7 @@ def _old_log(events: list[RawEvent]) -> str:
 def _events(app: Assistant) -> list[RawEvent]:
     from assistant.store.events import list_events
 
-    return list_events(app.store.db.reader())
+    return list_events(app._core.store.db.reader())
 
 
 def _model_pass(app: Assistant, batches: int, per_batch: int) -> list[tuple[str, str]]:

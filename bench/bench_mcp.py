@@ -42,7 +42,7 @@ def fill(data_dir: Path, events: int, rng: random.Random) -> list[str]:
     start = datetime(2024, 1, 1, tzinfo=UTC)
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="chat",
@@ -95,11 +95,11 @@ async def mcp_run(data_dir: Path, queries: list[str]) -> tuple[float, list[float
 def in_process(data_dir: Path, queries: list[str]) -> list[float]:
     app = Assistant(data_dir)
     app.unlock(PASSPHRASE, access="read")
-    app.search(queries[0])
+    app.search.find(queries[0])
     times = []
     for query in queries:
         t0 = time.perf_counter()
-        app.search(query)
+        app.search.find(query)
         times.append(time.perf_counter() - t0)
     app.close()
     return times

@@ -125,14 +125,14 @@ def build(app: Assistant, size: int, seed: int, log: Callable[[str], None]) -> N
     rng = np.random.default_rng(seed)
     t0 = time.time()
     started = time.perf_counter()
-    with app.store.db.write() as conn:
+    with app._core.store.db.write() as conn:
         before = conn.execute("PRAGMA cache_size").fetchone()[0]
         conn.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
     try:
         for start in range(0, size, BUILD_BATCH):
             memories = synthetic_memories(texts, start, min(BUILD_BATCH, size - start), t0)
             vectors = unit_rows(rng, len(memories))
-            with app.store.db.write() as conn:
+            with app._core.store.db.write() as conn:
                 for memory in memories:
                     memory_repo.insert(conn, memory)
                 conn.executemany(
@@ -141,7 +141,7 @@ def build(app: Assistant, size: int, seed: int, log: Callable[[str], None]) -> N
                 )
             log(f"  {start + len(memories):,} memories ({time.perf_counter() - started:.0f} s)")
     finally:
-        with app.store.db.write() as conn:
+        with app._core.store.db.write() as conn:
             conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
@@ -184,7 +184,7 @@ def chroma_rebuild(app: Assistant, log: Callable[[str], None]) -> dict[str, obje
         if not tenth and done and done >= expected / 10:
             tenth.append(time.perf_counter() - started)
 
-    loaded = index.sync_with_store(app.store.db.reader(), progress=progress)
+    loaded = index.sync_with_store(app._core.store.db.reader(), progress=progress)
     out = {
         "index_rebuild_s": round(time.perf_counter() - started, 1),
         "index_rebuild_cpu_s": round(time.process_time() - started_cpu, 1),
@@ -202,9 +202,9 @@ def chroma_rebuild(app: Assistant, log: Callable[[str], None]) -> dict[str, obje
 def embedded_snapshot(app: Assistant, log: Callable[[str], None]) -> dict[str, object]:
     """Fill the embedded index from the store (no snapshot), then write its encrypted snapshot."""
     app.paths.vector_snapshot.unlink(missing_ok=True)
-    index = EmbeddedIndex(MODEL, snapshot=app.paths.vector_snapshot, data_key=app.store.data_key)
+    index = EmbeddedIndex(MODEL, snapshot=app.paths.vector_snapshot, data_key=app._core.store.data_key)
     started, started_cpu = time.perf_counter(), time.process_time()
-    loaded = index.sync_with_store(app.store.db.reader())
+    loaded = index.sync_with_store(app._core.store.db.reader())
     index.snapshot(wait=True)  # the fill's own background snapshot: waited for, then timed alone
     fill = round(time.perf_counter() - started, 1), round(time.process_time() - started_cpu, 1)
     index.changes = 1
@@ -229,11 +229,11 @@ def unlock_with_snapshot(data: Path, log: Callable[[str], None]) -> tuple[Assist
     started, started_cpu = time.perf_counter(), time.process_time()
     app = Assistant(data)
     app.unlock(PASSPHRASE)
-    index = EmbeddedIndex(MODEL, snapshot=app.paths.vector_snapshot, data_key=app.store.data_key)
-    from_store = index.sync_with_store(app.store.db.reader())
+    index = EmbeddedIndex(MODEL, snapshot=app.paths.vector_snapshot, data_key=app._core.store.data_key)
+    from_store = index.sync_with_store(app._core.store.db.reader())
     probe = index.query(np.ones(DIM, dtype=np.float32) / np.sqrt(DIM), limit=1)
     elapsed = time.perf_counter() - started, time.process_time() - started_cpu
-    expected = stored_count(app.store.db.reader(), MODEL)  # the check, not timed
+    expected = stored_count(app._core.store.db.reader(), MODEL)  # the check, not timed
     out = {
         "unlock_s": round(elapsed[0], 1),
         "unlock_cpu_s": round(elapsed[1], 1),
@@ -277,7 +277,7 @@ def run_size(
         vectors = np.stack(
             [
                 np.frombuffer(r[0], dtype=np.float32)
-                for r in app.store.db.reader().execute(
+                for r in app._core.store.db.reader().execute(
                     "SELECT vector FROM embeddings WHERE rowid IN "
                     "(SELECT abs(random()) % (SELECT max(rowid) FROM embeddings) + 1 FROM embeddings LIMIT 200)"
                 )
@@ -290,13 +290,13 @@ def run_size(
         app, index, unlocked = unlock_with_snapshot(data, log)
         rebuild |= unlocked
         fixed = FixedEmbedder()
-        recall = Recall(app.store.db, EmbeddingRetriever(fixed, index, app.store.db, cache_size=0))
-        conn = app.store.db.reader()
+        recall = Recall(app._core.store.db, EmbeddingRetriever(fixed, index, app._core.store.db, cache_size=0))
+        conn = app._core.store.db.reader()
         rng = np.random.default_rng(seed + 1)
         newest = time.time()
         window = (_dt(newest - size * 60 * 0.6), _dt(newest - size * 60 * 0.5))  # a tenth of the time span
         day = (_dt(newest - size * 60 * 0.5 - 86400), _dt(newest - size * 60 * 0.5))  # 1,440 memories
-        full_text = Recall(app.store.db)
+        full_text = Recall(app._core.store.db)
 
         def fts(q: str) -> object:
             return fulltext.search_memories(conn, q, types=None, since=None, until=None, limit=50)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
 from ui.icons import icon
-from ui.session import OFF, PAUSED, RECORDING, UNAVAILABLE, Session
+from ui.session import OFF, PAUSED, RECORDING, UNAVAILABLE, Session, Shown
 
 PAUSES: tuple[tuple[str, float | None], ...] = (
     ("Pause 15 minutes", 15.0),
@@ -48,18 +48,13 @@ class AppActions(QObject):
         self.quit = QAction("Quit", self)
         self.quit.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit.triggered.connect(self.quit_requested.emit)
-        has_capture = session.can("pause_capture") and session.can("resume_capture")
-        for action in (*self.pause.values(), self.resume):
-            action.setVisible(has_capture)
-        self.start.setVisible(session.can("start_capture"))
-        self.consolidate.setVisible(session.can("consolidate"))
         session.capture_changed.connect(self.update_state)
         self.update_state(session.capture_state)
 
     def capture_actions(self) -> list[QAction]:
         return [*self.pause.values(), self.resume, self.start]
 
-    def update_state(self, state: str, _status: object = None) -> None:
+    def update_state(self, state: Shown, _status: object = None) -> None:
         for action in self.pause.values():
             action.setEnabled(state == RECORDING)
         self.resume.setEnabled(state == PAUSED)

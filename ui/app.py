@@ -62,7 +62,7 @@ class Desktop(QObject):
         self.hotkey_message: str | None = None
         self._use_hotkey = use_hotkey
         if use_hotkey:
-            self.rebind_hotkey(session.assistant.settings.ui.hotkey)
+            self.rebind_hotkey(session.assistant.settings.current.ui.hotkey)
         self.locking = LockFlow(self)
         self.actions.lock_requested.connect(self.locking.lock)
         self.start_work()
@@ -117,7 +117,7 @@ class Desktop(QObject):
 
     def shutdown(self) -> None:
         """After the event loop ends: let running work finish, then lock the store."""
-        self.session.assistant.stop_lock_watch()
+        self.session.assistant.security.stop_watching()
         self.hotkey.stop()
         self.session.shutdown()
         self.session.assistant.close()
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     instance.activated.disconnect()
 
     session = Session(assistant, tasks)
-    session.keyring_enabled = assistant.keyring_enabled
+    session.keyring_enabled = assistant.security.keyring_enabled
     desktop = Desktop(session)
     desktop.locking.watch()  # screen lock, suspend and idleness lock the app
     instance.activated.connect(desktop.handle_message)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zlib
 from datetime import date, datetime
 
@@ -32,12 +31,6 @@ TYPE_SINGULAR: dict[str, str] = {
     "screen": "Screen capture",
 }
 ALL_TYPES: tuple[str, ...] = (*MEMORY_TYPES, *EVENT_KINDS)
-_DONT_KNOW = re.compile(r"^\s*I don'?t know[:.,]?", re.IGNORECASE)
-
-
-def why_unknown(answer_text: str) -> str:
-    """The reason of an answer that does not know, without its own "I don't know" (the view says that)."""
-    return _DONT_KNOW.sub("", answer_text).strip()
 
 
 def qdate(value: QDate) -> date:

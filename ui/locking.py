@@ -30,7 +30,7 @@ class LockFlow(QObject):
 
     def watch(self) -> list[str]:
         """Lock on screen lock, suspend and idleness; returns the triggers that are on."""
-        return self.desktop.session.assistant.watch_for_lock(self.requested.emit)
+        return self.desktop.session.assistant.security.watch_for_lock(self.requested.emit)
 
     def lock(self, reason: str = "locked by the user") -> None:
         d = self.desktop
@@ -41,7 +41,7 @@ class LockFlow(QObject):
         d.window.settings.flush()
         d.window.hide()
         d.session.shutdown()  # running work finishes before the store closes under it
-        d.session.assistant.lock(reason)
+        d.session.assistant.security.lock(reason)
         for view in (d.window, d.recall):
             view.deleteLater()
         d._build_views()  # empty ones, shown again after the unlock
@@ -64,6 +64,6 @@ class LockFlow(QObject):
             self.dialog = None
         d.start_work()
         if d._use_hotkey:
-            d.rebind_hotkey(d.session.assistant.settings.ui.hotkey)
+            d.rebind_hotkey(d.session.assistant.settings.current.ui.hotkey)
         d.window.show()
         d.session.data_changed.emit()

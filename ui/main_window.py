@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -22,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.values import Memory
+from assistant.api import CaptureStatus
+from assistant.values import Memory, SearchMode
 from ui.actions import AppActions
 from ui.format import short, when
 from ui.icons import icon
-from ui.session import OFF, PAUSED, RECORDING, UNAVAILABLE, Session
+from ui.session import OFF, PAUSED, RECORDING, UNAVAILABLE, Session, Shown
 from ui.views.ask import AskView
 from ui.views.memories import MemoriesView
 from ui.views.search import SearchView
@@ -37,29 +37,23 @@ VIEW_NAMES = ("ask", "search", "timeline", "memories", "settings")
 CAPTURE_WORDS = {RECORDING: "● Recording", PAUSED: "❚❚ Paused", OFF: "Capture off", UNAVAILABLE: "Capture unavailable"}
 
 
-CAPTURE_DETAILS = (
-    ("last_capture", "last capture"),
-    ("frames_seen", "frames seen"),
-    ("frames_kept", "kept"),
-    ("frames_unchanged", "unchanged"),
-    ("frames_excluded", "excluded"),
-    ("ocr_queue_depth", "waiting for OCR"),
-    ("redactions", "redactions"),
-    ("secrets_found", "secrets sealed"),
-    ("ocr_status", "OCR"),
-    ("last_skip_reason", "last skip"),
-)
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+def capture_details(status: CaptureStatus) -> list[str]:
+    """The capture tooltip's lines: the last capture, and the running pipeline's counters."""
+    shown: list[tuple[str, object]] = [("last capture", status.last_capture)]
+    s = status.stats
+    if s is not None:
+        shown += [
+            ("frames seen", s.frames_seen),
+            ("kept", s.frames_kept),
+            ("unchanged", s.frames_unchanged),
+            ("excluded", s.frames_excluded),
+            ("waiting for OCR", s.ocr_queue_depth),
+            ("redactions", s.redactions),
+            ("secrets sealed", s.secrets_found),
+            ("OCR", s.ocr_status),
+            ("last skip", s.last_skip_reason),
+        ]
+    return [f"{label}: {when(v) if isinstance(v, datetime) else v}" for label, v in shown if v not in (None, "")]
 
 
 def _dropped_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
@@ -117,6 +111,8 @@ class MainWindow(QMainWindow):
         session.consolidation_progress.connect(self._show_consolidation)
         session.import_progress.connect(self._show_import)
         session.model_changed.connect(self._show_model)
+        session.model_backlog_changed.connect(self._show_model_backlog)
+        session.search_changed.connect(self._show_search)
         session.message.connect(self.say)
         session.tasks.busy_changed.connect(self._show_busy)
         self._show_capture(session.capture_state, session.capture_status)
@@ -168,6 +164,13 @@ class MainWindow(QMainWindow):
         self.importing.setFormat("indexing %v/%m")
         self.importing.hide()
         self.model_label = QLabel()
+        self.backlog_label = QLabel()  # episodes waiting for the model pass (hidden when none)
+        self.backlog_label.setToolTip(
+            "Read by the model while you are idle or on AC power; already searchable from the captures"
+        )
+        self.backlog_label.hide()
+        self.search_label = QLabel()
+        self.search_label.hide()  # until the mode is known
         self.privacy_label = QLabel()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -184,6 +187,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.importing)
         status.addPermanentWidget(self.capture_label)
         status.addPermanentWidget(self.model_label)
+        status.addPermanentWidget(self.backlog_label)
+        status.addPermanentWidget(self.search_label)
         status.addPermanentWidget(self.privacy_label)
 
     # -- import -------------------------------------------------------------------------------------
@@ -240,29 +245,22 @@ class MainWindow(QMainWindow):
             else "No system tray: the app runs while this window is open"
         )
 
-    def _show_capture(self, state: str, status: dict[str, Any] | None = None) -> None:
-        status = status or {}
-        text = CAPTURE_WORDS.get(state, state)
-        until = _parse_time(status.get("paused_until"))
+    def _show_capture(self, state: Shown, status: CaptureStatus | None = None) -> None:
+        text = CAPTURE_WORDS[state]
+        until = status.paused_until if status is not None else None
         if state == PAUSED and until is not None:
             text += f" until {when(until, with_date=False)}"
-        word = str(status.get("state", ""))
-        if state == RECORDING and word in ("idle", "locked"):
-            text += f" ({word})"
-        if state == UNAVAILABLE and word:
-            text = f"Capture: {word.removeprefix('unavailable: ')}"
+        if state == RECORDING and status is not None and status.state in ("idle", "locked"):
+            text += f" ({status.state})"
+        if state == UNAVAILABLE and status is not None:
+            text = f"Capture: {status.words.removeprefix('unavailable: ')}"
         self.capture_label.setText(short(text, 60))
         self.capture_label.setStyleSheet("color: #e0383e;" if state == RECORDING else "")
-        details = []
-        for key, label in CAPTURE_DETAILS:
-            value = status.get(key)
-            if value not in (None, ""):
-                moment = _parse_time(value)
-                details.append(f"{label}: {when(moment) if moment is not None else value}")
-        self.capture_label.setToolTip("\n".join([word or state, *details]))
+        tip = [status.words, *capture_details(status)] if status is not None else [state]
+        self.capture_label.setToolTip("\n".join(tip))
 
     def _show_settings(self) -> None:
-        s = self.session.assistant.settings
+        s = self.session.assistant.settings.current
         self.privacy_label.setText("Local-only" if s.privacy.local_only else "Network allowed")
         self.privacy_label.setStyleSheet("color: #2e9d5b;" if s.privacy.local_only else "color: #c77700;")
         self.privacy_label.setToolTip(
@@ -274,6 +272,17 @@ class MainWindow(QMainWindow):
     def _show_model(self, name: str | None) -> None:
         self.model_label.setVisible(name is not None)
         self.model_label.setText(f"Model: {name}" if name else "No model: quoted answers")
+
+    def _show_model_backlog(self, waiting: int) -> None:
+        self.backlog_label.setVisible(waiting > 0)
+        self.backlog_label.setText(f"{waiting} episode{'s' if waiting != 1 else ''} waiting for the model")
+
+    def _show_search(self, mode: SearchMode) -> None:
+        """Whether search finds by meaning too: a store without an embedder finds only the words typed."""
+        self.search_label.setText("Search: hybrid" if mode.embedder else "Search: full text only")
+        self.search_label.setStyleSheet("" if mode.embedder else "color: #c77700;")
+        self.search_label.setToolTip(mode.line)
+        self.search_label.show()
 
     def _show_consolidation(self, done: int, total: int) -> None:
         if total <= 0:
@@ -307,7 +316,7 @@ class MainWindow(QMainWindow):
             self.show_view("memories")
             self.memories.open_memory(memory)
 
-        self.session.run(self.session.assistant.get_memory, item_id, name="open memory", owner=self, on_result=show)
+        self.session.run(self.session.assistant.memories.get, item_id, name="open memory", owner=self, on_result=show)
 
     def bring_to_front(self) -> None:
         self.show()

@@ -22,5 +22,5 @@ class OwnWindowRegistrar(QObject):
             window_id = int(watched.winId())
             if window_id not in self._seen:
                 self._seen.add(window_id)
-                self._assistant.register_own_window(window_id)
+                self._assistant.capture.register_own_window(window_id)
         return False

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from assistant.values import Answer, SearchHit
-from ui.format import TYPE_LABELS, short, when, why_unknown
+from ui.format import TYPE_LABELS, short, when
 from ui.session import Session
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -97,7 +97,7 @@ class QuickRecall(QWidget):
             self._show_hits([], generation)
             return
         self.session.run(
-            self.session.assistant.search,
+            self.session.assistant.search.find,
             text,
             limit=RESULTS,
             name="quick recall",
@@ -138,13 +138,14 @@ class QuickRecall(QWidget):
 
         def done(answer: Answer) -> None:
             self.answer = answer
-            self.reply.setText(answer.text if answer.known else f"I don't know: {why_unknown(answer.text)}")
+            reason = answer.unknown_reason
+            self.reply.setText(answer.text if reason is None else f"I don't know: {reason}")
             self.adjustSize()
             self.answered.emit(answer)
             self.session.data_changed.emit()
 
         self.session.run(
-            self.session.assistant.ask,
+            self.session.assistant.answers.ask,
             question,
             name="ask",
             owner=self,

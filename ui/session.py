@@ -1,55 +1,53 @@
 """The unlocked app's shared state: the facade, the task manager, capture state and change signals.
 
 Views, the tray and quick recall all talk to the core through one Session, so a pause from the tray
-shows in the status bar and a forget in one view refreshes the others. Facade methods that a given
-core build lacks are reported by `can()`, and the controls that need them are hidden.
+shows in the status bar and a forget in one view refreshes the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from assistant.api import Assistant
+from assistant.api import Assistant, CaptureStatus, ConsolidationReport, ModelEntry
+from assistant.values import ImportResult, SearchMode
 from ui.tasks import TaskHandle, TaskManager
 
-# What the tray and status bar show; derived from capture_status()["state"] and the settings.
-OFF, RECORDING, PAUSED, UNAVAILABLE = "off", "recording", "paused", "unavailable"
+# What the tray and status bar show, folded from the core's capture state.
+Shown = Literal["off", "recording", "paused", "unavailable"]
+OFF: Shown = "off"
+RECORDING: Shown = "recording"
+PAUSED: Shown = "paused"
+UNAVAILABLE: Shown = "unavailable"
 
 
-def facade_method(assistant: Assistant, name: str) -> Callable[..., Any] | None:
-    """The facade method `name`, or None when this core build does not have it."""
-    fn = getattr(assistant, name, None)
-    return fn if callable(fn) else None
-
-
-def capture_state_of(status: dict[str, Any] | None) -> str:
-    """Fold the core's capture state word into the four states the UI shows."""
-    if not status:
+def capture_state_of(status: CaptureStatus | None) -> Shown:
+    """Fold the core's capture state into the four states the UI shows: idle and locked still record
+    (they skip frames while the user is away), a full disk makes capture unavailable until space is freed."""
+    if status is None:
         return OFF
-    word = str(status.get("state", "")).lower()
-    if status.get("disk_full"):
+    if status.disk_full or status.state == "unavailable":
         return UNAVAILABLE
-    if "paus" in word:
+    if status.state == "paused":
         return PAUSED
-    if word in ("running", "recording", "capturing", "active", "on", "started", "idle", "locked"):
+    if status.state in ("recording", "idle", "locked"):
         return RECORDING
-    if "unavail" in word or "error" in word or "fail" in word:
-        return UNAVAILABLE
     return OFF
 
 
 class Session(QObject):
-    capture_changed = Signal(str, object)  # (state, the raw capture_status dict)
+    capture_changed = Signal(str, object)  # (the state shown, the core's CaptureStatus)
     data_changed = Signal()  # memories or events were added, edited or forgotten
     settings_changed = Signal()
     message = Signal(str)  # a short line for the status bar
     consolidation_progress = Signal(int, int)  # (done, total); (0, 0) when idle
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
+    model_backlog_changed = Signal(int)  # episodes waiting for the model pass
+    search_changed = Signal(object)  # the SearchMode: hybrid, or full text only and why
     import_progress = Signal(int, int, str)  # (done, of, "storing" or "indexing"); (0, 0, "") when done
 
     def __init__(
@@ -58,10 +56,11 @@ class Session(QObject):
         super().__init__(parent)
         self.assistant = assistant
         self.tasks = tasks or TaskManager(self)
-        self.capture_state = OFF
-        self.capture_status: dict[str, Any] = {}
+        self.capture_state: Shown = OFF
+        self.capture_status: CaptureStatus | None = None
         self.keyring_enabled = False  # true once we know the keyring holds the key
-        self.chat_model: str | None = None  # None: this core build cannot say
+        self.chat_model: str | None = None  # None: not known yet
+        self.search_mode: SearchMode | None = None  # None: not known yet
         self._notes_seen: dict[str, str] = {}
         self.confirm_notice: Callable[[str], bool] = _confirm_notice  # tests answer in its place
         self._poll = QTimer(self)
@@ -69,39 +68,38 @@ class Session(QObject):
         self._poll.timeout.connect(self.refresh_capture)
         self.tasks.task_failed.connect(lambda name, exc: self.message.emit(f"{name}: {exc}"))
 
-    # -- facade capabilities ----------------------------------------------------------------------
-    def can(self, method: str) -> bool:
-        return callable(getattr(self.assistant, method, None))
-
-    def method(self, name: str) -> Callable[..., Any]:
-        """A facade method by name (for the ones a core build may not have yet; check `can` first)."""
-        fn: Callable[..., Any] = getattr(self.assistant, name)
-        return fn
-
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> TaskHandle:
         return self.tasks.submit(fn, *args, **kwargs)
 
     @property
     def local_only(self) -> bool:
-        return bool(self.assistant.settings.privacy.local_only)
+        return self.assistant.settings.current.privacy.local_only
 
     def report_notes(self) -> None:
         """Say in the status bar any new condition the core noted (a broken model, ...)."""
-        notes = {str(k): str(v) for k, v in dict(getattr(self.assistant, "notes", {}) or {}).items()}
+        notes = self.assistant.notes().said()
         fresh = [v for k, v in notes.items() if self._notes_seen.get(k) != v]
+        if notes.get("search") != self._notes_seen.get("search"):
+            self.refresh_search()  # the vector index loaded, or failed to
         self._notes_seen = notes
         if fresh:
             self.message.emit("; ".join(fresh))
 
     def refresh_model(self) -> None:
-        if self.can("active_model"):
-            self.tasks.submit(
-                self.method("active_model"),
-                "chat",
-                name="active model",
-                owner=self,
-                on_result=lambda entry: self.set_chat_model(str(getattr(entry, "name", "") or "")),
-            )
+        def show(entry: ModelEntry | None) -> None:
+            self.set_chat_model(entry.name if entry is not None else "")
+
+        self.tasks.submit(self.assistant.models.active, "chat", name="active model", owner=self, on_result=show)
+        self.refresh_search()  # the embedding model may have changed too
+
+    def refresh_search(self) -> None:
+        if self.assistant.unlocked:
+            self.tasks.submit(self.assistant.search.mode, name="search mode", owner=self, on_result=self._set_search)
+
+    def _set_search(self, mode: SearchMode) -> None:
+        if mode != self.search_mode:
+            self.search_mode = mode
+            self.search_changed.emit(mode)
 
     def set_chat_model(self, name: str) -> None:
         self.chat_model = name
@@ -109,50 +107,51 @@ class Session(QObject):
 
     # -- capture ----------------------------------------------------------------------------------
     def start_polling(self) -> None:
-        if self.can("capture_status"):
-            self._poll.start()
-            self.refresh_capture()
-
-    def stop_polling(self) -> None:
-        self._poll.stop()
+        self._poll.start()
+        self.refresh_capture()
 
     def refresh_capture(self) -> None:
         self.report_notes()  # e.g. how far embedding a backlog has got, after a restart
-        if self.can("capture_status") and self.assistant.unlocked:
+        if self.assistant.unlocked:
             self.tasks.submit(
-                self.method("capture_status"), name="capture status", owner=self, on_result=self._set_capture_status
+                self.assistant.capture.status, name="capture status", owner=self, on_result=self._set_capture_status
+            )
+            self.tasks.submit(
+                self.assistant.consolidation.waiting_for_model,
+                name="model backlog",
+                owner=self,
+                on_result=self.model_backlog_changed.emit,
             )
 
-    def _set_capture_status(self, status: Any) -> None:
-        status = dict(status) if isinstance(status, dict) else {}
+    def _set_capture_status(self, status: CaptureStatus) -> None:
         state = capture_state_of(status)
         changed = state != self.capture_state or status != self.capture_status
         self.capture_state, self.capture_status = state, status
         if changed:
             self.capture_changed.emit(state, status)
 
-    def _capture_call(self, method: str, action: str, note: str, *args: Any) -> TaskHandle | None:
-        """Run a capture control in the write lane; `note` goes to the status bar when it worked."""
-        if not self.can(method):
-            self.message.emit(f"this version cannot {action}")
-            return None
+    def _capture_call(
+        self, control: Callable[..., None], action: str, note: str, *args: Any, consent: bool = False
+    ) -> TaskHandle:
+        """Run a capture control in the write lane; `note` goes to the status bar when it worked.
+        `consent`: the control also changes capture.enabled (start, stop)."""
 
-        def done(_result: Any) -> None:
+        def done(_result: None) -> None:
             self.message.emit(note)
-            if method in ("start_capture", "stop_capture"):  # these also change capture.enabled
+            if consent:
                 self.settings_changed.emit()
             self.refresh_capture()
 
-        handle = self.tasks.submit(self.method(method), *args, name=action, owner=self, serial=True, on_result=done)
+        handle = self.tasks.submit(control, *args, name=action, owner=self, serial=True, on_result=done)
         handle.failed.connect(lambda _exc: self.refresh_capture())
         return handle
 
-    def pause_capture(self, minutes: float | None) -> TaskHandle | None:
+    def pause_capture(self, minutes: float | None) -> TaskHandle:
         what = "until resumed" if minutes is None else f"for {_minutes(minutes)}"
-        return self._capture_call("pause_capture", "pause capture", f"capture paused {what}", minutes)
+        return self._capture_call(self.assistant.capture.pause, "pause capture", f"capture paused {what}", minutes)
 
-    def resume_capture(self) -> TaskHandle | None:
-        return self._capture_call("resume_capture", "resume capture", "capture resumed")
+    def resume_capture(self) -> TaskHandle:
+        return self._capture_call(self.assistant.capture.resume, "resume capture", "capture resumed")
 
     def start_capture(self) -> TaskHandle | None:
         """Start recording, once the user has read what the core says to expect on this desktop (the
@@ -160,55 +159,47 @@ class Session(QObject):
         if not self._notice_read():
             self.message.emit("capture not started")
             return None
-        return self._capture_call("start_capture", "start capture", "capture started")
+        return self._capture_call(self.assistant.capture.start, "start capture", "capture started", consent=True)
 
     def _notice_read(self) -> bool:
-        notice = self.assistant.capture_notice() if self.can("capture_notice") else None  # cached by the core
+        notice = self.assistant.capture.notice()  # cached by the core
         if not notice:
             return True
         if not self.confirm_notice(notice):
             return False
-        self.tasks.submit(self.method("acknowledge_capture_notice"), name="capture notice", owner=self, serial=True)
+        self.tasks.submit(self.assistant.capture.acknowledge_notice, name="capture notice", owner=self, serial=True)
         return True
 
-    def stop_capture(self) -> TaskHandle | None:
-        return self._capture_call("stop_capture", "stop capture", "capture stopped")
+    def stop_capture(self) -> TaskHandle:
+        return self._capture_call(self.assistant.capture.stop, "stop capture", "capture stopped", consent=True)
 
     def load_index_in_background(self) -> None:
         """Searches use full text and the vectors loaded so far until the index has loaded (returns at
         once: it loads on a core thread), so the first search never waits minutes for a large archive."""
-        self.assistant.load_index_in_background()
+        self.assistant.search.load_index_in_background()
 
-    def start_background(self) -> TaskHandle | None:
-        """Scheduled consolidation, and capture if the user consented; or just capture on older cores.
-        Capture consented elsewhere (another desktop, the CLI) still shows this desktop's notice first;
-        Cancel there turns capture off."""
-        if self.assistant.settings.capture.enabled and not self._notice_read():
-            self.tasks.submit(self.method("stop_capture"), name="stop capture", owner=self, serial=True)
-        if self.can("start_background"):
-            return self.tasks.submit(
-                self.method("start_background"),
-                name="start capture",
-                owner=self,
-                serial=True,
-                on_result=lambda _r: self.refresh_capture(),
-            )
-        if self.assistant.settings.capture.enabled:
-            return self.start_capture()
-        return None
+    def start_background(self) -> TaskHandle:
+        """Scheduled consolidation, and capture if the user consented. Capture consented elsewhere
+        (another desktop, the CLI) still shows this desktop's notice first; Cancel there turns capture off."""
+        if self.assistant.settings.current.capture.enabled and not self._notice_read():
+            self.tasks.submit(self.assistant.capture.stop, name="stop capture", owner=self, serial=True)
+        return self.tasks.submit(
+            self.assistant.start_background,
+            name="start capture",
+            owner=self,
+            serial=True,
+            on_result=lambda _r: self.refresh_capture(),
+        )
 
     # -- consolidation ------------------------------------------------------------------------------
-    def consolidate(self) -> TaskHandle | None:
-        if not self.can("consolidate"):
-            return None
-
-        def finished(report: Any) -> None:
+    def consolidate(self) -> TaskHandle:
+        def finished(report: ConsolidationReport) -> None:
             self.consolidation_progress.emit(0, 0)
             self.message.emit(f"consolidation done: {report_line(report)}")
             self.data_changed.emit()
 
         handle = self.tasks.submit(
-            self.method("consolidate"),
+            self.assistant.consolidation.run,
             name="consolidation",
             owner=self,
             serial=True,
@@ -224,12 +215,12 @@ class Session(QObject):
         """Import a chat transcript (its format told from its content), then embed it for search."""
         assistant = self.assistant
 
-        def work(progress: Callable[[int, int, str], None]) -> Any:
-            result = assistant.import_file(path, progress=lambda done, total: progress(done, total, "storing"))
-            assistant.index_pending(lambda done, total: progress(done, total, "indexing"))
+        def work(progress: Callable[[int, int, str], None]) -> ImportResult:
+            result = assistant.memories.import_file(path, progress=lambda done, total: progress(done, total, "storing"))
+            assistant.search.index_pending(lambda done, total: progress(done, total, "indexing"))
             return result
 
-        def finished(result: Any) -> None:
+        def finished(result: ImportResult) -> None:
             self.import_progress.emit(0, 0, "")
             self.message.emit(import_line(result))
             self.data_changed.emit()
@@ -249,11 +240,11 @@ class Session(QObject):
 
     # -- settings -------------------------------------------------------------------------------------
     def set_setting(self, dotted: str, value: Any) -> TaskHandle:
-        def saved(_r: Any) -> None:
+        def saved(_r: None) -> None:
             self.settings_changed.emit()
 
         return self.tasks.submit(
-            self.assistant.set_setting,
+            self.assistant.settings.set,
             dotted,
             value,
             name=f"setting {dotted}",
@@ -267,18 +258,19 @@ class Session(QObject):
         self.tasks.wait(10000)
 
 
-def report_line(report: Any) -> str:
+def report_line(report: ConsolidationReport) -> str:
     """A consolidation report in one line: what came in and what it became."""
     parts = [
-        f"{getattr(report, name)} {label}"
-        for name, label in (("events", "events read"), ("added", "new"), ("merged", "merged"), ("updated", "updated"))
-        if isinstance(getattr(report, name, None), int)
+        f"{report.events} events read",
+        f"{report.added} new",
+        f"{report.merged} merged",
+        f"{report.updated} updated",
     ]
-    status = getattr(report, "model_status", "")
-    return ", ".join(parts) + (f" ({status})" if status else "") if parts else "nothing to do"
+    status = report.model_status
+    return ", ".join(parts) + (f" ({status})" if status else "")
 
 
-def import_line(result: Any) -> str:
+def import_line(result: ImportResult) -> str:
     name = Path(str(result.path)).name
     return f"imported {result.added} new message(s) of {result.read} from {name} ({result.format}" + (
         f"; {result.skipped} already there)" if result.skipped else ")"

@@ -19,22 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.api import Assistant
+from assistant.api import Assistant, ModelEntry
 from assistant.errors import WrongPassphrase
 from assistant.values import passphrase_problem
 from ui.icons import icon
-from ui.session import facade_method
 from ui.tasks import TaskManager
 
 NO_MODEL = "No model: answers quote your memory"
-
-
-def _model_name(entry: Any) -> str:
-    return str(entry.get("name") if isinstance(entry, dict) else getattr(entry, "name", entry))
-
-
-def _model_role(entry: Any) -> str:
-    return str(entry.get("role", "chat") if isinstance(entry, dict) else getattr(entry, "role", "chat"))
 
 
 class UnlockDialog(QDialog):
@@ -114,7 +105,7 @@ class UnlockDialog(QDialog):
         self.ok_button.setText("Create" if self.setup_mode else "Unlock")
         self.keyring_button = self.buttons.addButton("Use keyring", QDialogButtonBox.ButtonRole.ActionRole)
         # Offered only to those who opted in (Settings → Privacy); the others have no key there.
-        self.keyring_button.setVisible(not self.setup_mode and self.assistant.keyring_enabled)
+        self.keyring_button.setVisible(not self.setup_mode and self.assistant.security.keyring_enabled)
         self.keyring_button.setToolTip("Unlock with the key kept in your OS keyring (if you opted in)")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -124,22 +115,18 @@ class UnlockDialog(QDialog):
 
     # -- first run --------------------------------------------------------------------------------
     def _load_models(self) -> None:
-        lister = facade_method(self.assistant, "list_models")
-        if lister is None:
-            self.model.hide()
-            self._model_label.hide()
-            return
-
-        def fill(entries: Any) -> None:
-            for entry in entries or []:
-                if _model_role(entry) == "chat":
-                    self.model.addItem(_model_name(entry), _model_name(entry))
+        def fill(entries: list[ModelEntry]) -> None:
+            for entry in entries:
+                if entry.role == "chat":
+                    self.model.addItem(entry.name, entry.name)
 
         def failed(_exc: BaseException) -> None:
             self.model.hide()
             self._model_label.hide()
 
-        self.tasks.submit(lister, name="list models", owner=self, on_result=fill, on_error=failed)
+        self.tasks.submit(
+            self.assistant.models.installed, name="list models", owner=self, on_result=fill, on_error=failed
+        )
 
     # -- actions ----------------------------------------------------------------------------------
     def show_message(self, text: str) -> None:
@@ -222,10 +209,10 @@ class UnlockDialog(QDialog):
 
     def _create(self, passphrase: str, capture: bool, model: str) -> None:
         self.assistant.init(passphrase)
-        self.assistant.set_setting("capture.enabled", capture)
-        use_model = facade_method(self.assistant, "use_model")
-        if model and use_model is not None:
-            use_model(model, "chat")
+        self.assistant.models.prepare_search()  # semantic search from the first minute; says why if not
+        self.assistant.settings.set("capture.enabled", capture)
+        if model:
+            self.assistant.models.use(model, "chat")
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)

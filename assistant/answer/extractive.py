@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.retrieval.query import Query
-from assistant.text import content_words, normalise
+from assistant.text import content_words, normalise, unknown_reason
 from assistant.values import Answer, Citation, SearchHit
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -71,10 +71,12 @@ def extractive_answer(query: Query, hits: Sequence[SearchHit], *, max_items: int
         if len(chosen) == max_items:
             break
     if not chosen:
-        return Answer(question=question, text=NOT_FOUND, citations=[], known=False, extractive=True)
+        return Answer(
+            question=question, text=NOT_FOUND, citations=[], extractive=True, unknown_reason=unknown_reason(NOT_FOUND)
+        )
     citations = [Citation(tag=f"[{i}]", hit=h) for i, (h, _) in enumerate(chosen, start=1)]
     lines = [LABEL]
     for c, (_, passage) in zip(citations, chosen, strict=True):
         when = c.hit.occurred_at.strftime("%Y-%m-%d %H:%M") if c.hit.occurred_at else "undated"
         lines.append(f"{c.tag} {when}: {passage}")
-    return Answer(question=question, text="\n".join(lines), citations=citations, known=True, extractive=True)
+    return Answer(question=question, text="\n".join(lines), citations=citations, extractive=True)

@@ -11,6 +11,7 @@ from assistant.answer.extractive import LABEL
 from assistant.retrieval.search import to_hits
 from assistant.store import events as event_repo
 from assistant.store.sql import Connection
+from assistant.text import unknown_reason
 from assistant.values import ASK_SESSION_PREFIX, Answer, Citation, RawEvent, SearchHit
 
 DONT_KNOW = "I don't know"
@@ -36,8 +37,8 @@ def past_answers(turns: Sequence[RawEvent], hits: Callable[[list[str]], list[Sea
                 question=question.text,
                 text=answer.text,
                 citations=citations,
-                known=not answer.text.startswith(DONT_KNOW),
                 extractive=answer.text.startswith(LABEL),
+                unknown_reason=unknown_reason(answer.text) if answer.text.startswith(DONT_KNOW) else None,
             )
         )
     return out

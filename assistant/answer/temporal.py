@@ -30,6 +30,4 @@ def answer(question: str, order: OrderQuestion, find: Callable[[str], SearchHit 
         earlier = order.a if a_first else order.b
         later = order.b if a_first else order.a
         text = f"{earlier if order.relation in ('first', 'earlier') else later}: {facts}."
-    return Answer(
-        question=question, text=f"From the dates in your memory: {text}", citations=cites, known=True, extractive=True
-    )
+    return Answer(question=question, text=f"From the dates in your memory: {text}", citations=cites, extractive=True)

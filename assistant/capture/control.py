@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from assistant.capture.status import CaptureStatus, state_of
 from assistant.capture.writer import FrameWriter
 from assistant.config import CaptureSettings
 from assistant.store.events import last_event_time
@@ -147,17 +148,15 @@ class CaptureControl:
                 pipeline.stop()
         return self.writer.stored - before
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> CaptureStatus:
         last = last_event_time(self._store.db.reader(), "screen")
-        out: dict[str, Any] = {"state": "off", "last_capture": last.isoformat() if last else None}
-        if self._pipeline is not None and self._job is not None:
-            stats = asdict(self._pipeline.stats())
-            out.update({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in stats.items()})
-        if self._problem or self._settings_problem:
-            out["state"] = self._problem or self._settings_problem
-        out["disk_full"] = self.writer.disk_full
-        out["backend"] = self.backend()
-        return out
+        stats = self._pipeline.stats() if self._pipeline is not None and self._job is not None else None
+        state, reason = state_of(stats.state) if stats is not None else ("off", None)
+        if self._problem:  # the disk is full: the pipeline is paused and retries by itself
+            state, reason = "paused", self._problem
+        elif self._settings_problem:  # the rules in force stay (or capture stopped): say why
+            state, reason = ("stopped" if stats is None else state), self._settings_problem
+        return CaptureStatus(state, reason, self.writer.disk_full, last, stats, self.backend())
 
     def backend(self) -> str:
         """Which screen reader and window probe this session uses (or why capture cannot run here)."""

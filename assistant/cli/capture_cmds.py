@@ -6,23 +6,25 @@ import argparse
 import sys
 from typing import Any
 
+from assistant.api import Assistant
 from assistant.cli.common import add_json_flag, emit, open_assistant
 
 
-def _explain_first(app: Any) -> None:
+def _explain_first(app: Assistant) -> None:
     """The desktop's consent dialog (Wayland) is explained before the first capture can raise it."""
-    notice = app.capture_notice()
+    notice = app.capture.notice()
     if notice:
         print(notice, file=sys.stderr, flush=True)
-        app.acknowledge_capture_notice()
+        app.capture.acknowledge_notice()
 
 
 def cmd_once(args: argparse.Namespace) -> int:
     app = open_assistant(args)
     _explain_first(app)
-    stored = app.capture_once()
-    status = app.capture_status()
-    emit(args, {"stored": stored, **status}, f"stored {stored} frame(s); OCR: {status.get('ocr_status', 'n/a')}")
+    stored = app.capture.once()
+    status = app.capture.status()
+    ocr = status.stats.ocr_status if status.stats is not None else "n/a"
+    emit(args, {"stored": stored, **status.as_dict()}, f"stored {stored} frame(s); OCR: {ocr}")
     app.close()
     return 0
 
@@ -31,10 +33,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Capture at the configured interval and consolidate in the background until Ctrl-C."""
     app = open_assistant(args)
     _explain_first(app)
-    app.start_capture()
+    app.capture.start()
     app.start_background()
     print(
-        f"capturing every {app.settings.capture.interval_seconds:g} s into {app.paths.root}; Ctrl-C stops", flush=True
+        f"capturing every {app.settings.current.capture.interval_seconds:g} s into {app.paths.root}; Ctrl-C stops",
+        flush=True,
     )
     app.capture.run_foreground()
     app.close()

@@ -59,7 +59,7 @@ def open_assistant(args: argparse.Namespace, *, unlock: bool = True, access: Acc
 
 
 def app_uses_keyring(app: Assistant) -> bool:
-    return app.keyring_enabled
+    return app.security.keyring_enabled
 
 
 def _default(value: Any) -> Any:
@@ -102,7 +102,7 @@ def index_with_progress(app: Assistant, quiet: bool) -> int:
         if not quiet and total:
             print(f"\rindexing for search: {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    done = app.index_pending(progress)
+    done = app.search.index_pending(progress)
     if done and not quiet:
         print(file=sys.stderr)
     return done

@@ -29,7 +29,7 @@ def cmd_locomo(args: argparse.Namespace) -> int:
         Path(args.file),
         k=args.k,
         embedder=embedder,
-        consolidate=None if args.no_consolidate else (lambda a: a.consolidate()),
+        consolidate=None if args.no_consolidate else (lambda a: a.consolidation.run()),
         progress=_progress(args.json, "retrieval"),
     )
     result: dict[str, Any] = {"retrieval": report.as_dict()}

@@ -13,7 +13,7 @@ from assistant.api import Assistant
 def cmd_mcp(args: argparse.Namespace) -> int:
     app = Assistant(args.data_dir)
     if args.print_config:
-        print(json.dumps(app.mcp_client_config(), indent=2, ensure_ascii=False))
+        print(json.dumps(app.integrations.mcp_client_config(), indent=2, ensure_ascii=False))
         return 0
     from assistant.mcp_server.server import serve
 

@@ -19,7 +19,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         if not args.json and total:
             print(f"\rconsolidating: {done}/{total} events", end="", file=sys.stderr, flush=True)
 
-    report = app.consolidate(progress)
+    report = app.consolidation.run(progress)
     if not args.json:
         print(file=sys.stderr)
     index_with_progress(app, args.json)
@@ -50,7 +50,7 @@ def _range(args: argparse.Namespace) -> tuple[datetime, datetime]:
 def cmd_timeline(args: argparse.Namespace) -> int:
     app = open_assistant(args, access="read")
     start, end = _range(args)
-    tl = app.timeline(start, end)
+    tl = app.timeline.between(start, end)
     lines: list[str] = []
     for b in tl.blocks:
         lines.append(f"{b.start:%Y-%m-%d %H:%M}-{b.end:%H:%M}  {b.app:<16} {b.title[:60]}  ({len(b.event_ids)})")
@@ -70,7 +70,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(token, end="", flush=True)
 
     recorded = not app.read_only
-    answer = app.ask(args.question, on_token=on_token, record=recorded)
+    answer = app.answers.ask(args.question, on_token=on_token, record=recorded)
     if args.json:
         emit(args, {**answer.as_dict(), "recorded": recorded}, "")
     else:
@@ -92,12 +92,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     app = open_assistant(args, access="read")
-    tz = ZoneInfo(app.settings.retrieval.timezone)
+    tz = ZoneInfo(app.settings.current.retrieval.timezone)
     day = parse_day(args.date).date() if args.date else datetime.now(tz).date()
     if args.week:
         day -= timedelta(days=day.weekday())  # the week from its Monday
     start = datetime.combine(day, time(0), tzinfo=tz)
-    told = app.digest(start, start + timedelta(days=7 if args.week else 1))
+    told = app.timeline.digest(start, start + timedelta(days=7 if args.week else 1))
     emit(args, asdict(told), told.text)
     return 0
 

@@ -8,8 +8,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from assistant.api import ModelEntry
 from assistant.cli.common import add_json_flag, emit, open_assistant
-from assistant.llm.manager import RECOMMENDED, ModelEntry
 
 
 def _line(e: ModelEntry, active: set[str]) -> str:
@@ -23,7 +23,7 @@ def _entry(e: ModelEntry) -> dict[str, Any]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
-    entries = app.models.list()
+    entries = app.models.installed()
     active = {a.name for a in (app.models.active("chat"), app.models.active("embedding")) if a}
     emit(
         args,
@@ -34,11 +34,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_recommended(args: argparse.Namespace) -> int:
+    recommended = open_assistant(args, unlock=False).models.recommended()
     emit(
         args,
-        [asdict(r) for r in RECOMMENDED],
+        [asdict(r) for r in recommended],
         "\n".join(
-            f"{r.name:<24} {r.size_bytes / 1e9:4.1f} GB download, ~{r.ram_gb:g} GB RAM  {r.notes}" for r in RECOMMENDED
+            f"{r.name:<24} {r.size_bytes / 1e9:4.1f} GB download, ~{r.ram_gb:g} GB RAM  {r.notes}" for r in recommended
         ),
     )
     return 0
@@ -51,21 +52,20 @@ def cmd_download(args: argparse.Namespace) -> int:
         if total:
             print(f"\r{done / 1e6:8.1f} / {total / 1e6:.1f} MB", end="", file=sys.stderr, flush=True)
 
-    entry = app.download_model(args.name, progress)
+    entry = app.models.download(args.name, progress)
     print(file=sys.stderr)
     emit(args, _entry(entry), f"downloaded and verified {entry.name} ({entry.sha256[:12]}...)")
     return 0
 
 
 def cmd_use(args: argparse.Namespace) -> int:
-    entry = open_assistant(args, unlock=False).use_model(args.name, args.role)
+    entry = open_assistant(args, unlock=False).models.use(args.name, args.role)
     emit(args, _entry(entry), f"{entry.name} is now the {entry.role} model")
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
-    app.paths.ensure()
     entry = app.models.add(Path(args.path), role=args.role, name=args.name)
     emit(args, _entry(entry), f"registered {entry.name} ({entry.role})")
     return 0
@@ -73,7 +73,6 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
-    app.paths.ensure()
     entry = app.models.convert(Path(args.path), args.name)
     emit(args, _entry(entry), f"converted to {entry.path} and registered as {entry.name}")
     return 0
@@ -87,7 +86,6 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_prepare_default(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
-    app.paths.ensure()
     entry = app.models.prepare_default_embedder()
     emit(args, _entry(entry), f"embedding model ready: {entry.path}")
     return 0
@@ -95,7 +93,6 @@ def cmd_prepare_default(args: argparse.Namespace) -> int:
 
 def cmd_install_test_model(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
-    app.paths.ensure()
     entry = app.models.install_test_model()
     emit(
         args,

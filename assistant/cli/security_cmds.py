@@ -50,7 +50,7 @@ def cmd_lock(args: argparse.Namespace) -> int:
 def cmd_rekey(args: argparse.Namespace) -> int:
     app = open_assistant(args)
     try:
-        renamed = app.rekey(passphrase("Passphrase (to rotate the data key): "))
+        renamed = app.backups.rekey(passphrase("Passphrase (to rotate the data key): "))
     finally:
         app.close()
     print("the data key was rotated: the database, the thumbnails and the key file use a new key, and a new backup")

@@ -116,14 +116,14 @@ def _step_import(ctx: _Context) -> str:
     lines = _transcript(ctx.token)
     path = ctx.root / "transcript.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    result = ctx.assistant.import_file(path, "jsonl")
+    result = ctx.assistant.memories.import_file(path, "jsonl")
     if result.read != len(lines) or result.added != len(lines):
         raise StepFailed(f"expected {len(lines)} messages imported, got {result.added} of {result.read} read")
     return f"{result.added} chat messages imported"
 
 
 def _step_search(ctx: _Context) -> str:
-    hits = ctx.assistant.search(ctx.token, limit=5)
+    hits = ctx.assistant.search.find(ctx.token, limit=5)
     if not hits:
         raise StepFailed("the imported message was not found")
     if ctx.token not in hits[0].text:
@@ -159,8 +159,8 @@ def display_available() -> bool:
 
 def _stored_frames(app: Assistant, start: datetime, end: datetime) -> list[RawEvent]:
     """The screen events the capture stored, read back through the timeline."""
-    ids = [i for block in app.timeline(start, end).blocks if block.app != "chat" for i in block.event_ids]
-    return [e for e in (app.get_event(i) for i in ids) if e.kind == "screen"]
+    ids = [i for block in app.timeline.between(start, end).blocks if block.app != "chat" for i in block.event_ids]
+    return [e for e in (app.memories.event(i) for i in ids) if e.kind == "screen"]
 
 
 def _step_capture(ctx: _Context) -> str:
@@ -169,7 +169,7 @@ def _step_capture(ctx: _Context) -> str:
         raise StepSkipped("no display")
     before = datetime.now(UTC) - timedelta(seconds=5)
     try:
-        reported = app.capture_once()
+        reported = app.capture.once()
     except CaptureUnavailable as exc:
         raise StepSkipped(str(exc)) from exc
     frames = _stored_frames(app, before, datetime.now(UTC) + timedelta(seconds=5))

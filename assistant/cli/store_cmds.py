@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
+from assistant.api import Status
 from assistant.cli.common import (
     add_json_flag,
     emit,
@@ -53,9 +54,41 @@ def cmd_status(args: argparse.Namespace) -> int:
     lines += [f"raw {k} events: {n}" for k, n in sorted(st.events.items())]
     lines += [f"{t} memories: {st.memories.get(t, 0)}" for t in MEMORY_TYPES]
     lines.append(f"waiting for consolidation: {st.pending_consolidation}")
-    lines += [f"{k}: {v}" for k, v in st.extra.items()]
+    lines.append(f"model pass: {st.model_backlog_text}")
+    lines += _status_lines(st)
     emit(args, asdict(st), "\n".join(lines))
     return 0
+
+
+def _status_lines(st: Status) -> list[str]:
+    """Capture's state, the store's access and the core's notes, one line each."""
+    capture = st.capture
+    shown = capture.words if capture else st.capture_elsewhere or ("on" if st.capture_enabled else "off")
+    lines = [
+        f"capture: {shown}",
+        f"last capture: {st.last_capture.isoformat() if st.last_capture else 'never'}",
+        f"capture backend: {st.capture_backend}",
+    ]
+    if capture is not None:  # capture runs, or ran, in this process
+        stats = capture.stats
+        counters = {
+            "frames_seen": stats.frames_seen if stats else None,
+            "frames_kept": stats.frames_kept if stats else None,
+            "frames_unchanged": stats.frames_unchanged if stats else None,
+            "ocr_queue_depth": stats.ocr_queue_depth if stats else None,
+            "redactions": stats.redactions if stats else None,
+            "ocr_status": stats.ocr_status if stats else None,
+        }
+        lines += [f"{k}: {v}" for k, v in counters.items()]
+    if st.read_only_reason is not None:
+        lines.append(f"access: read-only: {st.read_only_reason}")
+    notes = st.notes.said()
+    if st.search is not None:
+        lines.append(st.search.line)
+        loading = notes.pop("search", None)  # with vectors off, the search line above says why
+        if loading is not None and st.search.embedder is not None:
+            lines.append(f"vector index: {loading}")
+    return lines + [f"{k}: {v}" for k, v in notes.items()]
 
 
 def _keyring(app: Any) -> bool:
@@ -66,7 +99,7 @@ def _keyring(app: Any) -> bool:
 
 def cmd_import(args: argparse.Namespace) -> int:
     app = open_assistant(args)
-    result = app.import_file(args.path, args.format)
+    result = app.memories.import_file(args.path, args.format)
     index_with_progress(app, args.json)
     emit(
         args,
@@ -97,7 +130,7 @@ def _memory_dict(m: Memory) -> dict[str, Any]:
 
 def cmd_memory_list(args: argparse.Namespace) -> int:
     app = open_assistant(args, access="read")
-    items = app.list_memories(cast(MemoryType | None, args.type), limit=args.limit)
+    items = app.memories.latest(cast(MemoryType | None, args.type), limit=args.limit)
     emit(args, [_memory_dict(m) for m in items], "\n".join(_memory_line(m) for m in items) or "(none)")
     return 0
 
@@ -105,17 +138,17 @@ def cmd_memory_list(args: argparse.Namespace) -> int:
 def cmd_memory_show(args: argparse.Namespace) -> int:
     app = open_assistant(args, access="read")
     if args.id.startswith("ev_"):
-        ev = app.get_event(args.id)
+        ev = app.memories.event(args.id)
         emit(args, asdict(ev), json.dumps(asdict(ev), default=str, indent=2, ensure_ascii=False))
         return 0
-    m = app.get_memory(args.id)
+    m = app.memories.get(args.id)
     emit(args, _memory_dict(m), json.dumps(_memory_dict(m), default=str, indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
     app = open_assistant(args)
-    removed = app.forget(args.id, with_sources=args.with_sources)
+    removed = app.memories.forget(args.id, with_sources=args.with_sources)
     emit(args, {"removed": removed}, f"forgot {', '.join(removed)}")
     return 0
 
@@ -138,25 +171,25 @@ def cmd_search(args: argparse.Namespace) -> int:
                 query = json.loads(line)["query"]
             except (ValueError, KeyError, TypeError):
                 raise AssistantError(f'{args.batch}, line {number}: expected {{"query": ...}}') from None
-            hits = app.search(str(query), types=args.type, since=since, until=until, limit=args.limit)
+            hits = app.search.find(str(query), types=args.type, since=since, until=until, limit=args.limit)
             print(to_json({"query": query, "hits": [h.as_dict() for h in hits]}))
         return 0
     if not args.query:
         raise AssistantError("give a QUERY or --batch FILE")
-    hits = app.search(args.query, types=args.type, since=since, until=until, limit=args.limit)
+    hits = app.search.find(args.query, types=args.type, since=since, until=until, limit=args.limit)
     emit(args, [h.as_dict() for h in hits], "\n".join(_hit_line(h) for h in hits) or "(no matches)")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    out = open_assistant(args, access="read").export(args.out)
+    out = open_assistant(args, access="read").backups.export(args.out)
     print(f"wrote an encrypted backup to {out}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
-    app.restore(args.file, passphrase("Passphrase of the backup: "))
+    app.backups.restore(args.file, passphrase("Passphrase of the backup: "))
     print(f"restored {args.file} into {app.paths.root}")
     return 0
 
@@ -168,7 +201,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     old = passphrase("Current passphrase: ")
     app.unlock(old)  # a wrong one stops here, before the new one is asked for twice
     new = env_secret("ASSISTANT_NEW_PASSPHRASE") or passphrase("New passphrase: ", confirm=True)
-    app.change_passphrase(old, new)
+    app.security.change_passphrase(old, new)
     print("passphrase changed (the data was not re-encrypted: only the key was re-wrapped)")
     return 0
 
@@ -176,18 +209,18 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     app = open_assistant(args, unlock=False)
     if args.action == "set":
-        app.set_setting(args.key, args.value)
+        app.settings.set(args.key, args.value)
     if args.key:
         value = app.settings.get(args.key)
         emit(args, {args.key: value}, f"{args.key} = {value!r}")
     else:
-        emit(args, asdict(app.settings), to_json(asdict(app.settings)))
+        emit(args, asdict(app.settings.current), to_json(asdict(app.settings.current)))
     return 0
 
 
 def cmd_vault_reveal(args: argparse.Namespace) -> int:
     app = open_assistant(args, access="read")
-    print(app.reveal_secret(args.id, passphrase("Passphrase (to reveal): ")))
+    print(app.memories.reveal_secret(args.id, passphrase("Passphrase (to reveal): ")))
     return 0
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
 
+from assistant.capture.status import CaptureStatus
+from assistant.store import backlog as backlog_repo
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.store.opened import OpenedStore
-
-CAPTURE_KEYS = ("frames_seen", "frames_kept", "frames_unchanged", "ocr_queue_depth", "redactions", "ocr_status")
+from assistant.values import Notes, SearchMode
 
 
 @dataclass
@@ -21,8 +22,22 @@ class Status:
     memories: dict[str, int] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
     pending_consolidation: int = 0
+    model_backlog: int = 0  # episodes written down for the model pass and not read yet
     local_only: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    read_only_reason: str | None = None  # why this process cannot change the store; None when it can
+    capture_enabled: bool = False  # the user's consent (capture.enabled)
+    capture: CaptureStatus | None = None  # capture's live state when it runs (or ran) in this process
+    capture_elsewhere: str | None = None  # capture as the app (another process) has it: "on", "paused until …"
+    capture_backend: str = ""  # which screen reader and window probe this session uses (or why none can)
+    last_capture: datetime | None = None  # the newest screen capture in the store
+    search: SearchMode | None = None  # hybrid or full text only (None before the store exists)
+    notes: Notes = field(default_factory=Notes)
+
+    @property
+    def model_backlog_text(self) -> str:
+        """The backlog as the status tells it: "42 episodes waiting for the model"."""
+        n = self.model_backlog
+        return f"{n} episode{'s' if n != 1 else ''} waiting for the model" if n else "nothing waiting for the model"
 
 
 def capture_backend() -> str:
@@ -31,16 +46,13 @@ def capture_backend() -> str:
     return session_backend()
 
 
-def fill_store_status(st: Status, store: OpenedStore, capture: dict[str, Any] | None, capture_on: bool) -> None:
-    """Counts from the store, and capture's live state when it runs in this process."""
+def fill_store_status(st: Status, store: OpenedStore) -> None:
+    """Counts from the store."""
     conn = store.db.reader()
     st.schema_version = store.db.schema_version
     st.memories = memory_repo.counts_by_type(conn)
     st.events = event_repo.counts_by_kind(conn)
     st.pending_consolidation = event_repo.count_pending(conn)
-    last = event_repo.last_event_time(conn, "screen")
-    st.extra["capture"] = capture["state"] if capture else ("on" if capture_on else "off")
-    st.extra["last capture"] = last.isoformat() if last else "never"
-    st.extra["capture backend"] = capture["backend"] if capture else capture_backend()
-    for key in CAPTURE_KEYS if capture else ():
-        st.extra[key] = capture.get(key) if capture else None
+    st.model_backlog = backlog_repo.count(conn) if st.schema_version and st.schema_version >= 4 else 0
+    st.last_capture = event_repo.last_event_time(conn, "screen")
+    st.read_only_reason = store.read_only_reason

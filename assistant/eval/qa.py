@@ -97,12 +97,12 @@ def evaluate_qa(
             app.models.use(app.models.add(chat_model, role="chat").name, "chat")
             if embedding_model is not None:
                 app.models.use(app.models.add(embedding_model, role="embedding").name, "embedding")
-            app.import_file(one, "locomo")
+            app.memories.import_file(one, "locomo")
             if consolidate:
-                app.consolidate()
+                app.consolidation.run()
             now = _end_of(sample)
             for qa in _questions(sample["qa"], per_conversation):
-                answer = app.ask(qa["question"], now=now, record=False)
+                answer = app.answers.ask(qa["question"], now=now, record=False)
                 gold = qa.get("answer", qa.get("adversarial_answer", ""))
                 scores.setdefault(int(qa["category"]), []).append(
                     score(int(qa["category"]), answer.text, answer.known, gold)

@@ -24,12 +24,18 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, CaptureUnavailable
 from assistant.eval.screen_set import Question, ScreenSet, load_screen_set, normalize
 from assistant.eval.screens_report import QuestionResult, ScreensReport, Storage, build_report
 from assistant.values import Progress, SearchHit
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant
+    from assistant.config import CaptureSettings
+    from assistant.paths import DataPaths
+    from assistant.store.opened import OpenedStore
 
 DEPTH = 10  # hits asked per question: found@5 and the rank of a near miss need more than k
 
@@ -52,19 +58,31 @@ def evaluate_screens(
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="screens-eval-") as tmp, _x_display(display, bench) as shown_on:
         app = Assistant(Path(tmp) / "data")
-        app.init(secrets.token_hex(16))
+        passphrase = secrets.token_hex(16)
+        app.init(passphrase)
         try:
             search = _prepare_search(app) if embedder else "search: full text only — --no-embedder"
+            app.close()  # the capture writes through its own pipeline and clock, into the store itself
             t0 = time.perf_counter()
-            events, storage = _capture_all(app, bench, shown_on, _step(progress, "capture", len(bench.screens)))
+            events, storage = _capture_all(
+                app.paths,
+                passphrase,
+                app.settings.current.capture,
+                bench,
+                shown_on,
+                _step(progress, "capture", len(bench.screens)),
+            )
             capture_s = time.perf_counter() - t0
+            app.unlock(passphrase)
             t0 = time.perf_counter()
-            app.consolidate()
+            app.consolidation.run()
+            vectors = app.search.index_pending()  # as `assistant consolidate` does: new memories and events get vectors
             consolidate_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             results = _ask(app, bench, events, _step(progress, "questions", len(bench.questions)))
-            if "hybrid" in search and app.notes.get("search"):
-                search = f"search: {app.notes['search']}"  # e.g. the model failed to load: full text only, and why
+            note = app.notes().search
+            if "hybrid" in search and note:
+                search = f"search: {note}"  # e.g. the model failed to load: full text only, and why
         finally:
             app.close()
     return build_report(
@@ -72,6 +90,7 @@ def evaluate_screens(
         results,
         k=k,
         search=search,
+        vectors=vectors,
         storage=storage,
         seconds={
             "capture": capture_s,
@@ -117,39 +136,56 @@ def _x_display(display: str | None, bench: ScreenSet) -> Iterator[str]:
             server.close()
 
 
-def _prepare_search(app: Any) -> str:
+def _prepare_search(app: Assistant) -> str:
     """As `assistant init` does: the bundled embedder, prepared offline (hybrid search), or full text
     only and why ("search: hybrid (all-MiniLM-L6-v2)")."""
     line: str = app.models.prepare_search().line
     return line
 
 
-def _capture_all(app: Any, bench: ScreenSet, display: str, progress: Progress) -> tuple[dict[str, list[Any]], Storage]:
+def _capture_all(
+    paths: DataPaths,
+    passphrase: str,
+    settings: CaptureSettings,
+    bench: ScreenSet,
+    display: str,
+    progress: Progress,
+) -> tuple[dict[str, list[Any]], Storage]:
     """Show and capture every screen; its stored events by screen id, and what they cost on disk."""
     from assistant.capture.factory import build_pipeline
     from assistant.capture.writer import FrameWriter
     from assistant.eval.screen_window import ScreenWindow
     from assistant.store import events as event_repo
+    from assistant.store import opened
 
     clock = [bench.screens[0].shown_at]
 
     def disk_full(message: str) -> None:
         raise AssistantError(message)
 
-    writer = FrameWriter(app.store, thumbnail_budget_bytes=1 << 40, on_disk_full=disk_full, on_recovered=lambda: None)
-    before = app.storage_usage()
-    pipeline = build_pipeline(app.settings.capture, writer, clock=lambda: clock[0])
+    store = opened.open_existing(paths, passphrase)
     try:
-        with ScreenWindow(display) as window:
-            for done, screen in enumerate(bench.screens, 1):
-                clock[0] = screen.shown_at
-                window.show(str(screen.image), screen.title, screen.wm_class)
-                pipeline.capture_once()
-                progress(done, len(bench.screens))
+        writer = FrameWriter(store, thumbnail_budget_bytes=1 << 40, on_disk_full=disk_full, on_recovered=lambda: None)
+        before = _bytes_on_disk(paths, store)
+        pipeline = build_pipeline(settings, writer, clock=lambda: clock[0])
+        if pipeline.ocr is None or not pipeline.ocr.available():
+            pipeline.stop()
+            raise CaptureUnavailable(
+                "OCR unavailable: install tesseract-ocr (the benchmark reads every screen with it)"
+            )
+        try:
+            with ScreenWindow(display) as window:
+                for done, screen in enumerate(bench.screens, 1):
+                    clock[0] = screen.shown_at
+                    window.show(str(screen.image), screen.title, screen.wm_class)
+                    pipeline.capture_once()
+                    progress(done, len(bench.screens))
+        finally:
+            pipeline.stop()
+        after = _bytes_on_disk(paths, store)
+        stored = event_repo.list_events(store.db.reader(), kind="screen")
     finally:
-        pipeline.stop()
-    after = app.storage_usage()
-    stored = event_repo.list_events(app.store.db.reader(), kind="screen")
+        store.close()
     events: dict[str, list[Any]] = {s.id: [] for s in bench.screens}
     for ev in stored:
         for s in bench.screens:
@@ -158,18 +194,24 @@ def _capture_all(app: Any, bench: ScreenSet, display: str, progress: Progress) -
     n = max(len(bench.screens), 1)
     storage = Storage(
         text_bytes_per_screen=sum(len(ev.text.encode()) for ev in stored) / n,
-        database_bytes_per_screen=(after["database"] - before["database"]) / n,
-        thumbnail_bytes_per_screen=(after["thumbnails"] - before["thumbnails"]) / n,
+        database_bytes_per_screen=(after[0] - before[0]) / n,
+        thumbnail_bytes_per_screen=(after[1] - before[1]) / n,
         events=len(stored),
     )
     return events, storage
 
 
-def _ask(app: Any, bench: ScreenSet, events: dict[str, list[Any]], progress: Progress) -> list[QuestionResult]:
+def _bytes_on_disk(paths: DataPaths, store: OpenedStore) -> tuple[int, int]:
+    """(the database with its write-ahead log, the thumbnails), as `app.capture.storage_usage()` counts them."""
+    files = [paths.database, Path(f"{paths.database}-wal")]
+    return sum(f.stat().st_size for f in files if f.exists()), store.blobs.size()
+
+
+def _ask(app: Assistant, bench: ScreenSet, events: dict[str, list[Any]], progress: Progress) -> list[QuestionResult]:
     owner = {ev.id: sid for sid, evs in events.items() for ev in evs}
     out = []
     for done, q in enumerate(bench.questions, 1):
-        hits = app.search(q.question, limit=DEPTH, now=bench.now)
+        hits = app.search.find(q.question, limit=DEPTH, now=bench.now)
         out.append(_result(q, hits, events[q.screen], owner))
         progress(done, len(bench.questions))
     return out

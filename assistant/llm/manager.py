@@ -7,13 +7,11 @@ State lives in `models_dir/registry.json` (atomic writes, 0600). Nothing here to
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
 import re
 import shutil
-import socket
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any, cast
 
 from assistant.errors import AssistantError, ModelError, NotFound
 from assistant.llm.gguf_info import Role, read_gguf_info
+from assistant.llm.hub import progress_class, reason
 from assistant.paths import write_atomic
 from assistant.privacy import require_network
 from assistant.values import Progress
@@ -29,15 +28,6 @@ REGISTRY_NAME = "registry.json"
 _ROLES: tuple[Role, ...] = ("chat", "embedding")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DOWNLOADS = ".downloads"
-_UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ECONNREFUSED, errno.ETIMEDOUT}
-_OFFLINE_TEXT = (
-    "Name or service not known",
-    "Temporary failure in name resolution",
-    "Network is unreachable",
-    "Connection refused",
-    "nodename nor servname",
-    "getaddrinfo failed",
-)
 
 
 @dataclass(frozen=True)
@@ -306,7 +296,7 @@ class ModelManager:
                         endpoint=endpoint,
                         token=token,
                         local_dir=staging,
-                        tqdm_class=_progress_class(progress, raised) if progress else None,
+                        tqdm_class=progress_class(progress, raised) if progress else None,
                     )
                 )
             except AssistantError:
@@ -314,7 +304,7 @@ class ModelManager:
             except Exception as exc:  # hub, HTTP and disk errors all mean "this download failed"
                 if raised:
                     raise raised[0] from None  # the caller's own cancellation, unchanged
-                raise ModelError(f"download of {repo_id}/{filename} failed: {_reason(exc)}") from exc
+                raise ModelError(f"download of {repo_id}/{filename} failed: {reason(exc)}") from exc
             digest = sha256_file(fetched)
             hub_sha = meta.etag if _SHA256.fullmatch(meta.etag or "") else ""
             expected = (expected_sha256 or "").lower() or hub_sha
@@ -350,57 +340,3 @@ class ModelManager:
 
 def _article(role: str) -> str:
     return f"an {role}" if role[0] in "aeiou" else f"a {role}"
-
-
-OFFLINE = (
-    "this machine seems to be offline ({why}); connect to the network and try again, or add a GGUF file "
-    "you already have with `assistant models add FILE` (local-only mode is off, so that is not the cause)"
-)
-
-
-def _reason(exc: BaseException) -> str:
-    """The failure in a user's words: being offline is named as such, not as "[Errno -2] Name or service..."."""
-    seen: BaseException | None = exc
-    for _ in range(20):  # the chain is short; the bound only guards against a cycle
-        if seen is None:
-            break
-        if isinstance(seen, socket.gaierror):
-            return OFFLINE.format(why="the hub's name could not be looked up")
-        if isinstance(seen, (ConnectionRefusedError, TimeoutError)) or getattr(seen, "errno", None) in _UNREACHABLE:
-            return OFFLINE.format(why="the hub could not be reached")
-        seen = seen.__cause__ or seen.__context__
-    text = str(exc).strip().splitlines()
-    if any(marker in str(exc) for marker in _OFFLINE_TEXT):  # urllib3 keeps only the text of the cause
-        return OFFLINE.format(why="the hub could not be reached")
-    return text[0] if text else type(exc).__name__
-
-
-def _progress_class(callback: Progress, raised: list[BaseException]) -> type:
-    """A silent tqdm that reports byte counts to `callback` (hf_hub_download only speaks tqdm).
-
-    What the callback raises is remembered in `raised`, so a cancellation reaches the caller as itself.
-    """
-    from huggingface_hub.utils.tqdm import tqdm as hf_tqdm
-
-    class _Progress(hf_tqdm):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["disable"] = True
-            super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
-            self._done = int(kwargs.get("initial") or 0)
-
-        def update(self, n: float | None = 1) -> bool | None:
-            self._done += int(n or 0)
-            try:
-                callback(max(self._done, 0), int(self.total or 0))
-            except BaseException as exc:
-                raised.append(exc)
-                raise
-            return cast("bool | None", super().update(n))
-
-        def update_transfer(self, n: int) -> None:
-            """Xet downloads report network bytes separately; progress follows bytes written."""
-
-        def set_transfer_postfix_str(self, s: str, refresh: bool = True) -> None:
-            """Paired with `update_transfer`; nothing to display."""
-
-    return _Progress

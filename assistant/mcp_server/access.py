@@ -80,7 +80,7 @@ class MemoryAccess:
                     f"passphrase (stdin carries the protocol): {HOW_TO_UNLOCK}"
                 ) from None
             # Search what the vector index holds so far instead of waiting for all of it to load.
-            self._app.load_index_in_background()
+            self._app.search.load_index_in_background()
             log.info("MCP server: store open read-only")
 
     def search(
@@ -88,33 +88,33 @@ class MemoryAccess:
     ) -> list[SearchHit]:
         with self._lock:
             self.unlock()
-            return self._app.search(query, types=types, since=since, until=until, limit=limit)
+            return self._app.search.find(query, types=types, since=since, until=until, limit=limit)
 
     def search_note(self) -> str | None:
         """How complete search is right now ("the vector index is loading: 1,200 of 5,000 items, ..."), if not."""
         with self._lock:
-            return self._app.notes.get("search")
+            return self._app.notes().search
 
     def ask(self, question: str) -> Answer:
         with self._lock:
             self.unlock()
-            return self._app.ask(question, record=False)  # a client's questions are not the user's chat
+            return self._app.answers.ask(question, record=False)  # a client's questions are not the user's chat
 
     def timeline(self, start: datetime, end: datetime) -> Timeline:
         with self._lock:
             self.unlock()
-            return self._app.timeline(start, end)
+            return self._app.timeline.between(start, end)
 
     def item(self, item_id: str) -> Memory | RawEvent:
         """A memory, or a raw event when the id is an event's ("ev_...")."""
         with self._lock:
             self.unlock()
-            return self._app.get_event(item_id) if item_id.startswith("ev_") else self._app.get_memory(item_id)
+            return self._app.memories.event(item_id) if item_id.startswith("ev_") else self._app.memories.get(item_id)
 
     def core_blocks(self) -> list[CoreBlock]:
         with self._lock:
             self.unlock()
-            return [m for m in self._app.list_memories("core", limit=50) if isinstance(m, CoreBlock)]
+            return [m for m in self._app.memories.latest("core", limit=50) if isinstance(m, CoreBlock)]
 
     def close(self) -> None:
         with self._lock:

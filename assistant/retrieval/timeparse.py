@@ -16,55 +16,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from assistant.retrieval.timewords import MONTHS, NUMBERS, PARTS, SEASONS, WEEKDAYS
+
 log = logging.getLogger(__name__)
 
 MAX_SCAN = 4000  # a question is shorter; a pasted document is not searched for dates
-MONTHS = {
-    m: i
-    for i, ms in enumerate(
-        (
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ),
-        start=1,
-    )
-    for m in ms.split()
-}
-WEEKDAYS = {
-    d: i
-    for i, ds in enumerate(
-        (
-            "mon monday",
-            "tue tues tuesday",
-            "wed wednesday",
-            "thu thur thurs thursday",
-            "fri friday",
-            "sat saturday",
-            "sun sunday",
-        )
-    )
-    for d in ds.split()
-}
-NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-} | {"a": 1, "an": 1, "a couple of": 2, "a few": 3, "couple of": 2}
-PARTS = {"morning": (5, 12), "afternoon": (12, 17), "evening": (17, 22), "night": (17, 29)}  # 29 = 5 am next day
-SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + ")"

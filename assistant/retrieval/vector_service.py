@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from assistant.retrieval.index_protocol import VectorSearch
     from assistant.retrieval.indexer import Indexer
 
-from assistant.values import Progress
+from assistant.values import Notes, Progress
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class VectorService:
         settings: RetrievalSettings,
         models: ModelService,
         recall: Recall,
-        notes: dict[str, str],
+        notes: Notes,
         data_key: bytes,
     ) -> None:
         self._db = db
@@ -61,6 +61,7 @@ class VectorService:
         self._closed = False
         self._index: VectorSearch | None = None
         self._indexer: Indexer | None = None
+        self.failure: str | None = None  # why vectors are off although an embedding model is chosen
 
     def attach(self, *, wait: bool = True) -> bool:
         """Load the embedder and the index (once, on a thread of its own); True when recall is hybrid.
@@ -79,12 +80,12 @@ class VectorService:
         try:
             embedder = self._models.embedder()
             if embedder is None:
-                self._notes["search"] = "full text only: no embedding model (assistant models prepare-default)"
+                self._notes.search = "full text only: no embedding model (assistant models prepare-default)"
                 return
             from assistant.retrieval.indexer import Indexer
             from assistant.retrieval.vector_retriever import EmbeddingRetriever
 
-            self._notes["search"] = "full text only while the vector index loads"
+            self._notes.search = "full text only while the vector index loads"
             index = self._new_index(embedder.model_id)
             retriever = EmbeddingRetriever(embedder, index, self._db)
 
@@ -92,7 +93,7 @@ class VectorService:
                 with self._lock:
                     if not self._closed:
                         self._recall.vectors = retriever
-                        self._notes["search"] = f"{_loading_note(index)}: {loaded:,} of {expected:,} items"
+                        self._notes.search = f"{_loading_note(index)}: {loaded:,} of {expected:,} items"
 
             index.sync_with_store(self._db.reader(), progress=loading)
             with self._lock:
@@ -102,16 +103,18 @@ class VectorService:
                 self._index = index
                 self._indexer = Indexer(self._db, embedder, index)
                 self._recall.vectors = retriever
-            self._notes.pop("search", None)
+            self._notes.search = None
         except AssistantError as exc:
             self._detach_partial()
-            self._notes["search"] = f"full text only: {exc}"
+            self.failure = str(exc)
+            self._notes.search = f"full text only: {exc}"
         except Exception as exc:  # a search must go on without vectors; the log has the traceback
             self._detach_partial()
             if self._closed:  # the store closed under the loader
                 return
             log.exception("the vector index could not load")
-            self._notes["search"] = f"full text only: the vector index could not load ({type(exc).__name__})"
+            self.failure = f"the vector index could not load ({type(exc).__name__}); the log has the details"
+            self._notes.search = f"full text only: {self.failure}"
         finally:
             self._ready.set()
 
@@ -150,14 +153,14 @@ class VectorService:
             return 0
 
         def counted(done: int, total: int) -> None:  # in the status too: a big backlog takes long
-            self._notes["indexing"] = f"embedding for search: {done:,} of {total:,}"
+            self._notes.indexing = f"embedding for search: {done:,} of {total:,}"
             if progress is not None:
                 progress(done, total)
 
         try:
             return self._indexer.run(counted)
         finally:
-            self._notes.pop("indexing", None)
+            self._notes.indexing = None
 
     def pending(self) -> int:
         return self._indexer.pending_count() if self.attach() and self._indexer is not None else 0

@@ -134,10 +134,6 @@ def counts_by_type(conn: Connection) -> dict[str, int]:
     return {t: int(n) for t, n in conn.execute("SELECT type, count(*) FROM memories GROUP BY type")}
 
 
-def memories_from_event(conn: Connection, event_id: str) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT DISTINCT memory_id FROM memory_sources WHERE event_id = ?", (event_id,))]
-
-
 def latest_by_merge_key(conn: Connection, type_: MemoryType, key: str) -> Memory | None:
     """The most recent memory of `type_` with this merge key."""
     row = conn.execute(

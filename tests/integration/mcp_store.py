@@ -20,9 +20,9 @@ DAY = datetime(2024, 5, 2, tzinfo=UTC)
 def filled_store(app: Assistant) -> Path:
     """A closed store: two imported chat files, screen captures (one showing a token), consolidated
     memories, a core block and a vault entry."""
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    app.import_file(FIXTURES / "chatgpt_conversations.json", "chatgpt")
-    app.add_events(
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chatgpt_conversations.json", "chatgpt")
+    app.memories.add_events(
         [
             RawEvent(
                 kind="screen",
@@ -48,9 +48,9 @@ def filled_store(app: Assistant) -> Path:
             RawEvent(kind="chat", occurred_at=DAY.replace(hour=16), speaker="carol", session="wiki", text=INJECTION),
         ]
     )
-    app.consolidate()
-    app.add_memory(CoreBlock(label="human", value="The user is called Alice and lives in Porto."))
-    app.add_memory(
+    app.consolidation.run()
+    app.memories.add(CoreBlock(label="human", value="The user is called Alice and lives in Porto."))
+    app.memories.add(
         VaultEntry(entry_type="password", source="chat", sensitivity="high", caption="router login"),
         secret=VAULT_SECRET,
     )

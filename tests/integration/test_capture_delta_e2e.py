@@ -36,25 +36,25 @@ def test_a_second_capture_stores_only_the_new_lines(
     monkeypatch.setenv("DISPLAY", xvfb_display)
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
-    app.settings.capture.keep_thumbnails = False
+    app.settings.current.capture.keep_thumbnails = False
     lines = [FIRST, "budget review on friday", "the harbour lantern is lit"]
     with TextWindow(
         xvfb_display, "\n".join(lines), title="Notes - Scratchpad", wm_class="scratchpad", font_size=40
     ) as win:
-        assert app.capture_once() == 1
+        assert app.capture.once() == 1
         win.set_text("\n".join([*lines, SECOND, f"aws key {TOKEN}"]))
-        assert app.capture_once() == 1
-    keyframe_hit = app.search("wombat tuba quince")[0]
-    delta_hit = app.search("marmoset kazoo damson")[0]
-    keyframe, delta = app.get_event(keyframe_hit.id), app.get_event(delta_hit.id)
+        assert app.capture.once() == 1
+    keyframe_hit = app.search.find("wombat tuba quince")[0]
+    delta_hit = app.search.find("marmoset kazoo damson")[0]
+    keyframe, delta = app.memories.event(keyframe_hit.id), app.memories.event(delta_hit.id)
     assert FIRST in keyframe.text and "keyframe" not in keyframe.meta
     assert delta.meta["keyframe"] == keyframe.id and delta.meta["lines"] >= 5
     assert SECOND in delta.text and "[REDACTED:aws_key]" in delta.text
     assert FIRST not in delta.text and "harbour" not in delta.text  # the lines it shared are not stored again
-    (block,) = app.timeline(keyframe.occurred_at, delta.occurred_at + timedelta(seconds=1)).blocks
+    (block,) = app.timeline.between(keyframe.occurred_at, delta.occurred_at + timedelta(seconds=1)).blocks
     assert block.event_ids == [keyframe.id, delta.id]
-    assert app.search(TOKEN) == []
-    vault = app.list_memories("vault")
+    assert app.search.find(TOKEN) == []
+    vault = app.memories.latest("vault")
     assert len(vault) == 1 and vault[0].sources[0].event_id == delta.id
     app.close()
     for marker in (FIRST, SECOND, TOKEN):

@@ -55,9 +55,9 @@ def test_excluded_window_is_never_stored(xvfb_display: str, data_dir: Path, monk
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
     with TextWindow(xvfb_display, PHRASE, title="Secret stuff — Private Browsing", wm_class="firefox"):
-        assert app.capture_once() == 0
+        assert app.capture.once() == 0
     assert app.status().events == {}
-    assert app.search("wombat") == []
+    assert app.search.find("wombat") == []
     app.close()
 
 
@@ -69,16 +69,16 @@ def test_capture_run_keeps_one_frame_of_a_static_screen(
     monkeypatch.setenv("DISPLAY", xvfb_display)
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
-    app.settings.capture.interval_seconds = 0.2
+    app.settings.current.capture.interval_seconds = 0.2
     with TextWindow(xvfb_display, PHRASE, title="Static - Viewer", wm_class="viewer"):
-        app.start_capture()
+        app.capture.start()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and (app.capture_status().get("frames_seen") or 0) < 10:
+        while time.monotonic() < deadline and getattr(app.capture.status().stats, "frames_seen", 0) < 10:
             time.sleep(0.2)
-        status = app.capture_status()
-        app.stop_capture()
-    assert status["frames_seen"] >= 10
-    assert status["frames_kept"] == 1
+        stats = app.capture.status().stats
+        app.capture.stop()
+    assert stats is not None and stats.frames_seen >= 10
+    assert stats.frames_kept == 1
     assert app.status().events == {"screen": 1}
-    assert not app.settings.capture.enabled
+    assert not app.settings.current.capture.enabled
     app.close()

@@ -28,7 +28,9 @@ OTHER = "Quokka saxophone 7391 marmalade"
 
 
 def stored_words(app: Assistant) -> set[str]:
-    return set(re.findall(r"\w+", " ".join(f"{e.title} {e.text}" for e in list_events(app.store.db.reader())).lower()))
+    return set(
+        re.findall(r"\w+", " ".join(f"{e.title} {e.text}" for e in list_events(app._core.store.db.reader())).lower())
+    )
 
 
 def focus(display: str, window_id: int) -> None:
@@ -53,15 +55,15 @@ def test_the_apps_own_window_is_never_stored(
         # The app's window (a Qt window in a child process that registers as ours, as the app's UI does),
         # with another window in front of its lower half.
         with QtTextWindow(xvfb_display, OWN, "Search - Memory assistant", (50, 50, 1800, 700)) as own:
-            app.register_own_window(own.window_id)
+            app.capture.register_own_window(own.window_id)
             with TextWindow(xvfb_display, OTHER, title="Zoo notes - Scratchpad", geometry=(100, 450, 1400, 500)):
-                assert app.capture_once() == 1
+                assert app.capture.once() == 1
                 focus(xvfb_display, own.window_id)  # our window active: the frame is skipped whole
-                assert app.capture_once() == 0
+                assert app.capture.once() == 0
         words = stored_words(app)
         assert {"quokka", "saxophone", "marmalade", "scratchpad"} <= words
         assert not words & {"heliotrope", "8817", "walrus", "revealed"}
-        assert app.search("heliotrope walrus") == []
+        assert app.search.find("heliotrope walrus") == []
     finally:
         app.close()
 
@@ -132,17 +134,17 @@ def test_side_by_side_windows_are_read_apart_and_stored_under_their_own_titles(
                 geometry=(970, 0, 950, 400),
             ),
         ):
-            assert app.capture_once() == 2
-        events = {e.title: e for e in list_events(app.store.db.reader(), kind="screen")}
+            assert app.capture.once() == 2
+        events = {e.title: e for e in list_events(app._core.store.db.reader(), kind="screen")}
         assert set(events) == {"Invoice 4471 - Ledger", "Bank login - Browser"}
         ledger = set(re.findall(r"\w+", events["Invoice 4471 - Ledger"].text.lower()))
         bank = set(re.findall(r"\w+", events["Bank login - Browser"].text.lower()))
         assert {"walnut", "982", "euros"} <= ledger and not ledger & {"pelican", "3306", "approved", "transfer"}
         assert {"pelican", "3306", "approved"} <= bank and not bank & {"walnut", "982", "euros", "invoice"}
-        (hit,) = [h for h in app.search("walnut euros") if h.type == "screen"]
+        (hit,) = [h for h in app.search.find("walnut euros") if h.type == "screen"]
         assert "Invoice 4471 - Ledger" in hit.text and "pelican" not in hit.text.lower()
         day = events["Bank login - Browser"].occurred_at
-        blocks = app.timeline(day - timedelta(minutes=1), day + timedelta(minutes=1)).blocks
+        blocks = app.timeline.between(day - timedelta(minutes=1), day + timedelta(minutes=1)).blocks
         assert [b.title for b in blocks] == ["Bank login - Browser"]  # the focused window is the activity
     finally:
         app.close()

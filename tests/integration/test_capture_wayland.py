@@ -61,7 +61,7 @@ def test_capture_once_under_sway_then_search_finds_the_phrase(sway_session: Sway
     assert hits and hits[0]["type"] == "screen"
     app = Assistant(data_dir)
     app.unlock(PASSPHRASE, access="read")
-    event = app.get_event(hits[0]["id"])
+    event = app.memories.event(hits[0]["id"])
     app.close()
     assert (event.app, event.title) == ("scratchpad", TITLE)
     assert {"quokka", "saxophone", "7391", "marmalade"} <= words(event.text)

@@ -76,17 +76,17 @@ def test_index_and_query_through_a_local_server(app: Assistant, chroma_server: s
     privacy.set_local_only(True)  # loopback is allowed even in local-only mode
     refused_before = len(privacy.blocked_attempts())
     embedder = FakeEmbedder(synonyms={"automobile": "car"})
-    memory = app.add_memory(SemanticMemory(name="car", summary="my automobile is a green estate", occurred_at=T0))
+    memory = app.memories.add(SemanticMemory(name="car", summary="my automobile is a green estate", occurred_at=T0))
     events = [
         RawEvent(kind="chat", occurred_at=T0 + timedelta(days=d), text=f"weekly report number {d}") for d in range(5)
     ]
-    app.add_events(events)
+    app.memories.add_events(events)
 
     index = VectorIndex(embedder.model_id, mode="server", server_url=chroma_server, namespace="test-store")
     try:
-        assert Indexer(app.store.db, embedder, index).run() == 6
+        assert Indexer(app._core.store.db, embedder, index).run() == 6
         assert index.count() == 6
-        recall = Recall(app.store.db, EmbeddingRetriever(embedder, index))
+        recall = Recall(app._core.store.db, EmbeddingRetriever(embedder, index))
         assert recall.search("which car do I drive", now=T0 + timedelta(days=10))[0].id == memory.id
         window = index.query(
             embedder.embed(["weekly report"])[0], kinds=["chat"], since=T0 + timedelta(days=3), limit=10
@@ -101,8 +101,8 @@ def test_index_and_query_through_a_local_server(app: Assistant, chroma_server: s
     again = VectorIndex(embedder.model_id, mode="server", server_url=chroma_server, namespace="test-store")
     try:
         assert again.count() == 5
-        assert again.sync_with_store(app.store.db.reader()) == 6  # one was missing: rebuilt from the store
-        assert again.sync_with_store(app.store.db.reader()) == 0
+        assert again.sync_with_store(app._core.store.db.reader()) == 6  # one was missing: rebuilt from the store
+        assert again.sync_with_store(app._core.store.db.reader()) == 0
     finally:
         again.close()
     assert len(privacy.blocked_attempts()) == refused_before  # nothing tried to leave the machine

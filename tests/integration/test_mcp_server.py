@@ -104,7 +104,7 @@ def test_the_four_tools_answer_from_a_real_store_and_nothing_is_written(store: P
     assert snapshot(store) == before  # read-only: ask recorded no turn, nothing was migrated or written
     after = Assistant(store)
     after.unlock(PASSPHRASE)
-    assert not [e for e in after.search("Which hotel is it", types=["chat"]) if "assistant:" in str(e.sources)]
+    assert not [e for e in after.search.find("Which hotel is it", types=["chat"]) if "assistant:" in str(e.sources)]
     after.close()
 
 
@@ -132,7 +132,7 @@ app = Assistant(sys.argv[1])
 app.unlock(sys.argv[2])
 print("ready", flush=True)
 sys.stdin.readline()
-app.add_events([RawEvent(kind="chat", occurred_at=datetime.now(UTC), speaker="dora", session="live",
+app.memories.add_events([RawEvent(kind="chat", occurred_at=datetime.now(UTC), speaker="dora", session="live",
                          text="The ferry to Cacilhas leaves at noon.")])
 print("added", flush=True)
 sys.stdin.read()
@@ -211,7 +211,7 @@ def test_no_tool_ever_returns_a_vault_secret(store: Path, tmp_path: Path) -> Non
     # They are in the store, sealed: the passphrase reveals both.
     app = Assistant(store)
     app.unlock(PASSPHRASE)
-    revealed = {app.reveal_secret(m.id, PASSPHRASE) for m in app.list_memories("vault")}
+    revealed = {app.memories.reveal_secret(m.id, PASSPHRASE) for m in app.memories.latest("vault")}
     app.close()
     assert {VAULT_SECRET, TOKEN} <= revealed
 
@@ -261,7 +261,7 @@ def test_a_store_that_unlocks_from_the_keyring_needs_no_passphrase_in_the_entry(
     try:
         app = Assistant(store)
         app.unlock(PASSPHRASE)
-        app.set_keyring_unlock(True)
+        app.security.set_keyring_unlock(True)
         app.close()
     finally:
         keyring.set_keyring(previous)
@@ -284,9 +284,9 @@ def test_search_memory_finds_by_meaning_once_the_vector_index_has_loaded(
     app: Assistant, data_dir: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     entry = app.models.add(converted_minilm(tmp_path_factory), role="embedding", name="minilm")
-    app.use_model(entry.name, "embedding")
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    assert app.index_pending() == 4
+    app.models.use(entry.name, "embedding")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    assert app.search.index_pending() == 4
     app.close()
 
     async def scenario() -> None:

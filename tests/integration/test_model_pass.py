@@ -66,18 +66,18 @@ def test_consolidation_with_the_model_writes_grounded_attributed_memories(
     app: Assistant, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     app.models.add(gemma_model_path(tmp_path_factory), role="chat", name="gemma")
-    app.use_model("gemma", "chat")
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    report = app.consolidate()
+    app.models.use("gemma", "chat")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    report = app.consolidation.run()
     assert report.model_status == "model pass on"
     assert report.model_calls == 1 and report.events == 4  # one chat session: one call, every type at once
     assert report.model_fallbacks <= report.model_calls
     assert 0 < report.model_prompt_tokens < 400 and report.model_generated_tokens > 0 and report.model_seconds > 0
-    episodes = app.list_memories("episodic")
+    episodes = app.memories.latest("episodic")
     assert len(episodes) == 1  # the deterministic episode stands whatever the model said
-    for memory in app.list_memories(limit=100):
+    for memory in app.memories.latest(limit=100):
         assert memory.sources, memory  # every model-made memory is attributed to events
-    again = app.consolidate()
+    again = app.consolidation.run()
     assert again.events == 0 and again.model_calls == 0
 
 
@@ -102,10 +102,10 @@ def test_answer_head_model_path_reuses_the_primed_prefix(
     primes: list[str] = []
     real_prime = gemma.prime
     monkeypatch.setattr(gemma, "prime", lambda prefix: primes.append(prefix) or real_prime(prefix))
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    app.add_memory(CoreBlock(label="human", value="Alice plans a trip to Lisbon in May."))
-    core = lambda: [m for m in app.list_memories("core") if isinstance(m, CoreBlock)]  # noqa: E731
-    head = AnswerHead(app.recall, lambda: gemma, core, force_generative=True)
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.add(CoreBlock(label="human", value="Alice plans a trip to Lisbon in May."))
+    core = lambda: [m for m in app.memories.latest("core") if isinstance(m, CoreBlock)]  # noqa: E731
+    head = AnswerHead(app._core.recall, lambda: gemma, core, force_generative=True)
     pieces: list[str] = []
     first = head.answer("Which hotel is it?", on_token=pieces.append)
     assert len(pieces) >= 2 and not first.extractive
@@ -119,8 +119,35 @@ def test_facade_ask_with_a_base_model_stays_extractive(
     app: Assistant, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:
     app.models.add(gemma_model_path(tmp_path_factory), role="chat", name="gemma")
-    app.use_model("gemma", "chat")
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    answer = app.ask("Which hotel is it?")
+    app.models.use("gemma", "chat")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    answer = app.answers.ask("Which hotel is it?")
     assert answer.extractive and answer.known and "Pestana" in answer.text
     assert app.status().events == {"chat": 6}  # the question and the answer were recorded as chat
+
+
+def test_a_thread_budget_holds_that_threads_calls_only(gemma: LlamaChatModel) -> None:
+    """The background model pass runs its calls on one CPU thread; a call from another thread (an Ask)
+    gets the model's own count back."""
+    import threading
+
+    import llama_cpp
+
+    def threads_now() -> tuple[int, int]:
+        ctx = gemma._llm.ctx
+        return llama_cpp.llama_n_threads(ctx), llama_cpp.llama_n_threads_batch(ctx)
+
+    own = (gemma._llm.n_threads, gemma._llm.n_threads_batch)
+    seen: list[tuple[int, int]] = []
+
+    def background() -> None:
+        with gemma.thread_budget(1):
+            gemma.generate("The harbour opens at", max_tokens=2)
+            seen.append(threads_now())
+
+    t = threading.Thread(target=background)
+    t.start()
+    t.join()
+    assert seen == [(1, 1)]
+    gemma.generate("The harbour closes at", max_tokens=2)
+    assert threads_now() == own

@@ -40,7 +40,7 @@ print("ready", flush=True)
 pairs = 0
 while not select.select([sys.stdin], [], [], 0.02)[0]:
     now = datetime.now(UTC)
-    app.add_events([RawEvent(kind="chat", occurred_at=now, text=f"tick {pairs} first", session="ticks"),
+    app.memories.add_events([RawEvent(kind="chat", occurred_at=now, text=f"tick {pairs} first", session="ticks"),
                     RawEvent(kind="chat", occurred_at=now, text=f"tick {pairs} second", session="ticks")])
     pairs += 1
 app.close()
@@ -63,8 +63,8 @@ class Writer(StoreProcess):
 @pytest.fixture
 def filled(app: Assistant, data_dir: Path) -> Path:
     """A closed store with the chat fixture, a marker message and one vault entry."""
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    app.add_events(
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.add_events(
         [
             RawEvent(
                 kind="chat",
@@ -74,7 +74,7 @@ def filled(app: Assistant, data_dir: Path) -> Path:
             )
         ]
     )
-    app.add_memory(
+    app.memories.add(
         VaultEntry(entry_type="password", source="chat", sensitivity="high", caption="router login"), secret=SECRET
     )
     app.close()
@@ -99,7 +99,7 @@ def test_read_commands_work_beside_a_writer_and_write_commands_say_it_is_in_use(
     assert "Pestana" in hits[0]["text"]
     status = _json(run_cli(filled, "status", "--json"))
     assert status["events"]["chat"] >= 5
-    assert status["extra"]["access"] == f"read-only: another process (pid {writer.pid}) has it open for writing"
+    assert status["read_only_reason"] == f"another process (pid {writer.pid}) has it open for writing"
     timeline = _json(run_cli(filled, "timeline", "--date", "2024-05-02", "--json"))
     assert sum(b["events"] for b in timeline["blocks"]) == 4
     vault = _json(run_cli(filled, "memory", "list", "--type", "vault", "--json"))
@@ -153,12 +153,12 @@ def test_export_beside_a_writer_is_one_snapshot_holding_its_commits(
     pairs = writer.stop()
 
     copy = Assistant(tmp_path / "restored")
-    copy.restore(tmp_path / "b.zip", PASSPHRASE)  # checks the copy's integrity first
+    copy.backups.restore(tmp_path / "b.zip", PASSPHRASE)  # checks the copy's integrity first
     try:
         chat = copy.status().events["chat"]
         assert chat % 2 == 1 and 5 < chat <= 5 + 2 * pairs, "whole pairs of the writer's, as committed by then"
-        assert any(h.text.endswith("tick 0 first") for h in copy.search("tick 0 first"))
-        assert MARKER in copy.search(MARKER)[0].text
+        assert any(h.text.endswith("tick 0 first") for h in copy.search.find("tick 0 first"))
+        assert MARKER in copy.search.find(MARKER)[0].text
     finally:
         copy.close()
 
@@ -174,18 +174,18 @@ def test_a_reader_sees_whole_transactions_while_the_writer_commits(writer: Write
             assert seen[-1] % 2 == 1, "a pair committed together is seen whole or not at all (5 + 2n)"
             time.sleep(0.05)
         assert seen == sorted(seen) and len(set(seen)) >= 3  # newer commits show up, and never go back
-        assert "Pestana" in reader.search("Pestana")[0].text
-        assert reader.ask("which hotel is it?", record=False).known
+        assert "Pestana" in reader.search.find("Pestana")[0].text
+        assert reader.answers.ask("which hotel is it?", record=False).known
         for change in (
-            lambda: reader.add_events([]),
-            reader.consolidate,
-            reader.index_pending,
-            reader.capture_once,
-            lambda: reader.ask("which hotel?"),
+            lambda: reader.memories.add_events([]),
+            reader.consolidation.run,
+            reader.search.index_pending,
+            reader.capture.once,
+            lambda: reader.answers.ask("which hotel?"),
         ):
             with pytest.raises(ReadOnlyStore, match=rf"another process \(pid {writer.pid}\)"):
                 change()
-        conn = reader.store.db.reader()  # SQLite itself refuses, not only the facade
+        conn = reader._core.store.db.reader()  # SQLite itself refuses, not only the facade
         conn.execute("PRAGMA query_only = OFF")
         with pytest.raises(Exception, match="readonly database"):
             conn.execute("CREATE TABLE intruder (x)")
@@ -199,7 +199,7 @@ def test_a_writer_can_start_while_a_reader_is_open(filled: Path) -> None:
     reader.unlock(PASSPHRASE, access="read")  # the store was free: checked, then the lock let go
     try:
         assert reader.read_only
-        assert reader.status().extra["access"] == "read-only: this command only reads it; no other process has it open"
+        assert reader.status().read_only_reason == "this command only reads it; no other process has it open"
         writer = Writer(filled)
         try:
             deadline = time.monotonic() + 30
@@ -224,7 +224,7 @@ def test_a_reader_never_writes_the_database_even_when_it_closes_last(writer: Wri
     assert wal.stat().st_size > 0
     before = snapshot(filled)
     count = reader.status().events["chat"]
-    assert reader.search("Pestana")
+    assert reader.search.find("Pestana")
     reader.close()
     assert snapshot(filled) == before
     after = Assistant(filled)
@@ -253,9 +253,9 @@ def test_a_reader_never_writes_the_vector_snapshot(
     app: Assistant, data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     entry = app.models.add(converted_minilm(tmp_path_factory), role="embedding", name="minilm")
-    app.use_model(entry.name, "embedding")
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    assert app.index_pending() == 4
+    app.models.use(entry.name, "embedding")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    assert app.search.index_pending() == 4
     app.close()
     assert app.paths.vector_snapshot.is_file()  # written at close
     app.paths.vector_snapshot.unlink()  # a writer would write it again at its next close

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.llm.embedder import LlamaEmbedder
-from assistant.retrieval.recall import FusionConfig
+from assistant.retrieval.ranking import FusionConfig
 from assistant.values import RawEvent
 from tests.integration.embedding_model import converted_minilm
 
@@ -76,18 +76,18 @@ def test_the_threshold_lies_between_made_up_words_and_paraphrases(minilm: Path) 
 
 def test_a_made_up_word_finds_nothing_and_a_paraphrase_its_line(app: Assistant, minilm: Path) -> None:
     entry = app.models.add(minilm, role="embedding", name="minilm")
-    app.use_model(entry.name, "embedding")
+    app.models.use(entry.name, "embedding")
     start = datetime(2026, 5, 1, 9, tzinfo=UTC)
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(kind="chat", occurred_at=start + timedelta(minutes=n), text=text, speaker="me", session="notes")
             for n, text in enumerate(LINES)
         ]
     )
-    app.index_pending()
+    app.search.index_pending()
     for word in MADE_UP:
-        assert app.search(word, limit=50) == [], word
+        assert app.search.find(word, limit=50) == [], word
     for question, line in PARAPHRASES.items():
-        hits = app.search(question, limit=50)
+        hits = app.search.find(question, limit=50)
         assert hits and LINES[line] in hits[0].text, question
         assert len(hits) < len(LINES)  # the unrelated lines are left out, not merely ranked lower

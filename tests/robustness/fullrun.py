@@ -81,32 +81,36 @@ def full_run(
     app.init(PASSPHRASE)
     out: dict[str, Any] = {"local_only": privacy.local_only(), "screen_texts": []}
     try:
-        out["imported"] = app.import_file(chat, "jsonl").added
+        out["imported"] = app.memories.import_file(chat, "jsonl").added
         if display is not None:
-            app.settings.capture.keep_thumbnails = True
+            app.settings.current.capture.keep_thumbnails = True
             with (
                 on_display(display),
                 TextWindow(
                     display, f"Notes about {MARKER}\nreview on Friday", title=f"{MARKER} - Notes", wm_class="notes"
                 ),
             ):
-                out["captured"] = app.capture_once()
-            rows = app.store.db.reader().execute("SELECT text, meta FROM raw_events WHERE kind = 'screen'").fetchall()
+                out["captured"] = app.capture.once()
+            rows = (
+                app._core.store.db.reader()
+                .execute("SELECT text, meta FROM raw_events WHERE kind = 'screen'")
+                .fetchall()
+            )
             out["screen_texts"] = [r[0] for r in rows]
             out["screen_ocr"] = [json.loads(r[1]).get("ocr") for r in rows]
         if model is not None:
             app.models.add(model, role="chat", name="gemma")
-            app.use_model("gemma", "chat")
+            app.models.use("gemma", "chat")
         if embedder is not None:
             app.models.add(embedder, role="embedding", name="minilm")
-            app.use_model("minilm", "embedding")
-        report = app.consolidate()
+            app.models.use("minilm", "embedding")
+        report = app.consolidation.run()
         out.update(model_status=report.model_status, model_calls=report.model_calls, consolidated=report.events)
-        out["embedded"] = app.index_pending()
-        out["hits"] = len(app.search(f"what did we say about {MARKER}?"))
-        out["answer"] = app.ask(f"When is the {MARKER} budget review?").text
+        out["embedded"] = app.search.index_pending()
+        out["hits"] = len(app.search.find(f"what did we say about {MARKER}?"))
+        out["answer"] = app.answers.ask(f"When is the {MARKER} budget review?").text
         try:
-            app.download_model("qwen2.5-0.5b-instruct")
+            app.models.download("qwen2.5-0.5b-instruct")
             out["download"] = "downloaded"
         except PrivacyBlocked as exc:
             out["download"] = str(exc)

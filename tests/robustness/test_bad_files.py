@@ -65,7 +65,7 @@ def test_a_broken_gguf_is_refused_by_name(app: Assistant, tmp_path: Path, damage
     assert str(path) in str(err.value)
     with pytest.raises(ModelError, match=expected):
         LlamaChatModel(path)  # the runtime checks before llama.cpp sees the file
-    assert app.list_models() == [] and snapshot(app.paths.root) == before
+    assert app.models.installed() == [] and snapshot(app.paths.root) == before
 
 
 def test_an_embedding_model_given_as_the_chat_model_is_refused(app: Assistant, tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_an_embedding_model_given_as_the_chat_model_is_refused(app: Assistant, t
     assert snapshot(app.paths.root) == before
     app.models.add(path, role="embedding", name="embedder")
     with pytest.raises(ModelError, match="embedder is an embedding model; choose a chat model"):
-        app.use_model("embedder", "chat")
+        app.models.use("embedder", "chat")
     with pytest.raises(ModelError, match="is an embedding model; choose a chat model"):
         LlamaChatModel(path)
     assert app.models.active("chat") is None
@@ -85,20 +85,20 @@ def test_an_embedding_model_given_as_the_chat_model_is_refused(app: Assistant, t
 def test_a_model_llama_cpp_cannot_load_leaves_consolidation_and_answers_working(app: Assistant, tmp_path: Path) -> None:
     path = write_tiny_gguf(tmp_path / "hollow.gguf", "llama", chat_template="{{ messages }}")
     app.models.add(path, role="chat", name="hollow")  # its header is fine: only loading it shows the problem
-    app.use_model("hollow", "chat")
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    report = app.consolidate()
+    app.models.use("hollow", "chat")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    report = app.consolidation.run()
     assert report.model_status.startswith("model unavailable (llama.cpp could not load")
     assert report.model_status.endswith("deterministic pass only")
-    assert report.events == 4 and app.list_memories("episodic")
-    answer = app.ask("where did the flight go?", record=False)
-    assert answer.text and "llama.cpp could not load" in app.status().extra["model"]
+    assert report.events == 4 and app.memories.latest("episodic")
+    answer = app.answers.ask("where did the flight go?", record=False)
+    assert answer.text and "llama.cpp could not load" in (app.status().notes.model or "")
 
 
 # -- capture environment --------------------------------------------------------------------------------
 def test_a_missing_tesseract_keeps_the_metadata_and_says_so(app: Assistant) -> None:
     writer = FrameWriter(
-        app.store, thumbnail_budget_bytes=10**7, on_disk_full=lambda _m: None, on_recovered=lambda: None
+        app._core.store, thumbnail_budget_bytes=10**7, on_disk_full=lambda _m: None, on_recovered=lambda: None
     )
     pipeline = fake_pipeline(writer)
     pipeline.ocr = TesseractOcr(tesseract_cmd=NOWHERE)
@@ -109,24 +109,24 @@ def test_a_missing_tesseract_keeps_the_metadata_and_says_so(app: Assistant) -> N
         pipeline.stop()
     assert len(records) == 1 and records[0].ocr_status == "unavailable"
     assert status == "unavailable: install tesseract-ocr"
-    event = app.get_event(app.search("Editor plan.md")[0].id)
+    event = app.memories.event(app.search.find("Editor plan.md")[0].id)
     assert (event.app, event.title, event.text) == ("Editor", "plan.md - Editor", "")
     assert event.meta["ocr"] == "unavailable"
 
 
 def test_a_missing_tesseract_on_a_real_display(app: Assistant, xvfb_display: str) -> None:
-    app.settings.capture.tesseract_path = NOWHERE
-    app.settings.capture.interval_seconds = 0.2
+    app.settings.current.capture.tesseract_path = NOWHERE
+    app.settings.current.capture.interval_seconds = 0.2
     with xdisplay.TextWindow(xvfb_display, "Some words on screen", title="Report - Viewer", wm_class="viewer"):
         app.capture.start()
-        app.background.start()
+        app._core.background.start()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not app.status().events.get("screen"):
             time.sleep(0.1)
-        status = app.capture_status()
+        status = app.capture.status()
         app.capture.stop()
     assert status["ocr_status"] == "unavailable: install tesseract-ocr", status
-    event = app.get_event(app.search("Report Viewer")[0].id)
+    event = app.memories.event(app.search.find("Report Viewer")[0].id)
     assert event.title == "Report - Viewer" and event.text == "" and event.meta["ocr"] == "unavailable"
 
 
@@ -163,10 +163,10 @@ def test_capture_refuses_an_unusable_display_and_keeps_consent_off(
             monkeypatch.setenv(key, value)
     before = snapshot(data_dir)
     with pytest.raises(CaptureUnavailable, match=re.escape(expected)):
-        app.capture_once()
+        app.capture.once()
     with pytest.raises(CaptureUnavailable, match=re.escape(expected)):
-        app.start_capture()
-    assert app.settings.capture.enabled is False and snapshot(data_dir) == before
+        app.capture.start()
+    assert app.settings.current.capture.enabled is False and snapshot(data_dir) == before
     app.close()
     done = run_cli(data_dir, "capture", "once")
     assert done.returncode == 1 and done.stderr.strip() == f"assistant: {expected}"
@@ -177,7 +177,7 @@ def test_a_read_only_data_dir_is_named_with_what_to_do(tmpfs: Mount) -> None:
     made = tmpfs("size=4M")
     app = Assistant(made / "data")
     app.init(PASSPHRASE)
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     app.close()
     disk = tmpfs("size=4M")  # a copy on a file system nothing holds open, so it can turn read-only
     shutil.copytree(made / "data", disk / "data")
@@ -194,7 +194,7 @@ def test_a_read_only_data_dir_is_named_with_what_to_do(tmpfs: Mount) -> None:
 
 
 def test_a_store_another_process_has_open_is_refused_but_readable(app: Assistant, data_dir: Path) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     app.close()
     holder = Holder(data_dir)
     try:
@@ -227,22 +227,22 @@ def test_a_damaged_vector_snapshot_is_rebuilt_from_the_store(
     from assistant.retrieval.embedded_index import EmbeddedIndex
 
     def encrypted() -> EmbeddedIndex:
-        return EmbeddedIndex("test-model", snapshot=app.paths.vector_snapshot, data_key=app.store.data_key)
+        return EmbeddedIndex("test-model", snapshot=app.paths.vector_snapshot, data_key=app._core.store.data_key)
 
     rng = np.random.default_rng(3)
     vectors = {}
-    with app.store.db.write() as conn:
+    with app._core.store.db.write() as conn:
         for i in range(5):
             memory = SemanticMemory(name=f"fact {i}", summary=f"summary {i}")
-            app.add_memory(memory)
+            app.memories.add(memory)
             vec = rng.normal(size=16).astype(np.float32)
             vectors[memory.id] = vec / np.linalg.norm(vec)
             conn.execute(
                 "INSERT INTO embeddings (owner_id, owner_kind, model, vector) VALUES (?, 'memory', ?, ?)",
                 (memory.id, "test-model", vectors[memory.id].tobytes()),
             )
-    app.add_events([RawEvent(kind="chat", occurred_at=app.list_memories()[0].created_at, text="no vector")])
-    conn = app.store.db.reader()
+    app.memories.add_events([RawEvent(kind="chat", occurred_at=app.memories.latest()[0].created_at, text="no vector")])
+    conn = app._core.store.db.reader()
     index = encrypted()
     assert index.sync_with_store(conn) == 5
     index.close()

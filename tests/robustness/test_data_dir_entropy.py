@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.api import Assistant
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
-from assistant.values import SemanticMemory
+from assistant.values import Notes, SemanticMemory
 from tests.conftest import FIXTURES
 from tests.fake_embedder import FakeEmbedder
 
@@ -35,17 +35,19 @@ def _exempt(path: Path, root: Path) -> bool:
 
 
 def test_every_data_file_but_settings_logs_keys_lock_and_models_is_ciphertext(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chatgpt_conversations.json")
+    app.memories.import_file(FIXTURES / "chatgpt_conversations.json")
     for n in range(300):  # enough rows and vectors that plaintext would show in the byte counts
-        app.add_memory(SemanticMemory(name=f"fact {n}", summary=f"the landlord Dana said the heating number {n} works"))
+        app.memories.add(
+            SemanticMemory(name=f"fact {n}", summary=f"the landlord Dana said the heating number {n} works")
+        )
     service = VectorService(
-        app.store.db,
+        app._core.store.db,
         app.paths,
-        app.settings.retrieval,
+        app.settings.current.retrieval,
         Models(),
-        Recall(app.store.db),
-        {},  # type: ignore[arg-type]
-        app.store.data_key,
+        Recall(app._core.store.db),
+        Notes(),
+        app._core.store.data_key,
     )
     assert service.index_pending() > 300
     service.close()  # writes the encrypted snapshot

@@ -60,14 +60,16 @@ def wait_for(what: str, condition: Callable[[], bool], timeout: float = 30.0) ->
 
 
 def screen_events(app: Assistant) -> int:
-    return int(app.store.db.reader().execute("SELECT count(*) FROM raw_events WHERE kind = 'screen'").fetchone()[0])
+    return int(
+        app._core.store.db.reader().execute("SELECT count(*) FROM raw_events WHERE kind = 'screen'").fetchone()[0]
+    )
 
 
 def assert_consistent(app: Assistant, stored: int) -> None:
     """Every frame the writer counted is in the store, whole, and nothing else is."""
-    assert integrity.problems(app.store.db) == []
+    assert integrity.problems(app._core.store.db) == []
     assert screen_events(app) == stored
-    conn = app.store.db.reader()
+    conn = app._core.store.db.reader()
     rows = {r[0] for r in conn.execute("SELECT id FROM blobs")}
     files = {p.name.removesuffix(".blob") for p in app.paths.blobs.glob("*.blob")}
     assert rows == files, "thumbnail rows and files differ"
@@ -98,36 +100,37 @@ def test_capture_pauses_when_the_disk_fills_and_resumes_when_space_returns(
     app = Assistant(small_disk / "data")
     app.init(PASSPHRASE)
     try:
-        app.settings.capture.interval_seconds = 0.1
+        app.settings.current.capture.interval_seconds = 0.1
         filler = fill(small_disk, FREE_BYTES)
         app.capture.start()
-        app.background.start()
-        wait_for("the disk is reported full", lambda: app.capture_status()["disk_full"])
-        status = app.capture_status()
-        assert status["state"] == "paused: the disk is full; free some space and capture resumes by itself"
-        assert app.status().extra["capture"] == status["state"]
-        full_at = app.capture.writer.stored
+        app._core.background.start()
+        wait_for("the disk is reported full", lambda: app.capture.status().disk_full)
+        status = app.capture.status()
+        assert status.words == "paused: the disk is full; free some space and capture resumes by itself"
+        shown = app.status().capture
+        assert shown is not None and shown.words == status.words
+        full_at = app._core.capture.writer.stored
         assert full_at >= 1  # frames were stored until the space ran out
         time.sleep(1.0)  # retries while still full must neither store nor break anything
-        assert app.capture_status()["disk_full"]
-        assert_consistent(app, app.capture.writer.stored)
+        assert app.capture.status().disk_full
+        assert_consistent(app, app._core.capture.writer.stored)
         expected = "No space left on device" if thumbnails else "database or disk is full"
         assert any(expected in error for error in seen), seen
 
         filler.unlink()
         wait_for(
             "capture resumes",
-            lambda: not app.capture_status()["disk_full"] and app.capture.writer.stored >= full_at + 3,
+            lambda: not app.capture.status().disk_full and app._core.capture.writer.stored >= full_at + 3,
         )
-        assert "disk is full" not in app.capture_status()["state"]
+        assert "disk is full" not in app.capture.status().words
         app.capture.stop()
-        assert_consistent(app, app.capture.writer.stored)
+        assert_consistent(app, app._core.capture.writer.stored)
     finally:
         app.close()
     again = Assistant(small_disk / "data")
     again.unlock(PASSPHRASE)
     try:
-        assert integrity.problems(again.store.db) == []
+        assert integrity.problems(again._core.store.db) == []
         assert screen_events(again) >= 4
     finally:
         again.close()

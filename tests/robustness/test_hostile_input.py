@@ -337,7 +337,7 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(scratch: Path) -> 
 
 # -- through the facade: all or nothing ---------------------------------------------------------------------
 def _state(app: Assistant) -> tuple[int, int, int]:
-    conn = app.store.db.reader()
+    conn = app._core.store.db.reader()
     return (
         conn.execute("SELECT count(*) FROM raw_events").fetchone()[0],
         conn.execute("SELECT coalesce(max(seq), 0) FROM raw_events").fetchone()[0],
@@ -347,7 +347,7 @@ def _state(app: Assistant) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_a_failed_import_changes_nothing(app: Assistant, fmt: str, scratch: Path) -> None:
-    app.import_file(FIXTURE_FILES["jsonl"], "jsonl")
+    app.memories.import_file(FIXTURE_FILES["jsonl"], "jsonl")
     target = scratch / f"facade.{fmt}"
 
     @FAST
@@ -356,7 +356,7 @@ def test_a_failed_import_changes_nothing(app: Assistant, fmt: str, scratch: Path
         target.write_bytes(data)
         before = _state(app)
         try:
-            result = app.import_file(target, fmt)
+            result = app.memories.import_file(target, fmt)
         except ImportFormatError:
             assert _state(app) == before
             return
@@ -370,7 +370,7 @@ def test_a_bad_line_after_good_ones_imports_none_of_them(app: Assistant, scratch
     target = scratch / "late-error.jsonl"
     target.write_text("\n".join([*good, '{"speaker": "me", "text": "cut']), encoding="utf-8")
     with pytest.raises(ImportFormatError, match=r"late-error\.jsonl, line 51"):
-        app.import_file(target, "jsonl")
+        app.memories.import_file(target, "jsonl")
     assert _state(app) == (0, 0, 0)
 
 
@@ -388,7 +388,7 @@ def test_a_store_failure_midway_rolls_the_whole_import_back(app: Assistant, monk
 
     monkeypatch.setattr(ingest, "add_events", failing)
     with pytest.raises(OSError):
-        app.import_file(FIXTURE_FILES["locomo"], "locomo")
+        app.memories.import_file(FIXTURE_FILES["locomo"], "locomo")
     assert calls["n"] == 3 and _state(app) == (0, 0, 0)
 
 
@@ -430,7 +430,7 @@ def test_the_time_parser_never_raises_nor_needs_its_catch_all(text: str, now: da
 
 
 def test_match_expressions_are_valid_fts5_for_any_text(app: Assistant) -> None:
-    conn = app.store.db.reader()
+    conn = app._core.store.db.reader()
 
     @FAST
     @given(queries)
@@ -443,14 +443,14 @@ def test_match_expressions_are_valid_fts5_for_any_text(app: Assistant) -> None:
 
 
 def test_search_never_raises_on_any_text(app: Assistant) -> None:
-    app.import_file(FIXTURE_FILES["chatgpt"], "chatgpt")
+    app.memories.import_file(FIXTURE_FILES["chatgpt"], "chatgpt")
     now = datetime(2024, 5, 10, tzinfo=UTC)
 
     @FAST
     @given(queries, st.integers(1, 50))
     def run(text: str, limit: int) -> None:
-        hits = app.search(text, limit=limit, now=now)
+        hits = app.search.find(text, limit=limit, now=now)
         assert len(hits) <= limit
 
     run()
-    assert app.search("sourdough", now=now + timedelta(days=1))  # and it still finds things
+    assert app.search.find("sourdough", now=now + timedelta(days=1))  # and it still finds things

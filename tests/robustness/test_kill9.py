@@ -224,11 +224,11 @@ def test_kill9_during_consolidation_never_duplicates_or_half_writes(store_dir: P
     clean_app = Assistant(tmp_path / "clean")
     clean_app.init(PASSPHRASE)
     try:
-        with clean_app.store.db.write() as conn:
+        with clean_app._core.store.db.write() as conn:
             event_repo.add_events(conn, [(e, None) for e in events])
             conn.execute("UPDATE raw_events SET consolidated = 0")  # copied as they are: consolidated
-        Consolidator(clean_app.store.db, ConsolidationSettings(), seal=clean_app.store.seal_secret).run()
-        clean = _episodes(clean_app.store.db.reader())
+        Consolidator(clean_app._core.store.db, ConsolidationSettings(), seal=clean_app._core.store.seal_secret).run()
+        clean = _episodes(clean_app._core.store.db.reader())
     finally:
         clean_app.close()
     assert crashed == clean

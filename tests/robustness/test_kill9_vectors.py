@@ -50,15 +50,15 @@ def test_kill9_between_snapshots_loses_no_searchable_vector(app: Assistant, data
 
     again = Assistant(data_dir)
     again.unlock(PASSPHRASE)
-    index = EmbeddedIndex(embedder.model_id, snapshot=again.paths.vector_snapshot, data_key=again.store.data_key)
+    index = EmbeddedIndex(embedder.model_id, snapshot=again.paths.vector_snapshot, data_key=again._core.store.data_key)
     try:
-        from_store = index.sync_with_store(again.store.db.reader())
+        from_store = index.sync_with_store(again._core.store.db.reader())
         assert index.snapshot_state == "loaded", index.snapshot_state  # the last whole snapshot was used
         assert from_store >= 1  # what the snapshot lacked came from the store
-        stored = stored_count(again.store.db.reader(), embedder.model_id)
+        stored = stored_count(again._core.store.db.reader(), embedder.model_id)
         assert index.count() == stored >= len(acked)
         for memory_id in acked:
-            memory = again.get_memory(memory_id)
+            memory = again.memories.get(memory_id)
             vector = embedder.embed([f"{memory.name}\n{memory.summary}"])[0]  # type: ignore[attr-defined]
             found = dict(index.query(vector, limit=5))
             assert found.get(memory_id, 0.0) > 0.998, (memory_id, found)  # its own vector is in the index

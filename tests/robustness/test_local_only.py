@@ -59,11 +59,11 @@ def test_a_model_download_is_refused_with_the_privacy_message(app: Assistant) ->
     assert privacy.local_only()
     with NetWatch() as watch:
         with pytest.raises(PrivacyBlocked, match=DOWNLOAD_REFUSED):
-            app.download_model("qwen2.5-0.5b-instruct")
+            app.models.download("qwen2.5-0.5b-instruct")
         with pytest.raises(PrivacyBlocked, match=DOWNLOAD_REFUSED):
             app.models.download("someone/repo/model.gguf", endpoint="https://hub.example.org")
     assert watch.events == []  # refused before a socket or a lookup
-    assert app.list_models() == [] and not (app.paths.models / ".downloads").exists()
+    assert app.models.installed() == [] and not (app.paths.models / ".downloads").exists()
 
 
 def test_code_that_skips_the_check_is_refused_before_any_name_lookup(app: Assistant) -> None:

@@ -27,7 +27,7 @@ PAGE = 4096
 
 def _fill(app: Assistant, n: int = 300) -> None:
     t0 = datetime(2024, 1, 1, tzinfo=UTC)
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="screen",
@@ -39,7 +39,7 @@ def _fill(app: Assistant, n: int = 300) -> None:
             for i in range(n)
         ]
     )
-    app.store.db.checkpoint()
+    app._core.store.db.checkpoint()
 
 
 def _damage(db_file: Path) -> None:
@@ -55,17 +55,17 @@ def _damage(db_file: Path) -> None:
 
 def test_rotation_keeps_the_newest_and_names_them_by_time(app: Assistant) -> None:
     _fill(app, 20)
-    made = [backup.rotate_backups(app.store, keep=3) for _ in range(5)]
+    made = [backup.rotate_backups(app._core.store, keep=3) for _ in range(5)]
     kept = integrity.auto_backups(app.paths)
     assert kept == made[-3:]  # the two oldest were deleted, newest last
     assert all(re.fullmatch(r"auto-\d{8}-\d{6}(-\d+)?\.zip", p.name) for p in kept)
     assert all((p.stat().st_mode & 0o777) == 0o600 for p in kept)
     (app.paths.backups / "my-own.zip").write_bytes(b"not ours")
-    backup.rotate_backups(app.store, keep=1)
+    backup.rotate_backups(app._core.store, keep=1)
     assert (app.paths.backups / "my-own.zip").exists()  # only automatic backups rotate
     assert len(integrity.auto_backups(app.paths)) == 1
     with pytest.raises(Exception, match="at least 1"):
-        backup.rotate_backups(app.store, keep=0)
+        backup.rotate_backups(app._core.store, keep=0)
 
 
 def test_backups_within_one_second_still_rotate_in_order(app: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,7 +77,7 @@ def test_backups_within_one_second_still_rotate_in_order(app: Assistant, monkeyp
             return frozen
 
     monkeypatch.setattr(backup, "datetime", Clock)
-    made = [backup.rotate_backups(app.store, keep=2) for _ in range(5)]
+    made = [backup.rotate_backups(app._core.store, keep=2) for _ in range(5)]
     assert [p.name for p in made] == [
         "auto-20240502-091500.zip",
         *(f"auto-20240502-091500-{n}.zip" for n in range(2, 6)),
@@ -86,12 +86,12 @@ def test_backups_within_one_second_still_rotate_in_order(app: Assistant, monkeyp
 
 
 def test_a_backup_is_due_once_a_day(app: Assistant) -> None:
-    first = backup.rotate_if_due(app.store, keep=5)
+    first = backup.rotate_if_due(app._core.store, keep=5)
     assert first is not None
-    assert backup.rotate_if_due(app.store, keep=5) is None  # made just now
+    assert backup.rotate_if_due(app._core.store, keep=5) is None  # made just now
     made = integrity.backup_time(first)
     assert made is not None
-    later = backup.rotate_if_due(app.store, keep=5, now=made + timedelta(days=1, seconds=1))
+    later = backup.rotate_if_due(app._core.store, keep=5, now=made + timedelta(days=1, seconds=1))
     assert later is not None and later != first
 
 
@@ -99,7 +99,7 @@ def test_a_crash_then_damage_is_refused_at_unlock_naming_the_backup_that_restore
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
     _fill(app)
-    good = backup.rotate_backups(app.store, keep=5)
+    good = backup.rotate_backups(app._core.store, keep=5)
     app.close()
     holder = Holder(data_dir)
     holder.kill()  # the app dies with the store open: the next open checks it in full
@@ -114,9 +114,9 @@ def test_a_crash_then_damage_is_refused_at_unlock_naming_the_backup_that_restore
         Assistant(data_dir).unlock(PASSPHRASE)
 
     restored = Assistant(data_dir)
-    restored.restore(good, PASSPHRASE)
+    restored.backups.restore(good, PASSPHRASE)
     assert restored.status().events == {"screen": 300}
-    assert integrity.problems(restored.store.db) == []
+    assert integrity.problems(restored._core.store.db) == []
     restored.close()
     assert any(p.name.startswith("replaced-") for p in (data_dir / "backups").iterdir())  # damage kept aside
 
@@ -144,7 +144,7 @@ def test_a_missing_database_is_not_silently_recreated(data_dir: Path) -> None:
 
 def test_a_damaged_store_never_rotates_good_backups_out(app: Assistant) -> None:
     _fill(app)
-    kept = [backup.rotate_backups(app.store, keep=2) for _ in range(2)]
+    kept = [backup.rotate_backups(app._core.store, keep=2) for _ in range(2)]
     app.close()
     _damage(app.paths.database)  # after a clean close: found by the check before the next backup
     store = opened.open_existing(app.paths, PASSPHRASE)
@@ -158,7 +158,7 @@ def test_a_damaged_store_never_rotates_good_backups_out(app: Assistant) -> None:
 
 def test_a_damaged_backup_is_never_restored(app: Assistant, tmp_path: Path) -> None:
     _fill(app)
-    good = backup.export(app.store, tmp_path / "good.zip")
+    good = backup.export(app._core.store, tmp_path / "good.zip")
     import zipfile
 
     bad = tmp_path / "bad.zip"
@@ -200,7 +200,7 @@ def test_the_full_check_runs_after_a_crash_and_not_after_a_clean_close(
 
 
 def test_restore_refuses_while_another_process_has_the_store(app: Assistant, tmp_path: Path) -> None:
-    archive = app.export(tmp_path / "b.zip")
+    archive = app.backups.export(tmp_path / "b.zip")
     app.close()
     holder = Holder(app.paths.root)
     try:
@@ -224,13 +224,13 @@ def test_the_lock_is_shared_within_a_process_and_held_until_the_last_close(app: 
 
 
 def test_a_read_only_open_never_blocks_the_writer(app: Assistant, data_dir: Path) -> None:
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 1, 1, tzinfo=UTC), text="hello")])
+    app.memories.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 1, 1, tzinfo=UTC), text="hello")])
     app.close()
     reader = opened.open_existing(DataPaths(data_dir), PASSPHRASE, read_only=True)
     try:
         writer = Assistant(data_dir)
         writer.unlock(PASSPHRASE)  # the reader holds no lock
-        writer.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 1, 2, tzinfo=UTC), text="again")])
+        writer.memories.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 1, 2, tzinfo=UTC), text="again")])
         count = reader.db.reader().execute("SELECT count(*) FROM raw_events").fetchone()[0]
         assert count == 2  # a reader sees what the writer committed
         with pytest.raises(ReadOnlyStore, match="opened read-only"), reader.db.write():

@@ -51,7 +51,7 @@ def run(data_dir: str, passphrase: str, polls: int) -> dict[str, Any]:
         time.sleep(0.005)
         done += 1
         if done % step == 0:
-            handle = session.run(assistant.search, "harbour ferry", name="search")
+            handle = session.run(assistant.search.find, "harbour ferry", name="search")
             while not handle.finished:
                 app.processEvents()
                 time.sleep(0.002)

@@ -14,7 +14,7 @@ from ui.views.ask import AskView
 
 
 def test_ask_shows_a_cited_answer_and_citations_open_the_source(qtbot: QtBot, desktop: Desktop) -> None:
-    desktop.session.assistant.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    desktop.session.assistant.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     view = desktop.window.ask
     view.input.setText("Which hotel is it?")
     with qtbot.waitSignal(view.answered, timeout=15000) as signal:
@@ -48,9 +48,9 @@ def test_ask_says_i_dont_know(qtbot: QtBot, desktop: Desktop) -> None:
 
 def test_past_questions_come_back_after_a_restart_with_their_citations(qtbot: QtBot, session: Session) -> None:
     app = session.assistant
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    first = app.ask("Which hotel is it?")  # as asked before the restart (in Ask, quick recall or the CLI)
-    app.ask("What is the airspeed of an unladen swallow?")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    first = app.answers.ask("Which hotel is it?")  # as asked before the restart (in Ask, quick recall or the CLI)
+    app.answers.ask("What is the airspeed of an unladen swallow?")
     view = AskView(session)  # a new window, as after a restart
     qtbot.addWidget(view)
     view.show()
@@ -66,7 +66,7 @@ def test_past_questions_come_back_after_a_restart_with_their_citations(qtbot: Qt
 
 
 def test_a_quick_recall_question_shows_in_ask(qtbot: QtBot, desktop: Desktop) -> None:
-    desktop.session.assistant.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    desktop.session.assistant.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     recall = desktop.recall
     recall.popup()
     recall.query.setText("Which hotel is it?")

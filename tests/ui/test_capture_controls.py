@@ -20,7 +20,7 @@ def test_capture_menu_starts_pauses_resumes_and_stops(xvfb_display: str, qtbot: 
     assert w.capture_label.text().startswith("● Recording")
     assert not actions.start.isEnabled() and actions.pause[60.0].isEnabled() and not actions.resume.isEnabled()
     qtbot.waitUntil(w.settings.capture_enabled.isChecked, timeout=5000)  # the core kept the consent
-    assert s.assistant.settings.capture.enabled
+    assert s.assistant.settings.current.capture.enabled
 
     actions.pause[60.0].trigger()
     qtbot.waitUntil(lambda: s.capture_state == PAUSED, timeout=20000)
@@ -31,7 +31,7 @@ def test_capture_menu_starts_pauses_resumes_and_stops(xvfb_display: str, qtbot: 
 
     w.settings.capture_enabled.setChecked(False)  # the Settings switch stops it
     qtbot.waitUntil(lambda: s.capture_state == OFF, timeout=20000)
-    qtbot.waitUntil(lambda: not s.assistant.settings.capture.enabled, timeout=20000)
+    qtbot.waitUntil(lambda: not s.assistant.settings.current.capture.enabled, timeout=20000)
     assert actions.start.isEnabled() and not actions.resume.isEnabled()
     idle(qtbot, s)
 
@@ -45,6 +45,6 @@ def test_capture_that_cannot_start_says_why(monkeypatch: pytest.MonkeyPatch, qtb
     box.setChecked(True)
     qtbot.waitUntil(lambda: any(m.startswith("start capture:") for m in said), timeout=20000)
     qtbot.waitUntil(lambda: not box.isChecked(), timeout=5000)  # unticked again: nothing is recording
-    assert not desktop.session.assistant.settings.capture.enabled
+    assert not desktop.session.assistant.settings.current.capture.enabled
     assert desktop.session.capture_state != RECORDING
     idle(qtbot, desktop.session)

@@ -18,7 +18,7 @@ def test_a_delta_capture_links_to_its_keyframe(qtbot: QtBot, desktop: Desktop) -
     keyframe.meta = {"lines": 2}
     delta = screen(day, 9, 0, "Chat", "Team - Chat", "message two about the harbour", second=4)
     delta.meta = {"lines": 3, "keyframe": keyframe.id}
-    desktop.session.assistant.add_events([keyframe, delta])
+    desktop.session.assistant.memories.add_events([keyframe, delta])
     view = desktop.window.show_view("timeline")
     assert view is desktop.window.timeline
     qtbot.waitUntil(lambda: len(view.canvas.blocks) == 1, timeout=15000)

@@ -37,11 +37,11 @@ def test_the_consent_dialog_is_explained_before_capture_starts(
         box.setChecked(True)  # the user cancels at the notice
         qtbot.waitUntil(lambda: not box.isChecked(), timeout=5000)
         assert len(shown) == 1 and shown[0].startswith(wayland.DIALOG_NOTICE)
-        assert not session.assistant.settings.capture.enabled and session.capture_state != RECORDING
+        assert not session.assistant.settings.current.capture.enabled and session.capture_state != RECORDING
 
         box.setChecked(True)  # shown again (it was not read), and this time OK
         qtbot.waitUntil(lambda: session.capture_state == RECORDING, timeout=20000)
-        assert len(shown) == 2 and session.assistant.capture_notice() is None
+        assert len(shown) == 2 and session.assistant.capture.notice() is None
         box.setChecked(False)
         idle(qtbot, session)
         box.setChecked(True)  # read once: capture starts without asking
@@ -58,16 +58,16 @@ def test_capture_consented_before_is_explained_at_start_too(
     shown: list[str] = []
     answers = [False, True]
     session.confirm_notice = lambda text: shown.append(text) or answers.pop(0)
-    session.assistant.set_setting("capture.enabled", True)
+    session.assistant.settings.set("capture.enabled", True)
     fake_grim(tmp_path, monkeypatch, works=False)
     with fake_compositor(tmp_path) as env, FakePortal(bare_session_bus, tmp_path):
         for key, value in {**env, "DBUS_SESSION_BUS_ADDRESS": bare_session_bus, "SWAYSOCK": ""}.items():
             monkeypatch.setenv(key, value)
         session.start_background()  # Cancel: capture is turned off, nothing records
         idle(qtbot, session)
-        assert len(shown) == 1 and not session.assistant.settings.capture.enabled
-        assert session.assistant.capture_status()["state"] == "off"
-        session.assistant.set_setting("capture.enabled", True)
+        assert len(shown) == 1 and not session.assistant.settings.current.capture.enabled
+        assert session.assistant.capture.status().state == "off"
+        session.assistant.settings.set("capture.enabled", True)
         session.start_background()  # OK: capture starts
         qtbot.waitUntil(lambda: session.capture_state == RECORDING, timeout=20000)
         assert len(shown) == 2

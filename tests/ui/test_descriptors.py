@@ -23,7 +23,7 @@ HOUR_OF_POLLS = 1800  # the app polls capture status every 2 s
 def test_an_hour_of_polling_keeps_the_descriptor_count_flat(app: Assistant, data_dir: Path) -> None:
     from datetime import UTC, datetime
 
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="chat",

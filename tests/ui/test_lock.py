@@ -63,6 +63,6 @@ def test_the_idle_lock_is_a_setting(qtbot: QtBot, desktop: Desktop) -> None:
     settings.lock_after.setValue(5)
     settings.flush()
     idle(qtbot, desktop.session)
-    assert desktop.session.assistant.settings.privacy.lock_after_idle_minutes == 5.0
+    assert desktop.session.assistant.settings.current.privacy.lock_after_idle_minutes == 5.0
     settings.lock_after.setValue(0)
     assert settings.lock_after.text() == "never"

@@ -33,7 +33,7 @@ def test_keyboard_shortcuts_switch_views(qtbot: QtBot, desktop: Desktop) -> None
 
 def test_open_item_goes_to_the_right_view(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    fact = a.add_memory(SemanticMemory(name="Ficus", summary="Marta waters the ficus"))
+    fact = a.memories.add(SemanticMemory(name="Ficus", summary="Marta waters the ficus"))
     w = desktop.window
     w.open_item(fact.id)
     qtbot.waitUntil(lambda: w.current_view() == "memories" and w.memories.editor.memory is not None, timeout=15000)
@@ -41,8 +41,8 @@ def test_open_item_goes_to_the_right_view(qtbot: QtBot, desktop: Desktop) -> Non
     assert w.memories.editor.memory.id == fact.id
     qtbot.waitUntil(lambda: w.memories.table.currentRow() == 0, timeout=15000)
 
-    a.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    event_id = a.search("ficus", types=["chat"])[0].id
+    a.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    event_id = a.search.find("ficus", types=["chat"])[0].id
     with qtbot.waitSignal(w.search.detail.shown, timeout=15000):
         w.open_item(event_id)
     assert w.current_view() == "search" and "ficus" in w.search.detail.browser.toPlainText()
@@ -51,7 +51,7 @@ def test_open_item_goes_to_the_right_view(qtbot: QtBot, desktop: Desktop) -> Non
 
 def test_consolidate_now_shows_progress_and_makes_memories(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    a.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    a.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     assert a.status().pending_consolidation > 0
     action = desktop.actions.consolidate
     assert action.isVisible()
@@ -63,13 +63,13 @@ def test_consolidate_now_shows_progress_and_makes_memories(qtbot: QtBot, desktop
     assert progress and progress[-1] == (0, 0)  # the gauge is hidden again at the end
     assert not desktop.window.consolidation.isVisible()
     assert a.status().pending_consolidation == 0
-    assert a.list_memories("episodic")
+    assert a.memories.latest("episodic")
     assert "consolidation done" in desktop.window.statusBar().currentMessage()
 
 
 def test_core_notes_reach_the_status_bar_once(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    a.notes["model"] = "model unavailable: the file is damaged"  # what the core notes on a broken model
+    a._core.notes.model = "model unavailable: the file is damaged"  # what the core notes on a broken model
     said: list[str] = []
     desktop.session.message.connect(said.append)
     with qtbot.waitSignal(desktop.window.ask.answered, timeout=15000):
@@ -183,3 +183,33 @@ def test_a_large_import_shows_what_it_has_stored_so_far(qtbot: QtBot, desktop: D
     assert (200, 450, "storing") in shown and (400, 450, "storing") in shown
     assert "storing %v/%m" in formats and not w.importing.isVisible()
     idle(qtbot, desktop.session)
+
+
+def test_the_status_bar_tells_the_episodes_waiting_for_the_model(qtbot: QtBot, desktop: Desktop) -> None:
+    from tests.fakes.episode_model import EpisodeModel
+    from tests.unit.test_model_backlog import with_model
+    from tests.unit.test_model_budget import session_of_windows
+
+    a = desktop.session.assistant
+    with_model(a, EpisodeModel())
+    a.memories.add_events(session_of_windows(windows=3, frames=1))
+    a.consolidation.run(model_pass=False)
+    label = desktop.window.backlog_label
+    desktop.session.refresh_capture()
+    qtbot.waitUntil(label.isVisible, timeout=15000)
+    assert label.text() == "3 episodes waiting for the model"
+    a.consolidation.run()  # the model reads them
+    desktop.session.refresh_capture()
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=15000)
+    idle(qtbot, desktop.session)
+
+
+def test_the_status_bar_says_whether_search_is_hybrid_and_why_not(qtbot: QtBot, desktop: Desktop) -> None:
+    label = desktop.window.search_label
+    qtbot.waitUntil(label.isVisible, timeout=15000)
+    assert label.text() == "Search: full text only"  # this store has no embedding model
+    assert "assistant models prepare-default" in label.toolTip()
+    desktop.session.assistant.models.prepare_default_embedder()
+    desktop.session.refresh_model()  # what the Settings view does after a model change
+    qtbot.waitUntil(lambda: label.text() == "Search: hybrid", timeout=15000)
+    assert label.toolTip() == "search: hybrid (all-MiniLM-L6-v2)"

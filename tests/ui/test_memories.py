@@ -14,8 +14,8 @@ from ui.app import Desktop
 
 def test_forget_removes_the_item_everywhere(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    keep = a.add_memory(SemanticMemory(name="Marta", summary="Marta waters the ficus"))
-    gone = a.add_memory(SemanticMemory(name="Old flat", summary="The old flat was on Rua da Prata"))
+    keep = a.memories.add(SemanticMemory(name="Marta", summary="Marta waters the ficus"))
+    gone = a.memories.add(SemanticMemory(name="Old flat", summary="The old flat was on Rua da Prata"))
     view = desktop.window.show_view("memories")
     assert view is desktop.window.memories
     view.show_type("semantic")
@@ -31,14 +31,14 @@ def test_forget_removes_the_item_everywhere(qtbot: QtBot, desktop: Desktop) -> N
     qtbot.waitUntil(lambda: view.ids() == [keep.id], timeout=15000)
     assert view.table.rowCount() == 1
     with pytest.raises(NotFound):
-        a.get_memory(gone.id)
-    assert [h.id for h in a.search("Prata")] == []
+        a.memories.get(gone.id)
+    assert [h.id for h in a.search.find("Prata")] == []
     idle(qtbot, desktop.session)
 
 
 def test_edit_and_pin_a_core_block(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    block = a.add_memory(CoreBlock(label="persona", value="Prefers short answers"))
+    block = a.memories.add(CoreBlock(label="persona", value="Prefers short answers"))
     view = desktop.window.show_view("memories")
     assert view is desktop.window.memories
     qtbot.waitUntil(lambda: view.ids() == [block.id], timeout=15000)
@@ -49,7 +49,7 @@ def test_edit_and_pin_a_core_block(qtbot: QtBot, desktop: Desktop) -> None:
         view.editor.save_button.click()
     with qtbot.waitSignal(view.editor.saved, timeout=15000):
         view.pin_button.click()
-    stored = a.get_memory(block.id)
+    stored = a.memories.get(block.id)
     assert isinstance(stored, CoreBlock) and stored.pinned and stored.value.endswith("Portuguese")
     qtbot.waitUntil(lambda: view.pin_button.text() == "Unpin", timeout=15000)
     idle(qtbot, desktop.session)
@@ -57,7 +57,7 @@ def test_edit_and_pin_a_core_block(qtbot: QtBot, desktop: Desktop) -> None:
 
 def test_vault_lists_captions_and_reveal_needs_the_passphrase(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    entry = a.add_memory(
+    entry = a.memories.add(
         VaultEntry(entry_type="credential", source="manual", sensitivity="high", caption="Wi-Fi at the cabin"),
         secret="hunter2-cabin",
     )
@@ -104,14 +104,14 @@ def test_new_vault_entry_needs_a_secret(qtbot: QtBot, desktop: Desktop) -> None:
     with qtbot.waitSignal(editor.saved, timeout=15000) as saved:
         editor.save_button.click()
     created = saved.args[0]
-    assert desktop.session.assistant.reveal_secret(created.id, PASSPHRASE) == "4812"
+    assert desktop.session.assistant.memories.reveal_secret(created.id, PASSPHRASE) == "4812"
     qtbot.waitUntil(lambda: created.id in view.ids(), timeout=15000)
     idle(qtbot, desktop.session)
 
 
 def test_each_store_says_what_fills_it_and_a_fact_or_howto_can_be_added_by_hand(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    assert a.active_model("chat") is None  # the test install has no chat model
+    assert a.models.active("chat") is None  # the test install has no chat model
     view = desktop.window.show_view("memories")
     assert view is desktop.window.memories
     for type_ in ("core", "semantic", "procedural"):
@@ -135,8 +135,8 @@ def test_each_store_says_what_fills_it_and_a_fact_or_howto_can_be_added_by_hand(
     with qtbot.waitSignal(view.editor.saved, timeout=15000):
         view.editor.save_button.click()
     qtbot.waitUntil(lambda: len(view.ids()) == 1, timeout=15000)
-    facts, howtos = a.list_memories("semantic"), a.list_memories("procedural")
+    facts, howtos = a.memories.latest("semantic"), a.memories.latest("procedural")
     assert [m.name for m in facts] == ["Casa Azul"]  # type: ignore[attr-defined]
     assert howtos[0].steps == ["sudo certbot renew", "sudo systemctl reload nginx"]  # type: ignore[attr-defined]
-    assert {h.id for h in a.search("certbot")} == {howtos[0].id}
+    assert {h.id for h in a.search.find("certbot")} == {howtos[0].id}
     idle(qtbot, desktop.session)

@@ -11,7 +11,7 @@ from ui.app import Desktop
 
 
 def test_type_ask_open_and_close(qtbot: QtBot, desktop: Desktop) -> None:
-    desktop.session.assistant.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    desktop.session.assistant.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     recall = desktop.recall
     flags = recall.windowFlags()
     assert flags & Qt.WindowType.FramelessWindowHint and flags & Qt.WindowType.WindowStaysOnTopHint
@@ -45,7 +45,7 @@ def test_type_ask_open_and_close(qtbot: QtBot, desktop: Desktop) -> None:
 
 def test_enter_right_after_typing_keeps_the_answer_shown(qtbot: QtBot, desktop: Desktop) -> None:
     """Paste then Enter at once: the search still pending for the last key must not hide the reply."""
-    desktop.session.assistant.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    desktop.session.assistant.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     recall = desktop.recall
     recall.popup()
     qtbot.waitExposed(recall)
@@ -64,7 +64,7 @@ def test_stored_markup_is_shown_as_plain_text(qtbot: QtBot, desktop: Desktop) ->
     from assistant.values import RawEvent
 
     page = "<img src='file:///dev/zero' width=99999 height=99999><b>harbour ferry</b> timetable at pier 4"
-    desktop.session.assistant.add_events([RawEvent(kind="chat", occurred_at=datetime.now(UTC), text=page)])
+    desktop.session.assistant.memories.add_events([RawEvent(kind="chat", occurred_at=datetime.now(UTC), text=page)])
     recall = desktop.recall
     recall.popup()
     recall.query.setText("harbour ferry timetable")

@@ -19,7 +19,7 @@ from ui.unlock import UnlockDialog
 
 def seed(desktop: Desktop, day: date) -> None:
     a = desktop.session.assistant
-    a.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    a.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     events = []
     for m in range(0, 40, 2):
         events.append(screen(day, 9, 5 + m, "Firefox", "Lisbon trip - booking", f"Pestana Rua Augusta booking {m}"))
@@ -29,8 +29,8 @@ def seed(desktop: Desktop, day: date) -> None:
         events.append(screen(day, 13, 20 + m, "Slack", "#travel", f"Marta: I'll water the ficus {m}"))
     for m in range(0, 20, 2):
         events.append(screen(day, 15, 35 + m, "Terminal", "bash", f"pytest -q ({m} passed)"))
-    a.add_events(events)
-    a.add_memory(
+    a.memories.add_events(events)
+    a.memories.add(
         EpisodicMemory(
             actor="user",
             event_type="activity",
@@ -39,7 +39,7 @@ def seed(desktop: Desktop, day: date) -> None:
             ended_at=at(day, 9, 45),
         )
     )
-    a.add_memory(
+    a.memories.add(
         EpisodicMemory(
             actor="user",
             event_type="activity",
@@ -48,17 +48,17 @@ def seed(desktop: Desktop, day: date) -> None:
             ended_at=at(day, 11, 0),
         )
     )
-    a.add_memory(CoreBlock(label="persona", value="Ana, a developer in Porto. Prefers short answers.", pinned=True))
-    a.add_memory(CoreBlock(label="human", value="Travels to Lisbon in May; has a ficus that needs watering."))
-    a.add_memory(SemanticMemory(name="Pestana", summary="Hotel on Rua Augusta, Lisbon", details="Booked for May"))
-    a.add_memory(
+    a.memories.add(CoreBlock(label="persona", value="Ana, a developer in Porto. Prefers short answers.", pinned=True))
+    a.memories.add(CoreBlock(label="human", value="Travels to Lisbon in May; has a ficus that needs watering."))
+    a.memories.add(SemanticMemory(name="Pestana", summary="Hotel on Rua Augusta, Lisbon", details="Booked for May"))
+    a.memories.add(
         ProceduralMemory(
             entry_type="workflow",
             summary="Release the app",
             steps=["run the tests", "tag the version", "build the wheel"],
         )
     )
-    a.add_memory(
+    a.memories.add(
         ResourceMemory(
             title="TAP booking TP1337",
             summary="Flight to Lisbon",
@@ -66,7 +66,7 @@ def seed(desktop: Desktop, day: date) -> None:
             locator="~/Documents/tap-tp1337.pdf",
         )
     )
-    a.add_memory(
+    a.memories.add(
         VaultEntry(entry_type="credential", source="manual", sensitivity="high", caption="Hotel Wi-Fi password"),
         secret="pestana-guest-2024",
     )

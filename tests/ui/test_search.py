@@ -15,10 +15,12 @@ from ui.app import Desktop
 
 def test_search_filters_by_type_and_date(qtbot: QtBot, desktop: Desktop) -> None:
     assistant = desktop.session.assistant
-    assistant.import_file(FIXTURES / "chat.jsonl", "jsonl")  # dated 2024-05-02
-    fact = assistant.add_memory(SemanticMemory(name="Lisbon hotel", summary="The Lisbon hotel is the Pestana"))
+    assistant.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")  # dated 2024-05-02
+    fact = assistant.memories.add(SemanticMemory(name="Lisbon hotel", summary="The Lisbon hotel is the Pestana"))
     today = date.today()
-    assistant.add_events([screen(today, 10, 0, "Firefox", "Pestana Rua Augusta - booking", "Pestana hotel Lisbon")])
+    assistant.memories.add_events(
+        [screen(today, 10, 0, "Firefox", "Pestana Rua Augusta - booking", "Pestana hotel Lisbon")]
+    )
     view = desktop.window.show_view("search", focus=True)
     assert view is desktop.window.search
 
@@ -60,7 +62,7 @@ def test_search_filters_by_type_and_date(qtbot: QtBot, desktop: Desktop) -> None
 
 
 def test_stale_results_are_dropped(qtbot: QtBot, desktop: Desktop) -> None:
-    desktop.session.assistant.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    desktop.session.assistant.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     view = desktop.window.search
     view.query.setText("Lisbon")
     view.search_now()
@@ -73,8 +75,8 @@ def test_stale_results_are_dropped(qtbot: QtBot, desktop: Desktop) -> None:
 
 def test_a_search_tells_how_far_the_vector_index_has_loaded(qtbot: QtBot, desktop: Desktop) -> None:
     a = desktop.session.assistant
-    a.vectors.attach()  # let the app's own loader finish first: it writes this note too
-    a.notes["search"] = "the vector index is loading: 20,000 of 90,000 items, the latest first"
+    a._core.vectors.attach()  # let the app's own loader finish first: it writes this note too
+    a._core.notes.search = "the vector index is loading: 20,000 of 90,000 items, the latest first"
     said: list[str] = []
     desktop.session.message.connect(said.append)
     view = desktop.window.show_view("search", focus=True)

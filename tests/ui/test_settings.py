@@ -51,7 +51,7 @@ def test_settings_persist_across_restarts(
     assert "--hidden" in autostart.entry_path().read_text()
 
     restarted = Assistant(data_dir)
-    s = restarted.settings
+    s = restarted.settings.current
     assert s.capture.interval_seconds == 7.5 and s.capture.monitors == "primary"
     assert s.capture.excluded_apps == ["signal"] and s.capture.excluded_titles == ["Payroll"]
     assert s.capture.keep_thumbnails and s.capture.thumbnail_retention_days == 3
@@ -64,12 +64,12 @@ def test_settings_persist_across_restarts(
     with qtbot.waitSignal(view.saved, timeout=15000):
         pass
     assert not autostart.entry_path().exists()
-    assert Assistant(data_dir).settings.ui.start_on_login is False
+    assert Assistant(data_dir).settings.current.ui.start_on_login is False
 
 
 def test_a_new_settings_view_shows_what_was_saved(qtbot: QtBot, desktop: Desktop, data_dir: Path) -> None:
-    desktop.session.assistant.set_setting("capture.interval_seconds", 12.0)
-    desktop.session.assistant.set_setting("capture.keep_thumbnails", True)
+    desktop.session.assistant.settings.set("capture.interval_seconds", 12.0)
+    desktop.session.assistant.settings.set("capture.keep_thumbnails", True)
     view = desktop.window.settings
     view.load()
     assert view.interval.value() == 12.0 and view.keep_thumbnails.isChecked()
@@ -97,8 +97,8 @@ def test_storage_gauge_shows_usage_against_the_budget(qtbot: QtBot, desktop: Des
     assert view.usage_row.isVisibleTo(view)
     qtbot.waitUntil(lambda: view.usage.maximum() > 0, timeout=15000)  # measured
     assert view.usage.format().endswith("of 2.0 GB")
-    used = desktop.session.assistant.storage_usage()
-    assert view.usage.format().startswith(human_bytes(used["database"] + used["thumbnails"]))
+    used = desktop.session.assistant.capture.storage_usage()
+    assert view.usage.format().startswith(human_bytes(used.total))
     view.budget.setValue(1024)
     assert "of 1.0 GB" in view.usage.format()
     idle(qtbot, desktop.session)
@@ -117,12 +117,12 @@ def test_turning_local_only_off_asks_first(qtbot: QtBot, desktop: Desktop, monke
     assert view is desktop.window.settings
     view.local_only.setChecked(False)  # the user says no
     assert asked == [True] and view.local_only.isChecked() and not view.dirty
-    assert desktop.session.assistant.settings.privacy.local_only
+    assert desktop.session.assistant.settings.current.privacy.local_only
     answer[0] = True
     view.local_only.setChecked(False)
     with qtbot.waitSignal(view.saved, timeout=15000):
         pass
-    assert asked == [True, True] and desktop.session.assistant.settings.privacy.local_only is False
+    assert asked == [True, True] and desktop.session.assistant.settings.current.privacy.local_only is False
     view.local_only.setChecked(True)  # back on: nothing to ask
     assert asked == [True, True]
     with qtbot.waitSignal(view.saved, timeout=15000):
@@ -146,7 +146,7 @@ def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_ap
 ) -> None:
     a = desktop.session.assistant
     idle(qtbot, desktop.session)  # the app scheduled consolidation at start
-    assert a.background.consolidation_interval() == 10.0
+    assert a._core.background.consolidation_interval() == 10.0
     view = desktop.window.show_view("settings")
     assert view is desktop.window.settings
     assert view.consolidate_every.value() == 10 and view.raw_retention.value() == 90
@@ -157,8 +157,8 @@ def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_ap
     assert view.raw_retention.text() == "forever"
     with qtbot.waitSignal(view.saved, timeout=15000):
         pass
-    assert a.background.consolidation_interval() == 3.0  # rescheduled now, not at the next start
-    saved = Assistant(data_dir).settings
+    assert a._core.background.consolidation_interval() == 3.0  # rescheduled now, not at the next start
+    saved = Assistant(data_dir).settings.current
     assert saved.consolidation.interval_minutes == 3.0 and saved.consolidation.raw_retention_days == 0
     assert saved.capture.idle_seconds == 150.0
     idle(qtbot, desktop.session)
@@ -166,5 +166,5 @@ def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_ap
 
 def test_a_consolidation_interval_under_a_minute_is_refused(app: Assistant) -> None:
     with pytest.raises(AssistantError, match="at least 1"):
-        app.set_setting("consolidation.interval_minutes", "0")
-    assert app.settings.consolidation.interval_minutes == 10.0
+        app.settings.set("consolidation.interval_minutes", "0")
+    assert app.settings.current.consolidation.interval_minutes == 10.0

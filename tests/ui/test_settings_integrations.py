@@ -19,7 +19,7 @@ def test_the_integrations_box_shows_the_entry_that_starts_assistant_mcp(
     assert box.isVisible()
     qtbot.waitUntil(lambda: box.snippet.toPlainText() != "", timeout=15000)
     config = json.loads(box.snippet.toPlainText())
-    assert config == desktop.session.assistant.mcp_client_config()
+    assert config == desktop.session.assistant.integrations.mcp_client_config()
     entry = config["mcpServers"]["memory-assistant"]
     assert entry["args"][-3:] == ["--data-dir", str(data_dir.resolve()), "mcp"]
     assert entry["env"] == {"ASSISTANT_PASSPHRASE": "<your passphrase>"}

@@ -15,7 +15,7 @@ from ui.app import Desktop
 
 def seed_day(desktop: Desktop, day: date) -> None:
     a = desktop.session.assistant
-    a.add_events(
+    a.memories.add_events(
         [
             *(screen(day, 9, m, "Firefox", "Release notes", f"Firefox page text {m}") for m in (10, 12, 14, 16)),
             *(screen(day, 10, 55, "Editor", "plan.md", "quarterly plan draft", second=s) for s in (0, 30)),
@@ -23,7 +23,7 @@ def seed_day(desktop: Desktop, day: date) -> None:
             screen(day, 14, 5, "Terminal", "bash", "pytest -q passed"),
         ]
     )
-    a.add_memory(
+    a.memories.add(
         EpisodicMemory(
             actor="user",
             event_type="activity",
@@ -91,14 +91,14 @@ def test_jump_to_a_date(qtbot: QtBot, desktop: Desktop) -> None:
 def test_a_captured_block_shows_its_thumbnail(xvfb_display: str, qtbot: QtBot, desktop: Desktop) -> None:
     """A real capture of a private X display (thumbnails kept): clicking its block shows the picture."""
     a = desktop.session.assistant
-    a.set_setting("capture.keep_thumbnails", True)
-    assert a.capture_once() == 1
+    a.settings.set("capture.keep_thumbnails", True)
+    assert a.capture.once() == 1
     view = desktop.window.show_view("timeline")
     assert view is desktop.window.timeline
     view.reload()
     qtbot.waitUntil(lambda: len(view.canvas.blocks) == 1, timeout=15000)
     block = view.canvas.blocks[0]
-    assert a.thumbnail(block.event_ids[0])
+    assert a.capture.thumbnail(block.event_ids[0])
     view.canvas.select(0)
     qtbot.waitUntil(lambda: view.thumbs.count() > 0, timeout=15000)
     first = view.thumbs.itemAt(0)
@@ -114,7 +114,7 @@ def test_a_typed_date_opens_that_day_and_the_calendar_marks_days_with_records(qt
     today = date.today()
     earlier = today.replace(day=1) if today.day != 1 else today.replace(day=2)
     seed_day(desktop, today)
-    desktop.session.assistant.add_events([screen(earlier, 8, 0, "Editor", "notes.md", "a note")])
+    desktop.session.assistant.memories.add_events([screen(earlier, 8, 0, "Editor", "notes.md", "a note")])
     view = desktop.window.show_view("timeline")
     assert view is desktop.window.timeline
     qtbot.waitUntil(lambda: view.marked_days == {today, earlier}, timeout=15000)

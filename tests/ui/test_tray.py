@@ -117,7 +117,7 @@ def test_tray_menu_works_on_a_real_tray(tray_display: str, data_dir: Path) -> No
     assert seen["resumed"] and seen["key_resumed"] == "recording+local-only"
     assert seen["status_bar_paused"].startswith("❚❚ Paused until")
     restarted = Assistant(data_dir)
-    assert restarted.settings.capture.enabled  # starting from the tray recorded the consent
+    assert restarted.settings.current.capture.enabled  # starting from the tray recorded the consent
     assert seen["hotkey_message"] is None, seen["hotkey_message"]
     assert seen["hotkey_opened_recall"]
     assert seen["quit"]

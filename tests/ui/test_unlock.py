@@ -60,9 +60,10 @@ def test_first_run_setup_checks_the_passphrase_and_keeps_capture_off(qtbot: QtBo
         dialog.ok_button.click()
     assert fresh.initialized and fresh.unlocked
     tasks.wait()
+    assert fresh.search.mode().line == "search: hybrid (all-MiniLM-L6-v2)"  # semantic from the first minute
     fresh.close()
     reopened = Assistant(data_dir)
-    assert reopened.settings.capture.enabled is False
+    assert reopened.settings.current.capture.enabled is False
     reopened.unlock(PASSPHRASE)
     reopened.close()
 
@@ -77,7 +78,7 @@ def test_setup_with_capture_consent_persists_it(qtbot: QtBot, data_dir: Path) ->
         dialog.ok_button.click()
     tasks.wait()
     fresh.close()
-    assert Assistant(data_dir).settings.capture.enabled is True
+    assert Assistant(data_dir).settings.current.capture.enabled is True
 
 
 def test_the_keyring_is_offered_only_after_the_user_opted_in(
@@ -98,7 +99,7 @@ def test_the_keyring_is_offered_only_after_the_user_opted_in(
 
     app = Assistant(data_dir)
     app.unlock(PASSPHRASE)
-    app.set_keyring_unlock(True)  # Settings → Privacy
+    app.security.set_keyring_unlock(True)  # Settings → Privacy
     app.close()
     locked = Assistant(data_dir)
     dialog, tasks = _dialog(qtbot, locked)

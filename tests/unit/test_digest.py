@@ -84,22 +84,22 @@ def test_durations_read_as_a_person_would() -> None:
 
 def test_ask_without_a_model_answers_today_yesterday_and_the_week_with_the_digest(app: Assistant) -> None:
     now = DAY + timedelta(days=1, hours=8)  # Tuesday 5 May, 17:00
-    app.add_events(workday())  # Monday
-    app.add_events(workday(now - timedelta(hours=2))[:4])  # Tuesday: Thunderbird and Firefox
-    today = app.ask("What did I do today?", now=now, record=False)
+    app.memories.add_events(workday())  # Monday
+    app.memories.add_events(workday(now - timedelta(hours=2))[:4])  # Tuesday: Thunderbird and Firefox
+    today = app.answers.ask("What did I do today?", now=now, record=False)
     assert today.known and "Thunderbird" in today.text and "Firefox" in today.text and "Calendar" not in today.text
-    yesterday = app.ask("what did I do yesterday?", now=now, record=False)
+    yesterday = app.answers.ask("what did I do yesterday?", now=now, record=False)
     assert sum(f"- {a}, " in yesterday.text for a, _ in APPS) == 8 and "min" in yesterday.text
-    week = app.ask("Summarise my week", now=now, record=False)
+    week = app.answers.ask("Summarise my week", now=now, record=False)
     assert "Monday 04 May 2026" in week.text and "Tuesday 05 May 2026" in week.text
-    empty = app.ask("what did I do on 1 March 2026?", now=now, record=False)
+    empty = app.answers.ask("what did I do on 1 March 2026?", now=now, record=False)
     assert not empty.known and "Nothing is recorded" in empty.text
-    topical = app.ask("What did Ana ask about the stand rental?", now=now, record=False)
+    topical = app.answers.ask("What did Ana ask about the stand rental?", now=now, record=False)
     assert "on screen" not in topical.text  # a question with a topic is answered from the evidence
 
 
 def test_the_digest_command_tells_a_day_and_a_week(app: Assistant, data_dir: Path) -> None:
-    app.add_events(workday())
+    app.memories.add_events(workday())
     app.close()
     day = run_cli(data_dir, "digest", "--date", "2026-05-04")
     assert day.returncode == 0, day.stderr

@@ -14,11 +14,11 @@ T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 def _fill(app: Assistant) -> None:
     for n in range(30):
         words = "tea garden" if n % 3 else "tea station train"
-        app.add_memory(
+        app.memories.add(
             SemanticMemory(name=f"note {n}", summary=f"{words} {'tea ' * (n % 4)}", occurred_at=T0 + timedelta(days=n))
         )
-    app.add_memory(EpisodicMemory(actor="me", event_type="trip", summary="train to the tea station", occurred_at=T0))
-    app.add_events(
+    app.memories.add(EpisodicMemory(actor="me", event_type="trip", summary="train to the tea station", occurred_at=T0))
+    app.memories.add_events(
         [
             RawEvent(kind=kind, occurred_at=T0 + timedelta(hours=n), text=f"tea number {n}", speaker="me")
             for n, kind in enumerate(["chat", "screen"] * 5)
@@ -28,7 +28,7 @@ def _fill(app: Assistant) -> None:
 
 def test_unfiltered_path_ranks_like_the_filtered_join(app: Assistant) -> None:
     _fill(app)
-    conn = app.store.db.reader()
+    conn = app._core.store.db.reader()
     for query in ("tea", "tea station", "garden train"):
         fast = fulltext.search_memories(conn, query, types=list(MEMORY_TYPES), since=None, until=None, limit=12)
         joined = fulltext.search_memories(conn, query, types=None, since=T0 - timedelta(days=1), until=None, limit=12)
@@ -38,7 +38,7 @@ def test_unfiltered_path_ranks_like_the_filtered_join(app: Assistant) -> None:
 
 def test_filters_still_apply(app: Assistant) -> None:
     _fill(app)
-    conn = app.store.db.reader()
+    conn = app._core.store.db.reader()
     episodic = fulltext.search_memories(conn, "tea", types=["episodic"], since=None, until=None, limit=50)
     assert len(episodic) == 1
     window = fulltext.search_memories(

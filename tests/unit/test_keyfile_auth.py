@@ -82,7 +82,7 @@ def test_a_changed_field_refuses_to_unlock_and_changes_nothing(store_dir: Path, 
 def test_a_swapped_vault_key_is_refused_from_the_keyring_too(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = Assistant(store_dir)
     app.unlock(PASSPHRASE)
-    data_key = app.store.data_key
+    data_key = app._core.store.data_key
     app.close()
     monkeypatch.setattr(keyring_store, "load_data_key", lambda account: data_key)
     path = store_dir / "keys.json"
@@ -148,7 +148,7 @@ def test_a_legacy_key_file_with_a_swapped_vault_key_is_refused(store_dir: Path) 
 def test_a_legacy_key_file_needs_the_passphrase_once(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = Assistant(store_dir)
     app.unlock(PASSPHRASE)
-    data_key = app.store.data_key
+    data_key = app._core.store.data_key
     app.close()
     monkeypatch.setattr(keyring_store, "load_data_key", lambda account: data_key)
     path = store_dir / "keys.json"

@@ -35,19 +35,19 @@ def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 
 def test_lock_drops_the_keys_and_unlock_brings_everything_back(app: Assistant) -> None:
-    app.add_events(
+    app.memories.add_events(
         [RawEvent(kind="chat", occurred_at=datetime.now(UTC), text="the lighthouse keeper's cat is called Biscuit")]
     )
-    app.lock()
+    app.security.lock()
     assert not app.unlocked
     with pytest.raises(Locked):
-        app.search("Biscuit")
+        app.search.find("Biscuit")
     with pytest.raises(Locked):
-        _ = app.store
-    assert app._vectors is None and app._recall is None  # decrypted caches are gone with the store
-    assert app.models._chat is None and app.models._embedder is None  # and the models' state (KV cache)
+        _ = app._core.store
+    assert app._core._vectors is None and app._core._recall is None  # decrypted caches are gone with the store
+    assert app._core.models._chat is None and app._core.models._embedder is None  # and the models' state (KV cache)
     app.unlock(PASSPHRASE)
-    assert any("Biscuit" in hit.text for hit in app.search("Biscuit"))
+    assert any("Biscuit" in hit.text for hit in app.search.find("Biscuit"))
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="prctl(PR_SET_DUMPABLE) is Linux-only")
@@ -55,7 +55,7 @@ def test_core_dumps_are_off_only_while_unlocked(app: Assistant) -> None:
     assert coredumps.dumps_disabled()
     assert resource.getrlimit(resource.RLIMIT_CORE)[0] == 0
     holders = coredumps.unlocked_stores()
-    app.lock()
+    app.security.lock()
     # Back on once no store of this process is unlocked (another test's store may still be).
     assert coredumps.unlocked_stores() == holders - 1
     assert coredumps.dumps_disabled() is (holders > 1)
@@ -77,9 +77,9 @@ def _watched(app: Assistant, address: str) -> list[str]:
 
     def on_lock(reason: str) -> None:
         reasons.append(reason)
-        app.lock(reason)
+        app.security.lock(reason)
 
-    sources = app.watch_for_lock(on_lock, session_bus=address, system_bus=address, idle_seconds=lambda: 0.0)
+    sources = app.security.watch_for_lock(on_lock, session_bus=address, system_bus=address, idle_seconds=lambda: 0.0)
     assert sources == ["session bus", "system bus", "idle"]
     return reasons
 
@@ -103,7 +103,7 @@ def test_a_session_signal_locks_the_app(
         assert _wait(lambda: not app.unlocked)
         assert reason in reasons[0]
     finally:
-        app.stop_lock_watch()
+        app.security.stop_watching()
 
 
 def test_the_end_of_a_lock_or_a_resume_does_not_lock(app: Assistant, bare_session_bus: str) -> None:
@@ -118,13 +118,13 @@ def test_the_end_of_a_lock_or_a_resume_does_not_lock(app: Assistant, bare_sessio
         time.sleep(0.5)
         assert app.unlocked
     finally:
-        app.stop_lock_watch()
+        app.security.stop_watching()
 
 
 def test_idleness_past_the_setting_locks(app: Assistant) -> None:
     idle = {"seconds": 30.0}
-    app.settings.privacy.lock_after_idle_minutes = 1.0
-    app.watch_for_lock(session_bus=None, system_bus=None, idle_seconds=lambda: idle["seconds"], idle_poll=0.05)
+    app.settings.current.privacy.lock_after_idle_minutes = 1.0
+    app.security.watch_for_lock(session_bus=None, system_bus=None, idle_seconds=lambda: idle["seconds"], idle_poll=0.05)
     try:
         time.sleep(0.3)
         assert app.unlocked  # 30 s of 60: not yet
@@ -137,14 +137,14 @@ def test_idleness_past_the_setting_locks(app: Assistant) -> None:
         idle["seconds"] = 90.0
         assert _wait(lambda: not app.unlocked)
     finally:
-        app.stop_lock_watch()
+        app.security.stop_watching()
 
 
 def test_no_bus_is_not_an_error(app: Assistant, tmp_path: Path) -> None:
-    assert app.watch_for_lock(session_bus=f"unix:path={tmp_path}/none", system_bus=None, idle_seconds=lambda: None) == [
-        "idle"
-    ]
-    app.stop_lock_watch()
+    assert app.security.watch_for_lock(
+        session_bus=f"unix:path={tmp_path}/none", system_bus=None, idle_seconds=lambda: None
+    ) == ["idle"]
+    app.security.stop_watching()
 
 
 def test_assistant_lock_tells_the_running_app(data_dir: Path) -> None:

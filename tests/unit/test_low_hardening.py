@@ -26,7 +26,7 @@ from tests.conftest import PASSPHRASE
 
 
 def _backup(app: Assistant, tmp_path: Path) -> Path:
-    return app.export(tmp_path / "backup.zip")
+    return app.backups.export(tmp_path / "backup.zip")
 
 
 def _files(data_dir: Path) -> dict[str, bytes]:
@@ -46,7 +46,7 @@ def test_restore_refuses_members_no_backup_has(app: Assistant, data_dir: Path, t
     app.close()
     before = _files(data_dir)
     with pytest.raises(StoreCorrupt, match=r"holds '\.\./\.\./\.bashrc', which no backup has; nothing was changed"):
-        app.restore(crafted, PASSPHRASE)
+        app.backups.restore(crafted, PASSPHRASE)
     assert _files(data_dir) == before
 
 
@@ -65,7 +65,7 @@ def test_restore_refuses_an_archive_that_would_fill_the_disk(
     app.close()
     before = _files(data_dir)
     with pytest.raises(StoreCorrupt, match="unpacks to .* GB and the disk has .* to spare; free some space"):
-        app.restore(bomb, PASSPHRASE)
+        app.backups.restore(bomb, PASSPHRASE)
     assert _files(data_dir) == before
     assert not list((data_dir / "backups").glob(".restore-*"))
 
@@ -74,7 +74,7 @@ def test_export_never_writes_through_a_planted_symlink(app: Assistant, tmp_path:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     (tmp_path / ".backup.zip.tmp").symlink_to(victim)  # the temp name export used to write to
-    out = app.export(tmp_path / "backup.zip")
+    out = app.backups.export(tmp_path / "backup.zip")
     assert victim.read_text() == "precious"
     assert zipfile.is_zipfile(out) and stat.S_IMODE(out.stat().st_mode) == 0o600
 
@@ -98,8 +98,8 @@ def test_a_plaintext_keyring_is_refused(app: Assistant, data_dir: Path, monkeypa
     monkeypatch.setattr(keyring, "get_keyring", PlaintextKeyring)
     before = (data_dir / "keys.json").read_bytes()
     with pytest.raises(AssistantError, match=r"keyrings\.alt\.file\.PlaintextKeyring, which keeps secrets in a plain"):
-        app.set_keyring_unlock(True)
-    assert (data_dir / "keys.json").read_bytes() == before and not app.keyring_enabled
+        app.security.set_keyring_unlock(True)
+    assert (data_dir / "keys.json").read_bytes() == before and not app.security.keyring_enabled
     assert keyring_store.load_data_key("any") is None  # nor is a key read back from one
 
 

@@ -28,7 +28,7 @@ def test_a_bare_date_as_an_end_includes_that_day_and_a_time_keeps_its_zone() -> 
 
 def test_timeline_spans(app: Assistant) -> None:
     now = datetime.now(UTC)
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="screen", occurred_at=now - timedelta(hours=1), app="Editor", title="notes", text="today's words"

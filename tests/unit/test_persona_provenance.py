@@ -57,8 +57,8 @@ def test_the_users_own_chat_writes_core_memory() -> None:
 
 
 def test_blocks_from_screens_are_left_out_of_prompts(app: Assistant) -> None:
-    with app.store.db.write() as conn:
+    with app._core.store.db.write() as conn:
         for label, kind in (("persona", "screen"), ("human", "chat")):
             block = CoreBlock(label=label, value=f"{label} block from a {kind}", sources=[Source(kind, f"{kind}-1")])
             merge.write(conn, Planned(block, merge_key=f"core:{label}"))
-    assert [b.label for b in app._core_blocks()] == ["human"]
+    assert [b.label for b in app.answers._core_blocks()] == ["human"]

@@ -23,21 +23,21 @@ TEXT = "the spare key to the boathouse is under the blue flowerpot"
 
 
 def _filled(app: Assistant) -> bytes:
-    app.add_events([RawEvent(kind="chat", occurred_at=datetime.now(UTC), text=TEXT)])
-    app.store.blobs.put("thumb_one", b"PIXELS-ONE")
-    rotate_backups(app.store, keep=3)
-    return app.store.data_key
+    app.memories.add_events([RawEvent(kind="chat", occurred_at=datetime.now(UTC), text=TEXT)])
+    app._core.store.blobs.put("thumb_one", b"PIXELS-ONE")
+    rotate_backups(app._core.store, keep=3)
+    return app._core.store.data_key
 
 
 def _intact(app: Assistant) -> None:
-    assert any("boathouse" in hit.text for hit in app.search("boathouse flowerpot"))
-    assert app.store.blobs.get("thumb_one") == b"PIXELS-ONE"
+    assert any("boathouse" in hit.text for hit in app.search.find("boathouse flowerpot"))
+    assert app._core.store.blobs.get("thumb_one") == b"PIXELS-ONE"
 
 
 def test_rekey_moves_everything_to_a_new_key(app: Assistant, data_dir: Path, tmp_path: Path) -> None:
     old_key = _filled(app)
-    renamed = app.rekey(PASSPHRASE)
-    new_key = app.store.data_key
+    renamed = app.backups.rekey(PASSPHRASE)
+    new_key = app._core.store.data_key
     assert new_key != old_key
     _intact(app)
     app.close()
@@ -60,8 +60,8 @@ def test_a_wrong_passphrase_changes_nothing(app: Assistant, data_dir: Path) -> N
     old_key = _filled(app)
     before = (data_dir / "keys.json").read_bytes()
     with pytest.raises(WrongPassphrase):
-        app.rekey("not the passphrase")
-    assert app.unlocked and app.store.data_key == old_key
+        app.backups.rekey("not the passphrase")
+    assert app.unlocked and app._core.store.data_key == old_key
     assert (data_dir / "keys.json").read_bytes() == before
     _intact(app)
 
@@ -82,7 +82,7 @@ def test_a_crash_before_the_database_commit_is_undone(
     assert (data_dir / "keys.json.rekey").exists()  # left behind, as after a real crash
     again = Assistant(data_dir)
     again.unlock(PASSPHRASE)
-    assert again.store.data_key == old_key
+    assert again._core.store.data_key == old_key
     _intact(again)
     assert not list(data_dir.rglob("*.rekey"))
     again.close()
@@ -107,7 +107,7 @@ def test_a_crash_after_the_database_commit_is_finished(
     assert not probe_key(data_dir / "memory.db", old_key)  # the database already has the new key
     again = Assistant(data_dir)
     again.unlock(PASSPHRASE)
-    assert again.store.data_key != old_key
+    assert again._core.store.data_key != old_key
     _intact(again)
     assert not list(data_dir.rglob("*.rekey"))
     again.close()

@@ -17,6 +17,9 @@ from typing import Any
 import pytest
 
 from assistant.api import Assistant
+from assistant.app.capture import CaptureManager
+from assistant.app.memories import MemoryManager
+from assistant.app.search import SearchManager
 from assistant.cli import selftest, selftest_cmd
 from assistant.cli.selftest import STEP_NAMES, STEPS, run_self_test
 from assistant.errors import CaptureUnavailable, ModelError
@@ -66,7 +69,7 @@ def fake_capture(
     """Give the facade a capture_once that stores `frames` (screen events with this meta) or raises,
     and a display to use."""
 
-    def capture_once(self: Assistant) -> int:
+    def once(self: CaptureManager) -> int:
         if error is not None:
             raise error
         now = datetime.now(UTC)
@@ -74,10 +77,10 @@ def fake_capture(
             RawEvent(kind="screen", occurred_at=now, text="some words", app="Code", title="main.py", meta=meta)
             for meta in frames or []
         ]
-        self.add_events(events)
+        MemoryManager(self._core).add_events(events)
         return len(events) if reported is None else reported
 
-    monkeypatch.setattr(Assistant, "capture_once", capture_once)
+    monkeypatch.setattr(CaptureManager, "once", once)
     monkeypatch.setenv("DISPLAY", ":99")
 
 
@@ -166,7 +169,7 @@ def test_a_failing_step_stops_the_run_and_is_named(lines: Lines, temp_root: Path
 
 
 def test_a_search_that_misses_the_import_fails(lines: Lines, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Assistant, "search", lambda self, query, **kw: [])
+    monkeypatch.setattr(SearchManager, "find", lambda self, query, **kw: [])
     assert run_self_test(lines, steps=FAST_STEPS) == 1
     assert lines.step("search") == "search: FAILED (the imported message was not found)"
 

@@ -24,7 +24,7 @@ def test_files_are_private(app: Assistant) -> None:
 
 
 def test_wrong_passphrase_changes_nothing(app: Assistant, data_dir: Path) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     app.close()
     before = _snapshot(data_dir)
     other = Assistant(data_dir)
@@ -40,8 +40,8 @@ def test_unlock_without_init_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_tampered_database_names_the_file(app: Assistant, data_dir: Path) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    app.store.db.checkpoint()
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app._core.store.db.checkpoint()
     app.close()
     db = data_dir / "memory.db"
     raw = bytearray(db.read_bytes())
@@ -64,10 +64,10 @@ def test_a_foreign_database_is_refused(data_dir: Path) -> None:
 
 
 def test_passphrase_change_rewraps_without_reencrypting(app: Assistant, data_dir: Path) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    app.store.db.checkpoint()
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    app._core.store.db.checkpoint()
     db_before = (data_dir / "memory.db").read_bytes()
-    app.change_passphrase(PASSPHRASE, "a new one")
+    app.security.change_passphrase(PASSPHRASE, "a new one")
     assert (data_dir / "memory.db").read_bytes() == db_before
     app.close()
     with pytest.raises(WrongPassphrase):
@@ -79,8 +79,8 @@ def test_passphrase_change_rewraps_without_reencrypting(app: Assistant, data_dir
 
 
 def test_import_is_idempotent(app: Assistant) -> None:
-    first = app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    second = app.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    first = app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    second = app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
     assert (first.read, first.added) == (4, 4)
     assert (second.read, second.added) == (4, 0)
     assert app.status().events == {"chat": 4}
@@ -91,84 +91,84 @@ def test_malformed_import_adds_nothing(app: Assistant, tmp_path: Path) -> None:
     good_line = (FIXTURES / "chat.jsonl").read_text().splitlines()[0]
     bad.write_text(good_line + "\n{broken\n", encoding="utf-8")
     with pytest.raises(Exception, match="line 2"):
-        app.import_file(bad, "jsonl")
+        app.memories.import_file(bad, "jsonl")
     assert app.status().events == {}
 
 
 def test_search_finds_imported_chat_with_sources(app: Assistant) -> None:
-    app.import_file(FIXTURES / "locomo_sample.json", "locomo")
-    hits = app.search("greyhound adopted", limit=3)
+    app.memories.import_file(FIXTURES / "locomo_sample.json", "locomo")
+    hits = app.search.find("greyhound adopted", limit=3)
     assert hits[0].text == "Ana: Hi Ben! I finally adopted a greyhound called Pixel."
     assert hits[0].type == "chat"
     assert [s.as_dict() for s in hits[0].sources] == [{"kind": "chat", "ref": "D1:1"}]
-    assert app.search("porto marathon", types=["semantic"]) == []
-    assert app.search("marathon", since=None, limit=1)[0].sources[0].ref == "D2:1"
+    assert app.search.find("porto marathon", types=["semantic"]) == []
+    assert app.search.find("marathon", since=None, limit=1)[0].sources[0].ref == "D2:1"
 
 
 def test_an_episode_is_found_by_its_actor_but_shows_its_summary_and_details(app: Assistant) -> None:
-    app.add_memory(
+    app.memories.add(
         EpisodicMemory(
             actor="Ines", event_type="trip", summary="Booked the Pestana hotel", details="two nights, Rua Augusta"
         )
     )
-    hit = app.search("ines", types=["episodic"])[0]
+    hit = app.search.find("ines", types=["episodic"])[0]
     assert hit.text == "Booked the Pestana hotel\ntwo nights, Rua Augusta"
 
 
 def test_forget_removes_from_search(app: Assistant) -> None:
-    app.import_file(FIXTURES / "locomo_sample.json", "locomo")
-    mem = app.add_memory(
+    app.memories.import_file(FIXTURES / "locomo_sample.json", "locomo")
+    mem = app.memories.add(
         SemanticMemory(name="Pixel", summary="Ana's greyhound is called Pixel", sources=[Source("chat", "D1:1")])
     )
-    assert {h.id for h in app.search("Pixel greyhound")} >= {mem.id}
-    app.forget(mem.id)
-    assert mem.id not in {h.id for h in app.search("Pixel greyhound")}
+    assert {h.id for h in app.search.find("Pixel greyhound")} >= {mem.id}
+    app.memories.forget(mem.id)
+    assert mem.id not in {h.id for h in app.search.find("Pixel greyhound")}
     with pytest.raises(NotFound):
-        app.get_memory(mem.id)
-    event_id = app.search("greyhound")[0].id
-    app.forget(event_id)
-    assert app.search("greyhound") == []
+        app.memories.get(mem.id)
+    event_id = app.search.find("greyhound")[0].id
+    app.memories.forget(event_id)
+    assert app.search.find("greyhound") == []
 
 
 def test_forget_with_sources_removes_the_raw_events(app: Assistant) -> None:
-    app.import_file(FIXTURES / "locomo_sample.json", "locomo")
-    event = app.search("greyhound")[0]
-    mem = app.add_memory(
+    app.memories.import_file(FIXTURES / "locomo_sample.json", "locomo")
+    event = app.search.find("greyhound")[0]
+    mem = app.memories.add(
         SemanticMemory(name="Pixel", summary="a dog", sources=[Source("chat", "D1:1", event_id=event.id)])
     )
-    removed = app.forget(mem.id, with_sources=True)
+    removed = app.memories.forget(mem.id, with_sources=True)
     assert removed == [mem.id, event.id]
-    assert app.search("greyhound") == []
+    assert app.search.find("greyhound") == []
 
 
 def test_vault_lists_captions_and_reveal_needs_the_passphrase(app: Assistant) -> None:
     entry = VaultEntry(entry_type="api_key", source="screen", sensitivity="high", caption="GitHub token")
-    app.add_memory(entry, secret="ghp_" + "A1b2" * 9)
-    listed = app.list_memories("vault")
+    app.memories.add(entry, secret="ghp_" + "A1b2" * 9)
+    listed = app.memories.latest("vault")
     assert [m.display_text() for m in listed] == ["GitHub token\napi_key"]
     assert "ghp_" not in repr(listed)
-    assert app.search("ghp_A1b2") == []  # the value is in no index
+    assert app.search.find("ghp_A1b2") == []  # the value is in no index
     with pytest.raises(WrongPassphrase, match="the value stays sealed"):  # not "the store was not unlocked"
-        app.reveal_secret(entry.id, "guess")
-    assert app.reveal_secret(entry.id, PASSPHRASE) == "ghp_" + "A1b2" * 9
+        app.memories.reveal_secret(entry.id, "guess")
+    assert app.memories.reveal_secret(entry.id, PASSPHRASE) == "ghp_" + "A1b2" * 9
 
 
 def test_backup_and_restore_round_trip(app: Assistant, tmp_path: Path) -> None:
-    app.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    mem = app.add_memory(SemanticMemory(name="hotel", summary="The Pestana on Rua Augusta"))
-    app.store.blobs.put("thumb_1", b"thumbnail bytes")
-    archive = app.export(tmp_path / "backup.zip")
+    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
+    mem = app.memories.add(SemanticMemory(name="hotel", summary="The Pestana on Rua Augusta"))
+    app._core.store.blobs.put("thumb_1", b"thumbnail bytes")
+    archive = app.backups.export(tmp_path / "backup.zip")
     assert b"Pestana" not in archive.read_bytes()
     app.close()
 
     fresh = Assistant(tmp_path / "elsewhere")
     with pytest.raises(WrongPassphrase):
-        fresh.restore(archive, "wrong")
+        fresh.backups.restore(archive, "wrong")
     assert not fresh.initialized
-    fresh.restore(archive, PASSPHRASE)
-    assert fresh.get_memory(mem.id).display_text().startswith("hotel")
+    fresh.backups.restore(archive, PASSPHRASE)
+    assert fresh.memories.get(mem.id).display_text().startswith("hotel")
     assert fresh.status().events == {"chat": 4}
-    assert fresh.store.blobs.get("thumb_1") == b"thumbnail bytes"
+    assert fresh._core.store.blobs.get("thumb_1") == b"thumbnail bytes"
     fresh.close()
 
 
@@ -176,7 +176,7 @@ def test_restore_rejects_a_file_that_is_not_a_backup(app: Assistant, tmp_path: P
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(StoreCorrupt, match="junk.zip"):
-        app.restore(junk, PASSPHRASE)
+        app.backups.restore(junk, PASSPHRASE)
 
 
 def test_wal_shrinks_back_after_a_long_read(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,7 +188,7 @@ def test_wal_shrinks_back_after_a_long_read(data_dir: Path, monkeypatch: pytest.
     app = Assistant(data_dir)
     app.init(PASSPHRASE)
     try:
-        database = app.store.db
+        database = app._core.store.db
         with database.write() as conn:
             conn.execute("CREATE TABLE filler (x BLOB)")
         other = store_db._connect(database.path, database._key)
@@ -219,7 +219,7 @@ def test_a_vault_caption_names_the_site_or_window_where_the_secret_was_seen(app:
 
     token = "ghp_" + "Zx9q" * 9
     at = datetime(2026, 5, 4, 10, tzinfo=UTC)
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="screen",
@@ -241,7 +241,7 @@ def test_a_vault_caption_names_the_site_or_window_where_the_secret_was_seen(app:
             ),
         ]
     )
-    captions = sorted(m.caption for m in app.list_memories("vault"))  # type: ignore[attr-defined]
+    captions = sorted(m.caption for m in app.memories.latest("vault"))  # type: ignore[attr-defined]
     assert any(c.endswith("seen on github.com (firefox)") for c in captions), captions
     assert any(c.endswith("seen in “deploy.env — infra” (code)") for c in captions), captions
     assert any(c.endswith("seen in the chat “ops handover”") for c in captions), captions

@@ -20,60 +20,60 @@ LONG_AGO = time.time() - 40 * 86400
 
 def store_frame(app: Assistant) -> tuple[str, Path]:
     writer = FrameWriter(
-        app.store, thumbnail_budget_bytes=10**6, on_disk_full=lambda _m: None, on_recovered=lambda: None
+        app._core.store, thumbnail_budget_bytes=10**6, on_disk_full=lambda _m: None, on_recovered=lambda: None
     )
     writer(
         CapturedFrame(
             datetime.now(UTC), 1, "Editor", "notes - Editor", None, "harbour lantern", 2, 90.0, 0, thumbnail=PICTURE
         )
     )
-    (event_id, blob_id) = app.store.db.reader().execute("SELECT event_id, id FROM blobs").fetchone()
+    (event_id, blob_id) = app._core.store.db.reader().execute("SELECT event_id, id FROM blobs").fetchone()
     path = app.paths.blobs / f"{blob_id}.blob"
-    assert path.exists() and app.thumbnail(event_id) == PICTURE
+    assert path.exists() and app.capture.thumbnail(event_id) == PICTURE
     return event_id, path
 
 
 def blob_rows(app: Assistant) -> int:
-    return int(app.store.db.reader().execute("SELECT count(*) FROM blobs").fetchone()[0])
+    return int(app._core.store.db.reader().execute("SELECT count(*) FROM blobs").fetchone()[0])
 
 
 def test_forget_deletes_the_thumbnail_row_and_file(app: Assistant) -> None:
     event_id, path = store_frame(app)
-    assert app.forget(event_id) == [event_id]
+    assert app.memories.forget(event_id) == [event_id]
     assert not path.exists() and blob_rows(app) == 0
     assert list(app.paths.blobs.glob("*.blob")) == []
 
 
 def test_raw_event_retention_deletes_the_thumbnail_too(app: Assistant) -> None:
-    app.settings.consolidation.use_model = False
-    app.settings.consolidation.raw_retention_days = 30
+    app.settings.current.consolidation.use_model = False
+    app.settings.current.consolidation.raw_retention_days = 30
     _event_id, path = store_frame(app)
-    with app.store.db.write() as conn:  # stored 40 days ago, and consolidated
+    with app._core.store.db.write() as conn:  # stored 40 days ago, and consolidated
         conn.execute("UPDATE raw_events SET created_at = ?, consolidated = 1", (LONG_AGO,))
     os.utime(path, (LONG_AGO, LONG_AGO))
-    assert app.consolidate().retention_deleted == 1
+    assert app.consolidation.run().retention_deleted == 1
     assert not path.exists() and blob_rows(app) == 0
 
 
 def test_thumbnail_retention_days_is_enforced_by_the_periodic_run(app: Assistant) -> None:
-    app.settings.consolidation.use_model = False
-    app.settings.capture.thumbnail_retention_days = 14
+    app.settings.current.consolidation.use_model = False
+    app.settings.current.capture.thumbnail_retention_days = 14
     event_id, path = store_frame(app)
-    app.consolidate()
+    app.consolidation.run()
     assert path.exists()  # young: kept
-    with app.store.db.write() as conn:
+    with app._core.store.db.write() as conn:
         conn.execute("UPDATE blobs SET created_at = ?", (LONG_AGO,))
-    app.consolidate_and_index()  # what the background service runs every few minutes
+    app.consolidation.run_and_index()  # what the background service runs every few minutes
     assert not path.exists() and blob_rows(app) == 0
-    assert app.get_event(event_id).text == "harbour lantern"  # the event itself stays
+    assert app.memories.event(event_id).text == "harbour lantern"  # the event itself stays
 
 
 def test_a_young_file_without_its_row_yet_is_left_alone(app: Assistant) -> None:
     from assistant.capture.upkeep import remove_orphan_files
 
-    app.store.blobs.put("th_being_written", PICTURE)  # the writer puts the file before its row
-    assert remove_orphan_files(app.store, time.time()) == 0
-    assert remove_orphan_files(app.store, time.time() + 3600) == 1
+    app._core.store.blobs.put("th_being_written", PICTURE)  # the writer puts the file before its row
+    assert remove_orphan_files(app._core.store, time.time()) == 0
+    assert remove_orphan_files(app._core.store, time.time() + 3600) == 1
     assert list(app.paths.blobs.glob("*.blob")) == []
 
 

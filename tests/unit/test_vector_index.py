@@ -42,13 +42,13 @@ def _fill(app: Assistant) -> dict[str, str]:
         ("rust", "Rust borrow checker notes", 1),
         ("tea", "Favourite tea is genmaicha", 2),
     ):
-        memory = app.add_memory(SemanticMemory(name=name, summary=summary, occurred_at=T0 + timedelta(days=day)))
+        memory = app.memories.add(SemanticMemory(name=name, summary=summary, occurred_at=T0 + timedelta(days=day)))
         ids[name] = memory.id
     events = [
         RawEvent(kind="chat", occurred_at=T0 + timedelta(days=d), text=t, speaker="me")
         for d, t in ((0, "the heating is broken again"), (3, "ordered more genmaicha tea"))
     ]
-    app.add_events(events)
+    app.memories.add_events(events)
     ids["heating"], ids["order"] = events[0].id, events[1].id
     return ids
 
@@ -95,15 +95,15 @@ def test_indexer_embeds_what_is_pending_and_reports_progress(
     app: Assistant, embedder: FakeEmbedder, memory_index: VectorIndex
 ) -> None:
     ids = _fill(app)
-    indexer = Indexer(app.store.db, embedder, memory_index, batch_size=2)
+    indexer = Indexer(app._core.store.db, embedder, memory_index, batch_size=2)
     assert indexer.pending_count() == 5
     seen: list[tuple[int, int]] = []
     assert indexer.run(lambda done, total: seen.append((done, total))) == 5
     assert seen[0] == (0, 5) and seen[-1] == (5, 5) and len(seen) == 4  # batches of 2
     assert indexer.pending_count() == 0 and indexer.run() == 0
-    assert memory_index.count() == 5 == stored_count(app.store.db.reader(), embedder.model_id)
+    assert memory_index.count() == 5 == stored_count(app._core.store.db.reader(), embedder.model_id)
     row = (
-        app.store.db.reader()
+        app._core.store.db.reader()
         .execute("SELECT owner_kind, model, length(vector) FROM embeddings WHERE owner_id = ?", (ids["tea"],))
         .fetchone()
     )
@@ -114,30 +114,30 @@ def test_indexer_embeds_what_is_pending_and_reports_progress(
 
 def test_indexer_stops_between_batches(app: Assistant, embedder: FakeEmbedder, memory_index: VectorIndex) -> None:
     _fill(app)
-    indexer = Indexer(app.store.db, embedder, memory_index, batch_size=2)
+    indexer = Indexer(app._core.store.db, embedder, memory_index, batch_size=2)
     assert indexer.run(should_stop=lambda: memory_index.count() >= 2) == 2
     assert indexer.pending_count() == 3
 
 
 def test_vault_entries_are_embedded_by_caption_only(app: Assistant, memory_index: VectorIndex) -> None:
     embedder = FakeEmbedder()
-    app.add_memory(
+    app.memories.add(
         VaultEntry(entry_type="password", source="manual", sensitivity="high", caption="home router admin"),
         secret="hunter2-SECRET",
     )
-    Indexer(app.store.db, embedder, memory_index).run()
+    Indexer(app._core.store.db, embedder, memory_index).run()
     assert embedder.texts_embedded == 1
     assert memory_index.query(embedder.embed(["home router admin"])[0], limit=1)[0][1] == pytest.approx(1.0, abs=1e-5)
 
 
 def test_deletions_reach_the_index(app: Assistant, embedder: FakeEmbedder, memory_index: VectorIndex) -> None:
     ids = _fill(app)
-    indexer = Indexer(app.store.db, embedder, memory_index)
+    indexer = Indexer(app._core.store.db, embedder, memory_index)
     indexer.run()
-    removed = app.forget(ids["dana"])  # the store drops the vector row itself
+    removed = app.memories.forget(ids["dana"])  # the store drops the vector row itself
     indexer.forget(removed)
     assert memory_index.count() == 4
-    assert memory_index.count() == 4 == stored_count(app.store.db.reader(), embedder.model_id)
+    assert memory_index.count() == 4 == stored_count(app._core.store.db.reader(), embedder.model_id)
 
 
 def test_items_forgotten_while_embedding_get_no_vector(app: Assistant, memory_index: VectorIndex) -> None:
@@ -145,14 +145,16 @@ def test_items_forgotten_while_embedding_get_no_vector(app: Assistant, memory_in
 
     class ForgetfulEmbedder(FakeEmbedder):
         def embed(self, texts: list[str]) -> list[list[float]]:  # type: ignore[override]
-            if ids["tea"] in {r[0] for r in app.store.db.reader().execute("SELECT id FROM memories")}:
-                app.forget(ids["tea"])
+            if ids["tea"] in {r[0] for r in app._core.store.db.reader().execute("SELECT id FROM memories")}:
+                app.memories.forget(ids["tea"])
             return super().embed(texts)
 
-    Indexer(app.store.db, ForgetfulEmbedder(), memory_index).run()
+    Indexer(app._core.store.db, ForgetfulEmbedder(), memory_index).run()
     assert memory_index.count() == 4
     assert (
-        app.store.db.reader().execute("SELECT count(*) FROM embeddings WHERE owner_id = ?", (ids["tea"],)).fetchone()[0]
+        app._core.store.db.reader()
+        .execute("SELECT count(*) FROM embeddings WHERE owner_id = ?", (ids["tea"],))
+        .fetchone()[0]
         == 0
     )
 
@@ -160,21 +162,21 @@ def test_items_forgotten_while_embedding_get_no_vector(app: Assistant, memory_in
 def test_items_without_text_are_not_pending_forever(
     app: Assistant, embedder: FakeEmbedder, memory_index: VectorIndex
 ) -> None:
-    app.add_events([RawEvent(kind="screen", occurred_at=T0, text="")])
-    indexer = Indexer(app.store.db, embedder, memory_index)
+    app.memories.add_events([RawEvent(kind="screen", occurred_at=T0, text="")])
+    indexer = Indexer(app._core.store.db, embedder, memory_index)
     assert indexer.run() == 1
     assert indexer.pending_count() == 0 and memory_index.count() == 0
-    assert memory_index.sync_with_store(app.store.db.reader()) == 0
+    assert memory_index.sync_with_store(app._core.store.db.reader()) == 0
 
 
 def test_invalidate_re_embeds_edited_memories(
     app: Assistant, embedder: FakeEmbedder, memory_index: VectorIndex
 ) -> None:
-    memory = app.add_memory(SemanticMemory(name="car", summary="blue hatchback"))
-    indexer = Indexer(app.store.db, embedder, memory_index)
+    memory = app.memories.add(SemanticMemory(name="car", summary="blue hatchback"))
+    indexer = Indexer(app._core.store.db, embedder, memory_index)
     indexer.run()
     memory.summary = "red convertible"  # type: ignore[attr-defined]
-    app.update_memory(memory)
+    app.memories.update(memory)
     indexer.invalidate([memory.id])
     assert indexer.pending_count() == 1 and indexer.run() == 1
     hit = memory_index.query(embedder.embed(["car\nred convertible"])[0], limit=1)[0]
@@ -184,12 +186,12 @@ def test_invalidate_re_embeds_edited_memories(
 def test_memory_mode_is_rebuilt_from_the_store_at_unlock(app: Assistant, embedder: FakeEmbedder) -> None:
     _fill(app)
     first = VectorIndex(embedder.model_id)
-    Indexer(app.store.db, embedder, first).run()
+    Indexer(app._core.store.db, embedder, first).run()
     first.close()
     calls = embedder.calls
     again = VectorIndex(embedder.model_id)
     try:
-        assert again.sync_with_store(app.store.db.reader()) == 5
+        assert again.sync_with_store(app._core.store.db.reader()) == 5
         assert embedder.calls == calls  # from the stored vectors: nothing re-embedded
         assert again.count() == 5
     finally:
@@ -296,10 +298,10 @@ def test_filters_follow_deletes_and_moves(memory_index: VectorIndex, embedder: F
 
 def test_rebuild_in_small_pages_loads_every_collection(app: Assistant, embedder: FakeEmbedder) -> None:
     ids = _fill(app)
-    Indexer(app.store.db, embedder, VectorIndex(embedder.model_id)).run()  # stores the vectors
+    Indexer(app._core.store.db, embedder, VectorIndex(embedder.model_id)).run()  # stores the vectors
     index = VectorIndex(embedder.model_id)
     try:
-        assert index.rebuild_from_store(app.store.db.reader(), batch=1) == 5
+        assert index.rebuild_from_store(app._core.store.db.reader(), batch=1) == 5
         assert index.count() == 5
         query = embedder.embed(["Rust borrow checker notes rust"])[0]
         assert index.query(query, kinds=["semantic"], since=T0, limit=1)[0][0] == ids["rust"]

@@ -17,7 +17,7 @@ from assistant.retrieval.index_protocol import IndexItem
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
 from assistant.store import vectors as stored_vectors
-from assistant.values import RawEvent
+from assistant.values import Notes, RawEvent
 from tests.fake_embedder import FakeEmbedder
 
 
@@ -34,7 +34,7 @@ class SlowModels:
 
 
 def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant) -> None:
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="chat",
@@ -45,16 +45,18 @@ def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant)
             )
         ]
     )
-    models, notes = SlowModels(), {}
-    recall = Recall(app.store.db)
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
+    models, notes = SlowModels(), Notes()
+    recall = Recall(app._core.store.db)
+    service = VectorService(
+        app._core.store.db, app.paths, app.settings.current.retrieval, models, recall, notes, app._core.store.data_key
+    )  # type: ignore[arg-type]
     try:
         assert service.attach(wait=False) is False  # returns at once
         assert recall.vectors is None and recall.search("automobile") == []
         models.release.set()
         # Indexing embeds the stored event; a second attach neither reloads nor blocks.
         service.index_pending()
-        assert service.attach() is True and "search" not in notes
+        assert service.attach() is True and notes.search is None
         assert [h.text for h in recall.search("automobile")] == ["me: I sold my car"]
     finally:
         models.release.set()
@@ -62,9 +64,11 @@ def test_search_goes_full_text_while_the_index_loads_then_hybrid(app: Assistant)
 
 
 def test_closing_while_the_index_loads_drops_it(app: Assistant) -> None:
-    models, notes = SlowModels(), {}
-    recall = Recall(app.store.db)
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
+    models, notes = SlowModels(), Notes()
+    recall = Recall(app._core.store.db)
+    service = VectorService(
+        app._core.store.db, app.paths, app.settings.current.retrieval, models, recall, notes, app._core.store.data_key
+    )  # type: ignore[arg-type]
     service.attach(wait=False)
     service.close()
     models.release.set()
@@ -90,7 +94,7 @@ class ReadyModels:
 def test_while_the_index_fills_search_finds_the_latest_items_loaded(
     app: Assistant, monkeypatch: MonkeyPatch, snapshot: str, note: str
 ) -> None:
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="chat",
@@ -101,7 +105,7 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(
             )
         ]
     )
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="chat",
@@ -114,13 +118,13 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(
     )
     models = ReadyModels()
     first = VectorService(
-        app.store.db,
+        app._core.store.db,
         app.paths,
-        app.settings.retrieval,
+        app.settings.current.retrieval,
         models,
-        Recall(app.store.db),
-        {},  # type: ignore[arg-type]
-        app.store.data_key,
+        Recall(app._core.store.db),
+        Notes(),
+        app._core.store.data_key,
     )
     assert first.index_pending() == 2  # both vectors are in the store now
     first.close()
@@ -128,7 +132,7 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(
     # The next load fills from the store (no snapshot: memory mode; or a damaged one, never trusted)
     # one vector a page, and its second page stalls: a large archive half loaded.
     if snapshot == "none":
-        monkeypatch.setattr(app.settings.retrieval, "vector_mode", "memory")
+        monkeypatch.setattr(app.settings.current.retrieval, "vector_mode", "memory")
     else:
         raw = bytearray(app.paths.vector_snapshot.read_bytes())
         raw[len(raw) // 2] ^= 0x01
@@ -146,18 +150,20 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(
         return add_many(index, items)
 
     monkeypatch.setattr(EmbeddedIndex, "add_many", slow_add_many)
-    recall, notes = Recall(app.store.db), {}
-    service = VectorService(app.store.db, app.paths, app.settings.retrieval, models, recall, notes, app.store.data_key)  # type: ignore[arg-type]
+    recall, notes = Recall(app._core.store.db), Notes()
+    service = VectorService(
+        app._core.store.db, app.paths, app.settings.current.retrieval, models, recall, notes, app._core.store.data_key
+    )  # type: ignore[arg-type]
     try:
         assert service.attach(wait=False) is False
         assert stalled.wait(30)
-        assert notes["search"] == f"{note}: 1 of 2 items"
+        assert notes.search == f"{note}: 1 of 2 items"
         # The latest event is in the index already, the older one is not yet: only full text finds it.
         assert [h.text for h in recall.search("automobile")] == ["me: I sold my car"]
         assert "me: I repaired the bicycle" not in [h.text for h in recall.search("bike")]
         assert "me: I repaired the bicycle" in [h.text for h in recall.search("bicycle")]
         go_on.set()
-        assert service.attach() is True and "search" not in notes
+        assert service.attach() is True and notes.search is None
         assert recall.search("bike")[0].text == "me: I repaired the bicycle"
     finally:
         go_on.set()
@@ -168,7 +174,7 @@ def test_while_the_index_fills_search_finds_the_latest_items_loaded(
 
 def test_embedding_a_backlog_says_how_far_it_got_in_the_status(app: Assistant) -> None:
     """After a restart the periodic job embeds what an interrupted import left; the status counts it."""
-    app.add_events(
+    app.memories.add_events(
         [
             RawEvent(
                 kind="chat", occurred_at=datetime(2024, 3, 1, tzinfo=UTC), text=f"note {n}", speaker="me", session="s"
@@ -176,22 +182,22 @@ def test_embedding_a_backlog_says_how_far_it_got_in_the_status(app: Assistant) -
             for n in range(40)
         ]
     )
-    models, notes = SlowModels(), {}
+    models, notes = SlowModels(), Notes()
     models.release.set()
     service = VectorService(
-        app.store.db,
+        app._core.store.db,
         app.paths,
-        app.settings.retrieval,
+        app.settings.current.retrieval,
         models,
-        Recall(app.store.db),
-        notes,  # type: ignore[arg-type]
-        app.store.data_key,
+        Recall(app._core.store.db),
+        notes,
+        app._core.store.data_key,
     )
     seen: list[str] = []
     try:
-        assert service.index_pending(lambda done, total: seen.append(notes["indexing"])) == 40
+        assert service.index_pending(lambda done, total: seen.append(str(notes.indexing))) == 40
         assert seen and seen[-1] == "embedding for search: 40 of 40"
-        assert "indexing" not in notes  # gone once done
+        assert notes.indexing is None  # gone once done
     finally:
         service.close()
 
@@ -209,5 +215,8 @@ def test_a_large_import_counts_what_it_stored(app: Assistant, tmp_path: Path) ->
         encoding="utf-8",
     )
     counts: list[tuple[int, int]] = []
-    assert app.import_file(source, "jsonl", progress=lambda done, total: counts.append((done, total))).added == 450
+    assert (
+        app.memories.import_file(source, "jsonl", progress=lambda done, total: counts.append((done, total))).added
+        == 450
+    )
     assert counts == [(200, 450), (400, 450)]

@@ -23,7 +23,9 @@ def embedder() -> FakeEmbedder:
 
 
 def _index(app: Assistant, embedder: FakeEmbedder, **kwargs: object) -> EmbeddedIndex:
-    return EmbeddedIndex(embedder.model_id, snapshot=app.paths.vector_snapshot, data_key=app.store.data_key, **kwargs)  # type: ignore[arg-type]
+    return EmbeddedIndex(
+        embedder.model_id, snapshot=app.paths.vector_snapshot, data_key=app._core.store.data_key, **kwargs
+    )  # type: ignore[arg-type]
 
 
 def _fill(app: Assistant) -> dict[str, str]:
@@ -33,12 +35,14 @@ def _fill(app: Assistant) -> dict[str, str]:
         ("rust", "Rust borrow checker notes", 1),
         ("tea", "Favourite tea is genmaicha", 2),
     ):
-        ids[name] = app.add_memory(SemanticMemory(name=name, summary=summary, occurred_at=T0 + timedelta(days=day))).id
+        ids[name] = app.memories.add(
+            SemanticMemory(name=name, summary=summary, occurred_at=T0 + timedelta(days=day))
+        ).id
     events = [
         RawEvent(kind="chat", occurred_at=T0 + timedelta(days=d), text=t, speaker="me")
         for d, t in ((0, "the heating is broken again"), (3, "ordered more genmaicha tea"))
     ]
-    app.add_events(events)
+    app.memories.add_events(events)
     ids["heating"], ids["order"] = events[0].id, events[1].id
     return ids
 
@@ -47,8 +51,8 @@ def _indexed(app: Assistant, embedder: FakeEmbedder) -> dict[str, str]:
     """The store's items embedded and snapshotted (closing writes the snapshot)."""
     ids = _fill(app)
     index = _index(app, embedder)
-    index.sync_with_store(app.store.db.reader())
-    Indexer(app.store.db, embedder, index).run()
+    index.sync_with_store(app._core.store.db.reader())
+    Indexer(app._core.store.db, embedder, index).run()
     index.close()
     return ids
 
@@ -63,7 +67,7 @@ def test_snapshot_is_restored_without_reading_vectors_from_the_store(app: Assist
     assert snap.is_file() and (snap.parent.stat().st_mode & 0o777) == 0o700 and (snap.stat().st_mode & 0o777) == 0o600
     again = _index(app, embedder)
     try:
-        assert again.sync_with_store(app.store.db.reader()) == 0  # nothing re-read: all in the snapshot
+        assert again.sync_with_store(app._core.store.db.reader()) == 0  # nothing re-read: all in the snapshot
         assert again.snapshot_state == "loaded" and again.count() == 5
         assert _top(again, embedder, "Dana landlord Leipzig dana") == ids["dana"]
         # The kinds and times come from the store: a time filter works on the restored index.
@@ -81,20 +85,20 @@ def test_snapshot_is_restored_without_reading_vectors_from_the_store(app: Assist
 def test_changes_after_the_snapshot_are_taken_from_the_store(app: Assistant, embedder: FakeEmbedder) -> None:
     ids = _indexed(app, embedder)
     # After the snapshot, without the index seeing it: a new item embedded, one forgotten, one edited.
-    new = app.add_memory(SemanticMemory(name="bike", summary="the bicycle needs a new chain", occurred_at=T0))
+    new = app.memories.add(SemanticMemory(name="bike", summary="the bicycle needs a new chain", occurred_at=T0))
     offline = EmbeddedIndex(embedder.model_id)  # stands for an index that died before its next snapshot
-    indexer = Indexer(app.store.db, embedder, offline)
+    indexer = Indexer(app._core.store.db, embedder, offline)
     indexer.run()
-    app.forget(ids["rust"])
-    tea = app.get_memory(ids["tea"])
+    app.memories.forget(ids["rust"])
+    tea = app.memories.get(ids["tea"])
     tea.summary = "Favourite drink is espresso"  # type: ignore[attr-defined]
-    app.update_memory(tea)
+    app.memories.update(tea)
     indexer.invalidate([tea.id])
     indexer.run()
     offline.close()
     again = _index(app, embedder)
     try:
-        assert again.sync_with_store(app.store.db.reader()) == 2  # the new item and the edited one
+        assert again.sync_with_store(app._core.store.db.reader()) == 2  # the new item and the edited one
         assert again.count() == 5
         assert _top(again, embedder, "bike\nthe bicycle needs a new chain") == new.id
         assert ids["rust"] not in [i for i, _ in again.query(embedder.embed(["Rust borrow checker"])[0], limit=10)]
@@ -109,19 +113,19 @@ def test_a_replaced_vector_in_the_newest_row_is_not_mistaken_for_the_old_one(
 ) -> None:
     # Deleting the newest embeddings row frees its rowid, and re-embedding the same memory takes it
     # again: only the generation key (never reused) tells the snapshot's old vector from the new one.
-    memory = app.add_memory(SemanticMemory(name="car", summary="blue hatchback", occurred_at=T0))
+    memory = app.memories.add(SemanticMemory(name="car", summary="blue hatchback", occurred_at=T0))
     index = _index(app, embedder)
-    index.sync_with_store(app.store.db.reader())
-    Indexer(app.store.db, embedder, index).run()
+    index.sync_with_store(app._core.store.db.reader())
+    Indexer(app._core.store.db, embedder, index).run()
     index.close()
     memory.summary = "red convertible"  # type: ignore[attr-defined]
-    app.update_memory(memory)
-    offline = Indexer(app.store.db, embedder, EmbeddedIndex(embedder.model_id))
+    app.memories.update(memory)
+    offline = Indexer(app._core.store.db, embedder, EmbeddedIndex(embedder.model_id))
     offline.invalidate([memory.id])
     offline.run()
     again = _index(app, embedder)
     try:
-        assert again.sync_with_store(app.store.db.reader()) == 1
+        assert again.sync_with_store(app._core.store.db.reader()) == 1
         hit = again.query(embedder.embed(["car\nred convertible"])[0], limit=1)[0]
         assert hit == (memory.id, pytest.approx(1.0, abs=2e-3))
     finally:
@@ -149,7 +153,7 @@ def test_a_damaged_snapshot_is_refilled_from_the_store_and_rewritten(
     snap.write_bytes(bytes(raw))
     again = _index(app, embedder)
     try:
-        assert again.sync_with_store(app.store.db.reader()) == 5  # every vector from the store
+        assert again.sync_with_store(app._core.store.db.reader()) == 5  # every vector from the store
         assert again.snapshot_state.startswith("damaged")
         assert _top(again, embedder, "Dana landlord Leipzig dana") == ids["dana"]
     finally:
@@ -157,7 +161,7 @@ def test_a_damaged_snapshot_is_refilled_from_the_store_and_rewritten(
     assert snap.read_bytes() != bytes(raw)  # rewritten: the next unlock restores it
     third = _index(app, embedder)
     try:
-        assert third.sync_with_store(app.store.db.reader()) == 0 and third.snapshot_state == "loaded"
+        assert third.sync_with_store(app._core.store.db.reader()) == 0 and third.snapshot_state == "loaded"
     finally:
         third.close()
 
@@ -167,9 +171,9 @@ def test_another_models_snapshot_is_not_used(app: Assistant, embedder: FakeEmbed
     other = FakeEmbedder(dim=32, model_id="fake-other")
     switched = _index(app, other)
     try:
-        assert switched.sync_with_store(app.store.db.reader()) == 0  # no fake-other vectors stored yet
+        assert switched.sync_with_store(app._core.store.db.reader()) == 0  # no fake-other vectors stored yet
         assert switched.snapshot_state.startswith("damaged: ") and "model" in switched.snapshot_state
-        Indexer(app.store.db, other, switched).run()
+        Indexer(app._core.store.db, other, switched).run()
         assert switched.count() == 5  # 32-d vectors accepted
     finally:
         switched.close()
@@ -177,7 +181,7 @@ def test_another_models_snapshot_is_not_used(app: Assistant, embedder: FakeEmbed
 
 def test_snapshots_are_written_in_the_background_after_enough_changes(app: Assistant, embedder: FakeEmbedder) -> None:
     index = _index(app, embedder, snapshot_every=3)
-    index.sync_with_store(app.store.db.reader())
+    index.sync_with_store(app._core.store.db.reader())
     try:
         for n in range(2):
             index.add(f"mem_{n}", "semantic", embedder.embed([f"note {n}"])[0], T0, key=n + 1)

@@ -273,19 +273,19 @@ def test_the_notice_is_given_once_per_desktop_setup_and_remembered(
     for key, value in {**compositor, "DBUS_SESSION_BUS_ADDRESS": bare_session_bus, "SWAYSOCK": ""}.items():
         monkeypatch.setenv(key, value)
     with FakePortal(bare_session_bus, tmp_path):
-        notice = app.capture_notice()
+        notice = app.capture.notice()
         assert notice is not None and notice.startswith(wayland.DIALOG_NOTICE)
         assert wayland.UNKNOWN_WINDOWS_NOTICE in notice  # no sway here: exclusions cannot work, say so
-        assert app.capture_notice() == notice  # until the user has read it
-        app.acknowledge_capture_notice()
-        assert app.capture_notice() is None
+        assert app.capture.notice() == notice  # until the user has read it
+        app.capture.acknowledge_notice()
+        assert app.capture.notice() is None
         data_dir = app.paths.root
         app.close()
         reopened = Assistant(data_dir)
         reopened.unlock(PASSPHRASE)
         try:
-            assert reopened.capture_notice() is None  # kept in config.toml
-            assert reopened.capture_status()["backend"] == (
+            assert reopened.capture.notice() is None  # kept in config.toml
+            assert reopened.capture.status().backend == (
                 "wayland: screen via xdg-desktop-portal (Screenshot); windows via " + wayland.NO_WINDOWS
             )
         finally:
@@ -294,7 +294,7 @@ def test_the_notice_is_given_once_per_desktop_setup_and_remembered(
 
 def test_no_notice_on_x11(app: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
-    assert app.capture_notice() is None
+    assert app.capture.notice() is None
 
 
 # -- grim's PPM ------------------------------------------------------------------------------------------

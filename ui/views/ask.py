@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.values import Answer
-from ui.format import TYPE_LABELS, short, when, why_unknown
+from ui.format import TYPE_LABELS, short, when
 from ui.session import Session
 from ui.views.item_detail import ItemDetail, esc, item_link
 
@@ -44,8 +44,8 @@ def answer_html(turn: Turn) -> str:
     elif answer is None:
         text = esc(turn.streamed).replace("\n", "<br>") if turn.streamed else "<i>thinking…</i>"
         parts.append(f"<p style='margin-top:0'>{text}{' ▍' if turn.streamed else ''}</p>")
-    elif not answer.known:
-        reason = why_unknown(answer.text)
+    elif answer.unknown_reason is not None:
+        reason = answer.unknown_reason
         parts.append(
             "<p style='margin-top:0'><span style='background:#8a93a0;color:white;'>&nbsp;I don't know&nbsp;"
             f"</span>&nbsp; <span style='color:gray'>{esc(reason)}</span></p>"
@@ -124,7 +124,7 @@ class AskView(QWidget):
         if not self._history_asked:  # once: later turns are added as they are asked, here or in quick recall
             self._history_asked = True
             self.session.run(
-                self.session.assistant.ask_history, name="ask history", owner=self, on_result=self._show_history
+                self.session.assistant.answers.history, name="ask history", owner=self, on_result=self._show_history
             )
 
     def _show_history(self, answers: list[Answer]) -> None:
@@ -172,7 +172,7 @@ class AskView(QWidget):
         # ask() records the turn; the database serialises that write itself, so asking does not wait
         # behind long work in the write lane.
         self.session.run(
-            self.session.assistant.ask,
+            self.session.assistant.answers.ask,
             question,
             name="ask",
             owner=self,

@@ -103,7 +103,8 @@ class ItemDetail(QWidget):
         self._load(item_id)
 
     def _load(self, item_id: str) -> None:
-        getter = self.session.assistant.get_event if item_id.startswith("ev_") else self.session.assistant.get_memory
+        memories = self.session.assistant.memories
+        getter = memories.event if item_id.startswith("ev_") else memories.get
         self.session.run(
             getter,
             item_id,

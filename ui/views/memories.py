@@ -173,8 +173,10 @@ class MemoriesView(QWidget):
 
     def _show_hint(self) -> None:
         app = self.session.assistant
-        active = app.active_model("chat")  # the model registry, a small JSON file
-        self.hint.setText(filled_by(self.type_, active.name if active else None, app.settings.consolidation.use_model))
+        active = app.models.active("chat")  # the model registry, a small JSON file
+        self.hint.setText(
+            filled_by(self.type_, active.name if active else None, app.settings.current.consolidation.use_model)
+        )
 
     def load(self, more: bool = False) -> None:
         self._stale = False
@@ -182,7 +184,7 @@ class MemoriesView(QWidget):
         type_ = self.type_
         offset = len(self.memories) if more else 0
         self.session.run(
-            self.session.assistant.list_memories,
+            self.session.assistant.memories.latest,
             type_,
             limit=PAGE,
             offset=offset,

@@ -229,7 +229,7 @@ class MemoryEditor(QWidget):
         values = self.values()
         if self.memory is not None:
             updated = dataclasses.replace(self.memory, **values, updated_at=utcnow())
-            job: Any = self.session.assistant.update_memory
+            job: Any = self.session.assistant.memories.update
             args: tuple[Any, ...] = (updated,)
             kwargs: dict[str, Any] = {}
         else:
@@ -243,7 +243,7 @@ class MemoryEditor(QWidget):
             if cls is VaultEntry and not secret:
                 self.status.setText("A vault entry needs the value to seal.")
                 return
-            job, args, kwargs = self.session.assistant.add_memory, (created,), {"secret": secret}
+            job, args, kwargs = self.session.assistant.memories.add, (created,), {"secret": secret}
         self.status.setText("saving…")
         self.session.run(
             job,
@@ -278,7 +278,7 @@ class MemoryEditor(QWidget):
             self.session.data_changed.emit()
 
         self.session.run(
-            self.session.assistant.forget,
+            self.session.assistant.memories.forget,
             memory_id,
             with_sources=self.with_sources.isChecked(),
             name="forget",
@@ -311,7 +311,7 @@ class MemoryEditor(QWidget):
 
         self.status.setText("unsealing…")
         self.session.run(
-            self.session.assistant.reveal_secret,
+            self.session.assistant.memories.reveal_secret,
             self.memory.id,
             passphrase,
             name="reveal",

@@ -150,7 +150,7 @@ class SearchView(QWidget):
             since, until = local_day_bounds(qdate(self.date_from.date()), qdate(self.date_to.date()))
         self.summary.setText("searching…")
         self.session.run(
-            self.session.assistant.search,
+            self.session.assistant.search.find,
             text,
             types=types,
             since=since,

@@ -48,13 +48,6 @@ def allow_network(parent: QWidget) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def usage_total(usage: dict[str, int]) -> int:
-    """Bytes in use: the "total" entry if the core gives one, else the sum of the parts (not the budget)."""
-    if "total" in usage:
-        return int(usage["total"])
-    return sum(int(v) for k, v in usage.items() if k != "budget")
-
-
 class SettingsView(QWidget):
     hotkey_changed = Signal(str)
     saved = Signal()  # after each batch of changes reached the config file
@@ -76,14 +69,12 @@ class SettingsView(QWidget):
         column.addWidget(self._storage_box())
         column.addWidget(self._memory_box())
         self.models = ModelsBox(session)
-        self.models.setVisible(session.can("list_models"))
         column.addWidget(self.models)
         column.addWidget(self._privacy_box())
         self.passphrase = PassphraseBox(session)
         column.addWidget(self.passphrase)
         column.addWidget(self._desktop_box())
         self.integrations = IntegrationsBox(session)
-        self.integrations.setVisible(session.can("mcp_client_config"))
         column.addWidget(self.integrations)
         column.addStretch(1)
         content.setMaximumWidth(860)
@@ -160,8 +151,6 @@ class SettingsView(QWidget):
         form.addRow("Keep thumbnails for", self.retention)
         form.addRow("Storage budget", self.budget)
         form.addRow("In use", self.usage_row)
-        self.usage_row.setVisible(self.session.can("storage_usage"))
-        form.labelForField(self.usage_row).setVisible(self.session.can("storage_usage"))
         self._bind_check(self.keep_thumbnails, "capture.keep_thumbnails")
         self.retention.valueChanged.connect(lambda v: self.stage("capture.thumbnail_retention_days", int(v)))
         self._usage_total: int | None = None  # until the first measurement
@@ -244,7 +233,7 @@ class SettingsView(QWidget):
     # -- values -----------------------------------------------------------------------------------
     def load(self) -> None:
         """Show the current settings (no saves are triggered while filling in)."""
-        s = self.session.assistant.settings
+        s = self.session.assistant.settings.current
         self._loading = True
         try:
             self.capture_enabled.setChecked(s.capture.enabled)
@@ -292,7 +281,7 @@ class SettingsView(QWidget):
 
         def write() -> list[str]:
             for key, value in changes.items():
-                assistant.set_setting(key, value)
+                assistant.settings.set(key, value)
             return list(changes)
 
         def done(keys: list[str]) -> None:
@@ -308,9 +297,6 @@ class SettingsView(QWidget):
         """Start or stop recording; the core keeps the consent. A start that fails unticks the box."""
         if self._loading:
             return
-        if not (self.session.can("start_capture") and self.session.can("stop_capture")):
-            self.stage("capture.enabled", on)
-            return
         handle = self.session.start_capture() if on else self.session.stop_capture()
         if handle is not None:
             handle.failed.connect(lambda _exc: self._capture_state_changed())
@@ -319,7 +305,7 @@ class SettingsView(QWidget):
 
     def _capture_state_changed(self, *_args: Any) -> None:
         self._loading = True
-        self.capture_enabled.setChecked(self.session.assistant.settings.capture.enabled)
+        self.capture_enabled.setChecked(self.session.assistant.settings.current.capture.enabled)
         self._loading = False
 
     def _local_only_toggled(self, on: bool) -> None:
@@ -337,7 +323,7 @@ class SettingsView(QWidget):
         if self._loading:
             return
 
-        def done(_r: Any) -> None:
+        def done(_r: None) -> None:
             self.session.keyring_enabled = on
             self.integrations.refresh()  # the entry needs a passphrase only without keyring unlock
             self.keyring_note.setText(
@@ -353,7 +339,7 @@ class SettingsView(QWidget):
             self.keyring_note.setText(str(exc))
 
         self.session.run(
-            self.session.assistant.set_keyring_unlock,
+            self.session.assistant.security.set_keyring_unlock,
             on,
             name="keyring",
             owner=self,
@@ -364,7 +350,7 @@ class SettingsView(QWidget):
 
     def _hotkey_edited(self) -> None:
         text = to_spec(self.hotkey.text().strip()) if self.hotkey.text().strip() else ""
-        if text and text != self.session.assistant.settings.ui.hotkey:
+        if text and text != self.session.assistant.settings.current.ui.hotkey:
             self.stage("ui.hotkey", text)
             self.hotkey_changed.emit(text)
 
@@ -381,13 +367,12 @@ class SettingsView(QWidget):
             self._show_usage(self._usage_total)
 
     def refresh_usage(self) -> None:
-        if self.session.can("storage_usage"):
-            self.session.run(
-                self.session.method("storage_usage"),
-                name="storage usage",
-                owner=self,
-                on_result=lambda usage: self._show_usage(usage_total(dict(usage))),
-            )
+        self.session.run(
+            self.session.assistant.capture.storage_usage,
+            name="storage usage",
+            owner=self,
+            on_result=lambda usage: self._show_usage(usage.total),
+        )
 
     def _show_usage(self, total: int) -> None:
         self._usage_total = total

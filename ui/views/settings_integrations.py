@@ -10,8 +10,6 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QP
 
 from ui.session import Session
 
-CONFIG_METHOD = "mcp_client_config"
-
 
 class IntegrationsBox(QGroupBox):
     """The JSON to paste into an MCP client's configuration (Claude Desktop, LM Studio, an IDE agent...),
@@ -43,14 +41,13 @@ class IntegrationsBox(QGroupBox):
         layout.addLayout(row)
 
     def refresh(self) -> None:
-        if self.session.can(CONFIG_METHOD):
-            self.session.run(
-                self.session.method(CONFIG_METHOD),
-                name="MCP client entry",
-                owner=self,
-                on_result=self.show_config,
-                on_error=lambda exc: self.note.setText(str(exc)),
-            )
+        self.session.run(
+            self.session.assistant.integrations.mcp_client_config,
+            name="MCP client entry",
+            owner=self,
+            on_result=self.show_config,
+            on_error=lambda exc: self.note.setText(str(exc)),
+        )
 
     def show_config(self, config: dict[str, Any]) -> None:
         self.snippet.setPlainText(json.dumps(config, indent=2, ensure_ascii=False))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from assistant.api import ModelEntry
 from assistant.errors import WrongPassphrase
 from assistant.values import passphrase_problem
 from ui.format import human_bytes
@@ -89,7 +88,7 @@ class ModelsBox(QGroupBox):
         line = self.download_name.lineEdit()
         if line is not None:
             line.setPlaceholderText("model to download: a recommended name, or repo_id/file.gguf")
-        for rec in session.assistant.recommended_models():  # a constant list: no worker needed
+        for rec in session.assistant.models.recommended():  # a constant list: no worker needed
             self.download_name.addItem(f"{rec.name}", rec.name)
             self.download_name.setItemData(
                 self.download_name.count() - 1,
@@ -118,8 +117,6 @@ class ModelsBox(QGroupBox):
         layout.addWidget(self.download_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.note)
-        self.download_row.setVisible(session.can("download_model"))
-        self.use_button.setVisible(session.can("use_model"))
         session.settings_changed.connect(self.update_privacy)
         self.update_privacy()
 
@@ -129,20 +126,19 @@ class ModelsBox(QGroupBox):
         self.download_button.setToolTip("Local-only mode is on: turn it off to download" if blocked else "")
 
     def refresh(self) -> None:
-        if self.session.can("list_models"):
-            self.session.run(
-                self.session.method("list_models"),
-                name="list models",
-                owner=self,
-                on_result=self._fill,
-                on_error=lambda exc: self.note.setText(str(exc)),
-            )
+        self.session.run(
+            self.session.assistant.models.installed,
+            name="list models",
+            owner=self,
+            on_result=self._fill,
+            on_error=lambda exc: self.note.setText(str(exc)),
+        )
 
-    def _fill(self, entries: list[Any]) -> None:
+    def _fill(self, entries: list[ModelEntry]) -> None:
         self.table.clear()
         for e in entries:
-            item = QTreeWidgetItem([str(e.name), str(e.role), human_bytes(float(e.size)), str(e.source)])
-            item.setData(0, Qt.ItemDataRole.UserRole, (str(e.name), str(e.role)))
+            item = QTreeWidgetItem([e.name, e.role, human_bytes(float(e.size)), e.source])
+            item.setData(0, Qt.ItemDataRole.UserRole, (e.name, e.role))
             self.table.addTopLevelItem(item)
         for col in range(4):
             self.table.resizeColumnToContents(col)
@@ -156,7 +152,7 @@ class ModelsBox(QGroupBox):
             return
         name, role = item.data(0, Qt.ItemDataRole.UserRole)
         self.session.run(
-            self.session.method("use_model"),
+            self.session.assistant.models.use,
             name,
             role,
             name="use model",
@@ -188,7 +184,7 @@ class ModelsBox(QGroupBox):
                 self.progress.setValue(int(1000 * done / total))
                 self.progress.setFormat(f"{human_bytes(done)} of {human_bytes(total)}")
 
-        def finished(_entry: Any) -> None:
+        def finished(_entry: ModelEntry) -> None:
             self.progress.hide()
             self.update_privacy()
             self.note.setText(f"Downloaded {name}.")
@@ -200,7 +196,7 @@ class ModelsBox(QGroupBox):
             self.note.setText(str(exc))
 
         self.session.run(
-            self.session.method("download_model"),
+            self.session.assistant.models.download,
             name,
             name="download model",
             owner=self,
@@ -243,7 +239,7 @@ class PassphraseBox(QGroupBox):
         self.change_button.setEnabled(False)
         self.note.setText("changing…")
 
-        def done(_r: Any) -> None:
+        def done(_r: None) -> None:
             self.change_button.setEnabled(True)
             for edit in (self.old, self.new, self.confirm):
                 edit.clear()
@@ -258,7 +254,7 @@ class PassphraseBox(QGroupBox):
             )
 
         self.session.run(
-            self.session.assistant.change_passphrase,
+            self.session.assistant.security.change_passphrase,
             old,
             new,
             name="change passphrase",

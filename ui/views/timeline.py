@@ -177,7 +177,7 @@ class TimelineView(QWidget):
         start = day_bounds(date(year, month, 1))[0]
         end = day_bounds(date(year + month // 12, month % 12 + 1, 1))[0]
         self.session.run(
-            self.session.assistant.days_with_data,
+            self.session.assistant.timeline.days_with_data,
             start,
             end,
             name="calendar",
@@ -203,7 +203,7 @@ class TimelineView(QWidget):
         self.weekday.setText(f"{day:%A}")
         self.summary.setText("loading…")
         self.session.run(
-            self.session.assistant.timeline,
+            self.session.assistant.timeline.between,
             start,
             end,
             name="timeline",
@@ -231,7 +231,7 @@ class TimelineView(QWidget):
         self._clear_thumbs()
         start, end = day_bounds(day)
         self.session.run(
-            self.session.assistant.digest,
+            self.session.assistant.timeline.digest,
             start,
             end,
             name="day digest",
@@ -258,7 +258,7 @@ class TimelineView(QWidget):
         assistant = self.session.assistant
 
         def load() -> list[RawEvent]:
-            return [assistant.get_event(i) for i in ids]
+            return [assistant.memories.event(i) for i in ids]
 
         self.block_view.setHtml(self._block_html(block, None))
         self.session.run(
@@ -318,9 +318,9 @@ class TimelineView(QWidget):
 
     def _load_thumbs(self, block: ActivityBlock) -> None:
         self._clear_thumbs()
-        thumbnail = self.session.method("thumbnail") if self.session.can("thumbnail") else None
-        if thumbnail is None or block.app == "chat" or not block.event_ids:
+        if block.app == "chat" or not block.event_ids:
             return
+        thumbnail = self.session.assistant.capture.thumbnail
         ids = block.event_ids
         picks = list(dict.fromkeys([ids[0], ids[len(ids) // 2], ids[-1]]))[:THUMBNAILS_SHOWN]
 

@@ -1,0 +1,1 @@
+"""The facade's managers: one small class per concern, each owning no state but what `core.Core` shares."""

@@ -1,0 +1,50 @@
+"""The words of time a question may use, and what each stands for: month and weekday names (with their
+abbreviations), small numbers in words, the parts of a day and the seasons."""
+
+from __future__ import annotations
+
+MONTHS = {
+    m: i
+    for i, ms in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        start=1,
+    )
+    for m in ms.split()
+}
+WEEKDAYS = {
+    d: i
+    for i, ds in enumerate(
+        (
+            "mon monday",
+            "tue tues tuesday",
+            "wed wednesday",
+            "thu thur thurs thursday",
+            "fri friday",
+            "sat saturday",
+            "sun sunday",
+        )
+    )
+    for d in ds.split()
+}
+NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+} | {"a": 1, "an": 1, "a couple of": 2, "a few": 3, "couple of": 2}
+PARTS = {"morning": (5, 12), "afternoon": (12, 17), "evening": (17, 22), "night": (17, 29)}  # 29 = 5 am next day
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
