@@ -4,6 +4,8 @@ later on one niced thread. On the 48-window workday (bench/workday.py) with the 
     PYTHONPATH=. OMP_THREAD_LIMIT=1 python bench/bench_model_backlog.py [--windows 48] [--tick 0.5]
 
 - the deterministic pass alone, and with the episodes written down for the model (seconds, ratio);
+- the backlog written down minute by minute (the app's schedule) and read: calls and prompt tokens,
+  against the same session written down at once;
 - the backlog read with one CPU thread on a niced thread (the background job) and with the model's own
   threads (what `assistant consolidate` does): prompt tokens, seconds;
 - a stand-in capture tick (store one event, hash 8 MB as a frame diff would) every --tick seconds:
@@ -143,6 +145,15 @@ def main() -> None:
                 report, seconds = _drain(app, background=background)
             drained[background] = (report, seconds, ticks.seconds)
             app.close()
+        minutely = _store(root, "minutely", model=True)
+        start = events[0].occurred_at
+        for minute in range(int((events[-1].occurred_at - start).total_seconds() // 60) + 1):
+            part = [e for e in events if int((e.occurred_at - start).total_seconds() // 60) == minute]
+            minutely.memories.add_events(part)
+            minutely.consolidation.run(model_pass=False)
+        pieces = minutely.status().model_backlog
+        by_minute, _ = _drain(minutely, background=True)
+        minutely.close()
     rows.append(
         (
             "deterministic pass",
@@ -157,6 +168,12 @@ def main() -> None:
                 f"{report.model_calls} calls, {report.model_prompt_tokens:,} prompt tokens, {seconds:.0f} s wall",
             )
         )
+    rows.append(
+        (
+            "written down minute by minute",
+            f"{pieces} pieces read in {by_minute.model_calls} calls, {by_minute.model_prompt_tokens:,} prompt tokens",
+        )
+    )
     base = _p(alone.seconds, 50)
     rows.append(("capture tick, nothing else", f"p50 {base * 1000:.0f} ms, p95 {_p(alone.seconds, 95) * 1000:.0f} ms"))
     for background, name in ((True, "background model pass"), (False, "model pass on the model's threads")):
