@@ -73,6 +73,8 @@ class ConsolidationSettings:
     batch_tokens: int = 3000
     raw_retention_days: int = 90
     use_model: bool = True
+    model_idle_seconds: float = 120.0  # the background model pass runs after this long without input...
+    model_on_ac: bool = True  # ...or at any time on AC power, where the platform tells (one thread, niced)
 
 
 @dataclass

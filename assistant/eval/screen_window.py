@@ -18,12 +18,14 @@ import subprocess
 import sys
 from typing import IO, Any
 
+from assistant.errors import CaptureUnavailable
+
 
 class ScreenWindow:
     """The parent's handle on the child process that shows the screens on `display`."""
 
     def __init__(self, display: str, timeout: float = 30.0) -> None:
-        self.timeout = timeout
+        self.timeout, self.display = timeout, display
         env = {**os.environ, "DISPLAY": display}
         env.pop("WAYLAND_DISPLAY", None)
         self.proc = subprocess.Popen(
@@ -41,11 +43,13 @@ class ScreenWindow:
             self.proc.stdin.write(json.dumps({"image": image, "title": title, "wm_class": wm_class}) + "\n")
             self.proc.stdin.flush()
         except BrokenPipeError:
-            raise RuntimeError("the screen window process ended (is the X display still there?)") from None
+            raise CaptureUnavailable("the screen window process ended (is the X display still there?)") from None
         ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
         line = self.proc.stdout.readline() if ready else ""
         if not line.strip().isdigit():
-            raise RuntimeError(f"the screen window did not come up on the X display ({line.strip() or 'no answer'})")
+            raise CaptureUnavailable(
+                f"the screen window did not come up on the X display {self.display} ({line.strip() or 'no answer'})"
+            )
         return int(line)
 
     def close(self) -> None:

@@ -76,6 +76,7 @@ def evaluate_screens(
             app.unlock(passphrase)
             t0 = time.perf_counter()
             app.consolidation.run()
+            vectors = app.search.index_pending()  # as `assistant consolidate` does: new memories and events get vectors
             consolidate_s = time.perf_counter() - t0
             t0 = time.perf_counter()
             results = _ask(app, bench, events, _step(progress, "questions", len(bench.questions)))
@@ -89,6 +90,7 @@ def evaluate_screens(
         results,
         k=k,
         search=search,
+        vectors=vectors,
         storage=storage,
         seconds={
             "capture": capture_s,
@@ -166,6 +168,11 @@ def _capture_all(
         writer = FrameWriter(store, thumbnail_budget_bytes=1 << 40, on_disk_full=disk_full, on_recovered=lambda: None)
         before = _bytes_on_disk(paths, store)
         pipeline = build_pipeline(settings, writer, clock=lambda: clock[0])
+        if pipeline.ocr is None or not pipeline.ocr.available():
+            pipeline.stop()
+            raise CaptureUnavailable(
+                "OCR unavailable: install tesseract-ocr (the benchmark reads every screen with it)"
+            )
         try:
             with ScreenWindow(display) as window:
                 for done, screen in enumerate(bench.screens, 1):

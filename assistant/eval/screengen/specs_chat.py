@@ -16,7 +16,14 @@ def chats(r: random.Random) -> list[Spec]:
     chans = ["# general", "# standup", "# ops", "# offsite", "# random", "Direct: Ana", "Direct: Ben"]
 
     def noise(n: int) -> list[tuple[str, str, str]]:
-        return [(r.choice(PEOPLE), f"{r.randint(9, 17)}:{r.randint(0, 59):02d}", r.choice(SENTENCES)) for _ in range(n)]
+        return [
+            (
+                r.choice(PEOPLE),
+                f"{r.randint(9, 17)}:{r.randint(0, 59):02d}",
+                " ".join(r.sample(SENTENCES, r.randint(1, 2))),
+            )
+            for _ in range(n)
+        ]
 
     def standup(on_call: str, blocker: str) -> list[tuple[str, str, str]]:
         return [

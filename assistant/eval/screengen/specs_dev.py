@@ -254,11 +254,11 @@ def terminals(r: random.Random) -> list[Spec]:
             f"dev@{host}:~$ du -sh /srv/backups/* | sort -h | tail -4",
             *[f"{r.randint(20, 90)}G\t/srv/backups/{w}" for w in r.sample(CODE_WORDS, 4)],
             f"dev@{host}:~$ ",
-            *shell_noise(r, 14),
+            *shell_noise(r, 22),
         ]
 
     build = [
-        *shell_noise(r, 10),
+        *shell_noise(r, 28),
         "dev@laptop:~/harbour$ ssh build-runner-12",
         "Welcome to build-runner-12 (Debian 12)",
         "build@build-runner-12:~$ ./ci/run-nightly.sh",
@@ -273,7 +273,7 @@ def terminals(r: random.Random) -> list[Spec]:
         "dev@laptop:~/billing$ git log --oneline -12",
         "a3f9c21 Fix rounding in invoice totals for zero-rated items",
         *[line for line in shell_noise(r, 60) if line[0] in "0123456789abcdef" and " " in line][:9],
-        *shell_noise(r, 12),
+        *shell_noise(r, 20),
         "e07b5d4 Bump version to 4.12.2",
         "dev@laptop:~/billing$ git show --stat a3f9c21 | head -3",
         "commit a3f9c21  Author: Kaito Mori  Date: Tue Nov 10 16:02",
@@ -288,7 +288,7 @@ def terminals(r: random.Random) -> list[Spec]:
         "3 packets transmitted, 3 received, 0% packet loss",
         "dev@laptop:~$ ssh admin@nas.home.arpa uptime",
         " 09:41:07 up 213 days,  4:12,  1 user,  load average: 0.31",
-        *shell_noise(r, 12),
+        *shell_noise(r, 28),
         "dev@laptop:~$ ",
     ]
     pytest = [
@@ -296,7 +296,7 @@ def terminals(r: random.Random) -> list[Spec]:
         *["." * r.randint(40, 70) for _ in range(6)],
         "FAILED tests/test_refunds.py::test_refund_rounds_half_up - AssertionError: '0.40' != '0.35'",
         "1 failed, 412 passed, 3 skipped in 48.21s",
-        *shell_noise(r, 8),
+        *shell_noise(r, 24),
         "dev@laptop:~/billing$ ",
     ]
     top = [
@@ -310,7 +310,7 @@ def terminals(r: random.Random) -> list[Spec]:
             f"  {r.randint(0, 4)}.{r.randint(0, 9)}  {r.randint(20, 900)}m {w}-daemon"
             for w in CODE_WORDS
         ],
-        *shell_noise(r, 6),
+        *shell_noise(r, 14),
     ]
     when = datetime
     return [

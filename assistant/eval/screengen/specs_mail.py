@@ -39,7 +39,11 @@ def _mail(r: random.Random, sid: str, subject: str, sender: str, when: str, body
         folders=FOLDERS,
         inbox=_inbox(r, (sender, subject, when)),
         header=[("From", sender), ("To", "me"), ("Date", when), ("Subject", subject)],
-        body=body,
+        body=[
+            *body,
+            f"On {r.choice(['Mon', 'Tue', 'Wed'])}, {r.choice(PEOPLE)} wrote:",
+            *paragraphs(r, 2),
+        ],  # the thread below
     )
     return Spec(sid, MAIL, title, draw, **kw)  # type: ignore[arg-type]
 

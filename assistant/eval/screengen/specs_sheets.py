@@ -35,6 +35,10 @@ def sheets(r: random.Random) -> list[Spec]:
         ["Council tax", "143.20", "1st", "direct debit"],
         ["Water", "31.45", "22nd", "direct debit"],
         ["Savings transfer", "400.00", "28th", "standing order"],
+        *[
+            [item, money(r, 5, 90), f"{r.randint(2, 28)}th", r.choice(["card", "cash", "transfer"])]
+            for item in ITEMS[12:24]
+        ],
     ]
     inventory = [
         [
