@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from assistant.consolidation.engine import ConsolidationReport, store_planned
 from assistant.consolidation.model_pass import Episode, Extraction, Fresh, ModelExtractor, bounded
 from assistant.errors import ModelError
-from assistant.llm.runtime import TextModel, ThreadBudget
+from assistant.llm.text_model import TextModel, ThreadBudget
 from assistant.store import backlog as backlog_repo
 from assistant.store import events as event_repo
 from assistant.store.db import Database
