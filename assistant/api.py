@@ -102,12 +102,14 @@ class Assistant:
         return self._core.store.read_only_reason
 
     def start_background(self) -> None:
-        """Periodic consolidation, and capture if the user turned it on (capture is off until they do)."""
+        """Periodic consolidation, the model pass when the user is idle, and capture if the user turned it
+        on (capture is off until they do)."""
         core = self._core
         core.require_writable()  # every job would fail at its first write
         core.background.schedule_consolidation(
             self.consolidation.run_and_index, core.settings.consolidation.interval_minutes
         )
+        core.background.schedule_model_pass(self.consolidation.model_pass_job())
         if core.settings.capture.enabled:
             core.capture.start()
 
@@ -131,6 +133,7 @@ class Assistant:
             notes=self.notes(),
         )
         if core.unlocked:
+            st.search = core.search_mode()
             fill_store_status(st, core.store)
             control = core.capture_here
             st.capture = control.status() if control is not None else None

@@ -109,7 +109,8 @@ def _workday(windows: int, *, prompt_only: bool = False) -> list[tuple[str, str]
     """The model pass over `windows` captured windows with the bundled model, scaled to a captured hour."""
     from workday import session  # beside this script
 
-    from assistant.consolidation.engine import Extraction, batches
+    from assistant.consolidation.engine import batches
+    from assistant.consolidation.model_pass import Extraction
 
     events = session(windows)
     captured = (events[-1].occurred_at - events[0].occurred_at).total_seconds() + 3.0

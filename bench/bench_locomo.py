@@ -2,6 +2,12 @@
 the raw turns, and hybrid again after consolidation (what `assistant eval locomo` reports by default).
 
     .venv/bin/python bench/bench_locomo.py [--data FILE] [--embedder PATH.gguf] [--threads N] [--out DIR]
+    .venv/bin/python bench/bench_locomo.py --loo [...]
+
+--loo: leave-one-conversation-out instead (hybrid after consolidation, the `eval locomo` default): for
+each dev conversation, the fusion settings in LOO_SPACE are tuned on the other four and recall@10 is
+measured on it; then the mean, next to the plain dev figure (the defaults on all five). Each question
+is searched once and re-ranked per setting (assistant/eval/locomo_loo.py). Writes locomo-loo.md/.json.
 
 Without --embedder the packaged all-MiniLM-L6-v2 is converted into a temporary directory first; if that
 is impossible (package or llama-cpp missing) only the full-text row is produced, and the output says so.
@@ -12,6 +18,7 @@ conversations are a held-out test set and are never read here.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -33,6 +40,10 @@ def load_embedder(path: Path | None, threads: int | None, tmp: Path) -> Any:
     return LlamaEmbedder(path or prepare_default_embedding_model(tmp), n_threads=threads)
 
 
+def progress(done: int, total: int) -> None:
+    print(f"\r  {done}/{total} questions", end="", file=sys.stderr, flush=True)
+
+
 def table(reports: list[LocomoReport]) -> str:
     ks = reports[0].ks
     head = "| retrieval | category | questions | " + " | ".join(f"R@{k}" for k in ks) + " |"
@@ -47,19 +58,90 @@ def table(reports: list[LocomoReport]) -> str:
     return "\n".join(lines)
 
 
+# The settings each fold tunes (coordinate ascent from the defaults, on its four training conversations).
+EXISTING_SPACE: dict[str, list[Any]] = {
+    "rrf_k": [3, 5, 8, 12],
+    "vector_weight": [0.7, 1.0, 1.3],
+    "neighbour_weights": [(0.5, 0.5), (0.25, 0.25), (0.5, 0.25), (0.75, 0.5), (0.5,)],
+    "speaker_boost": [0.5, 1.0, 1.5],
+    "window_weight": [0.5, 1.0, 1.5],
+    "min_similarity": [0.25, 0.3, 0.35],
+}
+LOO_SPACE: dict[str, list[Any]] = {**EXISTING_SPACE}
+
+
+def loo(args: argparse.Namespace, embedder: Any) -> str:
+    from assistant.eval.locomo import REPORT_KS
+    from assistant.eval.locomo_loo import Scores, collect, leave_one_out, mismatches
+    from assistant.retrieval.ranking import FusionConfig
+
+    started = time.perf_counter()
+    ks = sorted({*REPORT_KS, 10})
+    asked = collect(
+        args.data, ks=ks, embedder=embedder, consolidate=lambda app: app.consolidation.run(), progress=progress
+    )
+    base = FusionConfig()
+    off = mismatches(asked, base, max(ks))
+    print(f"\n{len(asked)} questions searched in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    scores = Scores(asked, 10)
+    spaces = {"the defaults, untuned": {}, "existing settings tuned per fold": EXISTING_SPACE}
+    if LOO_SPACE != EXISTING_SPACE:
+        spaces["existing and new settings tuned per fold"] = LOO_SPACE
+    dev = scores.mean(base, [a.conversation for a in asked])
+    lines = [
+        f"LoCoMo dev split, hybrid after consolidation, recall@10 in %. Plain dev figure (the defaults, all "
+        f"five conversations, {len(asked)} questions): **{100 * dev:.1f}**. Re-ranking reproduces the real "
+        f"search for {len(asked) - off} of {len(asked)} questions.",
+        "",
+    ]
+    result: dict[str, Any] = {"dev": dev, "questions": len(asked), "mismatches": off, "loo": {}}
+    for label, space in spaces.items():
+        print(f"tuning: {label}", file=sys.stderr)
+        folds = leave_one_out(scores, space, base)
+        mean = sum(f.test for f in folds) / len(folds)
+        lines += [
+            f"**{label}**: leave-one-out mean **{100 * mean:.1f}**",
+            "",
+            "| held out | tuned on the other four | train R@10 | held-out R@10 | held-out, defaults |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for f in folds:
+            changed = ", ".join(f"{k}={v}" for k, v in f.changed.items()) or "(defaults)"
+            lines.append(
+                f"| {f.held_out} | {changed} | {100 * f.train:.1f} | {100 * f.test:.1f} | {100 * f.test_base:.1f} |"
+            )
+        lines.append("")
+        result["loo"][label] = {"mean": mean, "folds": [dataclasses.asdict(f) for f in folds]}
+    lines.append(f"{scores.tried} settings scored; {time.perf_counter() - started:.0f} s in all.")
+    text = "\n".join(lines) + "\n"
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "locomo-loo.md").write_text(text)
+    (args.out / "locomo-loo.json").write_text(json.dumps(result, indent=2, default=str))
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--embedder", type=Path, help="GGUF embedding model (default: the packaged MiniLM)")
     parser.add_argument("--threads", type=int, default=None, help="llama.cpp threads (1 is best on a busy machine)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--loo", action="store_true", help="leave-one-conversation-out tuning and recall")
     args = parser.parse_args()
     if not args.data.exists():
         sys.exit(f"no LoCoMo file at {args.data}: pass --data")
     os.environ.setdefault("ASSISTANT_TESTING", "1")  # cheap key derivation for the throwaway stores
-
-    def progress(done: int, total: int) -> None:
-        print(f"\r  {done}/{total} questions", end="", file=sys.stderr, flush=True)
+    if args.loo:
+        with tempfile.TemporaryDirectory(prefix="bench-locomo-") as tmp:
+            try:
+                embedder = load_embedder(args.embedder, args.threads, Path(tmp))
+            except ModelError as exc:
+                sys.exit(f"leave-one-out needs the embedding model: {exc}")
+            try:
+                print(loo(args, embedder))
+            finally:
+                embedder.close()
+        return
 
     reports: list[LocomoReport] = []
     notes: list[str] = []

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.api import CaptureStatus
-from assistant.values import Memory
+from assistant.values import Memory, SearchMode
 from ui.actions import AppActions
 from ui.format import short, when
 from ui.icons import icon
@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         session.consolidation_progress.connect(self._show_consolidation)
         session.import_progress.connect(self._show_import)
         session.model_changed.connect(self._show_model)
+        session.model_backlog_changed.connect(self._show_model_backlog)
+        session.search_changed.connect(self._show_search)
         session.message.connect(self.say)
         session.tasks.busy_changed.connect(self._show_busy)
         self._show_capture(session.capture_state, session.capture_status)
@@ -162,6 +164,13 @@ class MainWindow(QMainWindow):
         self.importing.setFormat("indexing %v/%m")
         self.importing.hide()
         self.model_label = QLabel()
+        self.backlog_label = QLabel()  # episodes waiting for the model pass (hidden when none)
+        self.backlog_label.setToolTip(
+            "Read by the model while you are idle or on AC power; already searchable from the captures"
+        )
+        self.backlog_label.hide()
+        self.search_label = QLabel()
+        self.search_label.hide()  # until the mode is known
         self.privacy_label = QLabel()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -178,6 +187,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.importing)
         status.addPermanentWidget(self.capture_label)
         status.addPermanentWidget(self.model_label)
+        status.addPermanentWidget(self.backlog_label)
+        status.addPermanentWidget(self.search_label)
         status.addPermanentWidget(self.privacy_label)
 
     # -- import -------------------------------------------------------------------------------------
@@ -261,6 +272,17 @@ class MainWindow(QMainWindow):
     def _show_model(self, name: str | None) -> None:
         self.model_label.setVisible(name is not None)
         self.model_label.setText(f"Model: {name}" if name else "No model: quoted answers")
+
+    def _show_model_backlog(self, waiting: int) -> None:
+        self.backlog_label.setVisible(waiting > 0)
+        self.backlog_label.setText(f"{waiting} episode{'s' if waiting != 1 else ''} waiting for the model")
+
+    def _show_search(self, mode: SearchMode) -> None:
+        """Whether search finds by meaning too: a store without an embedder finds only the words typed."""
+        self.search_label.setText("Search: hybrid" if mode.embedder else "Search: full text only")
+        self.search_label.setStyleSheet("" if mode.embedder else "color: #c77700;")
+        self.search_label.setToolTip(mode.line)
+        self.search_label.show()
 
     def _show_consolidation(self, done: int, total: int) -> None:
         if total <= 0:

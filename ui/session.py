@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from assistant.api import Assistant, CaptureStatus, ConsolidationReport, ModelEntry
-from assistant.values import ImportResult
+from assistant.values import ImportResult, SearchMode
 from ui.tasks import TaskHandle, TaskManager
 
 # What the tray and status bar show, folded from the core's capture state.
@@ -46,6 +46,8 @@ class Session(QObject):
     message = Signal(str)  # a short line for the status bar
     consolidation_progress = Signal(int, int)  # (done, total); (0, 0) when idle
     model_changed = Signal(str)  # the active chat model's name ("" = none: quoted answers)
+    model_backlog_changed = Signal(int)  # episodes waiting for the model pass
+    search_changed = Signal(object)  # the SearchMode: hybrid, or full text only and why
     import_progress = Signal(int, int, str)  # (done, of, "storing" or "indexing"); (0, 0, "") when done
 
     def __init__(
@@ -58,6 +60,7 @@ class Session(QObject):
         self.capture_status: CaptureStatus | None = None
         self.keyring_enabled = False  # true once we know the keyring holds the key
         self.chat_model: str | None = None  # None: not known yet
+        self.search_mode: SearchMode | None = None  # None: not known yet
         self._notes_seen: dict[str, str] = {}
         self.confirm_notice: Callable[[str], bool] = _confirm_notice  # tests answer in its place
         self._poll = QTimer(self)
@@ -76,6 +79,8 @@ class Session(QObject):
         """Say in the status bar any new condition the core noted (a broken model, ...)."""
         notes = self.assistant.notes().said()
         fresh = [v for k, v in notes.items() if self._notes_seen.get(k) != v]
+        if notes.get("search") != self._notes_seen.get("search"):
+            self.refresh_search()  # the vector index loaded, or failed to
         self._notes_seen = notes
         if fresh:
             self.message.emit("; ".join(fresh))
@@ -85,6 +90,16 @@ class Session(QObject):
             self.set_chat_model(entry.name if entry is not None else "")
 
         self.tasks.submit(self.assistant.models.active, "chat", name="active model", owner=self, on_result=show)
+        self.refresh_search()  # the embedding model may have changed too
+
+    def refresh_search(self) -> None:
+        if self.assistant.unlocked:
+            self.tasks.submit(self.assistant.search.mode, name="search mode", owner=self, on_result=self._set_search)
+
+    def _set_search(self, mode: SearchMode) -> None:
+        if mode != self.search_mode:
+            self.search_mode = mode
+            self.search_changed.emit(mode)
 
     def set_chat_model(self, name: str) -> None:
         self.chat_model = name
@@ -100,6 +115,12 @@ class Session(QObject):
         if self.assistant.unlocked:
             self.tasks.submit(
                 self.assistant.capture.status, name="capture status", owner=self, on_result=self._set_capture_status
+            )
+            self.tasks.submit(
+                self.assistant.consolidation.waiting_for_model,
+                name="model backlog",
+                owner=self,
+                on_result=self.model_backlog_changed.emit,
             )
 
     def _set_capture_status(self, status: CaptureStatus) -> None:

@@ -209,6 +209,7 @@ class UnlockDialog(QDialog):
 
     def _create(self, passphrase: str, capture: bool, model: str) -> None:
         self.assistant.init(passphrase)
+        self.assistant.models.prepare_search()  # semantic search from the first minute; says why if not
         self.assistant.settings.set("capture.enabled", capture)
         if model:
             self.assistant.models.use(model, "chat")

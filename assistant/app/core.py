@@ -20,11 +20,12 @@ from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_service import VectorService
 from assistant.store import opened
 from assistant.store.opened import OpenedStore
-from assistant.values import Notes
+from assistant.values import Notes, SearchMode
 
 if TYPE_CHECKING:
     from assistant.answer.head import AnswerHead
     from assistant.capture.control import CaptureControl
+    from assistant.consolidation.backlog import ModelBacklog
     from assistant.consolidation.engine import Consolidator
     from assistant.locking.watcher import SessionWatcher
     from assistant.scheduler.service import BackgroundService
@@ -52,6 +53,7 @@ class Core:
         self._capture: CaptureControl | None = None
         self._background: BackgroundService | None = None
         self.consolidator: Consolidator | None = None  # built on first use, per open store
+        self.backlog: ModelBacklog | None = None  # likewise, with the consolidator
         self.head: AnswerHead | None = None  # likewise
 
     # -- the store and what is built on it --------------------------------------------------------
@@ -74,6 +76,14 @@ class Core:
             read_only = access == "read" or (access == "write-if-free" and opened.in_use_elsewhere(self.paths))
             self.opened(opened.open_existing(self.paths, passphrase, read_only=read_only))
             log.info("store unlocked%s", " read-only" if read_only else "")
+
+    def search_mode(self) -> SearchMode:
+        """Hybrid when an embedding model is chosen and its index did not fail to load; otherwise why not."""
+        mode = self.models.search_mode()
+        failure = self._vectors.failure if self._vectors is not None else None
+        if mode.embedder is None or failure is None:
+            return mode
+        return SearchMode(None, f"{failure}; choose another embedding model (`assistant models list`)")
 
     @property
     def unlocked(self) -> bool:
@@ -160,5 +170,6 @@ class Core:
             self._store = None
             self._recall = None
             self.consolidator = None
+            self.backlog = None
             self.head = None
             coredumps.restore()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from assistant.app.core import Core
 from assistant.errors import AssistantError
-from assistant.values import Progress, SearchHit
+from assistant.values import Progress, SearchHit, SearchMode
 
 
 class SearchManager:
@@ -30,6 +30,10 @@ class SearchManager:
         core = self._core
         core.vectors.attach(wait=core.wait_for_index)
         return core.recall.search(query, types=types, since=since, until=until, limit=limit, now=now)
+
+    def mode(self) -> SearchMode:
+        """Hybrid (with which embedding model) or full text only, why and what to do."""
+        return self._core.search_mode()
 
     def load_index_in_background(self) -> None:
         """Start filling the vector index now, and from here on search what it holds so far (full text

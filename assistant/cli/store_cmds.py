@@ -54,6 +54,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     lines += [f"raw {k} events: {n}" for k, n in sorted(st.events.items())]
     lines += [f"{t} memories: {st.memories.get(t, 0)}" for t in MEMORY_TYPES]
     lines.append(f"waiting for consolidation: {st.pending_consolidation}")
+    lines.append(f"model pass: {st.model_backlog_text}")
     lines += _status_lines(st)
     emit(args, asdict(st), "\n".join(lines))
     return 0
@@ -81,7 +82,13 @@ def _status_lines(st: Status) -> list[str]:
         lines += [f"{k}: {v}" for k, v in counters.items()]
     if st.read_only_reason is not None:
         lines.append(f"access: read-only: {st.read_only_reason}")
-    return lines + [f"{k}: {v}" for k, v in st.notes.said().items()]
+    notes = st.notes.said()
+    if st.search is not None:
+        lines.append(st.search.line)
+        loading = notes.pop("search", None)  # with vectors off, the search line above says why
+        if loading is not None and st.search.embedder is not None:
+            lines.append(f"vector index: {loading}")
+    return lines + [f"{k}: {v}" for k, v in notes.items()]
 
 
 def _keyring(app: Any) -> bool:

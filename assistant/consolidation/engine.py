@@ -1,8 +1,10 @@
 """The consolidation run: pending raw events, in time order and in batches, become typed memories.
 
-Each batch is planned outside the write lock (the model is slow), then written and its events marked
-consolidated in ONE transaction. A crash mid-batch leaves the batch pending; a re-run replays it and,
-with ids derived from merge keys, produces the same memories as an uninterrupted run.
+This is the deterministic pass; it needs no model and runs on schedule, so what was captured is
+searchable minutes later. Each batch is planned outside the write lock, then written, its events marked
+consolidated and (with `for_model`) its episodes written down for the model pass (backlog.py) in ONE
+transaction. A crash mid-batch leaves the batch pending; a re-run replays it and, with ids derived from
+merge keys, produces the same memories as an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -11,40 +13,22 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from assistant.config import ConsolidationSettings
 from assistant.consolidation import deterministic, merge
 from assistant.consolidation.deterministic import Planned
 from assistant.consolidation.grouping import MAX_GAP
+from assistant.consolidation.model_pass import write_down
 from assistant.errors import AssistantError
+from assistant.store import backlog as backlog_repo
 from assistant.store import events as event_repo
 from assistant.store.db import Database
+from assistant.store.sql import Connection
 from assistant.values import Progress, RawEvent, to_ts
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Extraction:
-    """What the model pass found in one batch, beyond the deterministic episodes."""
-
-    planned: list[Planned] = field(default_factory=list)
-    secrets: list[tuple[Planned, str]] = field(default_factory=list)  # vault entry + its secret value
-    calls: int = 0
-    fallbacks: int = 0
-    episodes: int = 0  # episodes the model read
-    skipped: int = 0  # episodes with nothing new, skipped by rule
-    dropped_lines: int = 0  # new lines that did not fit an episode's token budget
-    prompt_tokens: int = 0  # evaluated, not counting a reused cached prefix
-    generated_tokens: int = 0
-    seconds: float = 0.0
-
-
-class Extractor(Protocol):
-    def extract(self, events: Sequence[RawEvent]) -> Extraction: ...
 
 
 @dataclass
@@ -62,6 +46,7 @@ class ConsolidationReport:
     model_prompt_tokens: int = 0
     model_generated_tokens: int = 0
     model_seconds: float = 0.0
+    model_waiting: int = 0  # episodes written down for the model pass and not read yet
     retention_deleted: int = 0
     seconds: float = 0.0
     model_status: str = "no chat model configured: deterministic pass only"
@@ -113,20 +98,18 @@ class Consolidator:
         self._running = threading.Lock()
 
     def run(
-        self, progress: Progress | None = None, *, extractor: Extractor | None = None, max_batches: int | None = None
+        self, progress: Progress | None = None, *, for_model: bool = False, max_batches: int | None = None
     ) -> ConsolidationReport:
-        """Consolidate what is pending; `extractor` (the model pass) adds its memories to the deterministic
-        ones when the settings allow it."""
+        """Consolidate what is pending; `for_model` also writes each batch's episodes down for the model
+        pass, which reads them later (`backlog.ModelBacklog.drain`)."""
         if not self._running.acquire(blocking=False):
             raise AssistantError("consolidation is already running")
         try:
-            return self._run(progress, extractor, max_batches)
+            return self._run(progress, for_model, max_batches)
         finally:
             self._running.release()
 
-    def _run(
-        self, progress: Progress | None, extractor: Extractor | None, max_batches: int | None
-    ) -> ConsolidationReport:
+    def _run(self, progress: Progress | None, for_model: bool, max_batches: int | None) -> ConsolidationReport:
         started = time.monotonic()
         report = ConsolidationReport()
         pending = event_repo.list_events(self._db.reader(), pending_only=True)
@@ -136,11 +119,12 @@ class Consolidator:
         for batch in batches(pending, self._settings.batch_events, self._settings.batch_tokens):
             if max_batches is not None and report.batches >= max_batches:
                 break
-            self._one_batch(batch, report, extractor)
+            self._one_batch(batch, report, for_model)
             report.events += len(batch)
             if progress:
                 progress(report.events, total)
         report.seconds = time.monotonic() - started
+        report.model_waiting = backlog_repo.count(self._db.reader())
         log.info(
             "consolidated %d events in %d batches: %d added, %d merged, %d updated",
             report.events,
@@ -151,33 +135,15 @@ class Consolidator:
         )
         return report
 
-    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport, extractor: Extractor | None) -> None:
+    def _one_batch(self, batch: list[RawEvent], report: ConsolidationReport, for_model: bool) -> None:
         planned = deterministic.plan(batch)
-        secrets: list[tuple[Planned, str]] = []
-        if extractor is not None and self._settings.use_model:
-            found = extractor.extract(batch)
-            planned += found.planned
-            secrets = found.secrets
-            report.model_calls += found.calls
-            report.model_fallbacks += found.fallbacks
-            report.model_episodes += found.episodes
-            report.model_skipped += found.skipped
-            report.model_dropped_lines += found.dropped_lines
-            report.model_prompt_tokens += found.prompt_tokens
-            report.model_generated_tokens += found.generated_tokens
-            report.model_seconds += found.seconds
+        waiting = write_down(batch) if for_model else []
         with self._db.write() as conn:
-            for item in planned:
-                self._count(report, merge.write(conn, item))
-            for item, value in secrets:
-                item.memory.id = merge.stable_id(item.merge_key, item.memory)
-                self._count(report, merge.write(conn, item, sealed=self._seal(value, item.memory.id)))
+            store_planned(conn, planned, [], self._seal, report)
+            for text, dropped, ids in waiting:
+                backlog_repo.add(conn, text, dropped, ids)
             event_repo.mark_consolidated(conn, [e.id for e in batch])
         report.batches += 1
-
-    @staticmethod
-    def _count(report: ConsolidationReport, outcome: merge.Outcome) -> None:
-        setattr(report, outcome, getattr(report, outcome) + 1)
 
     def apply_retention(self, now: datetime) -> int:
         """Delete consolidated raw events stored longer than the retention period; memories keep their refs.
@@ -195,3 +161,22 @@ class Consolidator:
         if ids:
             log.info("retention removed %d raw events", len(ids))
         return len(ids)
+
+
+def store_planned(
+    conn: Connection,
+    planned: Sequence[Planned],
+    secrets: Sequence[tuple[Planned, str]],
+    seal: Callable[[str, str], bytes],
+    report: ConsolidationReport,
+) -> None:
+    """Write planned memories (and vault entries with their sealed secrets), counting the outcomes."""
+    for item in planned:
+        _count(report, merge.write(conn, item))
+    for item, value in secrets:
+        item.memory.id = merge.stable_id(item.merge_key, item.memory)
+        _count(report, merge.write(conn, item, sealed=seal(value, item.memory.id)))
+
+
+def _count(report: ConsolidationReport, outcome: merge.Outcome) -> None:
+    setattr(report, outcome, getattr(report, outcome) + 1)

@@ -18,12 +18,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from assistant.consolidation import schemas
-from assistant.consolidation.deterministic import Planned
-from assistant.consolidation.engine import Extraction
+from assistant.consolidation.deterministic import Planned, lines_within
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
 from assistant.errors import ModelError
 from assistant.llm.runtime import TextModel
@@ -48,12 +47,37 @@ _SPACES = re.compile(r"\s+")
 
 
 @dataclass
+class Extraction:
+    """What the model pass found in one batch, beyond the deterministic episodes."""
+
+    planned: list[Planned] = field(default_factory=list)
+    secrets: list[tuple[Planned, str]] = field(default_factory=list)  # vault entry + its secret value
+    calls: int = 0
+    fallbacks: int = 0
+    episodes: int = 0  # episodes the model read
+    skipped: int = 0  # episodes with nothing new, skipped by rule
+    dropped_lines: int = 0  # new lines that did not fit an episode's token budget
+    prompt_tokens: int = 0  # evaluated, not counting a reused cached prefix
+    generated_tokens: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
 class Episode:
     """One episode as the model reads it, and the events its memories are attributed to."""
 
     text: str
     events: list[RawEvent]
     dropped_lines: int  # new lines that did not fit EPISODE_TOKENS
+
+
+@dataclass
+class Fresh:
+    """An episode's header and new lines before the token budget: what the model backlog keeps."""
+
+    header: str
+    lines: list[str]
+    events: list[RawEvent]
 
 
 def _norm(line: str) -> str:
@@ -72,20 +96,19 @@ def _header(group: Sequence[RawEvent]) -> str:
     if first.kind == "chat":
         return f"[{span}] chat with {', '.join(participants(group)) or 'unknown'}"
     where = " - ".join(p for p in (first.app, first.title, first.url) if p)
-    return f"[{span}] {where or 'screen'}"
+    return _SPACES.sub(" ", f"[{span}] {where or 'screen'}")
 
 
-def episodes(events: Sequence[RawEvent], model: TextModel, budget: int = EPISODE_TOKENS) -> tuple[list[Episode], int]:
-    """The batch's episodes as the model reads them, and how many were skipped for having nothing new.
+def fresh_episodes(events: Sequence[RawEvent]) -> tuple[list[Fresh], int]:
+    """The batch's episodes with their new lines, and how many were skipped for having nothing new.
 
     A line counts as new the first time it appears in the batch: a window visited again, or a frame that
-    only repeats its keyframe, adds nothing. Each episode keeps its header and new lines up to `budget`
-    tokens; the rest is counted in `dropped_lines`.
+    only repeats its keyframe, adds nothing. Needs no model, so the deterministic pass can write them down.
     """
     groups = [*activity_runs(events), *chat_sessions(events)]
     groups.sort(key=lambda g: (g[0].occurred_at, g[0].id))
     seen: set[str] = set()
-    out: list[Episode] = []
+    out: list[Fresh] = []
     skipped = 0
     for group in groups:
         fresh: list[str] = []
@@ -95,23 +118,57 @@ def episodes(events: Sequence[RawEvent], model: TextModel, budget: int = EPISODE
                 continue
             seen.add(key)
             fresh.append(_SPACES.sub(" ", line).strip()[:_LINE_CHARS])
-        if not fresh:
+        if fresh:
+            out.append(Fresh(_header(group), fresh, list(group)))
+        else:
             skipped += 1
-            continue
-        header = _header(group)
-        used = model.count_tokens(header)
-        kept: list[str] = []
-        for line in fresh:
-            cost = model.count_tokens(line)
-            if used + cost > budget:
-                break
-            kept.append(line)
-            used += cost
-        if not kept:
-            skipped += 1
-            continue
-        out.append(Episode("\n".join([header, *kept]), list(group), len(fresh) - len(kept)))
     return out, skipped
+
+
+def bounded(fresh: Fresh, model: TextModel, budget: int = EPISODE_TOKENS, dropped: int = 0) -> Episode | None:
+    """The header and the new lines that fit `budget` tokens (None when not even one does); the rest is
+    counted in `dropped_lines`, with the `dropped` ones already left out before."""
+    used = model.count_tokens(fresh.header)
+    kept: list[str] = []
+    for line in fresh.lines:
+        cost = model.count_tokens(line)
+        if used + cost > budget:
+            break
+        kept.append(line)
+        used += cost
+    if not kept:
+        return None
+    return Episode("\n".join([fresh.header, *kept]), fresh.events, dropped + len(fresh.lines) - len(kept))
+
+
+def episodes(events: Sequence[RawEvent], model: TextModel, budget: int = EPISODE_TOKENS) -> tuple[list[Episode], int]:
+    """The batch's episodes as the model reads them (each within `budget` tokens), and how many were
+    skipped for having nothing new (or nothing that fits)."""
+    found, skipped = fresh_episodes(events)
+    out: list[Episode] = []
+    for fresh in found:
+        episode = bounded(fresh, model, budget)
+        if episode is None:
+            skipped += 1
+        else:
+            out.append(episode)
+    return out, skipped
+
+
+# What the backlog keeps of an episode's new lines: the model reads at most EPISODE_TOKENS of them, and a
+# token is rarely more than 8 characters of screen text; the lines beyond are counted as dropped.
+KEPT_CHARS = 8 * EPISODE_TOKENS
+
+
+def write_down(batch: Sequence[RawEvent]) -> list[tuple[str, int, list[str]]]:
+    """The batch's episodes with something new, as the backlog keeps them: (header and new lines,
+    lines left out, event ids)."""
+    out = []
+    for fresh in fresh_episodes(batch)[0]:
+        kept = lines_within(fresh.lines, KEPT_CHARS)
+        n = kept.count("\n") + 1 if kept else 0
+        out.append(("\n".join([fresh.header, *fresh.lines[:n]]), len(fresh.lines) - n, [e.id for e in fresh.events]))
+    return out
 
 
 class ModelExtractor:
@@ -119,27 +176,39 @@ class ModelExtractor:
         self._model = model
         self._answer_tokens = schemas.token_bound(schemas.EPISODE)
 
+    @property
+    def model(self) -> TextModel:
+        return self._model
+
     def extract(self, events: Sequence[RawEvent]) -> Extraction:
         result = Extraction()
         found, result.skipped = episodes(events, self._model)
         if not found:
             return result
+        self.prime(result)
+        for episode in found:
+            self.read(episode, result)
+        return result
+
+    def prime(self, result: Extraction) -> None:
+        """Evaluate the instruction prefix every episode's prompt starts with (once; its state is reused)."""
         try:
             self._model.prime(schemas.PREFIX)
             self._count(result, prompt_only=True)
         except ModelError as exc:
             log.info("priming the model pass failed: %s", type(exc).__name__)
-        for episode in found:
-            result.episodes += 1
-            result.dropped_lines += episode.dropped_lines
-            answer = self._ask(episode, result)
-            if answer is None:
-                continue
-            before = len(result.planned) + len(result.secrets)
-            self._collect(answer, episode.events, result)
-            if len(result.planned) + len(result.secrets) == before and any(answer.values()):
-                result.fallbacks += 1  # parsed, but nothing grounded in the episode
-        return result
+
+    def read(self, episode: Episode, result: Extraction) -> None:
+        """One call for one episode; what it found is added to `result`."""
+        result.episodes += 1
+        result.dropped_lines += episode.dropped_lines
+        answer = self._ask(episode, result)
+        if answer is None:
+            return
+        before = len(result.planned) + len(result.secrets)
+        self._collect(answer, episode.events, result)
+        if len(result.planned) + len(result.secrets) == before and any(answer.values()):
+            result.fallbacks += 1  # parsed, but nothing grounded in the episode
 
     def _ask(self, episode: Episode, result: Extraction) -> dict[str, Any] | None:
         result.calls += 1

@@ -14,7 +14,8 @@ import json
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,7 +23,8 @@ from typing import Any
 
 from assistant.errors import ImportFormatError
 from assistant.llm.embedder import Embedder
-from assistant.retrieval.recall import FusionConfig, Recall
+from assistant.retrieval.ranking import FusionConfig
+from assistant.retrieval.recall import Recall
 from assistant.store import events as event_repo
 from assistant.store import memories as memory_repo
 from assistant.store import opened
@@ -148,6 +150,20 @@ def _evaluate_sample(
     config: FusionConfig | None,
 ) -> tuple[list[QuestionResult], int]:
     """The sample's question results and how many memories consolidation made."""
+    name = str(sample.get("sample_id") or "sample")
+    with sample_store(sample, embedder, consolidate, config) as (recall, now, memories):
+        return _questions(recall, sample, name, ks, now), memories
+
+
+@contextmanager
+def sample_store(
+    sample: dict[str, Any],
+    embedder: Embedder | None,
+    consolidate: Callable[[Any], object] | None,
+    config: FusionConfig | None,
+) -> Iterator[tuple[Recall, datetime, int]]:
+    """A fresh temporary store holding the sample's conversation, imported through the real path (and
+    consolidated): its recall, the moment its questions are asked, and how many memories it holds."""
     from assistant.api import Assistant  # the facade imports retrieval: import it only when evaluating
 
     name = str(sample.get("sample_id") or "sample")
@@ -170,7 +186,7 @@ def _evaluate_sample(
             try:
                 # The questions are asked after the conversation: relative phrases count from its end.
                 now = (event_repo.latest_time(store.db.reader()) or utcnow()) + timedelta(days=1)
-                return _questions(recall, sample, name, ks, now), memories
+                yield recall, now, memories
             finally:
                 if index is not None:
                     index.close()
@@ -199,8 +215,7 @@ def _questions(recall: Recall, sample: dict[str, Any], name: str, ks: list[int],
         question = str(qa.get("question") or "")
         if not evidence or not question.strip():
             continue
-        # Extra hits: a memory hit may share refs with one above it, and each k needs k distinct refs.
-        hits = recall.search(question, limit=depth * 2, now=now)
+        hits = recall.search(question, limit=search_limit(ks), now=now)
         refs = refs_at_k(hits, depth)
         out.append(
             QuestionResult(
@@ -214,6 +229,11 @@ def _questions(recall: Recall, sample: dict[str, Any], name: str, ks: list[int],
             )
         )
     return out
+
+
+def search_limit(ks: Sequence[int]) -> int:
+    """Hits asked for: a memory hit may share refs with one above it, and each k needs k distinct refs."""
+    return max(ks) * 2
 
 
 def _mean(values: Sequence[float]) -> float:

@@ -8,15 +8,16 @@ the prefix back when an unrelated prompt has overwritten it. Prompts and outputs
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
 import threading
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from assistant.errors import ModelError
 from assistant.llm import fences
@@ -65,6 +66,13 @@ class TextModel(Protocol):
     @property
     def last_stats(self) -> GenerationStats | None:
         """What the last call (generation or prime) cost; None before the first."""
+
+
+@runtime_checkable
+class ThreadBudget(Protocol):
+    """A model whose calls from one thread can be held to fewer CPU threads (the background model pass)."""
+
+    def thread_budget(self, n_threads: int) -> contextlib.AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,8 @@ class LlamaChatModel:
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"llama.cpp could not load {self.info.path}: {exc}") from exc
         self._lock = threading.Lock()  # a plain lock: a stream may be finished by another thread
+        self._budget = threading.local()  # CPU threads asked for by the calling thread (thread_budget)
+        self._threads_in_use = (self._llm.n_threads, self._llm.n_threads_batch)
         self._prefix: _SavedPrefix | None = None
         self._grammars: dict[str, LlamaGrammar] = {}
         self._bos = self._llm.token_bos()
@@ -170,6 +180,27 @@ class LlamaChatModel:
     @property
     def primed_tokens(self) -> int:
         return len(self._prefix.tokens) if self._prefix else 0
+
+    @contextmanager
+    def thread_budget(self, n_threads: int) -> Iterator[None]:
+        """Calls made from this thread inside the block run on at most `n_threads` CPU threads (with 1,
+        on the calling thread itself, so its priority is theirs); other threads' calls are not affected."""
+        previous = getattr(self._budget, "n", None)
+        self._budget.n = max(1, n_threads)
+        try:
+            yield
+        finally:
+            self._budget.n = previous
+
+    def _apply_budget(self) -> None:
+        """Under the lock: the calling thread's budget, or the model's own thread counts."""
+        n = getattr(self._budget, "n", None)
+        wanted = (n, n) if n else (self._llm.n_threads, self._llm.n_threads_batch)
+        if wanted != self._threads_in_use:
+            import llama_cpp
+
+            llama_cpp.llama_set_n_threads(self._llm.ctx, *wanted)
+            self._threads_in_use = wanted
 
     # -- tokens ------------------------------------------------------------------------------------
     def tokenize(self, text: str) -> list[int]:
@@ -269,6 +300,7 @@ class LlamaChatModel:
             self._require_open()
             if self._prefix is not None and self._prefix.tokens == tokens:
                 return len(tokens)
+            self._apply_budget()
             started = time.perf_counter()
             before = self._decoded()
             # Keep what the cache already shares with the prefix; at least one token is re-evaluated so
@@ -322,6 +354,7 @@ class LlamaChatModel:
     def _prepare(self, prompt: str) -> tuple[list[int], tuple[float, int, int], bool]:
         """Tokenize, check the context budget and bring back the primed prefix if it was evicted."""
         self._require_open()
+        self._apply_budget()
         tokens = self.tokenize(prompt)
         if len(tokens) >= self.n_ctx:
             raise ModelError(

@@ -10,12 +10,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.retrieval import routing
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.query import Query, read_query
+from assistant.retrieval.ranking import Candidates, FusionConfig, Listed, Scope, rank
 from assistant.retrieval.search import VectorRetriever, matching_sources_first, self_sourced, split_types, to_hits
 from assistant.store import fulltext
 from assistant.store import recall_queries as rows
@@ -25,35 +25,6 @@ from assistant.text import STOPWORDS, has_content_words, words
 from assistant.values import ASK_SESSION_PREFIX, MEMORY_TYPES, SearchHit, to_ts, utcnow
 
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
-
-
-@dataclass(frozen=True)
-class FusionConfig:
-    """How the ranked lists are merged. The defaults were tuned on the LoCoMo dev split only."""
-
-    rrf_k: int = 5  # LoCoMo dev recall@10: 67.0 at 5, 66.2 at 10, 63.9 at 30, 61.4 at 60 (top ranks matter most)
-    bm25_weight: float = 1.0
-    vector_weight: float = 1.0
-    depth: int = 50  # candidates taken from each list (at least 5x the number of hits asked for)
-    # In a conversation a reply often lacks the words of the question it answers ("Edinburgh would be
-    # great!" after "which city for our trip?"), and a speaker's point often spans their turns on either
-    # side of the other's ("Super good! Rich and creamy" two turns after "I made coconut milk ice cream"):
-    # each chat candidate votes for the turns 1, 2, ... places before and after it in its session, as
-    # extra ranked lists weighted so. LoCoMo dev recall@10: 67.0 -> 69.6 for distance 1; 79.0 -> 81.3
-    # adding distance 2 at 0.5 (0.25: 80.3, 0.75: 80.5, 1.0: 79.1).
-    neighbour_weights: tuple[float, ...] = (0.5, 0.5)
-    # A question naming a chat participant ("What has Melanie painted?") is mostly about what that person
-    # said: the name leaves the query (it is in half the turns and drowned the content words in BM25 and
-    # the embedding) and their turns score (1 + boost) times higher. LoCoMo dev recall@10 70.4 -> 76.8.
-    speaker_boost: float = 1.0
-    # A time phrase in the question adds ranked lists from its window (weighted so) instead of excluding
-    # everything outside it: LoCoMo dev 76.8 (hard filter) -> 79.0.
-    window_weight: float = 1.0
-    # What the vector list alone may bring: an item no full-text list found must be at least this similar
-    # (cosine) to the query, or the neighbours of a made-up word (any ten lines) count as matches. On
-    # all-MiniLM-L6-v2, made-up words reach 0.21 against everyday lines, unrelated pairs 0.31, paraphrases
-    # 0.40-0.75 (tests/integration/test_relevance.py holds the calibration set).
-    min_similarity: float = 0.35
 
 
 class Recall:
@@ -73,6 +44,10 @@ class Recall:
         self._speakers_seen = 0
         self._speakers_lock = threading.Lock()
         self._term_counts: TermCounts = {}
+
+    @property
+    def db(self) -> Database:
+        return self._db
 
     def read(self, question: str, *, now: datetime | None = None, parse_time: bool = True, route: bool = True) -> Query:
         """The question read once, with its time phrase in this recall's time zone relative to `now`, and
@@ -108,38 +83,9 @@ class Recall:
         """
         if limit < 1 or not (query.text if isinstance(query, Query) else query).strip():
             return []
-        mem_types, kinds = split_types(types)
         q = query if isinstance(query, Query) else self.read(query, now=now, parse_time=parse_time, route=route)
-        prefer: tuple[datetime | None, datetime | None] | None = None
-        mentions = q.time.mentions if q.time is not None else ()
-        if q.time is not None:
-            if since is None and until is None:
-                prefer = (q.time.since, q.time.until)
-            else:
-                since = since if since is not None else q.time.since
-                until = until if until is not None else q.time.until
-        if not q.topic and (since is not None or until is not None or prefer is not None):
-            lo, hi = prefer if prefer is not None else (since, until)
-            ranked = self._browse(mem_types, kinds, lo, hi, q.route, limit)
-            if prefer is not None and mentions:  # and what mentions that time, whenever it was said
-                talked, _ = self.ranked_lists(
-                    " ".join(mentions), mem_types, kinds, None, None, self.config.depth, lexical=True
-                )
-                ranked = rrf([ranked, *talked], k=self.config.rrf_k)
-        else:
-            named = set(q.participants) if "chat" in kinds else set()
-            ranked = self._fused(
-                q.search_text,
-                mem_types,
-                kinds,
-                since,
-                until,
-                q.route,
-                limit,
-                prefer,
-                mentions if prefer is not None else (),
-                named,
-            )
+        found = self.find(q, types=types, since=since, until=until, limit=limit)
+        ranked = found if isinstance(found, list) else rank(found, self.config)
         asks = self._ask_turns([i for i, _ in ranked])
         if exclude_asks:
             ranked = [(i, s) for i, s in ranked if i not in asks]
@@ -158,6 +104,48 @@ class Recall:
         # Every hit names where it came from; a memory typed in by hand is its own source.
         return [h if h.sources else self_sourced(h) for h in hits]
 
+    def find(
+        self,
+        q: Query,
+        *,
+        types: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 10,
+    ) -> Candidates | list[tuple[str, float]]:
+        """What the searches find for `q`: the candidates to fuse, or, for a question that is only a
+        time, what lies in it, already ranked."""
+        mem_types, kinds = split_types(types)
+        prefer: tuple[datetime | None, datetime | None] | None = None
+        mentions = q.time.mentions if q.time is not None else ()
+        if q.time is not None:
+            if since is None and until is None:
+                prefer = (q.time.since, q.time.until)
+            else:
+                since = since if since is not None else q.time.since
+                until = until if until is not None else q.time.until
+        if not q.topic and (since is not None or until is not None or prefer is not None):
+            lo, hi = prefer if prefer is not None else (since, until)
+            ranked = self._browse(mem_types, kinds, lo, hi, q.route, limit)
+            if prefer is not None and mentions:  # and what mentions that time, whenever it was said
+                said = " ".join(mentions)
+                talked = self.ranked_lists(said, mem_types, kinds, None, None, self.config.depth, "mention")
+                ranked = rrf([ranked, *(t.ranked for t in talked)], k=self.config.rrf_k)
+            return ranked
+        named = set(q.participants) if "chat" in kinds else set()
+        return self.candidates(
+            q.search_text,
+            mem_types,
+            kinds,
+            since,
+            until,
+            q.route,
+            limit,
+            prefer,
+            mentions if prefer is not None else (),
+            named,
+        )
+
     def ranked_lists(
         self,
         text: str,
@@ -166,15 +154,13 @@ class Recall:
         since: datetime | None,
         until: datetime | None,
         depth: int,
-        *,
-        lexical: bool = False,
-    ) -> tuple[list[list[tuple[str, float]]], list[float]]:
-        """The BM25 and vector candidate lists with their fusion weights (`lexical`: BM25 only)."""
+        scope: Scope = "all",
+    ) -> list[Listed]:
+        """The BM25 lists and the vector list (not for date mentions: they are words)."""
         conn = self._db.reader()
-        lists: list[list[tuple[str, float]]] = []
-        weights: list[float] = []
+        lists: list[Listed] = []
         pending: Future[list[tuple[str, float]]] | None = None
-        if self.vectors is not None and not lexical:
+        if self.vectors is not None and scope != "mention":
             # Under a time filter the index over-fetches neighbours in proportion to what it is asked
             # for, so it is asked for fewer: with a small rrf_k, ranks past 2x the hits add little.
             filtered = since is not None or until is not None
@@ -187,35 +173,30 @@ class Recall:
             # All types: no type clause at all. With one, SQLite may drive the join from the type index
             # and test MATCH row by row (1000x slower at 5k memories); full text must lead the plan.
             every = set(mem_types) >= set(MEMORY_TYPES)
-            lists.append(
-                fulltext.search_memories(
-                    conn,
-                    prune_common_terms(conn, "memory_fts", "memories", text, self._term_counts),
-                    types=None if every else mem_types,
-                    since=since,
-                    until=until,
-                    limit=depth,
-                )
+            found = fulltext.search_memories(
+                conn,
+                prune_common_terms(conn, "memory_fts", "memories", text, self._term_counts),
+                types=None if every else mem_types,
+                since=since,
+                until=until,
+                limit=depth,
             )
-            weights.append(self.config.bm25_weight)
+            lists.append(Listed(found, "bm25", scope))
         if kinds:
-            lists.append(
-                fulltext.search_events(
-                    conn,
-                    prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts),
-                    kinds=kinds,
-                    since=since,
-                    until=until,
-                    limit=depth,
-                )
+            found = fulltext.search_events(
+                conn,
+                prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts),
+                kinds=kinds,
+                since=since,
+                until=until,
+                limit=depth,
             )
-            weights.append(self.config.bm25_weight)
+            lists.append(Listed(found, "bm25", scope))
         if pending is not None:
-            lists.append(pending.result())
-            weights.append(self.config.vector_weight)
-        return lists, weights
+            lists.append(Listed(pending.result(), "vector", scope))
+        return lists
 
-    def _fused(
+    def candidates(
         self,
         text: str,
         mem_types: list[str],
@@ -227,66 +208,31 @@ class Recall:
         prefer: tuple[datetime | None, datetime | None] | None = None,
         mentions: tuple[str, ...] = (),
         named: set[str] | None = None,
-    ) -> list[tuple[str, float]]:
-        """`prefer`: the window a time phrase names. Its candidates get their own lists (extra votes), but
-        what lies outside still ranks: an event is often talked about days after it happened, and a
-        question may name a date the annotator or the user got slightly wrong. `mentions`: the phrase's
-        calendar names ("june"); what matches the question with them is talked about at that time,
-        whenever it was said (a chat in May about June), and votes like the window. `named`: the chat
-        participants the question names.
-
-        Only relevant candidates are kept: found by full text (or next to a turn that was), or by
-        vectors at `min_similarity` or more."""
+    ) -> Candidates:
+        """What the searches find for a question, before fusion. `prefer`: the window a time phrase
+        names. Its candidates get their own lists (extra votes), but what lies outside still ranks: an
+        event is often talked about days after it happened, and a question may name a date the annotator
+        or the user got slightly wrong. `mentions`: the phrase's calendar names ("june"); what matches
+        the question with them is talked about at that time, whenever it was said (a chat in May about
+        June), and votes like the window. `named`: the chat participants the question names."""
         depth = max(limit * 5, self.config.depth)
         named = named or set()
         if named:
             names = {w for speaker in named for w in (speaker, *words(speaker))}
             stripped = " ".join(w for w in words(text) if w.lower() not in names)
             text = stripped if has_content_words(stripped) else text
-        n_text = (1 if mem_types else 0) + (1 if kinds else 0)  # ranked_lists puts full text first
-        lists, weights = self.ranked_lists(text, mem_types, kinds, since, until, depth)
-        relevant = self._relevant(lists, n_text)
-        voters = list(zip(lists[:n_text], weights[:n_text], strict=True))
+        lists = self.ranked_lists(text, mem_types, kinds, since, until, depth)
         if prefer is not None and self.config.window_weight:
-            inside, inside_w = self.ranked_lists(text, mem_types, kinds, *prefer, depth)
-            relevant |= self._relevant(inside, n_text)
-            voters += [(r, w * self.config.window_weight) for r, w in zip(inside[:n_text], inside_w, strict=False)]
-            lists += inside
-            weights += [w * self.config.window_weight for w in inside_w]
+            lists += self.ranked_lists(text, mem_types, kinds, *prefer, depth, "window")
         if mentions and self.config.window_weight:
-            talked, talked_w = self.ranked_lists(
-                f"{text} {' '.join(mentions)}", mem_types, kinds, since, until, depth, lexical=True
-            )
-            relevant |= {i for ranked in talked for i, _ in ranked}
-            voters += [(r, w * self.config.window_weight) for r, w in zip(talked, talked_w, strict=True)]
-            lists += talked
-            weights += [w * self.config.window_weight for w in talked_w]
+            lists += self.ranked_lists(f"{text} {' '.join(mentions)}", mem_types, kinds, since, until, depth, "mention")
         if "chat" in kinds and any(self.config.neighbour_weights):
-            n_lists = len(lists)
-            lists, weights = self._with_neighbours(lists, weights, voters, since, until)
-            relevant |= {i for ranked in lists[n_lists:] for i, _ in ranked}
-        lists = [[(i, s) for i, s in ranked if i in relevant] for ranked in lists]
-        info = rows.type_and_time(self._db.reader(), list(dict.fromkeys(i for ranked in lists for i, _ in ranked)))
-        # Equal scores go to the more recent item: within each list first (BM25 ties on short texts),
-        # then after fusion (rank fusion makes its own ties). Ids no longer in the store drop out here.
-        lists = [
-            sorted(((i, s) for i, s in ranked if i in info), key=lambda x: (-round(x[1], 12), -info[x[0]][1]))
-            for ranked in lists
-        ]
-        fused = rrf(lists, k=self.config.rrf_k, weights=weights)[:depth]
-        boost = self._speaker_of(named, [i for i, _ in fused]) if named and self.config.speaker_boost else {}
-        scored = [
-            (i, s * rt.weight(info[i][0]) * (1 + self.config.speaker_boost * boost.get(i, 0)), info[i][1])
-            for i, s in fused
-        ]
-        scored.sort(key=lambda x: (-round(x[1], 12), -x[2]))
-        return [(i, s) for i, s, _ in scored]
-
-    def _relevant(self, lists: list[list[tuple[str, float]]], n_text: int) -> set[str]:
-        """Every full-text candidate, and the vector candidates similar enough (ranked_lists puts the
-        full-text lists first)."""
-        found = {i for ranked in lists[:n_text] for i, _ in ranked}
-        return found | {i for ranked in lists[n_text:] for i, s in ranked if s >= self.config.min_similarity}
+            lists += self._neighbour_lists(lists, since, until)
+        conn = self._db.reader()
+        ids = list(dict.fromkeys(i for listed in lists for i, _ in listed.ranked))
+        info = rows.type_and_time(conn, ids)
+        said = {i for i, speaker in rows.speakers_of(conn, ids).items() if speaker in named} if named else set()
+        return Candidates(lists, info, rt, depth, frozenset(said))
 
     def _speaker_names(self) -> dict[str, set[str]]:
         """name word -> speakers. Kept up to date incrementally: only events added since the last look are
@@ -301,42 +247,32 @@ class Recall:
                         self._speakers.setdefault(key, set()).add(speaker)
             return self._speakers
 
-    def _speaker_of(self, named: set[str], ids: list[str]) -> dict[str, int]:
-        return {i: int(speaker in named) for i, speaker in rows.speakers_of(self._db.reader(), ids).items()}
-
-    def _with_neighbours(
-        self,
-        lists: list[list[tuple[str, float]]],
-        weights: list[float],
-        voters: list[tuple[list[tuple[str, float]], float]],
-        since: datetime | None,
-        until: datetime | None,
-    ) -> tuple[list[list[tuple[str, float]]], list[float]]:
-        """Add the neighbour-vote lists. Only full-text hits vote: the vector list always holds `depth`
+    def _neighbour_lists(self, lists: list[Listed], since: datetime | None, until: datetime | None) -> list[Listed]:
+        """The neighbour-vote lists. Only full-text hits vote: the vector list always holds `depth`
         items however weak (in a small store, all of them), and their votes reshuffled everything.
         Votes only re-rank candidates that some list found itself: a turn sharing nothing with the
         question is not shown for its position alone."""
-        ids = list(dict.fromkeys(i for ranked in lists for i, _ in ranked if i.startswith("ev_")))
-        factors = {
-            offset: w
+        ids = list(dict.fromkeys(i for listed in lists for i, _ in listed.ranked if i.startswith("ev_")))
+        offsets = {
+            offset: distance
             for distance, w in enumerate(self.config.neighbour_weights, start=1)
             for offset in (distance, -distance)
             if w
         }
-        tables = self._turns_around(ids, list(factors), since, until)
+        tables = self._turns_around(ids, list(offsets), since, until)
         found = set(ids)
-        out_lists, out_weights = list(lists), list(weights)
-        for offset, factor in factors.items():
+        voters = [listed for listed in lists if listed.source == "bm25"]
+        out: list[Listed] = []
+        for offset, distance in offsets.items():
             table = tables[offset]
-            for ranked, weight in voters:
+            for voter in voters:
                 moved: dict[str, float] = {}
-                for i, score in ranked:  # each neighbour at the best rank of the hits next to it
+                for i, score in voter.ranked:  # each neighbour at the best rank of the hits next to it
                     if i in table and table[i] in found:
                         moved.setdefault(table[i], score)
                 if moved:
-                    out_lists.append(list(moved.items()))
-                    out_weights.append(weight * factor)
-        return out_lists, out_weights
+                    out.append(Listed(list(moved.items()), "bm25", voter.scope, distance))
+        return out
 
     def _turns_around(
         self, ids: list[str], offsets: list[int], since: datetime | None, until: datetime | None

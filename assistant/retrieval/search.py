@@ -36,6 +36,16 @@ def split_types(types: Sequence[str] | None) -> tuple[list[str], list[str]]:
 
 def to_hits(conn: Connection, ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
     """The ranked ids as hits, in order, without those whose sources a higher hit already covers."""
+    return uncovered(load_hits(conn, ranked))
+
+
+def uncovered(hits: list[SearchHit]) -> list[SearchHit]:
+    keep = drop_covered([(h.id, frozenset(s.event_id or s.ref for s in h.sources)) for h in hits])
+    return [hits[i] for i in keep]
+
+
+def load_hits(conn: Connection, ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:
+    """The ranked ids as hits, in order (ids no longer stored are left out)."""
     ids = [i for i, _ in ranked]
     mems = memory_repo.get_many(conn, [i for i in ids if i.startswith("mem_")])
     evs = event_repo.get_events(conn, [i for i in ids if i.startswith("ev_")])
@@ -65,8 +75,7 @@ def to_hits(conn: Connection, ranked: Sequence[tuple[str, float]]) -> list[Searc
                     sources=[e.source()],
                 )
             )
-    keep = drop_covered([(h.id, frozenset(s.event_id or s.ref for s in h.sources)) for h in out])
-    return [out[i] for i in keep]
+    return out
 
 
 def matching_sources_first(hits: list[SearchHit], ranked: Sequence[tuple[str, float]]) -> list[SearchHit]:

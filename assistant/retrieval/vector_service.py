@@ -61,6 +61,7 @@ class VectorService:
         self._closed = False
         self._index: VectorSearch | None = None
         self._indexer: Indexer | None = None
+        self.failure: str | None = None  # why vectors are off although an embedding model is chosen
 
     def attach(self, *, wait: bool = True) -> bool:
         """Load the embedder and the index (once, on a thread of its own); True when recall is hybrid.
@@ -105,13 +106,15 @@ class VectorService:
             self._notes.search = None
         except AssistantError as exc:
             self._detach_partial()
+            self.failure = str(exc)
             self._notes.search = f"full text only: {exc}"
         except Exception as exc:  # a search must go on without vectors; the log has the traceback
             self._detach_partial()
             if self._closed:  # the store closed under the loader
                 return
             log.exception("the vector index could not load")
-            self._notes.search = f"full text only: the vector index could not load ({type(exc).__name__})"
+            self.failure = f"the vector index could not load ({type(exc).__name__}); the log has the details"
+            self._notes.search = f"full text only: {self.failure}"
         finally:
             self._ready.set()
 

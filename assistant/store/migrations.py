@@ -112,6 +112,26 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX embeddings_keys ON embeddings(model, owner_kind, gen, owner_id) WHERE length(vector) > 0;
     """,
+    # 4: episodes the deterministic pass left for the model pass, which runs later (when the user is idle):
+    # the episode as the model reads it (before its token budget) and the events it came from. Deleting
+    # any of those events (forget, retention) drops the episode, so the model never reads what is gone.
+    """
+    CREATE TABLE model_backlog (
+        seq INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        dropped_lines INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE model_backlog_events (
+        episode INTEGER NOT NULL REFERENCES model_backlog(seq) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (episode, event_id)
+    );
+    CREATE INDEX model_backlog_event ON model_backlog_events(event_id);
+    CREATE TRIGGER raw_backlog_ad AFTER DELETE ON raw_events BEGIN
+        DELETE FROM model_backlog WHERE seq IN (SELECT episode FROM model_backlog_events WHERE event_id = old.id);
+    END;
+    """,
 ]
 
 

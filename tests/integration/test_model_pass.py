@@ -124,3 +124,30 @@ def test_facade_ask_with_a_base_model_stays_extractive(
     answer = app.answers.ask("Which hotel is it?")
     assert answer.extractive and answer.known and "Pestana" in answer.text
     assert app.status().events == {"chat": 6}  # the question and the answer were recorded as chat
+
+
+def test_a_thread_budget_holds_that_threads_calls_only(gemma: LlamaChatModel) -> None:
+    """The background model pass runs its calls on one CPU thread; a call from another thread (an Ask)
+    gets the model's own count back."""
+    import threading
+
+    import llama_cpp
+
+    def threads_now() -> tuple[int, int]:
+        ctx = gemma._llm.ctx
+        return llama_cpp.llama_n_threads(ctx), llama_cpp.llama_n_threads_batch(ctx)
+
+    own = (gemma._llm.n_threads, gemma._llm.n_threads_batch)
+    seen: list[tuple[int, int]] = []
+
+    def background() -> None:
+        with gemma.thread_budget(1):
+            gemma.generate("The harbour opens at", max_tokens=2)
+            seen.append(threads_now())
+
+    t = threading.Thread(target=background)
+    t.start()
+    t.join()
+    assert seen == [(1, 1)]
+    gemma.generate("The harbour closes at", max_tokens=2)
+    assert threads_now() == own

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.llm.embedder import LlamaEmbedder
-from assistant.retrieval.recall import FusionConfig
+from assistant.retrieval.ranking import FusionConfig
 from assistant.values import RawEvent
 from tests.integration.embedding_model import converted_minilm
 

@@ -183,3 +183,33 @@ def test_a_large_import_shows_what_it_has_stored_so_far(qtbot: QtBot, desktop: D
     assert (200, 450, "storing") in shown and (400, 450, "storing") in shown
     assert "storing %v/%m" in formats and not w.importing.isVisible()
     idle(qtbot, desktop.session)
+
+
+def test_the_status_bar_tells_the_episodes_waiting_for_the_model(qtbot: QtBot, desktop: Desktop) -> None:
+    from tests.fakes.episode_model import EpisodeModel
+    from tests.unit.test_model_backlog import with_model
+    from tests.unit.test_model_budget import session_of_windows
+
+    a = desktop.session.assistant
+    with_model(a, EpisodeModel())
+    a.memories.add_events(session_of_windows(windows=3, frames=1))
+    a.consolidation.run(model_pass=False)
+    label = desktop.window.backlog_label
+    desktop.session.refresh_capture()
+    qtbot.waitUntil(label.isVisible, timeout=15000)
+    assert label.text() == "3 episodes waiting for the model"
+    a.consolidation.run()  # the model reads them
+    desktop.session.refresh_capture()
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=15000)
+    idle(qtbot, desktop.session)
+
+
+def test_the_status_bar_says_whether_search_is_hybrid_and_why_not(qtbot: QtBot, desktop: Desktop) -> None:
+    label = desktop.window.search_label
+    qtbot.waitUntil(label.isVisible, timeout=15000)
+    assert label.text() == "Search: full text only"  # this store has no embedding model
+    assert "assistant models prepare-default" in label.toolTip()
+    desktop.session.assistant.models.prepare_default_embedder()
+    desktop.session.refresh_model()  # what the Settings view does after a model change
+    qtbot.waitUntil(lambda: label.text() == "Search: hybrid", timeout=15000)
+    assert label.toolTip() == "search: hybrid (all-MiniLM-L6-v2)"

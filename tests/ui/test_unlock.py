@@ -60,6 +60,7 @@ def test_first_run_setup_checks_the_passphrase_and_keeps_capture_off(qtbot: QtBo
         dialog.ok_button.click()
     assert fresh.initialized and fresh.unlocked
     tasks.wait()
+    assert fresh.search.mode().line == "search: hybrid (all-MiniLM-L6-v2)"  # semantic from the first minute
     fresh.close()
     reopened = Assistant(data_dir)
     assert reopened.settings.current.capture.enabled is False

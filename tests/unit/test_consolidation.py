@@ -13,7 +13,6 @@ from typing import Any
 from assistant.api import Assistant
 from assistant.consolidation import merge
 from assistant.consolidation.deterministic import Planned
-from assistant.consolidation.engine import Extraction
 from assistant.values import CoreBlock, EpisodicMemory, RawEvent, ResourceMemory, SemanticMemory, Source
 from tests.conftest import FIXTURES, PASSPHRASE
 
@@ -291,26 +290,3 @@ def test_kill_mid_batch_then_rerun_equals_a_clean_run(app: Assistant, tmp_path: 
         again.consolidation.run()
         assert snapshot(again) == expected
         again.close()
-
-
-class _CountingExtractor:
-    def __init__(self) -> None:
-        self.batches = 0
-
-    def extract(self, events: Any) -> Extraction:
-        self.batches += 1
-        return Extraction(calls=1)
-
-
-def test_the_model_pass_is_given_per_run_not_kept(app: Assistant) -> None:
-    app.settings.current.consolidation.use_model = True
-    app.memories.import_file(FIXTURES / "chat.jsonl", "jsonl")
-    extractor = _CountingExtractor()
-    consolidator = app.consolidation._consolidator()
-    report = consolidator.run(extractor=extractor)
-    assert extractor.batches >= 1 and report.model_calls == extractor.batches
-    seen = extractor.batches
-    app.memories.add_events(
-        [RawEvent(kind="chat", occurred_at=datetime(2024, 6, 1, tzinfo=UTC), text="later", session="s9")]
-    )
-    assert consolidator.run().model_calls == 0 and extractor.batches == seen  # the next run has none

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,6 +10,7 @@ from assistant.consolidation import schemas
 from assistant.consolidation.model_pass import EPISODE_TOKENS, ModelExtractor, episodes
 from assistant.llm.runtime import GenerationStats
 from assistant.values import RawEvent
+from tests.fakes.episode_model import EpisodeModel
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 APPS = ["Firefox", "Thunderbird", "LibreOffice Calc", "Terminal", "Evince", "Slack"]
@@ -33,26 +34,13 @@ def session_of_windows(windows: int, frames: int, *, lines: int = 3, revisit: bo
     return out
 
 
-class CountingModel:
+class CountingModel(EpisodeModel):
     """A fake model: a token is a word; it keeps the last prompt's tokens as its cache, as llama.cpp does,
     so a shared prefix is not evaluated again; it answers every call with `answer`."""
 
-    n_ctx = 4096
-    is_instruct = False
-    has_chat_template = False
-
     def __init__(self, answer: dict[str, Any] | None = None) -> None:
-        self.answer = answer or {name: [] for name in schemas.FIELDS}
-        self.prompts: list[str] = []
-        self.primed: list[str] = []
-        self.last_stats: GenerationStats | None = None
+        super().__init__(answer)
         self._cache: list[str] = []
-
-    def tokenize(self, text: str) -> list[int]:
-        return [len(w) for w in text.split()]
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
 
     def _eval(self, text: str, generated: int) -> None:
         words = text.split()
@@ -71,15 +59,6 @@ class CountingModel:
         self.prompts.append(prompt)
         self._eval(prompt, 9)
         return self.answer
-
-    def generate(self, prompt: str, **_: Any) -> str:
-        raise AssertionError("the model pass asks for JSON only")
-
-    def stream(self, prompt: str, **_: Any) -> Iterator[str]:
-        raise AssertionError("the model pass asks for JSON only")
-
-    def format_chat(self, messages: Sequence[Mapping[str, str]]) -> str:
-        raise AssertionError("the model pass writes documents, not chats")
 
 
 def test_one_call_per_episode_reads_its_window_span_and_new_lines_only() -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.retrieval.indexer import Indexer
-from assistant.retrieval.recall import FusionConfig, Recall
+from assistant.retrieval.ranking import FusionConfig
+from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
 from assistant.values import EpisodicMemory, ProceduralMemory, RawEvent, SemanticMemory, Source
