@@ -58,6 +58,7 @@ class ScreensReport:
     ks: list[int]
     search: str
     vectors: int  # memories and events embedded for search (0: full text only)
+    reused_capture: bool  # the store came from the capture cache: no screen was shown or read this run
     screens: int
     questions: int
     overall: dict[str, float]  # "found@1" -> share of questions
@@ -89,6 +90,7 @@ def build_report(
     k: int,
     search: str,
     vectors: int,
+    reused_capture: bool,
     storage: Storage,
     seconds: dict[str, float],
 ) -> ScreensReport:
@@ -104,6 +106,7 @@ def build_report(
         ks=ks,
         search=search,
         vectors=vectors,
+        reused_capture=reused_capture,
         screens=len(bench.screens),
         questions=n,
         overall=_found(results, ks),
@@ -148,7 +151,8 @@ def format_report(report: ScreensReport) -> str:
     out = [
         f"Screen recall: {report.screens} screens, {report.questions} questions, {report.search} "
         f"({report.vectors} vectors), "
-        f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s, consolidation and "
+        f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s"
+        f"{' from the cache' if report.reused_capture else ''}, consolidation and "
         f"embedding {report.seconds['consolidate']:.0f} s)",
         line(head),
         *[line(r) for r in rows],

@@ -83,6 +83,7 @@ class DayDigest:
     apps: list[AppTime]  # longest first
     chats: list[ChatDigest]
     links: list[str]  # pages opened (the URLs the captures saw), first seen first
+    text: str = ""  # the day as the digest tells it: a dated line, then one line per app, chat and the pages
 
 
 @dataclass(frozen=True)
