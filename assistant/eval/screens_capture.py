@@ -109,6 +109,8 @@ def capture_all(
         database_bytes_per_screen=(after[0] - before[0]) / n,
         thumbnail_bytes_per_screen=(after[1] - before[1]) / n,
         events=len(stored),
+        # The benchmark shows no secret, so every redaction is a false positive (redaction's precision).
+        redactions=sum((ev.text + (ev.title or "")).count("[REDACTED:") for ev in stored),
     )
 
 
@@ -154,8 +156,12 @@ def load_cache(cache: Path, bench: ScreenSet, data: Path) -> tuple[str, Storage]
         raise AssistantError(f"{cache} is not a usable capture cache: delete it and run again")
     if meta["benchmark"] != _key(bench):
         raise AssistantError(f"the capture cache {cache} was made from another screens.json: delete it and run again")
+    try:
+        storage = Storage(**meta["storage"])
+    except TypeError:  # made by an older version of this command
+        raise AssistantError(f"{cache} is not a usable capture cache: delete it and run again") from None
     shutil.copytree(cache / "data", data)
-    return str(meta["passphrase"]), Storage(**meta["storage"])
+    return str(meta["passphrase"]), storage
 
 
 def save_cache(cache: Path, bench: ScreenSet, data: Path, passphrase: str, storage: Storage) -> None:

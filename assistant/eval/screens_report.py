@@ -50,6 +50,7 @@ class Storage:
     database_bytes_per_screen: float  # growth of memory.db and its WAL while capturing, per screen
     thumbnail_bytes_per_screen: float
     events: int
+    redactions: int  # "[REDACTED:...]" in the stored texts and titles
 
 
 @dataclass
@@ -159,7 +160,8 @@ def format_report(report: ScreensReport) -> str:
         f"found@{report.k}: {report.overall[f'found@{report.k}']:.2f}; the screen among the top hit's sources "
         f"(answer or not): {report.sourced['sourced@1']:.2f}",
         f"stored per screen: {s.text_bytes_per_screen:,.0f} B of text, {s.database_bytes_per_screen:,.0f} B of "
-        f"database, {s.thumbnail_bytes_per_screen:,.0f} B of thumbnail ({s.events} events)",
+        f"database, {s.thumbnail_bytes_per_screen:,.0f} B of thumbnail ({s.events} events); "
+        f"{s.redactions} redaction(s)",
     ]
     if report.misses:
         out.append("misses at rank 1:")

@@ -28,8 +28,8 @@ TITLE = "Harbourton weather - Mozilla Firefox"
 NOW = datetime(2026, 11, 14, 10, 0, tzinfo=UTC)
 
 
-def weather(gust: str) -> Any:
-    body = [f"Today: rain from the west, wind gusts up to {gust}.", "Small craft warning for the outer harbour."]
+def weather(gust: str, extra: str = "") -> Any:
+    body = [f"Today: rain from the west, wind gusts up to {gust}.", "Small craft warning for the outer harbour.", extra]
     return partial(
         apps.browser,
         title=TITLE,
@@ -58,7 +58,13 @@ def budget() -> Any:
 
 def three_screens() -> list[Spec]:
     return [
-        Spec("s1", "firefox", TITLE, weather("62 km/h"), at=datetime(2026, 11, 9, 10, 0, tzinfo=UTC)),
+        Spec(
+            "s1",
+            "firefox",
+            TITLE,
+            weather("62 km/h", "Station login password: sunflower2024"),
+            at=datetime(2026, 11, 9, 10, 0, tzinfo=UTC),
+        ),
         Spec(
             "s2",
             "firefox",
@@ -101,6 +107,7 @@ def test_eval_screens_reports_found_at_1_per_kind(tmp_path: Path, capsys: pytest
     results = {r["id"]: r for r in report["results"]}
     # Every screen was stored under the time the capture clock was set to (events are matched by it).
     assert all(r["captured"] for r in results.values())
+    assert report["storage"]["redactions"] == 1  # the one password shown
     assert report["storage"]["events"] == 3 and report["storage"]["text_bytes_per_screen"] > 40
     time_q, owed, wrong = results["s2#1"], results["s3#1"], results["s3#2"]
     assert (owed["rank"], owed["top_screens"], owed["answer_in_text"], owed["miss"]) == (1, ["s3"], True, None)
