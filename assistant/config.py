@@ -47,7 +47,7 @@ class CaptureSettings:
     monitors: str = "all"  # "all" or "primary"
     ocr: bool = True
     ocr_active_window_only: bool = False
-    ocr_min_confidence: int = 10  # see assistant/ocr/tsv.py: unsure words are still evidence
+    ocr_min_confidence: int = 0  # see assistant/ocr/tsv.py: unsure words are still evidence
     ocr_queue_size: int = 4
     tesseract_path: str = ""
     excluded_apps: list[str] = field(default_factory=list)  # in addition to DEFAULT_EXCLUDED_APPS

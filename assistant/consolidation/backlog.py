@@ -31,7 +31,7 @@ from assistant.consolidation.model_pass import (
     line_key,
 )
 from assistant.errors import ModelError
-from assistant.llm.runtime import TextModel, ThreadBudget
+from assistant.llm.text_model import TextModel, ThreadBudget
 from assistant.store import backlog as backlog_repo
 from assistant.store import events as event_repo
 from assistant.store.db import Database

@@ -25,7 +25,7 @@ from assistant.consolidation import schemas
 from assistant.consolidation.deterministic import Planned, lines_within
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
 from assistant.errors import ModelError
-from assistant.llm.runtime import TextModel
+from assistant.llm.text_model import TextModel
 from assistant.text import content_words, normalise
 from assistant.values import (
     CoreBlock,
