@@ -19,7 +19,7 @@ from typing import Protocol
 from assistant.answer import temporal
 from assistant.answer.context import Packed, digest_chunks, pack
 from assistant.answer.extractive import NOT_FOUND, extractive_answer, relevant
-from assistant.llm.runtime import TextModel
+from assistant.llm.text_model import TextModel
 from assistant.retrieval.query import Query
 from assistant.text import content_words, unknown_reason
 from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, Digest, SearchHit
