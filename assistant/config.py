@@ -47,7 +47,7 @@ class CaptureSettings:
     monitors: str = "all"  # "all" or "primary"
     ocr: bool = True
     ocr_active_window_only: bool = False
-    ocr_min_confidence: int = 10  # see assistant/ocr/tsv.py: unsure words are still evidence
+    ocr_min_confidence: int = 0  # see assistant/ocr/tsv.py: unsure words are still evidence
     ocr_queue_size: int = 4
     tesseract_path: str = ""
     excluded_apps: list[str] = field(default_factory=list)  # in addition to DEFAULT_EXCLUDED_APPS
@@ -68,7 +68,7 @@ class PrivacySettings:
 
 @dataclass
 class ConsolidationSettings:
-    interval_minutes: float = 10.0
+    interval_minutes: float = 1.0  # the deterministic pass: memories searchable a minute after capture
     batch_events: int = 200
     batch_tokens: int = 3000
     raw_retention_days: int = 90

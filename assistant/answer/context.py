@@ -62,3 +62,24 @@ def pack(hits: Sequence[SearchHit], budget: int, count_tokens: Callable[[str], i
     return Packed(
         text="\n\n".join(blocks), citations=[c for c, _ in chosen], tokens=used + heading_cost, left_out=left_out
     )
+
+
+def digest_chunks(days: Sequence[str], budget: int, count_tokens: Callable[[str], int]) -> list[str]:
+    """A digest's days (each a dated line and its item lines) in pieces of at most `budget` tokens: whole
+    days while they fit; a day larger than a piece is split between its lines, its dated line repeated."""
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for day in days:
+        header, *items = day.split("\n")
+        lines = [header, *items] if count_tokens(day) + 1 > budget else [day]
+        for n, line in enumerate(lines):
+            text, cost = line, count_tokens(line) + 1
+            if used + cost > budget and chunks[-1]:
+                chunks.append([])
+                used = 0
+                if n > 0:  # a day goes on in the next piece: say which day it is
+                    text = f"{header} (continued)\n{line}"
+                    cost = count_tokens(text) + 1
+            chunks[-1].append(text)
+            used += cost
+    return ["\n".join(c) for c in chunks if c]

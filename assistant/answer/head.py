@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from assistant.answer import temporal
-from assistant.answer.context import Packed, pack
+from assistant.answer.context import Packed, digest_chunks, pack
 from assistant.answer.extractive import NOT_FOUND, extractive_answer, relevant
-from assistant.llm.runtime import TextModel
+from assistant.llm.text_model import TextModel
 from assistant.retrieval.query import Query
 from assistant.text import content_words, unknown_reason
 from assistant.values import EVENT_KINDS, Answer, Citation, CoreBlock, Digest, SearchHit
@@ -29,6 +29,7 @@ INSTRUCTIONS = (
     "Cite every memory you use by its tag, like [2]. Give dates when the question is about time. "
     "If the memories do not contain the answer, say you don't know."
 )
+DIGEST_HEADING = "What the user did, from their captures and chats:"
 ANSWER_TOKENS = 256
 NOTE_TOKENS = 160
 MAX_MAP_STEPS = 4
@@ -117,9 +118,10 @@ class AnswerHead:
             and span.since is not None
             and span.until is not None
             and not query.answer_topic
-            and not self._generative(model)
         ):
             told = self._digest(span.since, span.until)
+            if model is not None and self._generative(model) and not told.empty:
+                return self._from_digest(model, question, told, on_token)
             reason = unknown_reason(told.text) if told.empty else None
             return self._emit(Answer(question, told.text, [], extractive=True, unknown_reason=reason), on_token)
         found = relevant(self.retrieve(query, now), query)
@@ -203,12 +205,39 @@ class AnswerHead:
         if packed.left_out and _BROAD.search(question):
             packed = self._map_reduce(model, question, system, hits)
         prompt = self._prompt(model, system, f"Memories:\n{packed.text}\n\nQuestion: {question}")
-        pieces: list[str] = []
-        for piece in model.stream(prompt, max_tokens=ANSWER_TOKENS):
-            pieces.append(piece)
-            if on_token is not None:
-                on_token(piece)
-        return self._cited(question, "".join(pieces).strip(), packed)
+        return self._cited(question, _streamed(model, prompt, on_token), packed)
+
+    def _from_digest(
+        self, model: TextModel, question: str, told: Digest, on_token: Callable[[str], None] | None
+    ) -> Answer:
+        """A question about a time only ("what did I do this week?"): the digest of that time (apps and
+        windows with durations, chats, pages) is the evidence instead of raw memories; when it is larger
+        than one context, each piece is condensed into notes first (map), and the answer is written from
+        them (reduce). What did not fit MAX_MAP_STEPS pieces is named in the prompt, not dropped silently."""
+        self._ensure_primed(model)
+        system = self._system()
+        days = [d.text for d in told.days]
+        pieces = digest_chunks(days, self._budget(model, system, question, ANSWER_TOKENS), model.count_tokens)
+        if len(pieces) == 1:
+            evidence = f"{DIGEST_HEADING}\n{pieces[0]}"
+        else:
+            pieces = digest_chunks(days, self._budget(model, system, question, NOTE_TOKENS), model.count_tokens)
+            notes = [
+                model.generate(
+                    self._prompt(
+                        model,
+                        system,
+                        f"Memories:\n{DIGEST_HEADING}\n{piece}\n\nWrite brief notes that help answer: {question}",
+                    ),
+                    max_tokens=NOTE_TOKENS,
+                ).strip()
+                for piece in pieces[:MAX_MAP_STEPS]
+            ]
+            evidence = "\n".join(f"Notes {i}: {note}" for i, note in enumerate(notes, start=1))
+            if len(pieces) > MAX_MAP_STEPS:
+                evidence += f"\n(The record of {len(pieces) - MAX_MAP_STEPS} more parts of this time was not read.)"
+        prompt = self._prompt(model, system, f"Memories:\n{evidence}\n\nQuestion: {question}")
+        return self._cited(question, _streamed(model, prompt, on_token), Packed(evidence, [], 0, []))
 
     def _map_reduce(self, model: TextModel, question: str, system: str, hits: list[SearchHit]) -> Packed:
         """Condense evidence larger than one context into notes, chunk by chunk, then answer from them."""
@@ -265,3 +294,13 @@ class AnswerHead:
             extractive=False,
             unknown_reason=None if known else unknown_reason(text),
         )
+
+
+def _streamed(model: TextModel, prompt: str, on_token: Callable[[str], None] | None) -> str:
+    """The answer to `prompt`, each piece passed to `on_token` as it comes."""
+    pieces: list[str] = []
+    for piece in model.stream(prompt, max_tokens=ANSWER_TOKENS):
+        pieces.append(piece)
+        if on_token is not None:
+            on_token(piece)
+    return "".join(pieces).strip()

@@ -10,7 +10,7 @@ from assistant.answer.head import AnswerHead
 from assistant.answer.history import recent_answers
 from assistant.app.core import Core
 from assistant.errors import AssistantError, ModelError
-from assistant.llm.runtime import TextModel
+from assistant.llm.text_model import TextModel
 from assistant.store import memories as memory_repo
 from assistant.store.ingest import Ingest
 from assistant.values import ASK_SESSION_PREFIX, Answer, CoreBlock, Digest, RawEvent

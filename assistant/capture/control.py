@@ -152,8 +152,8 @@ class CaptureControl:
         last = last_event_time(self._store.db.reader(), "screen")
         stats = self._pipeline.stats() if self._pipeline is not None and self._job is not None else None
         state, reason = state_of(stats.state) if stats is not None else ("off", None)
-        if self._problem:  # the disk is full: the pipeline is paused and retries by itself
-            state, reason = "paused", self._problem
+        if self._problem:  # "paused: the disk is full; ...": the pipeline is paused and retries by itself
+            state, reason = state_of(self._problem)
         elif self._settings_problem:  # the rules in force stay (or capture stopped): say why
             state, reason = ("stopped" if stats is None else state), self._settings_problem
         return CaptureStatus(state, reason, self.writer.disk_full, last, stats, self.backend())

@@ -71,7 +71,12 @@ def cmd_screens(args: argparse.Namespace) -> int:
             print(f"\r{label}: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     report = evaluate_screens(
-        Path(args.dir), k=args.k, display=args.display, embedder=not args.no_embedder, progress=progress
+        Path(args.dir),
+        k=args.k,
+        display=args.display,
+        embedder=not args.no_embedder,
+        progress=progress,
+        capture_cache=Path(args.capture_cache) if args.capture_cache else None,
     )
     emit(args, report.as_dict(), format_report(report))
     return 0
@@ -118,6 +123,12 @@ def register(sub: Any) -> None:
     p.add_argument("--k", type=int, default=1, help="report found@k besides found@1 and found@5")
     p.add_argument("--display", help="an X display to show the screens on (default: a private Xvfb)")
     p.add_argument("--no-embedder", action="store_true", help="full text only (skip the bundled embedding model)")
+    p.add_argument(
+        "--capture-cache",
+        metavar="CACHE",
+        help="keep the captured store in CACHE and reuse it next time (skips showing and OCR; delete CACHE "
+        "after changing capture, OCR or redaction)",
+    )
     add_json_flag(p)
     p.set_defaults(func=cmd_screens)
     p = ev.add_parser("make-screens", help="render the project's fictional screen benchmark into DIR")

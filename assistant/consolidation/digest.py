@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from assistant.consolidation.grouping import MAX_GAP, chat_sessions, participants
@@ -106,7 +107,7 @@ def build_digest(events: Sequence[RawEvent], start: datetime, end: datetime, tz:
         if event.kind in ("screen", "chat") and not (event.session or "").startswith(ASK_SESSION_PREFIX):
             by_day[event.occurred_at.astimezone(tz).date()].append(event)
     days = [_day(day, by_day[day], last_tick) for day in sorted(by_day)]
-    days = [d for d in days if d.apps or d.chats]
+    days = [replace(d, text="\n".join(_day_text(d, tz))) for d in days if d.apps or d.chats]
     span = f"{start.astimezone(tz):%d %B %Y}" + (
         f" to {(end - timedelta(seconds=1)).astimezone(tz):%d %B %Y}" if end - start > timedelta(days=1) else ""
     )
@@ -114,7 +115,7 @@ def build_digest(events: Sequence[RawEvent], start: datetime, end: datetime, tz:
         return Digest(start, end, [], f"Nothing is recorded for {span}.", "nothing recorded")
     lines = [f"What you did, {span} (from your captures and chats):"]
     for d in days:
-        lines += _day_text(d, tz)
+        lines.append(d.text)
     return Digest(start, end, days, "\n".join(lines), _headline(days))
 
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from assistant.config import ConsolidationSettings
 from assistant.consolidation import deterministic, merge
 from assistant.consolidation.deterministic import Planned
-from assistant.consolidation.grouping import MAX_GAP
+from assistant.consolidation.grouping import continues
 from assistant.consolidation.model_pass import write_down
 from assistant.errors import AssistantError
 from assistant.store import backlog as backlog_repo
@@ -52,15 +52,6 @@ class ConsolidationReport:
     model_status: str = "no chat model configured: deterministic pass only"
 
 
-def _continues(prev: RawEvent, ev: RawEvent) -> bool:
-    """Whether `ev` belongs to the same activity run or chat session as `prev`."""
-    if prev.kind != ev.kind:
-        return False
-    if ev.kind == "chat":
-        return ev.session is not None and ev.session == prev.session
-    return (prev.app, prev.title) == (ev.app, ev.title) and ev.occurred_at - prev.occurred_at <= MAX_GAP
-
-
 def batches(events: Sequence[RawEvent], max_events: int, max_tokens: int) -> list[list[RawEvent]]:
     """Split by count and by a rough token budget (4 characters a token), never inside a run or session.
 
@@ -74,7 +65,7 @@ def batches(events: Sequence[RawEvent], max_events: int, max_tokens: int) -> lis
         cost = len(ev.text) // 4 + 8
         full = len(current) >= max_events or tokens + cost > max_tokens
         huge = len(current) >= 4 * max_events or tokens + cost > 4 * max_tokens
-        if current and (huge or (full and not _continues(current[-1], ev))):
+        if current and (huge or (full and not continues(current[-1], ev))):
             out.append(current)
             current, tokens = [], 0
         current.append(ev)

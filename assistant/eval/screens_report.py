@@ -50,6 +50,7 @@ class Storage:
     database_bytes_per_screen: float  # growth of memory.db and its WAL while capturing, per screen
     thumbnail_bytes_per_screen: float
     events: int
+    redactions: int  # "[REDACTED:...]" in the stored texts and titles
 
 
 @dataclass
@@ -58,6 +59,7 @@ class ScreensReport:
     ks: list[int]
     search: str
     vectors: int  # memories and events embedded for search (0: full text only)
+    reused_capture: bool  # the store came from the capture cache: no screen was shown or read this run
     screens: int
     questions: int
     overall: dict[str, float]  # "found@1" -> share of questions
@@ -89,6 +91,7 @@ def build_report(
     k: int,
     search: str,
     vectors: int,
+    reused_capture: bool,
     storage: Storage,
     seconds: dict[str, float],
 ) -> ScreensReport:
@@ -104,6 +107,7 @@ def build_report(
         ks=ks,
         search=search,
         vectors=vectors,
+        reused_capture=reused_capture,
         screens=len(bench.screens),
         questions=n,
         overall=_found(results, ks),
@@ -148,14 +152,16 @@ def format_report(report: ScreensReport) -> str:
     out = [
         f"Screen recall: {report.screens} screens, {report.questions} questions, {report.search} "
         f"({report.vectors} vectors), "
-        f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s, consolidation and "
+        f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s"
+        f"{' from the cache' if report.reused_capture else ''}, consolidation and "
         f"embedding {report.seconds['consolidate']:.0f} s)",
         line(head),
         *[line(r) for r in rows],
         f"found@{report.k}: {report.overall[f'found@{report.k}']:.2f}; the screen among the top hit's sources "
         f"(answer or not): {report.sourced['sourced@1']:.2f}",
         f"stored per screen: {s.text_bytes_per_screen:,.0f} B of text, {s.database_bytes_per_screen:,.0f} B of "
-        f"database, {s.thumbnail_bytes_per_screen:,.0f} B of thumbnail ({s.events} events)",
+        f"database, {s.thumbnail_bytes_per_screen:,.0f} B of thumbnail ({s.events} events); "
+        f"{s.redactions} redaction(s)",
     ]
     if report.misses:
         out.append("misses at rank 1:")

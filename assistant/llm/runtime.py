@@ -8,7 +8,6 @@ the prefix back when an unrelated prompt has overwritten it. Prompts and outputs
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import json
 import os
@@ -17,73 +16,20 @@ import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, cast
 
 from assistant.errors import ModelError
 from assistant.llm import fences
-from assistant.llm.gguf_info import GgufInfo, read_gguf_info
+from assistant.llm.gguf_info import read_gguf_info
+from assistant.llm.memory_fit import check_memory
 from assistant.llm.native_log import route_llama_logs
+from assistant.llm.text_model import GenerationStats
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
     from llama_cpp.llama_grammar import LlamaGrammar
 
-_RAM_FACTOR = 1.2  # weights are mmapped; compute buffers and the runtime add roughly a fifth
-_GB = 1024**3
 _MIN_RESTORE_GAIN = 32  # tokens; below this, re-decoding is cheaper than copying the saved state back
-
-
-class TextModel(Protocol):
-    """What the answering head and consolidation need from a generative model."""
-
-    @property
-    def n_ctx(self) -> int: ...
-
-    @property
-    def has_chat_template(self) -> bool: ...
-
-    @property
-    def is_instruct(self) -> bool: ...
-
-    def tokenize(self, text: str) -> list[int]: ...
-
-    def count_tokens(self, text: str) -> int: ...
-
-    def generate(
-        self, prompt: str, *, max_tokens: int = 256, stop: Sequence[str] = (), temperature: float = 0.0
-    ) -> str: ...
-
-    def stream(
-        self, prompt: str, *, max_tokens: int = 256, stop: Sequence[str] = (), temperature: float = 0.0
-    ) -> Iterator[str]: ...
-
-    def generate_json(self, prompt: str, schema: Mapping[str, Any], *, max_tokens: int = 512) -> dict[str, Any]: ...
-
-    def prime(self, prefix: str) -> int: ...
-
-    def format_chat(self, messages: Sequence[Mapping[str, str]]) -> str: ...
-
-    @property
-    def last_stats(self) -> GenerationStats | None:
-        """What the last call (generation or prime) cost; None before the first."""
-
-
-@runtime_checkable
-class ThreadBudget(Protocol):
-    """A model whose calls from one thread can be held to fewer CPU threads (the background model pass)."""
-
-    def thread_budget(self, n_threads: int) -> contextlib.AbstractContextManager[None]: ...
-
-
-@dataclass(frozen=True)
-class GenerationStats:
-    """What one call cost, from llama.cpp's own counters (no text, safe to log)."""
-
-    prompt_tokens: int
-    reused_tokens: int  # prompt tokens whose KV state was already in the cache
-    evaluated_tokens: int  # tokens llama.cpp decoded during the call (new prompt tokens + fed-back output)
-    restored_prefix: bool  # the primed prefix was brought back from its saved state
-    seconds: float
 
 
 @dataclass
@@ -91,35 +37,6 @@ class _SavedPrefix:
     tokens: list[int]
     state: ctypes.Array[ctypes.c_uint8]
     size: int
-
-
-def available_memory() -> int | None:
-    """Bytes the OS can give us without swapping, or None where that cannot be read."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def memory_needed(info: GgufInfo, n_ctx: int) -> int:
-    return int(info.size * _RAM_FACTOR) + info.kv_cache_bytes(n_ctx)
-
-
-def check_memory(info: GgufInfo, n_ctx: int) -> None:
-    need, avail = memory_needed(info, n_ctx), available_memory()
-    if avail is not None and need > avail:
-        raise ModelError(
-            f"{info.path.name} needs about {need / _GB:.1f} GB of memory with a {n_ctx}-token context, "
-            f"but only {avail / _GB:.1f} GB is available; close other programs, lower the context size "
-            "or choose a smaller model"
-        )
 
 
 class LlamaChatModel:

@@ -34,12 +34,14 @@ class Word:
 
 @dataclass(frozen=True)
 class OcrResult:
-    """`text` is the kept words in reading order, one line per text line: each word appears in it
-    verbatim and in the order of `words`, so a word's position in `text` can be found by scanning.
+    """`text` is the kept words in reading order, one line per row on screen (a table's row across its
+    columns): each word appears in it verbatim and in the order of `words`, so a word's position in
+    `text` can be found by scanning.
 
-    `raw_text`/`raw_words` are the same for EVERY word read, however unsure. They are never stored:
-    they only find secrets to black out in thumbnails, since a password is often read with too low a
-    confidence to be kept in `text`, yet stays legible in a picture. Empty = same as text/words.
+    `raw_text`/`raw_words` are the same for EVERY word read, noise included (symbols, lone letters,
+    words under a confidence floor the user set). They are never stored: they only find secrets to
+    black out in thumbnails, since a secret read as noise stays legible in a picture. Empty = same as
+    text/words.
     """
 
     text: str

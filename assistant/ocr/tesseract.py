@@ -17,7 +17,6 @@ import threading
 from typing import TYPE_CHECKING
 
 from assistant.ocr.engine import OCR_UNAVAILABLE, OcrResult, OcrUnavailable
-from assistant.ocr.rules import erase_rules
 from assistant.ocr.tsv import MIN_CONF, parse_tsv
 
 if TYPE_CHECKING:
@@ -94,7 +93,7 @@ class TesseractOcr:
         buf = io.BytesIO()
         # Grayscale PNG at the fastest compression: tesseract binarises anyway, and in tests it decodes
         # PNG from stdin faster than an uncompressed PNM of the same frame.
-        erase_rules(image).save(buf, format="PNG", compress_level=1)
+        image.convert("L").save(buf, format="PNG", compress_level=1)
         cmd = [binary, "stdin", "stdout", *self._data_args(), "-l", self.lang, "--psm", str(self.psm), "tsv"]
         try:
             proc = subprocess.run(

@@ -9,17 +9,33 @@ _TSV_COLUMNS = 12  # level page block par line word left top width height conf t
 _WORD_LEVEL = "5"
 _SHORT_WORDS = frozenset("aAI&")
 
-# Below this tesseract is guessing: on rendered screens (bench/bench_ocr.py) words read at 0-9 were
-# wrong 12 times out of 14, while those at 10-59 were right more often than not. Such words are still
-# evidence for search (a spreadsheet label next to a grid line often reads at 50-70), so they are kept.
-MIN_CONF = 10.0
+# Every word read is kept, however unsure: a word tesseract doubts is still evidence for search (a
+# spreadsheet's first label word often reads at 50-70, a constant in code at 5). On the 63 screens of
+# `assistant eval make-screens`, words read at 0-9 were right 35 times and wrong 65, at 10-59 right 268
+# and wrong 145: a wrong word costs a few bytes and matches nothing, a lost one loses the screen
+# (found@1 0.809 with 10 as the floor, 0.818 with none). The setting can still raise the floor.
+MIN_CONF = 0.0
+# Symbol-only words ("=", "-", "#", "=>") are code and empty cells when read with confidence (on those
+# 63 screens: 201 right / 49 wrong at 60 and over, 42 of the wrong ones "|"; 7 right / 70 wrong below):
+# a vertical border reads as "|".
+SYMBOL_CONF = 60.0
+_OPENING = "\u2018\u201c"  # ‘ “: tesseract puts one before the first word of many lines
+_CLOSING = "\u2019\u201d"
 
 
 def _is_noise(text: str, conf: float) -> bool:
-    """Symbol-only "words" are icons and borders read as text; lone letters need high confidence."""
+    """Borders and icons read as text: unsure symbol-only words and "|"; lone letters need high confidence."""
     if not any(ch.isalnum() for ch in text):
-        return True
+        return conf < SYMBOL_CONF or set(text) == {"|"}
     return len(text) == 1 and not text.isdigit() and text not in _SHORT_WORDS and conf < 85
+
+
+def _clean(text: str, first: bool) -> str:
+    """A line's first word without the opening quote tesseract often reads into it (none on screen:
+    no closing one in the word)."""
+    if first and len(text) > 1 and text[0] in _OPENING and not any(ch in _CLOSING for ch in text):
+        return text[1:]
+    return text
 
 
 def _lines(rows: list[tuple[Key, Word]]) -> list[Line]:
@@ -62,7 +78,7 @@ def parse_tsv(tsv: str, min_conf: float = MIN_CONF) -> OcrResult:
             continue
         if not text:
             continue
-        word = Word(text, left, top, width, height, conf)
+        word = Word(_clean(text, cols[5] == "1"), left, top, width, height, conf)
         raw.append((key, word))
         if conf >= min_conf and not _is_noise(text, conf):
             kept.append((key, word))

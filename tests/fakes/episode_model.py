@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from assistant.consolidation import schemas
-from assistant.llm.runtime import GenerationStats
+from assistant.llm.text_model import GenerationStats
 
 
 class EpisodeModel:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
-from assistant.errors import ImportFormatError
+from assistant.errors import AssistantError, ImportFormatError
 from assistant.eval.screen_set import load_screen_set
 from assistant.eval.screengen import apps
 from assistant.eval.screengen.build import write_screen_set
@@ -28,8 +28,8 @@ TITLE = "Harbourton weather - Mozilla Firefox"
 NOW = datetime(2026, 11, 14, 10, 0, tzinfo=UTC)
 
 
-def weather(gust: str) -> Any:
-    body = [f"Today: rain from the west, wind gusts up to {gust}.", "Small craft warning for the outer harbour."]
+def weather(gust: str, extra: str = "") -> Any:
+    body = [f"Today: rain from the west, wind gusts up to {gust}.", "Small craft warning for the outer harbour.", extra]
     return partial(
         apps.browser,
         title=TITLE,
@@ -58,7 +58,13 @@ def budget() -> Any:
 
 def three_screens() -> list[Spec]:
     return [
-        Spec("s1", "firefox", TITLE, weather("62 km/h"), at=datetime(2026, 11, 9, 10, 0, tzinfo=UTC)),
+        Spec(
+            "s1",
+            "firefox",
+            TITLE,
+            weather("62 km/h", "Station login password: sunflower2024"),
+            at=datetime(2026, 11, 9, 10, 0, tzinfo=UTC),
+        ),
         Spec(
             "s2",
             "firefox",
@@ -88,21 +94,11 @@ def test_eval_screens_reports_found_at_1_per_kind(tmp_path: Path, capsys: pytest
         pytest.skip("Xvfb and tesseract-ocr needed (Linux; scripts/setup.sh installs both)")
     bench = write_screen_set(tmp_path / "set", three_screens(), NOW)
     assert [s.id for s in bench.screens] == ["s1", "s2", "s3"]
-    assert (
-        main(
-            [
-                "--data-dir",
-                str(tmp_path / "unused"),
-                "eval",
-                "screens",
-                str(tmp_path / "set"),
-                "--json",
-                "--no-embedder",
-            ]
-        )
-        == 0
-    )
+    cache = tmp_path / "cache"
+    args = ["--data-dir", str(tmp_path / "unused"), "eval", "screens", str(tmp_path / "set"), "--json", "--no-embedder"]
+    assert main([*args, "--capture-cache", str(cache)]) == 0
     report = json.loads(capsys.readouterr().out)
+    assert report["reused_capture"] is False
     assert (report["screens"], report["questions"], report["search"]) == (
         3,
         3,
@@ -111,6 +107,7 @@ def test_eval_screens_reports_found_at_1_per_kind(tmp_path: Path, capsys: pytest
     results = {r["id"]: r for r in report["results"]}
     # Every screen was stored under the time the capture clock was set to (events are matched by it).
     assert all(r["captured"] for r in results.values())
+    assert report["storage"]["redactions"] == 1  # the one password shown
     assert report["storage"]["events"] == 3 and report["storage"]["text_bytes_per_screen"] > 40
     time_q, owed, wrong = results["s2#1"], results["s3#1"], results["s3#2"]
     assert (owed["rank"], owed["top_screens"], owed["answer_in_text"], owed["miss"]) == (1, ["s3"], True, None)
@@ -120,6 +117,15 @@ def test_eval_screens_reports_found_at_1_per_kind(tmp_path: Path, capsys: pytest
     assert report["per_kind"]["numeric"]["found@1"] == 1.0 and report["per_kind"]["lookup"]["found@1"] == 0.0
     assert set(report["per_half"]) == {"A", "B"}
     assert sum(sum(c.values()) for c in report["misses"].values()) == 1
+    # A second run reuses the capture: nothing is shown or read again, and the answers are the same.
+    again = evaluate_screens(tmp_path / "set", embedder=False, capture_cache=cache, display=":987")
+    assert again.reused_capture is True and again.storage.events == 3
+    assert {r.id: r.rank for r in again.results} == {r["id"]: r["rank"] for r in report["results"]}
+    (tmp_path / "set" / "screens.json").write_text(
+        (tmp_path / "set" / "screens.json").read_text().replace("2026-11-14T10:00:00", "2026-11-14T11:00:00")
+    )
+    with pytest.raises(AssistantError, match="another screens.json: delete it"):
+        evaluate_screens(tmp_path / "set", embedder=False, capture_cache=cache)
 
 
 def test_an_answer_on_two_screens_is_refused(tmp_path: Path) -> None:

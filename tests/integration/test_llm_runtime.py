@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from assistant.errors import ModelError
-from assistant.llm import fences, runtime
+from assistant.llm import fences, memory_fit
 from assistant.llm.gguf_info import read_gguf_info
 from assistant.llm.runtime import LlamaChatModel
 from tests.integration.gemma_model import gemma_model_path, write_tiny_gguf
@@ -370,7 +370,7 @@ def test_embedding_model_given_as_chat_model(tmp_path: Path) -> None:
 
 
 def test_model_too_big_for_free_memory(gemma_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runtime, "available_memory", lambda: 100 * 1024**2)
+    monkeypatch.setattr(memory_fit, "available_memory", lambda: 100 * 1024**2)
     with pytest.raises(ModelError, match=r"needs about 0\.\d GB of memory .* only 0\.1 GB is available"):
         LlamaChatModel(gemma_path)
 

@@ -123,9 +123,9 @@ def test_a_missing_tesseract_on_a_real_display(app: Assistant, xvfb_display: str
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not app.status().events.get("screen"):
             time.sleep(0.1)
-        status = app.capture.status()
+        stats = app.capture.status().stats
         app.capture.stop()
-    assert status["ocr_status"] == "unavailable: install tesseract-ocr", status
+    assert stats is not None and stats.ocr_status == "unavailable: install tesseract-ocr", stats
     event = app.memories.event(app.search.find("Report Viewer")[0].id)
     assert event.title == "Report - Viewer" and event.text == "" and event.meta["ocr"] == "unavailable"
 

@@ -61,7 +61,7 @@ def test_a_model_download_is_refused_with_the_privacy_message(app: Assistant) ->
         with pytest.raises(PrivacyBlocked, match=DOWNLOAD_REFUSED):
             app.models.download("qwen2.5-0.5b-instruct")
         with pytest.raises(PrivacyBlocked, match=DOWNLOAD_REFUSED):
-            app.models.download("someone/repo/model.gguf", endpoint="https://hub.example.org")
+            app._core.models.download("someone/repo/model.gguf", endpoint="https://hub.example.org")
     assert watch.events == []  # refused before a socket or a lookup
     assert app.models.installed() == [] and not (app.paths.models / ".downloads").exists()
 

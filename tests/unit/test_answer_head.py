@@ -13,7 +13,7 @@ from assistant.answer.head import NOT_FROM_THEN, AnswerHead, multi_hop_terms
 from assistant.api import Assistant
 from assistant.retrieval.query import Query, read_query
 from assistant.retrieval.recall import Recall
-from assistant.values import ASK_SESSION_PREFIX, CoreBlock, EpisodicMemory, SearchHit, SemanticMemory, Source
+from assistant.values import ASK_SESSION_PREFIX, CoreBlock, EpisodicMemory, RawEvent, SearchHit, SemanticMemory, Source
 from tests.conftest import FIXTURES
 from tests.fakes.chat_model import ScriptedModel
 
@@ -335,3 +335,81 @@ def test_an_order_answer_shows_seconds_when_the_minute_does_not_decide(app: Assi
         .text
     )
     assert "09:00 " in text and "09:00:05" not in text, text  # minutes suffice when they differ
+
+
+class DigestNotes(ScriptedModel):
+    """Map steps get a note naming the apps of their piece; the reduce step an answer."""
+
+    def _next(self) -> str:
+        prompt = self.prompts[-1]
+        if "Write brief notes" in prompt:
+            return "note: " + ", ".join(app for app, _ in DIGEST_APPS if f"- {app}," in prompt)
+        return "You spent the week on the Lyon expo."
+
+
+def test_with_an_instruct_model_a_time_question_is_answered_from_the_digest(app: Assistant) -> None:
+    from tests.unit.test_digest import DAY, workday
+
+    app.memories.add_events(workday())
+    app.consolidation.run()  # episodes whose details quote the captured text
+    model = ScriptedModel(["You read mail, then the ferry timetable, then the budget."])
+    head = AnswerHead(app._core.recall, lambda: model, lambda: [], digest=app.timeline.digest)
+    answer = head.answer("what did I do today?", now=DAY + timedelta(hours=8))
+    [prompt] = model.prompts
+    told = app.timeline.digest(DAY.replace(hour=0), DAY.replace(hour=0) + timedelta(days=1))
+    for line in told.days[0].text.split("\n"):
+        assert line in prompt  # the digest's lines, apps and durations...
+    assert "Inbox - Re: stand rental for Lyon text" not in prompt  # ...not the captured text of the memories
+    assert answer.text == "You read mail, then the ferry timetable, then the budget." and not answer.extractive
+    assert answer.citations == []  # a digest is no memory to open
+
+
+DIGEST_APPS = [("Thunderbird", "Inbox"), ("Firefox", "Timetable"), ("Calc", "budget.ods"), ("Evince", "quote.pdf")]
+
+
+def test_a_digest_larger_than_the_context_is_condensed_piece_by_piece(app: Assistant) -> None:
+    monday = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+    events = [
+        RawEvent(
+            kind="screen",
+            occurred_at=monday + timedelta(days=d, minutes=10 * n),
+            app=f"{a} {d}",
+            title=f"{t} of day {d}",
+            text="x",
+        )
+        for d in range(5)
+        for n, (a, t) in enumerate(DIGEST_APPS)
+    ]
+    app.memories.add_events(events)
+    model = DigestNotes(n_ctx=300)
+    head = AnswerHead(app._core.recall, lambda: model, lambda: [], digest=app.timeline.digest)
+    answer = head.answer("what did I do this week?", now=monday + timedelta(days=4, hours=8))
+    maps = [p for p in model.prompts if "Write brief notes" in p]
+    assert 1 < len(maps) <= 4 and all("- Thunderbird" in p or "(continued)" in p for p in maps)
+    assert all(len(p.split()) <= 300 for p in model.prompts)  # every step fits the context
+    final = model.prompts[-1]
+    assert "Notes 1: note:" in final and "- Thunderbird 0" not in final  # the reduce step reads the notes
+    assert answer.text == "You spent the week on the Lyon expo."
+
+
+def test_with_an_instruct_model_a_time_with_nothing_recorded_is_said_without_asking_it(app: Assistant) -> None:
+    model = ScriptedModel(["(the model must not be asked)"])
+    head = AnswerHead(app._core.recall, lambda: model, lambda: [], digest=app.timeline.digest)
+    answer = head.answer("what did I do yesterday?", now=NOW)
+    assert model.prompts == [] and not answer.known and "Nothing is recorded" in answer.text
+
+
+def test_digest_pieces_keep_whole_days_and_name_the_day_a_piece_goes_on_with() -> None:
+    from assistant.answer.context import digest_chunks
+
+    def words(text: str) -> int:
+        return len(text.split())
+
+    small = "Monday 4 May 2026: 10 min on screen\n- Firefox, 10 min: Timetable (10 min)"
+    big = "Tuesday 5 May 2026: 3 h on screen\n" + "\n".join(f"- App {n}, 5 min: window {n} (5 min)" for n in range(12))
+    pieces = digest_chunks([small, big], 40, words)
+    assert pieces[0].startswith(small)  # a day that fits stays whole
+    assert all(words(p) <= 40 for p in pieces)  # each piece within the budget
+    continued = [p for p in pieces if p.startswith("Tuesday 5 May 2026: 3 h on screen (continued)")]
+    assert continued and all("- App" in p for p in continued)
+    assert sum(p.count("- App") for p in pieces) == 12  # every line is in a piece, none twice

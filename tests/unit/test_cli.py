@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.store.migrations import MIGRATIONS
 from tests.conftest import FIXTURES, run_cli
 
 
@@ -24,7 +25,7 @@ def test_init_import_list_search_status(data_dir: Path) -> None:
     assert set(hits[0]) == {"id", "type", "text", "score", "occurred_at", "sources"}
     assert hits[0]["sources"] == [{"kind": "chat", "ref": "D1:1"}]
     st = json.loads(run_cli(data_dir, "status", "--json").stdout)
-    assert st["events"] == {"chat": 5} and st["schema_version"] == 3
+    assert st["events"] == {"chat": 5} and st["schema_version"] == len(MIGRATIONS)  # the newest
     assert run_cli(data_dir, "memory", "list", "--json").stdout.strip() == "[]"
     shown = json.loads(run_cli(data_dir, "memory", "show", hits[0]["id"], "--json").stdout)
     assert shown["meta"]["conversation"] == "conv-test"

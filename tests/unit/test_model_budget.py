@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.consolidation import schemas
 from assistant.consolidation.model_pass import EPISODE_TOKENS, ModelExtractor, episodes
-from assistant.llm.runtime import GenerationStats
+from assistant.llm.text_model import GenerationStats
 from assistant.values import RawEvent
 from tests.fakes.episode_model import EpisodeModel
 

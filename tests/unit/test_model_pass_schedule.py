@@ -159,3 +159,19 @@ def test_the_scheduled_consolidation_leaves_the_model_to_its_own_job(app: Assist
     assert model.prompts == [] and app.status().model_backlog == 2 and app.status().pending_consolidation == 0
     app.start_background()
     assert MODEL_JOB in app._core.background.jobs()
+
+
+def test_the_minutely_consolidation_applies_retention_once_an_hour(
+    app: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.config import ConsolidationSettings
+
+    assert ConsolidationSettings().interval_minutes == 1.0  # memories searchable a minute after capture
+    applied: list[datetime] = []
+    consolidator = app.consolidation._consolidator()
+    monkeypatch.setattr(consolidator, "apply_retention", lambda now: applied.append(now) or 0)
+    app.consolidation.run_and_index()
+    app.consolidation.run_and_index()
+    assert len(applied) == 1  # a scan of the store each minute would be waste
+    app.consolidation.run()  # asked for: always
+    assert len(applied) == 2

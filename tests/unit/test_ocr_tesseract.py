@@ -1,5 +1,5 @@
-"""Tesseract output parsing, rows rebuilt from its boxes, rule erasing and the missing-binary path
-(no tesseract needed for these)."""
+"""Tesseract output parsing, rows rebuilt from its boxes and the missing-binary path (no tesseract
+needed for these)."""
 
 from __future__ import annotations
 
@@ -43,18 +43,31 @@ def test_lines_are_rebuilt_and_low_confidence_and_noise_dropped() -> None:
     assert result.words[0].left == 10 and result.words[0].height == 18
 
 
-def test_unsure_words_are_kept_and_guesses_at_zero_confidence_dropped_by_default() -> None:
+def test_every_word_read_is_kept_by_default_however_unsure() -> None:
     tsv = "\n".join(
         [
             HEADER,
             row(1, 1, 1, 1, "Trade", 31.0, left=10),
             row(1, 1, 1, 2, "show", 96.0, left=60),
-            row(1, 1, 1, 3, "fTrade", 0.0, left=110),  # a grid line glued to a word: tesseract's guess
+            row(1, 1, 1, 3, "MAX_RETRIES", 5.0, left=110),  # read right, yet at confidence 5
         ]
     )
-    result = parse_tsv(tsv)
-    assert result.text == "Trade show"
-    assert [w.text for w in result.raw_words] == ["Trade", "show", "fTrade"]
+    assert parse_tsv(tsv).text == "Trade show MAX_RETRIES"
+
+
+def test_code_symbols_read_with_confidence_are_kept_but_borders_and_unsure_ones_are_not() -> None:
+    words = [("MAX_RETRIES", 93.0), ("=", 91.0), ("7", 95.0), ("|", 90.0), ("~", 31.0), ("=>", 70.0)]
+    tsv = "\n".join([HEADER, *(row(1, 1, 1, i + 1, w, c, left=10 + 60 * i) for i, (w, c) in enumerate(words))])
+    assert parse_tsv(tsv).text == "MAX_RETRIES = 7 =>"
+
+
+def test_the_opening_quote_tesseract_reads_into_a_lines_first_word_is_dropped() -> None:
+    words = ["\u2018Trade", "show", "\u2018stand", "\u201cLyon\u201d"]
+    first = [row(1, 1, 1, i + 1, w, 90.0, left=10 + 60 * i) for i, w in enumerate(words)]
+    quoted = row(1, 1, 2, 1, "\u2018Porto\u2019", 90.0, top=60)  # a quote that closes is on screen
+    assert parse_tsv("\n".join([HEADER, *first, quoted])).text == (
+        "Trade show \u2018stand \u201cLyon\u201d\n\u2018Porto\u2019"
+    )
 
 
 def test_threshold_is_a_setting_and_empty_output_is_empty() -> None:
@@ -115,20 +128,3 @@ def test_prose_side_by_side_and_a_sidebar_with_its_own_spacing_are_not_read_acro
     assert lines[:6] == [p.strip() for p in prose]
     assert lines[7:13] == [p.strip() for p in prose]
     assert lines[14:] == ["Inbox", "Drafts", "Archive", "Sent"]
-
-
-def test_rules_are_erased_and_text_is_left_alone() -> None:
-    from PIL import ImageDraw, ImageFont
-
-    from assistant.ocr.rules import erase_rules
-
-    text = Image.new("RGB", (400, 120), "white")
-    ImageDraw.Draw(text).text((10, 10), "Il|| Harbour fees 4,310", font=ImageFont.load_default(size=16), fill="black")
-    assert list(erase_rules(text).get_flattened_data()) == list(text.convert("L").get_flattened_data())
-    grid = text.copy()
-    draw = ImageDraw.Draw(grid)
-    for x in (6, 300, 390):
-        draw.line((x, 0, x, 119), fill=(200, 200, 200))
-    for y in (5, 40, 80):
-        draw.line((0, y, 399, y), fill=(60, 60, 60))
-    assert list(erase_rules(grid).get_flattened_data()) == list(text.convert("L").get_flattened_data())
