@@ -1,10 +1,10 @@
 """Screen ranking tuned on one half of the screen benchmark and reported on the other (issue 15).
 
-    .venv/bin/python bench/bench_screens_ranking.py [--screens DIR] [--work DIR] [--out DIR]
+    .venv/bin/python bench/bench_screens_ranking.py [--screens DIR] [--capture-cache DIR] [--out DIR]
 
 The screens (`assistant eval make-screens` writes them into --screens when it holds none) are shown on a
-private Xvfb and captured through the real pipeline, then consolidated, as `assistant eval screens`
-does; the store stays in --work, so a later run only searches. Each question is searched once (hybrid,
+private Xvfb and captured through the real pipeline by `assistant eval screens`, once: its capture cache
+keeps the store, which is consolidated here as that command does. Each question is searched once (hybrid,
 the bundled all-MiniLM-L6-v2) and re-ranked per fusion setting, judged as `assistant eval screens`
 judges: found@1 when the top hit is one of the screen's captures, or a memory made from one that holds
 the answer. Each change (STEPS) is tuned on half A and scored on half B, then the other way round
@@ -30,7 +30,6 @@ from assistant.eval.screens import DEPTH, shows
 from assistant.retrieval.ranking import FusionConfig
 from assistant.values import SearchHit
 
-PASSPHRASE = "bench screens passphrase"
 # Each change of issue 15, in the order they were made; each is tuned on one half with the ones before it
 # at their defaults, and scored on the other half. Then the settings that existed before, and everything.
 STEPS: list[tuple[str, dict[str, list[Any]]]] = [
@@ -47,61 +46,48 @@ BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0)
 GATHER = dataclasses.replace(FusionConfig(), phrase_weight=1.0, source_first=0.99)
 
 
-def captured(screens: Path, work: Path) -> tuple[ScreenSet, dict[str, list[str]]]:
-    """The benchmark, and its screens' capture events by screen id (captured into --work the first time)."""
+def collect(screens: Path, cache: Path, tmp: Path) -> tuple[ScreenSet, list[Asked]]:
+    """The benchmark, and each question searched once (grouped by half; its target: the screen's capture
+    events and the answer), on the store `assistant eval screens --capture-cache` keeps, consolidated here."""
     from assistant.api import Assistant
+    from assistant.eval.locomo import recall_for
     from assistant.eval.screengen.build import make_screens
-    from assistant.eval.screens import _capture_all, _x_display
+    from assistant.eval.screens import evaluate_screens
+    from assistant.eval.screens_capture import load_cache, screen_events
+    from assistant.llm.embedder import LlamaEmbedder
+    from assistant.store import opened
 
     if not (screens / "screens.json").exists():
         make_screens(screens)
     bench = load_screen_set(screens)
-    done = work / "events.json"
-    if done.exists():
-        return bench, json.loads(done.read_text())
-    app = Assistant(work / "data")
-    app.init(PASSPHRASE)
-    print(app.models.prepare_search().line, file=sys.stderr)
-    app.close()
-    with _x_display(None, bench) as display:
-        events, _ = _capture_all(
-            app.paths,
-            PASSPHRASE,
-            app.settings.current.capture,
-            bench,
-            display,
-            lambda d, t: print(f"\r  captured {d}/{t}", end="", file=sys.stderr, flush=True),
-        )
-    app.unlock(PASSPHRASE)
-    try:
+    if not (cache / "capture.json").exists():  # the real run captures once and keeps the store
+        print(evaluate_screens(screens, capture_cache=cache).overall, file=sys.stderr)
+    loaded = load_cache(cache, bench, tmp / "data")
+    assert loaded is not None
+    passphrase = loaded[0]
+    app = Assistant(tmp / "data")
+    events = screen_events(app.paths, passphrase, bench)
+    app.unlock(passphrase)
+    try:  # as `assistant eval screens` does after capturing
+        print(app.models.prepare_search().line, file=sys.stderr)
         app.consolidation.run()
-    finally:
-        app.close()
-    ids = {screen: [e.id for e in evs] for screen, evs in events.items()}
-    done.write_text(json.dumps(ids))
-    return bench, ids
-
-
-def collect(bench: ScreenSet, events: dict[str, list[str]], work: Path) -> list[Asked]:
-    """Each question searched once, grouped by half; its target: the screen's events and the answer."""
-    from assistant.api import Assistant
-    from assistant.eval.locomo import recall_for
-    from assistant.llm.embedder import LlamaEmbedder
-    from assistant.store import opened
-
-    app = Assistant(work / "data")
-    app.unlock(PASSPHRASE)
-    try:
         model = app.models.active("embedding")
     finally:
         app.close()
     embedder = LlamaEmbedder(model.path, n_threads=1) if model is not None else None
-    store = opened.open_existing(app.paths, PASSPHRASE)
+    store = opened.open_existing(app.paths, passphrase)
     try:
         recall, index = recall_for(store.db, embedder, GATHER)
         try:
-            return [
-                ask(recall, q.half, q.question, now=bench.now, limit=DEPTH, target=(set(events[q.screen]), q.answer))
+            return bench, [
+                ask(
+                    recall,
+                    q.half,
+                    q.question,
+                    now=bench.now,
+                    limit=DEPTH,
+                    target=({e.id for e in events[q.screen]}, q.answer),
+                )
                 for q in bench.questions
             ]
         finally:
@@ -124,14 +110,18 @@ def found_at(k: int) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--screens", type=Path, default=Path(tempfile.gettempdir()) / "assistant-screens")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "assistant-screens-store")
+    parser.add_argument(
+        "--capture-cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "assistant-screens-capture",
+        help="the store as captured (`assistant eval screens --capture-cache`); captured here when missing",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args()
     os.environ.setdefault("ASSISTANT_TESTING", "1")  # cheap key derivation for the throwaway store
-    args.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    bench, events = captured(args.screens, args.work)
-    asked = collect(bench, events, args.work)
+    with tempfile.TemporaryDirectory(prefix="bench-screens-") as tmp:
+        bench, asked = collect(args.screens, args.capture_cache, Path(tmp))
     off = mismatches(asked, GATHER)
     scores, at5 = Scores(asked, found_at(1)), Scores(asked, found_at(5))
     halves = scores.groups

@@ -31,6 +31,7 @@ def _conversation(name: str, pet: str, sport: str) -> dict[str, object]:
         ("Ana", "Amazing, what was your time?"),
         ("Ben", "Just under two hours, a personal best."),
         ("Ana", "My sister moved to Porto for her new job."),
+        ("Ben", f"The {sport} race results are posted on https://results.example/{sport}"),
     ]
     conversation: dict[str, object] = {"speaker_a": "Ana", "speaker_b": "Ben"}
     for n, (when, turns) in enumerate(
@@ -50,6 +51,7 @@ def _conversation(name: str, pet: str, sport: str) -> dict[str, object]:
         {"question": "What colour did Ben paint the kitchen?", "answer": "blue", "evidence": ["D1:4"], "category": 4},
         {"question": f"How long did Ben's {sport} race take?", "answer": "2 h", "evidence": ["D2:3"], "category": 1},
         {"question": "Where did Ana's sister move?", "answer": "Porto", "evidence": ["D2:4"], "category": 2},
+        {"question": "Where are the race results posted?", "answer": "a site", "evidence": ["D2:5"], "category": 4},
         {"question": "What did Ana adopt in June?", "answer": "nothing", "evidence": ["D1:1"], "category": 5},
     ]
     return {"sample_id": name, "conversation": conversation, "qa": qa}
@@ -70,7 +72,7 @@ def _consolidate(app: Assistant) -> None:
 def test_re_ranking_the_collected_candidates_is_the_real_search(locomo_file: Path) -> None:
     embedder = FakeEmbedder()
     asked = collect(locomo_file, ks=[5, 10, 25], embedder=embedder, consolidate=_consolidate)
-    assert [a.group for a in asked] == ["c1"] * 4 + ["c2"] * 4  # category 5 is not scored
+    assert [a.group for a in asked] == ["c1"] * 5 + ["c2"] * 5  # category 5 is not scored
     assert mismatches(asked, FusionConfig()) == 0
     report = evaluate_locomo(locomo_file, k=10, embedder=embedder, consolidate=_consolidate)
     scores = Scores(asked, recall_at(10))
