@@ -13,12 +13,12 @@ import json
 import os
 import threading
 import time
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from assistant.errors import ModelError
+from assistant.errors import ModelError, ModelInterrupted
 from assistant.llm import fences
 from assistant.llm.gguf_info import read_gguf_info
 from assistant.llm.memory_fit import check_memory
@@ -108,6 +108,17 @@ class LlamaChatModel:
             yield
         finally:
             self._budget.n = previous
+
+    @contextmanager
+    def interrupt_when(self, stop: Callable[[], bool]) -> Iterator[None]:
+        """Generation called from this thread inside the block ends at the next token once `stop()` is
+        True, and the call raises ModelInterrupted (a prompt being evaluated is finished first)."""
+        previous = getattr(self._budget, "stop", None)
+        self._budget.stop = stop
+        try:
+            yield
+        finally:
+            self._budget.stop = previous
 
     def _apply_budget(self) -> None:
         """Under the lock: the calling thread's budget, or the model's own thread counts."""
@@ -259,13 +270,30 @@ class LlamaChatModel:
         grammar: LlamaGrammar | None = None,
     ) -> dict[str, Any]:
         tokens, started, restored = self._prepare(prompt)
+        asked = getattr(self._budget, "stop", None)
+        stopped = False
+
+        def interrupted(_ids: Any, _logits: Any) -> bool:
+            nonlocal stopped
+            stopped = stopped or bool(asked and asked())
+            return stopped
+
+        from llama_cpp import StoppingCriteriaList
+
         try:
             out = self._llm.create_completion(
-                tokens, max_tokens=max_tokens, stop=list(stop), temperature=temperature, grammar=grammar
+                tokens,
+                max_tokens=max_tokens,
+                stop=list(stop),
+                temperature=temperature,
+                grammar=grammar,
+                stopping_criteria=StoppingCriteriaList([interrupted]) if asked else None,
             )
         except ValueError as exc:
             raise ModelError(f"generation failed: {exc}") from exc
         self._finish(tokens, started, restored)
+        if stopped:
+            raise ModelInterrupted("the model call was interrupted by its caller")
         return cast(dict[str, Any], out)
 
     def _prepare(self, prompt: str) -> tuple[list[int], tuple[float, int, int], bool]:

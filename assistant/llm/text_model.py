@@ -5,7 +5,7 @@ implementation, and tests have fakes."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -50,6 +50,14 @@ class ThreadBudget(Protocol):
     """A model whose calls from one thread can be held to fewer CPU threads (the background model pass)."""
 
     def thread_budget(self, n_threads: int) -> contextlib.AbstractContextManager[None]: ...
+
+
+@runtime_checkable
+class Interruptible(Protocol):
+    """A model whose calls from one thread end at the next token once `stop()` says so, raising
+    ModelInterrupted (the background model pass, when the user comes back)."""
+
+    def interrupt_when(self, stop: Callable[[], bool]) -> contextlib.AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True)
