@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -23,7 +23,7 @@ from assistant.llm import fences
 from assistant.llm.gguf_info import read_gguf_info
 from assistant.llm.memory_fit import check_memory
 from assistant.llm.native_log import route_llama_logs
-from assistant.llm.text_model import GenerationStats
+from assistant.llm.text_model import GenerationStats, for_this_thread
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -98,27 +98,15 @@ class LlamaChatModel:
     def primed_tokens(self) -> int:
         return len(self._prefix.tokens) if self._prefix else 0
 
-    @contextmanager
-    def thread_budget(self, n_threads: int) -> Iterator[None]:
+    def thread_budget(self, n_threads: int) -> AbstractContextManager[None]:
         """Calls made from this thread inside the block run on at most `n_threads` CPU threads (with 1,
         on the calling thread itself, so its priority is theirs); other threads' calls are not affected."""
-        previous = getattr(self._budget, "n", None)
-        self._budget.n = max(1, n_threads)
-        try:
-            yield
-        finally:
-            self._budget.n = previous
+        return for_this_thread(self._budget, "n", max(1, n_threads))
 
-    @contextmanager
-    def interrupt_when(self, stop: Callable[[], bool]) -> Iterator[None]:
+    def interrupt_when(self, stop: Callable[[], bool]) -> AbstractContextManager[None]:
         """Generation called from this thread inside the block ends at the next token once `stop()` is
         True, and the call raises ModelInterrupted (a prompt being evaluated is finished first)."""
-        previous = getattr(self._budget, "stop", None)
-        self._budget.stop = stop
-        try:
-            yield
-        finally:
-            self._budget.stop = previous
+        return for_this_thread(self._budget, "stop", stop)
 
     def _apply_budget(self) -> None:
         """Under the lock: the calling thread's budget, or the model's own thread counts."""

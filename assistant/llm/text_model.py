@@ -5,6 +5,7 @@ implementation, and tests have fakes."""
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -69,3 +70,15 @@ class GenerationStats:
     evaluated_tokens: int  # tokens llama.cpp decoded during the call (new prompt tokens + fed-back output)
     restored_prefix: bool  # the primed prefix was brought back from its saved state
     seconds: float
+
+
+@contextlib.contextmanager
+def for_this_thread(local: threading.local, name: str, value: object) -> Iterator[None]:
+    """`local.<name>` is `value` for the calling thread inside the block, and what it was before after it
+    (how `thread_budget` and `interrupt_when` hold for one thread's calls only)."""
+    previous = getattr(local, name, None)
+    setattr(local, name, value)
+    try:
+        yield
+    finally:
+        setattr(local, name, previous)

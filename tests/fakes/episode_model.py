@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.consolidation import schemas
 from assistant.errors import ModelInterrupted
-from assistant.llm.text_model import GenerationStats
+from assistant.llm.text_model import GenerationStats, for_this_thread
 
 
 class EpisodeModel:
@@ -43,23 +43,11 @@ class EpisodeModel:
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    @contextlib.contextmanager
-    def interrupt_when(self, stop: Callable[[], bool]) -> Iterator[None]:
-        previous = getattr(self._budget, "stop", None)
-        self._budget.stop = stop
-        try:
-            yield
-        finally:
-            self._budget.stop = previous
+    def interrupt_when(self, stop: Callable[[], bool]) -> contextlib.AbstractContextManager[None]:
+        return for_this_thread(self._budget, "stop", stop)
 
-    @contextlib.contextmanager
-    def thread_budget(self, n_threads: int) -> Iterator[None]:
-        previous = getattr(self._budget, "n", None)
-        self._budget.n = n_threads
-        try:
-            yield
-        finally:
-            self._budget.n = previous
+    def thread_budget(self, n_threads: int) -> contextlib.AbstractContextManager[None]:
+        return for_this_thread(self._budget, "n", n_threads)
 
     def prime(self, prefix: str) -> int:
         self.primed.append(prefix)
