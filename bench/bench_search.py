@@ -54,9 +54,19 @@ DIM = 384
 MODEL = "synthetic-384"
 PASSPHRASE = "bench passphrase"
 VOCAB = 30_000
-PARTS = ("fts", "bm25", "vector", "hybrid", "hybrid_before", "hybrid_time", "hybrid_day")
-# Fusion as it was before issue 15 (no vector share, word pairs, exact tokens or screen-capture order):
-# hybrid_before runs it on the same store, interleaved with hybrid, as the baseline of the same run.
+PARTS = (
+    "fts",
+    "bm25",
+    "vector",
+    "hybrid",
+    "hybrid_before",
+    "hybrid_time",
+    "hybrid_time_before",
+    "hybrid_day",
+    "hybrid_day_before",
+)
+# Fusion as it was before issue 15 (no vector share, word pairs, or screen-capture order): the *_before
+# parts run it on the same store, interleaved with their twins, as the baseline of the same run.
 BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0)
 
 
@@ -315,20 +325,27 @@ def run_size(
             "hybrid": lambda q: recall.search(q, limit=10, parse_time=False),
             "hybrid_before": lambda q: before.search(q, limit=10, parse_time=False),
             "hybrid_time": lambda q: recall.search(q, limit=10, parse_time=False, since=window[0], until=window[1]),
+            "hybrid_time_before": lambda q: before.search(
+                q, limit=10, parse_time=False, since=window[0], until=window[1]
+            ),
             "hybrid_day": lambda q: recall.search(q, limit=10, parse_time=False, since=day[0], until=day[1]),
+            "hybrid_day_before": lambda q: before.search(q, limit=10, parse_time=False, since=day[0], until=day[1]),
         }
         samples: dict[str, list[tuple[float, float]]] = {p: [] for p in PARTS}
         n_vectors = len(vectors)
-        # The parts take turns, query by query, so that a busy machine slows them alike; each query is
-        # fresh, so no part runs on pages another part's same query decrypted.
-        for i in range(queries + 10):
-            for part, fn in parts.items():
-                q = " ".join(texts.draw(int(rng.integers(2, 5)), skip_top=50)) + f" q{part}{i}"
-                near = vectors[i % n_vectors] + rng.standard_normal(DIM).astype(np.float32) * 0.05
-                fixed.vectors[q] = (near / np.linalg.norm(near)).tolist()
-                result = timed(lambda fn=fn, q=q: fn(q))  # type: ignore[misc]
-                if i >= 10:  # the first queries warm caches
-                    samples[part].append(result)
+        for part in (p for p in parts if not p.endswith("_before")):
+            # Fresh queries for each part, so no part runs on pages another part's same query decrypted. A
+            # part with a "_before" twin (fusion before issue 15) takes turns with it, query by query and
+            # in alternating order, so that a busy machine slows both alike.
+            twin = [part, f"{part}_before"] if f"{part}_before" in parts else [part]
+            for i in range(queries + 10):
+                for name in twin if i % 2 else twin[::-1]:
+                    q = " ".join(texts.draw(int(rng.integers(2, 5)), skip_top=50)) + f" q{name}{i}"
+                    near = vectors[i % n_vectors] + rng.standard_normal(DIM).astype(np.float32) * 0.05
+                    fixed.vectors[q] = (near / np.linalg.norm(near)).tolist()
+                    result = timed(lambda fn=parts[name], q=q: fn(q))  # type: ignore[misc]
+                    if i >= 10:  # the first queries warm caches
+                        samples[name].append(result)
         query_load = os.getloadavg()[0]
         index.close()
         app.close()
@@ -376,8 +393,8 @@ def markdown(results: list[dict[str, object]], embed: dict[str, float] | None) -
         "(store.fulltext.search_memories); bm25 = Recall.search without vectors (common words pruned, "
         "hits loaded); vector = the embedded index's query alone; hybrid = Recall.search (BM25 memories + BM25 "
         "events + vectors, RRF, "
-        "recency, hits); hybrid_before = the same with fusion as before issue 15 (the baseline, interleaved "
-        "with hybrid query by query); hybrid_time = the same with a time filter covering a tenth of the store; "
+        "recency, hits); *_before = the same with fusion as before issue 15 (the baseline, interleaved "
+        "with its twin query by query); hybrid_time = the same with a time filter covering a tenth of the store; "
         "hybrid_day = with a one-day filter (1,440 memories: searched exactly from the store).",
         "",
         "| memories | part | p50 | p95 |",
