@@ -65,7 +65,13 @@ _URL_PARAM_NAME = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{24,}(?![A-Za-z0-9+/=_-])")
-_FILE_EXTENSION = re.compile(r"\.(?:[A-Za-z][A-Za-z0-9]{1,4})(?![A-Za-z0-9])")
+# What follows a file name's stem: its extension, perhaps after a downloaded copy's " (1)", and as OCR
+# reads a title bar: " .pdf", ". pdf", " pdf" (the space before a dot only: "token. The" ends a sentence).
+_FILE_EXTENSION = re.compile(
+    r"(?:[ \t]?\(\d{1,3}\))?(?:[ \t]?\.[A-Za-z][A-Za-z0-9]{1,4}(?![A-Za-z0-9])"
+    r"|[ \t.,]{1,2}(?:pdf|jpe?g|png|gif|heic|tiff?|docx?|xlsx?|pptx?|od[tsp]|csv|txt|zip|mp[34]|mov)\b)",
+    re.IGNORECASE,
+)
 
 
 def _char_class(ch: str) -> int:

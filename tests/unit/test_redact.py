@@ -197,3 +197,21 @@ def test_git_shas_in_a_log_line_are_kept_on_purpose() -> None:
 
 def test_empty_text() -> None:
     assert redact("").count == 0
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Scan_8FjK2LmQ9xRt4VbN7cWz5HpD (1).pdf - Document Viewer",  # a second download of the same file
+        "Scan_8FjK2LmQ9xRt4VbN7cWz5HpD .pdf - Document Viewer",  # as OCR reads a title bar
+        "Scan_8FjK2LmQ9xRt4VbN7cWz5HpD pdf - Document Viewer",
+        "saved as Scan_8FjK2LmQ9xRt4VbN7cWz5HpD, PDF, 212 KB",
+    ],
+)
+def test_a_random_looking_file_name_as_downloaded_or_read_by_ocr_is_kept(title: str) -> None:
+    assert redact(title).text == title
+
+
+def test_a_random_token_that_ends_a_sentence_is_still_removed() -> None:
+    text = "the session is Kq9Xw2Zr4Tm8Vn3Yp6Lc5Hb7. The rest is prose"
+    assert redact(text).text == "the session is [REDACTED:high_entropy]. The rest is prose"
