@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant.retrieval.query import read_query
 from assistant.retrieval.timeparse import parse_time_range
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -212,3 +213,9 @@ def test_a_day_that_says_when_it_was_seen_stays_a_time(question: str, since: dat
     assert found_since == since
     if query is not None:
         assert found_query == query
+
+
+def test_a_talked_about_day_is_searched_as_a_word_and_filters_nothing() -> None:
+    q = read_query("Which gym is Wednesday's climbing session moving to?", now=NOW, tz="Europe/Berlin")
+    assert q.time is None
+    assert "wednesday" in q.topic and "Wednesday" in q.search_text
