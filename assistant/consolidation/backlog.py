@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
 
@@ -30,8 +31,8 @@ from assistant.consolidation.model_pass import (
     episode_header,
     line_key,
 )
-from assistant.errors import ModelError
-from assistant.llm.text_model import TextModel, ThreadBudget
+from assistant.errors import ModelError, ModelInterrupted
+from assistant.llm.text_model import Interruptible, TextModel, ThreadBudget
 from assistant.store import backlog as backlog_repo
 from assistant.store import events as event_repo
 from assistant.store.db import Database
@@ -39,6 +40,7 @@ from assistant.values import RawEvent
 
 log = logging.getLogger(__name__)
 LOOKAHEAD = 32  # waiting pieces looked at for the rest of the oldest one's run
+STOP_CHECK_S = 0.5  # how often a model call in progress asks whether the user is back
 
 
 def _always() -> bool:
@@ -80,7 +82,12 @@ class ModelBacklog:
                     if not primed:
                         extractor.prime(found)
                         primed = True
-                    extractor.read(episode, found)
+                    try:
+                        extractor.read(episode, found)
+                    except ModelInterrupted:  # the user is back mid-call: it waits, as it was
+                        _add(report, found)
+                        report.model_interrupted = True
+                        break
                 with self._db.write() as conn:
                     if all(backlog_repo.waiting(conn, seq) for seq in seqs):
                         store_planned(conn, found.planned, found.secrets, self._seal, report)
@@ -124,6 +131,20 @@ class ModelBacklog:
         return seqs, bounded(Fresh(episode_header(group), lines, group), model, dropped=dropped)
 
 
+class _Every:
+    """`check()` asked at most every `seconds` (the model asks per generated token); the last answer between."""
+
+    def __init__(self, seconds: float, check: Callable[[], bool]) -> None:
+        self._seconds, self._check = seconds, check
+        self._at, self._last = -seconds, False
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now - self._at >= self._seconds:
+            self._at, self._last = now, self._check()
+        return self._last
+
+
 def _add(report: ConsolidationReport, found: Extraction) -> None:
     report.model_calls += found.calls
     report.model_fallbacks += found.fallbacks
@@ -161,7 +182,9 @@ def read_backlog(
         report.model_status = f"no chat model: {report.model_waiting} episodes wait for the model"
         return report
     budget = loaded.thread_budget(threads) if threads and isinstance(loaded, ThreadBudget) else nullcontext()
-    with budget:
+    stop = _Every(STOP_CHECK_S, lambda: not keep_going())
+    interrupt = loaded.interrupt_when(stop) if keep_going is not _always and isinstance(loaded, Interruptible) else None
+    with budget, interrupt or nullcontext():
         drained = backlog.drain(ModelExtractor(loaded), keep_going, report)
     report.model_status = "model pass on" if drained is not None else "the model pass is running in the background"
     return report

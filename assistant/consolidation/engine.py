@@ -47,6 +47,7 @@ class ConsolidationReport:
     model_generated_tokens: int = 0
     model_seconds: float = 0.0
     model_waiting: int = 0  # episodes written down for the model pass and not read yet
+    model_interrupted: bool = False  # the model pass stopped mid-call (the user came back); that episode waits
     retention_deleted: int = 0
     seconds: float = 0.0
     model_status: str = "no chat model configured: deterministic pass only"

@@ -24,7 +24,7 @@ from typing import Any, cast
 from assistant.consolidation import schemas
 from assistant.consolidation.deterministic import Planned, lines_within
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.errors import ModelError
+from assistant.errors import ModelError, ModelInterrupted
 from assistant.llm.text_model import TextModel
 from assistant.text import content_words, normalise
 from assistant.values import (
@@ -216,6 +216,8 @@ class ModelExtractor:
             answer = self._model.generate_json(
                 schemas.episode_prompt(episode.text), schemas.EPISODE, max_tokens=self._answer_tokens
             )
+        except ModelInterrupted:
+            raise  # the caller stopped it: the episode is read again later, not counted as a failure
         except ModelError as exc:
             log.info("model step failed: %s", type(exc).__name__)
             result.fallbacks += 1
