@@ -68,7 +68,7 @@ class PrivacySettings:
 
 @dataclass
 class ConsolidationSettings:
-    interval_minutes: float = 10.0
+    interval_minutes: float = 1.0  # the deterministic pass: memories searchable a minute after capture
     batch_events: int = 200
     batch_tokens: int = 3000
     raw_retention_days: int = 90

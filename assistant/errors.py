@@ -55,6 +55,10 @@ class ModelError(AssistantError):
     """A model file is missing, corrupt, of the wrong kind, or too big for this machine."""
 
 
+class ModelInterrupted(ModelError):
+    """A model call ended early because its caller asked (the background model pass when the user is back)."""
+
+
 class PrivacyBlocked(AssistantError):
     """A network action refused because local-only mode is on."""
 

@@ -12,6 +12,10 @@ Per screen and in total:
     .venv/bin/python bench/bench_ocr.py                       # this checkout
     .venv/bin/python bench/bench_ocr.py --code /tmp/before    # another checkout's OCR, same screens
     .venv/bin/python bench/bench_ocr.py --psm 11 --repeat 3
+    .venv/bin/python bench/bench_ocr.py --screens DIR   # a dir made by `assistant eval make-screens`
+
+With --screens the truth is each screen's text in screens.json, element by element (a cell, a label,
+a line): "rows" then counts such elements of two words or more that come out whole on one line.
 
 The OCR is built as the app builds it: TesseractOcr with the default `capture.ocr_min_confidence`.
 """
@@ -64,7 +68,18 @@ def score(screen: Screen, text: str) -> dict[str, Any]:
     }
 
 
-def run(code: Path | None, psm: int, repeat: int) -> dict[str, Any]:
+def eval_screens(root: Path) -> list[Screen]:
+    """The screens of an `assistant eval make-screens` dir, each element of its text as a row."""
+    from PIL import Image
+
+    doc = json.loads((root / "screens.json").read_text(encoding="utf-8"))
+    return [
+        Screen(s["id"], Image.open(root / s["image"]), rows=[[line] for line in s["text"].splitlines()])
+        for s in doc["screens"]
+    ]
+
+
+def run(code: Path | None, psm: int, repeat: int, screens: list[Screen]) -> dict[str, Any]:
     if code is not None:
         sys.path.insert(0, str(code.resolve()))
     from assistant.config import CaptureSettings
@@ -74,7 +89,7 @@ def run(code: Path | None, psm: int, repeat: int) -> dict[str, Any]:
     if not ocr.available():
         raise SystemExit("tesseract is not installed")
     out: dict[str, Any] = {"screens": {}}
-    for screen in render_all():
+    for screen in screens:
         times, text = [], ""
         for _ in range(repeat):
             start = time.perf_counter()
@@ -86,11 +101,15 @@ def run(code: Path | None, psm: int, repeat: int) -> dict[str, Any]:
         total.update({k: v for k, v in s.items() if k != "seconds"})
     out["recall"] = total["found"] / total["words"]
     out["precision"] = total["found"] / max(1, total["read"])
-    out["rows"] = total["rows_intact"] / max(1, total["rows"])
-    out["flow"] = total["joins_kept"] / max(1, total["joins"])
+    out["rows"] = total["rows_intact"] / total["rows"] if total["rows"] else None
+    out["flow"] = total["joins_kept"] / total["joins"] if total["joins"] else None
     out["seconds_median"] = statistics.median(s["seconds"] for s in out["screens"].values())
     out["seconds_total"] = sum(s["seconds"] for s in out["screens"].values())
     return out
+
+
+def _share(value: float | None) -> str:
+    return f"{value:9.3f}" if value is not None else f"{'-':>9}"
 
 
 def main() -> None:
@@ -98,9 +117,11 @@ def main() -> None:
     parser.add_argument("--code", type=Path, help="a checkout whose assistant/ OCR to measure (default: this one)")
     parser.add_argument("--psm", type=int, default=3, help="tesseract page segmentation mode")
     parser.add_argument("--repeat", type=int, default=3, help="runs per screen (the median time is kept)")
+    parser.add_argument("--screens", type=Path, help="measure on this `assistant eval make-screens` dir instead")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = run(args.code, args.psm, args.repeat)
+    screens = eval_screens(args.screens) if args.screens else render_all()
+    result = run(args.code, args.psm, args.repeat, screens)
     if args.json:
         print(json.dumps(result, indent=2))
         return
@@ -113,8 +134,8 @@ def main() -> None:
             f"{rows:>9} {flow:>9} {s['seconds']:6.2f}"
         )
     print(
-        f"{'all':<14} {result['recall']:7.3f} {result['precision']:7.3f} {result['rows']:9.3f} "
-        f"{result['flow']:9.3f} {result['seconds_median']:6.2f} (median; total {result['seconds_total']:.2f} s)"
+        f"{'all':<14} {result['recall']:7.3f} {result['precision']:7.3f} {_share(result['rows'])} "
+        f"{_share(result['flow'])} {result['seconds_median']:6.2f} (median; total {result['seconds_total']:.2f} s)"
     )
 
 

@@ -3,6 +3,7 @@ the model pass reads what the deterministic pass wrote down for it, now or while
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -17,10 +18,13 @@ from assistant.values import Progress
 if TYPE_CHECKING:
     from assistant.scheduler.model_job import ModelPassJob
 
+RETENTION_EVERY_S = 3600.0
+
 
 class ConsolidationManager:
     def __init__(self, core: Core) -> None:
         self._core = core
+        self._retention_at = -RETENTION_EVERY_S  # the first scheduled run applies it
 
     def _consolidator(self) -> Consolidator:
         core = self._core
@@ -35,8 +39,11 @@ class ConsolidationManager:
         assert self._core.backlog is not None
         return self._core.backlog
 
-    def run(self, progress: Progress | None = None, *, model_pass: bool = True) -> ConsolidationReport:
-        """Turn pending raw events into memories now, then apply raw-event retention.
+    def run(
+        self, progress: Progress | None = None, *, model_pass: bool = True, retention: bool = True
+    ) -> ConsolidationReport:
+        """Turn pending raw events into memories now, then apply raw-event retention (unless `retention`
+        is False).
 
         With a chat model, each batch's episodes are written down for the model pass; `model_pass` reads
         them now (the scheduled run leaves them to the background model pass, see `model_pass_job`). A
@@ -52,8 +59,10 @@ class ConsolidationManager:
             report.model_status = "model pass on"
         if model_pass and settings.use_model:
             read_backlog(self._backlog(), core.models.chat_model, report=report)
-        report.retention_deleted = consolidator.apply_retention(datetime.now(UTC))
-        thumbnail_upkeep(core.store, core.settings.capture.thumbnail_retention_days)  # and retention's leftovers
+        if retention:
+            report.retention_deleted = consolidator.apply_retention(datetime.now(UTC))
+            thumbnail_upkeep(core.store, core.settings.capture.thumbnail_retention_days)  # and retention's leftovers
+            self._retention_at = time.monotonic()
         return report
 
     def run_and_index(self) -> None:
@@ -62,7 +71,8 @@ class ConsolidationManager:
         from assistant.store.backup import rotate_if_due
 
         core = self._core
-        self.run(model_pass=False)
+        due = time.monotonic() - self._retention_at >= RETENTION_EVERY_S  # it scans the store: hourly is enough
+        self.run(model_pass=False, retention=due)
         core.vectors.index_pending()
         try:
             rotate_if_due(core.store, core.settings.backup.keep)

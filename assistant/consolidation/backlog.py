@@ -5,24 +5,42 @@ Each episode's memories are written and the episode taken off the backlog in one
 episode is read once: a crash or a stop mid-call leaves it waiting, and it is read again after a
 restart. An episode whose events were deleted while the model read it (forget, retention) is dropped
 with whatever the model made of it.
+
+The deterministic pass runs every minute, so a window used for ten minutes is written down as ten
+pieces; the model reads such pieces of one run (or chat session) as one episode, up to its token
+budget, so running often does not multiply the calls.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
 
 from assistant.consolidation.engine import ConsolidationReport, store_planned
-from assistant.consolidation.model_pass import Episode, Extraction, Fresh, ModelExtractor, bounded
-from assistant.errors import ModelError
-from assistant.llm.text_model import TextModel, ThreadBudget
+from assistant.consolidation.grouping import continues
+from assistant.consolidation.model_pass import (
+    EPISODE_TOKENS,
+    Episode,
+    Extraction,
+    Fresh,
+    ModelExtractor,
+    bounded,
+    episode_header,
+    line_key,
+)
+from assistant.errors import ModelError, ModelInterrupted
+from assistant.llm.text_model import Interruptible, TextModel, ThreadBudget
 from assistant.store import backlog as backlog_repo
 from assistant.store import events as event_repo
 from assistant.store.db import Database
+from assistant.values import RawEvent
 
 log = logging.getLogger(__name__)
+LOOKAHEAD = 32  # waiting pieces looked at for the rest of the oldest one's run
+STOP_CHECK_S = 0.5  # how often a model call in progress asks whether the user is back
 
 
 def _always() -> bool:
@@ -53,36 +71,78 @@ class ModelBacklog:
         try:
             primed = False
             while keep_going():
-                waiting = backlog_repo.oldest(self._db.reader())
-                if waiting is None:
+                gathered = self._gather(extractor.model)
+                if gathered is None:
                     break
+                seqs, episode = gathered
                 found = Extraction()
-                episode = self._episode(waiting, extractor.model)
                 if episode is None:
                     found.skipped += 1
                 else:
                     if not primed:
                         extractor.prime(found)
                         primed = True
-                    extractor.read(episode, found)
+                    try:
+                        extractor.read(episode, found)
+                    except ModelInterrupted:  # the user is back mid-call: it waits, as it was
+                        _add(report, found)
+                        report.model_interrupted = True
+                        break
                 with self._db.write() as conn:
-                    if backlog_repo.waiting(conn, waiting.seq):
+                    if all(backlog_repo.waiting(conn, seq) for seq in seqs):
                         store_planned(conn, found.planned, found.secrets, self._seal, report)
-                        backlog_repo.done(conn, waiting.seq)
+                        for seq in seqs:
+                            backlog_repo.done(conn, seq)
                 _add(report, found)
         finally:
             self._draining.release()
         report.model_waiting = self.waiting()
         return report
 
-    def _episode(self, waiting: backlog_repo.WaitingEpisode, model: TextModel) -> Episode | None:
-        """The episode as the model reads it now: its events as stored, its lines within the token budget."""
-        found = event_repo.get_events(self._db.reader(), waiting.event_ids)
-        events = sorted(found.values(), key=lambda e: (e.occurred_at, e.id))
-        if not events:
+    def _gather(self, model: TextModel) -> tuple[list[int], Episode | None] | None:
+        """The oldest waiting piece with the later pieces of its run (up to the episode's token budget),
+        as the model reads them now: their events as stored, the header over all of them, the new lines
+        within the budget. None when nothing waits; no episode when its events are gone."""
+        conn = self._db.reader()
+        rows = backlog_repo.oldest(conn, LOOKAHEAD)
+        if not rows:
             return None
-        header, *lines = waiting.text.split("\n")
-        return bounded(Fresh(header, lines, events), model, dropped=waiting.dropped_lines)
+        found = event_repo.get_events(conn, [i for row in rows for i in row.event_ids])
+
+        def events(row: backlog_repo.WaitingEpisode) -> list[RawEvent]:
+            return sorted((found[i] for i in row.event_ids if i in found), key=lambda e: (e.occurred_at, e.id))
+
+        first = rows[0]
+        group, lines, dropped = events(first), first.text.split("\n")[1:], first.dropped_lines
+        seqs = [first.seq]
+        seen = {line_key(line) for line in lines}
+        for row in rows[1:]:
+            more = events(row)
+            if not group or not more or not continues(group[-1], more[0]):
+                continue
+            if model.count_tokens("\n".join(lines)) >= EPISODE_TOKENS:
+                break  # this episode is full: the rest of the run is the next one
+            new = [line for line in row.text.split("\n")[1:] if line_key(line) not in seen]
+            seen.update(line_key(line) for line in new)
+            group, lines, dropped = [*group, *more], [*lines, *new], dropped + row.dropped_lines
+            seqs.append(row.seq)
+        if not group:
+            return seqs, None
+        return seqs, bounded(Fresh(episode_header(group), lines, group), model, dropped=dropped)
+
+
+class _Every:
+    """`check()` asked at most every `seconds` (the model asks per generated token); the last answer between."""
+
+    def __init__(self, seconds: float, check: Callable[[], bool]) -> None:
+        self._seconds, self._check = seconds, check
+        self._at, self._last = -seconds, False
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now - self._at >= self._seconds:
+            self._at, self._last = now, self._check()
+        return self._last
 
 
 def _add(report: ConsolidationReport, found: Extraction) -> None:
@@ -122,7 +182,9 @@ def read_backlog(
         report.model_status = f"no chat model: {report.model_waiting} episodes wait for the model"
         return report
     budget = loaded.thread_budget(threads) if threads and isinstance(loaded, ThreadBudget) else nullcontext()
-    with budget:
+    stop = _Every(STOP_CHECK_S, lambda: not keep_going())
+    interrupt = loaded.interrupt_when(stop) if keep_going is not _always and isinstance(loaded, Interruptible) else None
+    with budget, interrupt or nullcontext():
         drained = backlog.drain(ModelExtractor(loaded), keep_going, report)
     report.model_status = "model pass on" if drained is not None else "the model pass is running in the background"
     return report

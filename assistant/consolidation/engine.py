@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from assistant.config import ConsolidationSettings
 from assistant.consolidation import deterministic, merge
 from assistant.consolidation.deterministic import Planned
-from assistant.consolidation.grouping import MAX_GAP
+from assistant.consolidation.grouping import continues
 from assistant.consolidation.model_pass import write_down
 from assistant.errors import AssistantError
 from assistant.store import backlog as backlog_repo
@@ -47,18 +47,10 @@ class ConsolidationReport:
     model_generated_tokens: int = 0
     model_seconds: float = 0.0
     model_waiting: int = 0  # episodes written down for the model pass and not read yet
+    model_interrupted: bool = False  # the model pass stopped mid-call (the user came back); that episode waits
     retention_deleted: int = 0
     seconds: float = 0.0
     model_status: str = "no chat model configured: deterministic pass only"
-
-
-def _continues(prev: RawEvent, ev: RawEvent) -> bool:
-    """Whether `ev` belongs to the same activity run or chat session as `prev`."""
-    if prev.kind != ev.kind:
-        return False
-    if ev.kind == "chat":
-        return ev.session is not None and ev.session == prev.session
-    return (prev.app, prev.title) == (ev.app, ev.title) and ev.occurred_at - prev.occurred_at <= MAX_GAP
 
 
 def batches(events: Sequence[RawEvent], max_events: int, max_tokens: int) -> list[list[RawEvent]]:
@@ -74,7 +66,7 @@ def batches(events: Sequence[RawEvent], max_events: int, max_tokens: int) -> lis
         cost = len(ev.text) // 4 + 8
         full = len(current) >= max_events or tokens + cost > max_tokens
         huge = len(current) >= 4 * max_events or tokens + cost > 4 * max_tokens
-        if current and (huge or (full and not _continues(current[-1], ev))):
+        if current and (huge or (full and not continues(current[-1], ev))):
             out.append(current)
             current, tokens = [], 0
         current.append(ev)

@@ -55,3 +55,12 @@ def chat_sessions(events: Iterable[RawEvent], gap: timedelta = CHAT_SESSION_GAP)
 
 def participants(events: Sequence[RawEvent]) -> list[str]:
     return list(dict.fromkeys(e.speaker for e in events if e.speaker))
+
+
+def continues(prev: RawEvent, ev: RawEvent) -> bool:
+    """Whether `ev` belongs to the same activity run or chat session as `prev`."""
+    if prev.kind != ev.kind:
+        return False
+    if ev.kind == "chat":
+        return ev.session is not None and ev.session == prev.session
+    return (prev.app, prev.title) == (ev.app, ev.title) and ev.occurred_at - prev.occurred_at <= MAX_GAP

@@ -24,7 +24,7 @@ from typing import Any, cast
 from assistant.consolidation import schemas
 from assistant.consolidation.deterministic import Planned, lines_within
 from assistant.consolidation.grouping import activity_runs, chat_sessions, participants
-from assistant.errors import ModelError
+from assistant.errors import ModelError, ModelInterrupted
 from assistant.llm.text_model import TextModel
 from assistant.text import content_words, normalise
 from assistant.values import (
@@ -80,7 +80,7 @@ class Fresh:
     events: list[RawEvent]
 
 
-def _norm(line: str) -> str:
+def line_key(line: str) -> str:
     return _SPACES.sub(" ", line).strip().casefold()
 
 
@@ -90,7 +90,7 @@ def _lines(group: Sequence[RawEvent]) -> list[str]:
     return [line for e in group for line in e.text.splitlines()]
 
 
-def _header(group: Sequence[RawEvent]) -> str:
+def episode_header(group: Sequence[RawEvent]) -> str:
     first, last = group[0], group[-1]
     span = f"{first.occurred_at:%Y-%m-%d %H:%M}-{last.occurred_at:%H:%M}"
     if first.kind == "chat":
@@ -113,13 +113,13 @@ def fresh_episodes(events: Sequence[RawEvent]) -> tuple[list[Fresh], int]:
     for group in groups:
         fresh: list[str] = []
         for line in _lines(group):
-            key = _norm(line)
+            key = line_key(line)
             if len(key) < 3 or key in seen:
                 continue
             seen.add(key)
             fresh.append(_SPACES.sub(" ", line).strip()[:_LINE_CHARS])
         if fresh:
-            out.append(Fresh(_header(group), fresh, list(group)))
+            out.append(Fresh(episode_header(group), fresh, list(group)))
         else:
             skipped += 1
     return out, skipped
@@ -216,6 +216,8 @@ class ModelExtractor:
             answer = self._model.generate_json(
                 schemas.episode_prompt(episode.text), schemas.EPISODE, max_tokens=self._answer_tokens
             )
+        except ModelInterrupted:
+            raise  # the caller stopped it: the episode is read again later, not counted as a failure
         except ModelError as exc:
             log.info("model step failed: %s", type(exc).__name__)
             result.fallbacks += 1

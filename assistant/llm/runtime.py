@@ -13,17 +13,17 @@ import json
 import os
 import threading
 import time
-from collections.abc import Generator, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from assistant.errors import ModelError
+from assistant.errors import ModelError, ModelInterrupted
 from assistant.llm import fences
 from assistant.llm.gguf_info import read_gguf_info
 from assistant.llm.memory_fit import check_memory
 from assistant.llm.native_log import route_llama_logs
-from assistant.llm.text_model import GenerationStats
+from assistant.llm.text_model import GenerationStats, for_this_thread
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -98,16 +98,15 @@ class LlamaChatModel:
     def primed_tokens(self) -> int:
         return len(self._prefix.tokens) if self._prefix else 0
 
-    @contextmanager
-    def thread_budget(self, n_threads: int) -> Iterator[None]:
+    def thread_budget(self, n_threads: int) -> AbstractContextManager[None]:
         """Calls made from this thread inside the block run on at most `n_threads` CPU threads (with 1,
         on the calling thread itself, so its priority is theirs); other threads' calls are not affected."""
-        previous = getattr(self._budget, "n", None)
-        self._budget.n = max(1, n_threads)
-        try:
-            yield
-        finally:
-            self._budget.n = previous
+        return for_this_thread(self._budget, "n", max(1, n_threads))
+
+    def interrupt_when(self, stop: Callable[[], bool]) -> AbstractContextManager[None]:
+        """Generation called from this thread inside the block ends at the next token once `stop()` is
+        True, and the call raises ModelInterrupted (a prompt being evaluated is finished first)."""
+        return for_this_thread(self._budget, "stop", stop)
 
     def _apply_budget(self) -> None:
         """Under the lock: the calling thread's budget, or the model's own thread counts."""
@@ -259,13 +258,30 @@ class LlamaChatModel:
         grammar: LlamaGrammar | None = None,
     ) -> dict[str, Any]:
         tokens, started, restored = self._prepare(prompt)
+        asked = getattr(self._budget, "stop", None)
+        stopped = False
+
+        def interrupted(_ids: Any, _logits: Any) -> bool:
+            nonlocal stopped
+            stopped = stopped or bool(asked and asked())
+            return stopped
+
+        from llama_cpp import StoppingCriteriaList
+
         try:
             out = self._llm.create_completion(
-                tokens, max_tokens=max_tokens, stop=list(stop), temperature=temperature, grammar=grammar
+                tokens,
+                max_tokens=max_tokens,
+                stop=list(stop),
+                temperature=temperature,
+                grammar=grammar,
+                stopping_criteria=StoppingCriteriaList([interrupted]) if asked else None,
             )
         except ValueError as exc:
             raise ModelError(f"generation failed: {exc}") from exc
         self._finish(tokens, started, restored)
+        if stopped:
+            raise ModelInterrupted("the model call was interrupted by its caller")
         return cast(dict[str, Any], out)
 
     def _prepare(self, prompt: str) -> tuple[list[int], tuple[float, int, int], bool]:

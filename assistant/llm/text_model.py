@@ -5,7 +5,8 @@ implementation, and tests have fakes."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -52,6 +53,14 @@ class ThreadBudget(Protocol):
     def thread_budget(self, n_threads: int) -> contextlib.AbstractContextManager[None]: ...
 
 
+@runtime_checkable
+class Interruptible(Protocol):
+    """A model whose calls from one thread end at the next token once `stop()` says so, raising
+    ModelInterrupted (the background model pass, when the user comes back)."""
+
+    def interrupt_when(self, stop: Callable[[], bool]) -> contextlib.AbstractContextManager[None]: ...
+
+
 @dataclass(frozen=True)
 class GenerationStats:
     """What one call cost, from llama.cpp's own counters (no text, safe to log)."""
@@ -61,3 +70,15 @@ class GenerationStats:
     evaluated_tokens: int  # tokens llama.cpp decoded during the call (new prompt tokens + fed-back output)
     restored_prefix: bool  # the primed prefix was brought back from its saved state
     seconds: float
+
+
+@contextlib.contextmanager
+def for_this_thread(local: threading.local, name: str, value: object) -> Iterator[None]:
+    """`local.<name>` is `value` for the calling thread inside the block, and what it was before after it
+    (how `thread_budget` and `interrupt_when` hold for one thread's calls only)."""
+    previous = getattr(local, name, None)
+    setattr(local, name, value)
+    try:
+        yield
+    finally:
+        setattr(local, name, previous)

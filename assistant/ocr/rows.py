@@ -13,8 +13,9 @@ beside its senders and dates), not with a sidebar that lines up here and there."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 from assistant.ocr.engine import Word
@@ -35,26 +36,16 @@ class Line:
 
     key: Key
     words: list[Word]
+    top: int = field(init=False)
+    bottom: int = field(init=False)
+    left: int = field(init=False)
+    right: int = field(init=False)
 
-    @cached_property
-    def _typical(self) -> Word:
-        return sorted(self.words, key=lambda w: w.height)[(len(self.words) - 1) // 2]
-
-    @property
-    def top(self) -> int:
-        return self._typical.top
-
-    @property
-    def bottom(self) -> int:
-        return self._typical.top + self._typical.height
-
-    @cached_property
-    def left(self) -> int:
-        return min(w.left for w in self.words)
-
-    @cached_property
-    def right(self) -> int:
-        return max(w.left + w.width for w in self.words)
+    def __post_init__(self) -> None:
+        typical = sorted(self.words, key=lambda w: w.height)[(len(self.words) - 1) // 2]
+        self.top, self.bottom = typical.top, typical.top + typical.height
+        self.left = min(w.left for w in self.words)
+        self.right = max(w.left + w.width for w in self.words)
 
 
 def _aligned(a: Line, b: Line) -> float:
@@ -85,29 +76,48 @@ class _Sets:
         self.parent[self.find(i)] = self.find(j)
 
 
-def _matches(a: list[int], b: list[int], lines: list[Line]) -> list[tuple[int, int]]:
+class _Column:
+    """A column's lines sorted by top, to find the few that can share a baseline with a line."""
+
+    def __init__(self, members: list[int], lines: list[Line]) -> None:
+        self.members = members
+        self.by_top = sorted(members, key=lambda i: lines[i].top)
+        self.tops = [lines[i].top for i in self.by_top]
+        self.tallest = max(lines[i].bottom - lines[i].top for i in members)
+        self.top = self.tops[0]
+        self.bottom = max(lines[i].bottom for i in members)
+
+    def near(self, line: Line) -> list[int]:
+        """The lines whose box can overlap `line`'s rows."""
+        lo = bisect_left(self.tops, line.top - self.tallest)
+        return self.by_top[lo : bisect_left(self.tops, line.bottom)]
+
+
+def _matches(a: _Column, b: _Column, lines: list[Line]) -> list[tuple[int, int]]:
     """Each line of `a` with the line of `b` it shares a baseline with best, if any."""
     pairs = []
-    for i in a:
-        best = max(b, key=lambda j: _aligned(lines[i], lines[j]))
+    for i in a.members:
+        near = b.near(lines[i])
+        if not near:
+            continue
+        best = max(near, key=lambda j: _aligned(lines[i], lines[j]))
         if _aligned(lines[i], lines[best]) > 0:
             pairs.append((i, best))
     return pairs
 
 
-def _within(a: list[int], b: list[int], lines: list[Line]) -> int:
+def _within(a: _Column, b: _Column, lines: list[Line]) -> int:
     """How many lines of `b` have their middle within the rows `a` spans."""
-    top, bottom = min(lines[i].top for i in a), max(lines[i].bottom for i in a)
-    return sum(top <= (lines[j].top + lines[j].bottom) / 2 <= bottom for j in b)
+    return sum(a.top <= (lines[j].top + lines[j].bottom) / 2 <= a.bottom for j in b.members)
 
 
-def _side_by_side(a: list[int], b: list[int], lines: list[Line], prose: tuple[bool, bool]) -> list[tuple[int, int]]:
+def _side_by_side(a: _Column, b: _Column, lines: list[Line], prose: tuple[bool, bool]) -> list[tuple[int, int]]:
     """The line pairs that make rows of columns `a` and `b` (the shorter first), or none when they
     are not a table: most of `a` must line up, and with prose, most of `b` beside it too."""
-    if all(prose):
+    if all(prose) or a.bottom <= b.top or b.bottom <= a.top:
         return []
     pairs = _matches(a, b, lines)
-    if len(pairs) < SHARE * len(a):
+    if len(pairs) < SHARE * len(a.members):
         return []
     if any(prose) and len(pairs) < SHARE * _within(a, b, lines):
         return []
@@ -123,10 +133,10 @@ def _columns(lines: list[Line]) -> list[list[int]]:
     lefts = [min(lines[i].left for i in part) for part in parts]
     tol = median(line.bottom - line.top for line in lines)
     same = _Sets(len(parts))
-    for x in range(len(parts)):
-        for y in range(x + 1, len(parts)):
-            if abs(lefts[x] - lefts[y]) <= tol:
-                same.union(x, y)
+    by_left = sorted(range(len(parts)), key=lambda x: lefts[x])
+    for x, y in pairwise(by_left):  # within tol of each other, directly or along a chain
+        if lefts[y] - lefts[x] <= tol:
+            same.union(x, y)
     columns: dict[int, list[int]] = {}
     for x, part in enumerate(parts):
         columns.setdefault(same.find(x), []).extend(part)
@@ -142,13 +152,14 @@ def arrange(lines: list[Line]) -> list[list[list[Line]]]:
     if not lines:
         return []
     columns = _columns(lines)
+    boxes = [_Column(c, lines) for c in columns]
     prose = [median(len(lines[i].words) for i in c) >= PROSE_WORDS for c in columns]
     rows = _Sets(len(lines))
     groups = _Sets(len(columns))
     for x in range(len(columns)):
         for y in range(x + 1, len(columns)):
             a, b = (x, y) if len(columns[x]) <= len(columns[y]) else (y, x)
-            pairs = _side_by_side(columns[a], columns[b], lines, (prose[a], prose[b]))
+            pairs = _side_by_side(boxes[a], boxes[b], lines, (prose[a], prose[b]))
             if pairs:
                 groups.union(a, b)
                 for i, j in pairs:

@@ -39,12 +39,12 @@ def _clean(text: str, first: bool) -> str:
 
 
 def _lines(rows: list[tuple[Key, Word]]) -> list[Line]:
-    lines: list[Line] = []
+    grouped: list[tuple[Key, list[Word]]] = []
     for key, word in rows:
-        if not lines or lines[-1].key != key:
-            lines.append(Line(key, []))
-        lines[-1].words.append(word)
-    return lines
+        if not grouped or grouped[-1][0] != key:
+            grouped.append((key, []))
+        grouped[-1][1].append(word)
+    return [Line(key, words) for key, words in grouped]
 
 
 def _text(rows: list[tuple[Key, Word]]) -> tuple[str, list[Word]]:

@@ -38,12 +38,14 @@ def count(conn: Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM model_backlog").fetchone()[0])
 
 
-def oldest(conn: Connection) -> WaitingEpisode | None:
-    row = conn.execute("SELECT seq, text, dropped_lines FROM model_backlog ORDER BY seq LIMIT 1").fetchone()
-    if row is None:
-        return None
-    ids = [r[0] for r in conn.execute("SELECT event_id FROM model_backlog_events WHERE episode = ?", (row[0],))]
-    return WaitingEpisode(int(row[0]), str(row[1]), int(row[2]), ids)
+def oldest(conn: Connection, n: int = 1) -> list[WaitingEpisode]:
+    """The `n` episodes waiting longest, oldest first."""
+    rows = conn.execute("SELECT seq, text, dropped_lines FROM model_backlog ORDER BY seq LIMIT ?", (n,)).fetchall()
+    out = []
+    for seq, text, dropped in rows:
+        ids = [r[0] for r in conn.execute("SELECT event_id FROM model_backlog_events WHERE episode = ?", (seq,))]
+        out.append(WaitingEpisode(int(seq), str(text), int(dropped), ids))
+    return out
 
 
 def waiting(conn: Connection, seq: int) -> bool:

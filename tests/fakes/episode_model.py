@@ -1,6 +1,7 @@
 """A fake model for the consolidation model pass: answers every episode with a fixed JSON object, and can
 be held inside a call (`gate`) to stand for a slow model on a laptop CPU. It records what the background
-job must guarantee: the CPU threads asked for and the calling thread's nice value during each call."""
+job must guarantee: the CPU threads asked for and the calling thread's nice value during each call; a
+held call ends early, as llama.cpp's does, when the caller's `interrupt_when` check says so."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from assistant.consolidation import schemas
-from assistant.llm.text_model import GenerationStats
+from assistant.errors import ModelInterrupted
+from assistant.llm.text_model import GenerationStats, for_this_thread
 
 
 class EpisodeModel:
@@ -40,14 +43,11 @@ class EpisodeModel:
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    @contextlib.contextmanager
-    def thread_budget(self, n_threads: int) -> Iterator[None]:
-        previous = getattr(self._budget, "n", None)
-        self._budget.n = n_threads
-        try:
-            yield
-        finally:
-            self._budget.n = previous
+    def interrupt_when(self, stop: Callable[[], bool]) -> contextlib.AbstractContextManager[None]:
+        return for_this_thread(self._budget, "stop", stop)
+
+    def thread_budget(self, n_threads: int) -> contextlib.AbstractContextManager[None]:
+        return for_this_thread(self._budget, "n", n_threads)
 
     def prime(self, prefix: str) -> int:
         self.primed.append(prefix)
@@ -63,8 +63,13 @@ class EpisodeModel:
         try:
             if self.during_call is not None:
                 self.during_call()
-            if not self.release.wait(30):
-                raise AssertionError("the held model was never released")
+            stop = getattr(self._budget, "stop", None)
+            deadline = time.monotonic() + 30
+            while not self.release.wait(0.02):  # held: a slow model, token after token
+                if stop is not None and stop():
+                    raise ModelInterrupted("interrupted by its caller")
+                if time.monotonic() > deadline:
+                    raise AssertionError("the held model was never released")
         finally:
             self.in_call.clear()
         words = self.count_tokens(prompt)

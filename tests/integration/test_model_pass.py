@@ -151,3 +151,18 @@ def test_a_thread_budget_holds_that_threads_calls_only(gemma: LlamaChatModel) ->
     assert seen == [(1, 1)]
     gemma.generate("The harbour closes at", max_tokens=2)
     assert threads_now() == own
+
+
+def test_a_call_asked_to_stop_ends_at_the_next_token_and_the_model_works_on(gemma: LlamaChatModel) -> None:
+    from assistant.errors import ModelInterrupted
+
+    with gemma.interrupt_when(lambda: True), pytest.raises(ModelInterrupted):
+        gemma.generate_json(
+            schemas.episode_prompt(LOG), schemas.EPISODE, max_tokens=schemas.token_bound(schemas.EPISODE)
+        )
+    stats = gemma.last_stats
+    assert stats is not None and stats.evaluated_tokens - (stats.prompt_tokens - stats.reused_tokens) <= 2
+    value = gemma.generate_json(
+        schemas.episode_prompt(LOG), schemas.EPISODE, max_tokens=schemas.token_bound(schemas.EPISODE)
+    )
+    assert conforms(value, schemas.EPISODE)  # outside the block, the same call runs to the end

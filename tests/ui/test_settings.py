@@ -8,6 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.api import Assistant
+from assistant.config import ConsolidationSettings
 from assistant.errors import AssistantError
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import idle
@@ -146,10 +147,10 @@ def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_ap
 ) -> None:
     a = desktop.session.assistant
     idle(qtbot, desktop.session)  # the app scheduled consolidation at start
-    assert a._core.background.consolidation_interval() == 10.0
+    assert a._core.background.consolidation_interval() == 1.0
     view = desktop.window.show_view("settings")
     assert view is desktop.window.settings
-    assert view.consolidate_every.value() == 10 and view.raw_retention.value() == 90
+    assert view.consolidate_every.value() == 1 and view.raw_retention.value() == 90
     assert view.idle_minutes.value() == 5.0
     view.consolidate_every.setValue(3)
     view.raw_retention.setValue(0)  # "forever"
@@ -167,4 +168,4 @@ def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_ap
 def test_a_consolidation_interval_under_a_minute_is_refused(app: Assistant) -> None:
     with pytest.raises(AssistantError, match="at least 1"):
         app.settings.set("consolidation.interval_minutes", "0")
-    assert app.settings.current.consolidation.interval_minutes == 10.0
+    assert app.settings.current.consolidation.interval_minutes == ConsolidationSettings().interval_minutes

@@ -117,16 +117,15 @@ def test_forgetting_an_event_drops_its_waiting_episode_and_what_the_model_made_o
     app.memories.add_events(session_of_windows(windows=1, frames=2))
     app.consolidation.run(model_pass=False)
     conn = app._core.store.db.reader()
-    waiting = backlog_repo.oldest(conn)
-    assert waiting is not None
+    [waiting] = backlog_repo.oldest(conn)
     model.during_call = lambda: app.memories.forget(waiting.event_ids[0])  # the user forgets it while the model reads
     report = app.consolidation.run()
     assert report.model_calls == 1 and app.memories.latest("semantic") == []  # not written from a forgotten event
     assert app.status().model_backlog == 0
     app.memories.add_events(session_of_windows(windows=2, frames=1)[1:])  # a second window
     app.consolidation.run(model_pass=False)
-    other = backlog_repo.oldest(app._core.store.db.reader())
-    assert other is not None and app.status().model_backlog == 1
+    [other] = backlog_repo.oldest(app._core.store.db.reader())
+    assert app.status().model_backlog == 1
     app.memories.forget(other.event_ids[0])
     assert app.status().model_backlog == 0  # retention and forget delete the episode with its event
 
@@ -171,3 +170,30 @@ def test_migration_4_is_applied_once_and_keeps_a_version_3_store(tmp_path: Path)
         conn.execute("INSERT INTO schema_version VALUES (?, 0)", (number,))
     assert migrate(conn) == 4 and migrate(conn) == 4
     assert backlog_repo.count(conn) == 0
+
+
+def test_pieces_of_one_window_written_down_minute_by_minute_are_read_as_one_episode(app: Assistant) -> None:
+    model = with_model(app, EpisodeModel())
+    frames = session_of_windows(windows=1, frames=5, lines=2)  # one window, 5 s apart, new lines in each
+    for part in (frames[:2], frames[2:4], frames[4:]):  # the deterministic pass ran three times meanwhile
+        app.memories.add_events(part)
+        app.consolidation.run(model_pass=False)
+    assert app.status().model_backlog == 3
+    report = app.consolidation.run()
+    assert report.model_calls == 1 and app.status().model_backlog == 0
+    [prompt] = model.prompts
+    assert "[2026-05-04 09:00-09:00] Firefox - Document 0" in prompt  # one header over the whole run
+    assert "window 0 frame 0 line 0" in prompt and "window 0 frame 4 line 1" in prompt
+
+
+def test_a_long_run_written_down_in_pieces_is_read_in_episodes_of_the_token_budget(app: Assistant) -> None:
+    model = with_model(app, EpisodeModel())
+    frames = session_of_windows(windows=1, frames=40, lines=4)  # ~40 x 4 lines of 9 words: far over 160
+    for n in range(0, 40, 4):
+        app.memories.add_events(frames[n : n + 4])
+        app.consolidation.run(model_pass=False)
+    assert app.status().model_backlog == 10
+    report = app.consolidation.run()
+    assert 1 < report.model_calls < 10 and app.status().model_backlog == 0
+    read = sum(p.count("quay berth") for p in model.prompts)
+    assert read + report.model_dropped_lines == 160  # every line read or counted, none lost silently

@@ -159,3 +159,41 @@ def test_the_scheduled_consolidation_leaves_the_model_to_its_own_job(app: Assist
     assert model.prompts == [] and app.status().model_backlog == 2 and app.status().pending_consolidation == 0
     app.start_background()
     assert MODEL_JOB in app._core.background.jobs()
+
+
+def test_the_minutely_consolidation_applies_retention_once_an_hour(
+    app: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.config import ConsolidationSettings
+
+    assert ConsolidationSettings().interval_minutes == 1.0  # memories searchable a minute after capture
+    applied: list[datetime] = []
+    consolidator = app.consolidation._consolidator()
+    monkeypatch.setattr(consolidator, "apply_retention", lambda now: applied.append(now) or 0)
+    app.consolidation.run_and_index()
+    app.consolidation.run_and_index()
+    assert len(applied) == 1  # a scan of the store each minute would be waste
+    app.consolidation.run()  # asked for: always
+    assert len(applied) == 2
+
+
+def test_when_the_user_comes_back_mid_call_the_call_stops_and_its_episode_waits(app: Assistant) -> None:
+    model = with_model(app, EpisodeModel(hold=True))  # a slow model: the call lasts until released
+    app.memories.add_events(session_of_windows(windows=2, frames=1))
+    app.consolidation.run(model_pass=False)
+    back = threading.Event()
+    job = app.consolidation.model_pass_job(
+        reason_to_wait=lambda: "waiting for you to be idle" if back.is_set() else None
+    )
+    runner = threading.Thread(target=job)
+    runner.start()
+    assert model.in_call.wait(10)
+    back.set()  # input again
+    runner.join(5)
+    assert not runner.is_alive()  # it did not wait for the (never released) call to end
+    assert app.status().model_backlog == 2  # the interrupted episode is read again later
+    assert app.memories.latest("semantic") == []
+    model.release.set()
+    back.clear()
+    job()
+    assert app.status().model_backlog == 0
