@@ -1,11 +1,12 @@
 """Credentials recognised by their shape: PEM keys, JWTs, provider prefixes, bearer tokens, the
 credential parts of URLs, Ethereum private keys, and random-looking tokens (an entropy test).
 
-Deliberately NOT redacted: hex strings (git SHAs, checksums, UUIDs), also as OCR misreads them. They are identifiers a developer
-sees all day and wants to recall ("which commit was that?"); hex credentials are still caught when
-labelled ("token: 9f86d0...") or prefixed (Shopify, DigitalOcean, Twilio). Inside URLs only
-credential-bearing parts go; opaque IDs in URLs name pages rather than unlock them. A random-looking
-file name ("Scan_8FjK2LmQ9xRt4VbN7cWz1HpD.pdf") names a file, not a credential.
+Deliberately NOT redacted: hex strings (git SHAs, checksums, UUIDs), also as OCR misreads them. They
+are identifiers a developer sees all day and wants to recall ("which commit was that?"); hex
+credentials are still caught when labelled ("token: 9f86d0...") or prefixed (Shopify, DigitalOcean,
+Twilio). Inside URLs only credential-bearing parts go; opaque IDs in URLs name pages rather than
+unlock them. A random-looking file name ("Scan_8FjK2LmQ9xRt4VbN7cWz1HpD.pdf") names a file, not a
+credential.
 """
 
 from __future__ import annotations
