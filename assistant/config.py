@@ -1,4 +1,8 @@
-"""Typed settings with defaults, kept in config.toml in the data dir. Unknown keys are kept, not lost."""
+"""Typed settings with defaults, kept in config.toml in the data dir.
+
+The file holds only what the user changed (format 2), so a better default reaches everyone who kept the
+old one. Format-1 files held every value; at load, a value equal to the format-1 default of a setting
+whose default has changed since is taken as never chosen. Unknown keys are ignored."""
 
 from __future__ import annotations
 
@@ -168,6 +172,14 @@ def _fill(obj: Any, data: dict[str, Any]) -> None:
             setattr(obj, f.name, _coerce(f.name, hints[f.name], data[f.name]))
 
 
+FORMAT = 2
+# Defaults that changed after format 1 wrote every value down: (section, key) -> the format-1 default.
+_FORMAT1_DEFAULTS: dict[tuple[str, str], Any] = {
+    ("capture", "ocr_min_confidence"): 60,  # now 0: unsure words are still evidence for search
+    ("consolidation", "interval_minutes"): 10.0,  # now 1: memories searchable a minute after capture
+}
+
+
 def load_settings(path: Path) -> Settings:
     settings = Settings()
     if path.exists():
@@ -175,9 +187,27 @@ def load_settings(path: Path) -> Settings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise AssistantError(f"the settings file {path} is not valid TOML ({exc}); fix or delete it") from exc
+        if data.get("format", 1) == 1:
+            for (section, key), old_default in _FORMAT1_DEFAULTS.items():
+                values = data.get(section)
+                if isinstance(values, dict) and values.get(key) == old_default:
+                    del values[key]
         _fill(settings, data)
     return settings
 
 
+def _changed(value: dict[str, Any], default: dict[str, Any]) -> dict[str, Any]:
+    """What differs from the defaults, section by section."""
+    out: dict[str, Any] = {}
+    for key, v in value.items():
+        if isinstance(v, dict):
+            if sub := _changed(v, default[key]):
+                out[key] = sub
+        elif v != default[key]:
+            out[key] = v
+    return out
+
+
 def save_settings(path: Path, settings: Settings) -> None:
-    write_atomic(path, tomli_w.dumps(asdict(settings)).encode("utf-8"))
+    data = {"format": FORMAT, **_changed(asdict(settings), asdict(Settings()))}
+    write_atomic(path, tomli_w.dumps(data).encode("utf-8"))

@@ -206,6 +206,7 @@ class Session(QObject):
             progress_arg="progress",
             on_result=finished,
             on_progress=lambda d, t: self.consolidation_progress.emit(int(d), int(t)),
+            model_pass=False,  # the model reads its backlog in the background: hours of it would hold the write lane
         )
         handle.failed.connect(lambda _e: self.consolidation_progress.emit(0, 0))
         return handle
@@ -266,7 +267,8 @@ def report_line(report: ConsolidationReport) -> str:
         f"{report.merged} merged",
         f"{report.updated} updated",
     ]
-    status = report.model_status
+    n = report.model_waiting
+    status = f"{n} episode{'s' if n != 1 else ''} waiting for the model" if n else report.model_status
     return ", ".join(parts) + (f" ({status})" if status else "")
 
 

@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, closing
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -72,6 +72,8 @@ class LlamaChatModel:
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"llama.cpp could not load {self.info.path}: {exc}") from exc
         self._lock = threading.Lock()  # a plain lock: a stream may be finished by another thread
+        self._foreground_waiting = 0  # calls without interrupt_when waiting for the lock (see _turn)
+        self._waiting_lock = threading.Lock()
         self._budget = threading.local()  # CPU threads asked for by the calling thread (thread_budget)
         self._threads_in_use = (self._llm.n_threads, self._llm.n_threads_batch)
         self._prefix: _SavedPrefix | None = None
@@ -107,6 +109,26 @@ class LlamaChatModel:
         """Generation called from this thread inside the block ends at the next token once `stop()` is
         True, and the call raises ModelInterrupted (a prompt being evaluated is finished first)."""
         return for_this_thread(self._budget, "stop", stop)
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """The model's lock. A call that cannot be interrupted (an Ask) waiting for it ends an interruptible
+        one (the background model pass) at its next token, so the user never waits for a whole episode."""
+        if getattr(self._budget, "stop", None) is not None:
+            with self._lock:
+                yield
+            return
+        with self._waiting_lock:
+            self._foreground_waiting += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._waiting_lock:
+                self._foreground_waiting -= 1
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def _apply_budget(self) -> None:
         """Under the lock: the calling thread's budget, or the model's own thread counts."""
@@ -161,7 +183,7 @@ class LlamaChatModel:
     def generate(
         self, prompt: str, *, max_tokens: int = 256, stop: Sequence[str] = (), temperature: float = 0.0
     ) -> str:
-        with self._lock:
+        with self._turn():
             out = self._complete(prompt, max_tokens=max_tokens, stop=stop, temperature=temperature)
             return str(out["choices"][0]["text"])
 
@@ -172,7 +194,7 @@ class LlamaChatModel:
 
         The model stays locked until the iterator is exhausted or closed.
         """
-        with self._lock:
+        with self._turn():
             tokens, started, restored = self._prepare(prompt)
             chunks = self._llm.create_completion(
                 tokens, max_tokens=max_tokens, stop=list(stop), temperature=temperature, stream=True
@@ -190,7 +212,7 @@ class LlamaChatModel:
         """Generate a JSON object valid for `schema` (sampling is grammar-constrained; greedy)."""
         if schema.get("type") != "object":
             raise ValueError("generate_json needs a schema whose top level is an object")
-        with self._lock:
+        with self._turn():
             out = self._complete(prompt, max_tokens=max_tokens, stop=(), temperature=0.0, grammar=self._grammar(schema))
         choice = out["choices"][0]
         if choice.get("finish_reason") == "length":
@@ -263,7 +285,7 @@ class LlamaChatModel:
 
         def interrupted(_ids: Any, _logits: Any) -> bool:
             nonlocal stopped
-            stopped = stopped or bool(asked and asked())
+            stopped = stopped or bool(asked and (self._foreground_waiting > 0 or asked()))
             return stopped
 
         from llama_cpp import StoppingCriteriaList

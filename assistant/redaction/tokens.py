@@ -1,11 +1,12 @@
 """Credentials recognised by their shape: PEM keys, JWTs, provider prefixes, bearer tokens, the
 credential parts of URLs, Ethereum private keys, and random-looking tokens (an entropy test).
 
-Deliberately NOT redacted: hex strings (git SHAs, checksums, UUIDs). They are identifiers a developer
-sees all day and wants to recall ("which commit was that?"); hex credentials are still caught when
-labelled ("token: 9f86d0...") or prefixed (Shopify, DigitalOcean, Twilio). Inside URLs only
-credential-bearing parts go; opaque IDs in URLs name pages rather than unlock them. A random-looking
-file name ("Scan_8FjK2LmQ9xRt4VbN7cWz1HpD.pdf") names a file, not a credential.
+Deliberately NOT redacted: hex strings (git SHAs, checksums, UUIDs), also as OCR misreads them. They
+are identifiers a developer sees all day and wants to recall ("which commit was that?"); hex
+credentials are still caught when labelled ("token: 9f86d0...") or prefixed (Shopify, DigitalOcean,
+Twilio). Inside URLs only credential-bearing parts go; opaque IDs in URLs name pages rather than
+unlock them. A random-looking file name ("Scan_8FjK2LmQ9xRt4VbN7cWz1HpD.pdf") names a file, not a
+credential.
 """
 
 from __future__ import annotations
@@ -65,17 +66,31 @@ _URL_PARAM_NAME = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{24,}(?![A-Za-z0-9+/=_-])")
-_FILE_EXTENSION = re.compile(r"\.(?:[A-Za-z][A-Za-z0-9]{1,4})(?![A-Za-z0-9])")
+# What follows a file name's stem: its extension, perhaps after a downloaded copy's " (1)", and as OCR
+# reads a title bar: " .pdf", ". pdf", " pdf" (the space before a dot only: "token. The" ends a sentence).
+_FILE_EXTENSION = re.compile(
+    r"(?:[ \t]?\(\d{1,3}\))?(?:[ \t]?\.[A-Za-z][A-Za-z0-9]{1,4}(?![A-Za-z0-9])"
+    r"|[ \t.,]{1,2}(?:pdf|jpe?g|png|gif|heic|tiff?|docx?|xlsx?|pptx?|od[tsp]|csv|txt|zip|mp[34]|mov)\b)",
+    re.IGNORECASE,
+)
 
 
 def _char_class(ch: str) -> int:
     return 0 if ch.islower() else 1 if ch.isupper() else 2 if ch.isdigit() else 3
 
 
+def _hex_like(body: str) -> bool:
+    """A hash as OCR reads it: hex with letters put in upper case and a few misread ("9F3e5d8c6b4a2t7e"). Of
+    random base62 only about a third is hex, so a real token is practically never this close to hex."""
+    return sum(c in "0123456789abcdef" for c in body.lower()) >= 0.85 * len(body)
+
+
 def _random_looking(token: str) -> bool:
-    """Mixed-case, high-entropy, and without the long same-class runs and vowels of real words."""
+    """Mixed-case, high-entropy, not a hash, and without the long same-class runs and vowels of real words."""
     body = token.rstrip("=")
     if len(body) < 16 or not (any(c.islower() for c in body) and any(c.isupper() for c in body)):
+        return False
+    if _hex_like(body):
         return False
     counts = Counter(body)
     entropy = -sum(n / len(body) * math.log2(n / len(body)) for n in counts.values())

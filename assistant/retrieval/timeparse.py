@@ -16,7 +16,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from assistant.retrieval.timewords import MONTHS, NUMBERS, PARTS, SEASONS, WEEKDAYS
+from assistant.retrieval.timewords import AFTER_A_DAY, MONTHS, NUMBERS, PARTS, SEASONS, WEEKDAYS
+from assistant.text import STOPWORDS
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +257,25 @@ def _is_date(rule: Rule, groups: dict[str, str | None]) -> bool:
     return True
 
 
+_POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d]+)")
+
+
+def _talked_about(rule: Rule, m: re.Match[str]) -> bool:
+    """A day that is part of what the question is about, not when it was seen: a possessive ("Wednesday's
+    climbing session", "12 November's deadline") or a bare weekday before a noun ("the Friday meeting",
+    "Monday standup moved to"). "On Wednesday", "last Wednesday", "Wednesday afternoon" stay times."""
+    if rule not in (_weekday, _day_month, _iso):
+        return False
+    after = m.string[m.end() :]
+    if _POSSESSIVE.match(after):
+        return True
+    if rule is not _weekday or m["mod"] or m["which"]:
+        return False
+    following = _NEXT_WORD.match(after)
+    return following is not None and following[1].lower() not in STOPWORDS | AFTER_A_DAY
+
+
 class _Found(NamedTuple):
     start: int
     end: int
@@ -274,7 +294,7 @@ def _candidates(text: str, now: datetime) -> list[_Found]:
     found: list[_Found] = []
     for pattern, rule in RULES:
         for m in pattern.finditer(text):
-            if not _is_date(rule, m.groupdict()):
+            if not _is_date(rule, m.groupdict()) or _talked_about(rule, m):
                 continue
             try:
                 bounds = rule(m, now)

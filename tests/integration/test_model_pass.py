@@ -166,3 +166,32 @@ def test_a_call_asked_to_stop_ends_at_the_next_token_and_the_model_works_on(gemm
         schemas.episode_prompt(LOG), schemas.EPISODE, max_tokens=schemas.token_bound(schemas.EPISODE)
     )
     assert conforms(value, schemas.EPISODE)  # outside the block, the same call runs to the end
+
+
+def test_an_ask_waiting_for_the_model_ends_the_background_call_at_its_next_token(gemma: LlamaChatModel) -> None:
+    """On AC power the model pass may run while the user works: an Ask must not wait for a whole episode."""
+    import threading
+
+    from assistant.errors import ModelInterrupted
+
+    outcome: list[str] = []
+    started = threading.Event()
+
+    def background() -> None:
+        def still_wanted() -> bool:
+            started.set()  # checked at each token: the call is generating now
+            return False  # the background job itself never asks to stop here
+
+        with gemma.interrupt_when(still_wanted):
+            try:
+                gemma.generate("Once upon a time, in a harbour town,", max_tokens=400)
+                outcome.append("finished")
+            except ModelInterrupted:
+                outcome.append("interrupted")
+
+    t = threading.Thread(target=background)
+    t.start()
+    assert started.wait(60)
+    answer = gemma.generate("The harbour closes at", max_tokens=2)  # the Ask, from another thread
+    t.join()
+    assert outcome == ["interrupted"] and isinstance(answer, str)  # the Ask ran; the background call gave way

@@ -213,3 +213,19 @@ def test_the_status_bar_says_whether_search_is_hybrid_and_why_not(qtbot: QtBot, 
     desktop.session.refresh_model()  # what the Settings view does after a model change
     qtbot.waitUntil(lambda: label.text() == "Search: hybrid", timeout=15000)
     assert label.toolTip() == "search: hybrid (all-MiniLM-L6-v2)"
+
+
+def test_consolidate_now_leaves_the_model_to_the_background_and_says_what_waits(qtbot: QtBot, desktop: Desktop) -> None:
+    from tests.fakes.episode_model import EpisodeModel
+    from tests.unit.test_model_backlog import with_model
+    from tests.unit.test_model_budget import session_of_windows
+
+    a = desktop.session.assistant
+    model = with_model(a, EpisodeModel())
+    a.memories.add_events(session_of_windows(windows=2, frames=1))
+    with qtbot.waitSignal(desktop.session.data_changed, timeout=60000):
+        desktop.actions.consolidate.trigger()
+    idle(qtbot, desktop.session)
+    assert model.prompts == []  # hours of model calls would hold the write lane (pause, settings, quit)
+    assert a.memories.latest("episodic")
+    assert "(2 episodes waiting for the model)" in desktop.window.statusBar().currentMessage()

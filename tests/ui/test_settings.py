@@ -151,7 +151,8 @@ def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_ap
     view = desktop.window.show_view("settings")
     assert view is desktop.window.settings
     assert view.consolidate_every.value() == 1 and view.raw_retention.value() == 90
-    assert view.idle_minutes.value() == 5.0
+    assert view.idle_minutes.value() == 5.0 and view.model_on_ac.isChecked()
+    view.model_on_ac.setChecked(False)  # the model pass then waits for idle time, even on AC power
     view.consolidate_every.setValue(3)
     view.raw_retention.setValue(0)  # "forever"
     view.idle_minutes.setValue(2.5)
@@ -161,7 +162,7 @@ def test_consolidation_interval_raw_retention_and_idle_time_are_settings_that_ap
     assert a._core.background.consolidation_interval() == 3.0  # rescheduled now, not at the next start
     saved = Assistant(data_dir).settings.current
     assert saved.consolidation.interval_minutes == 3.0 and saved.consolidation.raw_retention_days == 0
-    assert saved.capture.idle_seconds == 150.0
+    assert saved.capture.idle_seconds == 150.0 and saved.consolidation.model_on_ac is False
     idle(qtbot, desktop.session)
 
 

@@ -50,3 +50,22 @@ def test_asked_questions_and_hand_typed_facts_stay_inside_the_encryption(data_di
     assert answer.known and any(MARKER in a.question for a in app.answers.history())
     app.close()
     assert_no_plaintext(data_dir)
+
+
+def test_episodes_waiting_for_the_model_stay_inside_the_encryption(data_dir: Path) -> None:
+    """The model backlog keeps an episode's new lines until the model reads them (schema 4)."""
+    from datetime import UTC, datetime
+
+    from assistant.values import RawEvent
+    from tests.fakes.episode_model import EpisodeModel
+    from tests.unit.test_model_backlog import with_model
+
+    app = Assistant(data_dir)
+    app.init(PASSPHRASE)
+    with_model(app, EpisodeModel())
+    when = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+    app.memories.add_events([RawEvent(kind="screen", occurred_at=when, app="Mail", text=f"reply to {MARKER} today")])
+    app.consolidation.run(model_pass=False)
+    assert app.status().model_backlog == 1  # waiting, with the marker in its lines...
+    app.close()
+    assert_no_plaintext(data_dir)  # ...inside the encryption only

@@ -197,3 +197,16 @@ def test_when_the_user_comes_back_mid_call_the_call_stops_and_its_episode_waits(
     back.clear()
     job()
     assert app.status().model_backlog == 0
+
+
+def test_locking_the_app_mid_call_does_not_wait_for_the_model(app: Assistant) -> None:
+    """Lock (on idle, the very time the model pass runs) drops the keys at once: the call in progress stops."""
+    model = with_model(app, EpisodeModel(hold=True))  # never released: only an interruption ends the call
+    app.memories.add_events(session_of_windows(windows=1, frames=1))
+    app.consolidation.run(model_pass=False)
+    app._core.background.schedule_model_pass(app.consolidation.model_pass_job(lambda: None), every_seconds=0.2)
+    assert model.in_call.wait(10)
+    closing = threading.Thread(target=app.close)
+    closing.start()
+    closing.join(5)
+    assert not closing.is_alive() and not app.unlocked

@@ -197,3 +197,27 @@ def test_git_shas_in_a_log_line_are_kept_on_purpose() -> None:
 
 def test_empty_text() -> None:
     assert redact("").count == 0
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Scan_8FjK2LmQ9xRt4VbN7cWz5HpD (1).pdf - Document Viewer",  # a second download of the same file
+        "Scan_8FjK2LmQ9xRt4VbN7cWz5HpD .pdf - Document Viewer",  # as OCR reads a title bar
+        "Scan_8FjK2LmQ9xRt4VbN7cWz5HpD pdf - Document Viewer",
+        "saved as Scan_8FjK2LmQ9xRt4VbN7cWz5HpD, PDF, 212 KB",
+    ],
+)
+def test_a_random_looking_file_name_as_downloaded_or_read_by_ocr_is_kept(title: str) -> None:
+    assert redact(title).text == title
+
+
+def test_a_random_token_that_ends_a_sentence_is_still_removed() -> None:
+    text = "the session is Kq9Xw2Zr4Tm8Vn3Yp6Lc5Hb7. The rest is prose"
+    assert redact(text).text == "the session is [REDACTED:high_entropy]. The rest is prose"
+
+
+def test_a_digest_misread_by_ocr_is_still_a_hash_not_a_secret() -> None:
+    # tesseract's reading of "sha256:9d2e4b7c...f8e6d" in a dark terminal: case flipped, f read as t, 8 as B
+    line = "quayside/api 3.8.2 sha256:9d2e4b7c3a5F8e6d4c2b7a9F 3e5d8c6b4a2t7e9d3c5b8a6F4e2d7c9b3a5tBe6d"
+    assert redact(line).text == line

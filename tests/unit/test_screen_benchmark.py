@@ -3,11 +3,15 @@ that every answer is on exactly one screen of its ground truth (checked without 
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from pathlib import Path
 
 from assistant.eval.screen_set import KINDS, normalize
 from assistant.eval.screengen.build import NOW, all_specs, halves, schedule, write_screen_set
+from assistant.eval.screengen.canvas import THEMES, Canvas
+from assistant.eval.screengen.specs_lookalikes import lookalikes
+from assistant.redaction import redact
 
 
 def test_the_benchmark_has_60_screens_and_100_questions_each_answer_on_one_screen(tmp_path: Path) -> None:
@@ -45,3 +49,13 @@ def test_the_halves_split_each_kind_evenly_and_never_move() -> None:
         counts = Counter(split[qid] for qid, k in ids if k == kind)
         assert counts == {"A": 5, "B": 5}
     assert halves(list(reversed(ids))) == split
+
+
+def test_the_look_alike_screens_hold_no_secret_and_their_answers_survive_redaction() -> None:
+    specs = lookalikes(random.Random(1))
+    assert len(specs) >= 4 and sum(len(s.asks) for s in specs) >= 6
+    for spec in specs:
+        canvas = Canvas(THEMES[spec.theme], draw=False)
+        spec.draw(canvas)
+        for text in (spec.title, canvas.ground_truth):
+            assert redact(text).count == 0, (spec.id, redact(text).secrets)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant.retrieval.query import read_query
 from assistant.retrieval.timeparse import parse_time_range
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -174,3 +175,47 @@ def test_earlier_today_at_midnight_is_a_moment_not_an_empty_range() -> None:
     found = parse_time_range("EARLIER TODAY", now=midnight, tz="UTC")
     assert found is not None and found.since is not None and found.until is not None
     assert found.since == midnight < found.until
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which gym is Wednesday's climbing session moving to?",
+        "Where is Friday’s party?",  # typographic apostrophe
+        "What was on the agenda of the Friday meeting?",
+        "Monday standup moved to which room?",
+        "who is bringing cake to Tuesday evening's party",
+        "when is 12 November's deadline",
+    ],
+)
+def test_a_day_that_is_talked_about_is_not_when_it_was_seen(question: str) -> None:
+    # The day stays in the words searched: the screen that mentions it is the one asked about.
+    assert parse_time_range(question, now=NOW, tz="Europe/Berlin") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "query"),
+    [
+        ("what did I see on Wednesday", local(2023, 5, 10), "what did I see"),
+        ("what did I see last Wednesday", local(2023, 5, 3), "what did I see"),
+        ("what did I see Wednesday?", local(2023, 5, 10), "what did I see?"),
+        ("what did I read Monday about taxes", local(2023, 5, 8), "what did I read about taxes"),
+        ("what was on my screen Monday around noon", local(2023, 5, 8), "what was on my screen around noon"),
+        ("the chart I saw Tuesday afternoon", local(2023, 5, 9, 12), "the chart I saw"),
+        ("the recipe from Friday", local(2023, 5, 5), "the recipe"),
+        # A talked-about day does not hide the capture time named beside it.
+        ("Which gym is Wednesday's session moving to, in the chat I saw on Monday?", local(2023, 5, 8), None),
+        ("the Friday meeting notes I read yesterday", local(2023, 5, 9), "the Friday meeting notes I read"),
+    ],
+)
+def test_a_day_that_says_when_it_was_seen_stays_a_time(question: str, since: datetime, query: str | None) -> None:
+    found_since, _, found_query = span(question)
+    assert found_since == since
+    if query is not None:
+        assert found_query == query
+
+
+def test_a_talked_about_day_is_searched_as_a_word_and_filters_nothing() -> None:
+    q = read_query("Which gym is Wednesday's climbing session moving to?", now=NOW, tz="Europe/Berlin")
+    assert q.time is None
+    assert "wednesday" in q.topic and "Wednesday" in q.search_text

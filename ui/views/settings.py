@@ -178,11 +178,18 @@ class SettingsView(QWidget):
         self.idle_minutes.setDecimals(1)
         self.idle_minutes.setSuffix(" min")
         self.idle_minutes.setToolTip("Capture skips frames once mouse and keyboard have been still this long")
+        self.model_on_ac = QCheckBox("On AC power, let the chat model read new episodes while I work")
+        self.model_on_ac.setToolTip(
+            "Otherwise it waits until you are idle. It uses one CPU thread at low priority "
+            "and gives way to your questions"
+        )
         for field in (self.consolidate_every, self.raw_retention, self.idle_minutes):
             field.setMaximumWidth(220)
         form.addRow("Consolidate every", self.consolidate_every)
         form.addRow("Keep raw captures and chats", self.raw_retention)
         form.addRow("Stop capturing when idle for", self.idle_minutes)
+        form.addRow("", self.model_on_ac)
+        self._bind_check(self.model_on_ac, "consolidation.model_on_ac")
         self.consolidate_every.valueChanged.connect(lambda v: self.stage("consolidation.interval_minutes", float(v)))
         self.raw_retention.valueChanged.connect(lambda v: self.stage("consolidation.raw_retention_days", int(v)))
         self.idle_minutes.valueChanged.connect(lambda v: self.stage("capture.idle_seconds", round(float(v) * 60, 1)))
@@ -246,6 +253,7 @@ class SettingsView(QWidget):
             self.budget.setValue(s.capture.storage_budget_mb)
             self.consolidate_every.setValue(round(s.consolidation.interval_minutes))
             self.raw_retention.setValue(s.consolidation.raw_retention_days)
+            self.model_on_ac.setChecked(s.consolidation.model_on_ac)
             self.idle_minutes.setValue(s.capture.idle_seconds / 60)
             self.local_only.setChecked(s.privacy.local_only)
             self.lock_after.setValue(round(s.privacy.lock_after_idle_minutes))

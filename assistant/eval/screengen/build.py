@@ -25,7 +25,15 @@ SEED = 1515
 
 
 def all_specs(seed: int = SEED) -> list[Spec]:
-    from assistant.eval.screengen import specs_chat, specs_dev, specs_mail, specs_office, specs_sheets, specs_web
+    from assistant.eval.screengen import (
+        specs_chat,
+        specs_dev,
+        specs_lookalikes,
+        specs_mail,
+        specs_office,
+        specs_sheets,
+        specs_web,
+    )
 
     r = random.Random(seed)
     return [
@@ -38,6 +46,7 @@ def all_specs(seed: int = SEED) -> list[Spec]:
         *specs_chat.chats(r),
         *specs_chat.calendars(r),
         *specs_web.pages(r),
+        *specs_lookalikes.lookalikes(r),  # last: the screens before keep their random draws and times
     ]
 
 

@@ -14,7 +14,7 @@ FIREFOX = "firefox"
 TABS = ("", "Inbox - Mail", "Harbour wiki", "Timetables")
 
 
-def _page(sid: str, site: str, url: str, heading: str, body: list[str], side: list[str], **kw: object) -> Spec:
+def page(sid: str, site: str, url: str, heading: str, body: list[str], side: list[str], **kw: object) -> Spec:
     title = f"{heading} - {site} - Mozilla Firefox"
     body = [*body, "## More", *paragraphs(random.Random(sid), 2, 3)]  # pages run on below what matters
     draw = partial(
@@ -130,7 +130,7 @@ def pages(r: random.Random) -> list[Spec]:
         sentences(r, 2),
     ]
     return [
-        _page(
+        page(
             "web-library",
             "Harbourton Library",
             "library.harbourton.test/account",
@@ -142,7 +142,7 @@ def pages(r: random.Random) -> list[Spec]:
                 ("numeric", "Where am I in the queue for the Winter Harbour audiobook?", "number 4 in the queue"),
             ],
         ),
-        _page(
+        page(
             "web-weather-1",
             "Harbourton Weather",
             "weather.harbourton.test/today",
@@ -152,7 +152,7 @@ def pages(r: random.Random) -> list[Spec]:
             at=at(2026, 11, 12, 7, 45),
             asks=[("time", "How strong were the gusts forecast when I checked the weather on 12 November?", "62 km/h")],
         ),
-        _page(
+        page(
             "web-weather-2",
             "Harbourton Weather",
             "weather.harbourton.test/today",
@@ -163,7 +163,7 @@ def pages(r: random.Random) -> list[Spec]:
             theme="dark",
             asks=[("time", "How strong were the wind gusts in the forecast I read on Thursday morning?", "38 km/h")],
         ),
-        _page(
+        page(
             "web-rates-1",
             "Coinrate",
             "coinrate.test/eur",
@@ -173,7 +173,7 @@ def pages(r: random.Random) -> list[Spec]:
             at=at(2026, 11, 13, 16, 0),
             asks=[("time", "What was the euro to Norwegian krone rate when I looked it up on 13 November?", "11.7342")],
         ),
-        _page(
+        page(
             "web-rates-2",
             "Coinrate",
             "coinrate.test/eur",
@@ -183,7 +183,7 @@ def pages(r: random.Random) -> list[Spec]:
             at=at(2026, 11, 20, 16, 5),
             asks=[("time", "What was the euro to krone rate I checked yesterday?", "11.8015")],
         ),
-        _page(
+        page(
             "web-wiki",
             "Harbour wiki",
             "wiki.harbourton.test/Harbourton",
@@ -195,7 +195,7 @@ def pages(r: random.Random) -> list[Spec]:
                 ("lookup", "When was the Gull Point lighthouse built?", "built in 1868"),
             ],
         ),
-        _page(
+        page(
             "web-product",
             "Kestrel Outdoor",
             "kestrel-outdoor.test/tents/ridgeline-2p",
@@ -207,7 +207,7 @@ def pages(r: random.Random) -> list[Spec]:
                 ("paraphrase", "How heavy is the two-person tent I was looking at?", "1.9 kg"),
             ],
         ),
-        _page(
+        page(
             "web-trains",
             "Rail Planner",
             "railplanner.test/journeys",
@@ -219,7 +219,7 @@ def pages(r: random.Random) -> list[Spec]:
                 ("numeric", "What is the cheapest fare for the direct train to Maastricht?", "EUR 38.60"),
             ],
         ),
-        _page(
+        page(
             "web-api",
             "Fernhill developer docs",
             "docs.fernhill.test/api/limits",
@@ -232,7 +232,7 @@ def pages(r: random.Random) -> list[Spec]:
                 ("lookup", "Which header carries the Fernhill API key?", "X-Fernhill-Key"),
             ],
         ),
-        _page(
+        page(
             "web-ticket",
             "Tracker",
             "tracker.fernhill.test/issues/QA-1187",
@@ -244,7 +244,7 @@ def pages(r: random.Random) -> list[Spec]:
                 ("entity", "Which branch holds the fix for the Belgian VAT bug?", "fix/be-vat"),
             ],
         ),
-        _page(
+        page(
             "web-news",
             "Harbourton Courier",
             "courier.harbourton.test/ferry-terminal",
@@ -253,7 +253,7 @@ def pages(r: random.Random) -> list[Spec]:
             side,
             asks=[("numeric", "How much will the ferry terminal upgrade cost?", "EUR 12.4 million")],
         ),
-        _page(
+        page(
             "web-forum",
             "Linux Laptops forum",
             "forum.laptops.test/t/fan-after-update",
