@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.api import Assistant
+from assistant.app.consolidation import RETENTION_EVERY_S
 from assistant.capture.frames import CapturedFrame
 from assistant.capture.writer import FrameWriter
 from assistant.ocr.engine import OcrResult
@@ -63,7 +64,10 @@ def test_thumbnail_retention_days_is_enforced_by_the_periodic_run(app: Assistant
     assert path.exists()  # young: kept
     with app._core.store.db.write() as conn:
         conn.execute("UPDATE blobs SET created_at = ?", (LONG_AGO,))
-    app.consolidation.run_and_index()  # what the background service runs every few minutes
+    app.consolidation.run_and_index()  # what the background service runs every minute...
+    assert path.exists()  # ...applying retention (a scan of the store) at most hourly
+    app.consolidation._retention_at -= RETENTION_EVERY_S  # an hour later
+    app.consolidation.run_and_index()
     assert not path.exists() and blob_rows(app) == 0
     assert app.memories.event(event_id).text == "harbour lantern"  # the event itself stays
 
