@@ -14,7 +14,9 @@ snapshot until a vector query sees every vector. The queries run on the embedded
 are 2-4 content words with a query vector near a stored one. Each query is timed
 in parts (BM25 over memories and events, the vector query) and whole (Recall.search: BM25 + vectors,
 fusion, recency, hydration into hits), as wall time and as this process's CPU time (the steadier figure
-on a shared machine). Embedding the query with the real model is timed apart when --embedder is given.
+on a shared machine). Each hybrid part has a `_before` twin, fusion as before issue 15, timed in turns
+with it on the same store: the baseline of the same run. Embedding the query with the real model is
+timed apart when --embedder is given.
 Writes search.md (a markdown table), search.json and search.png (latency against size, drawn with
 Pillow) into --out (default bench/results).
 """
