@@ -1,0 +1,51 @@
+"""A one-day vector search reads that day's rows by key, not every stored vector of the model."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from assistant.store import migrations
+from assistant.store.vectors import exact_nearest
+
+TYPES = ("core", "episodic", "semantic", "procedural", "resource", "vault")
+START = datetime(2026, 11, 2, tzinfo=UTC)
+
+
+class Recording:
+    """A connection that remembers the statements run through it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.statements: list[tuple[str, Sequence[Any]]] = []
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        self.statements.append((sql, params))
+        return self.conn.execute(sql, params)
+
+
+def test_a_day_window_is_read_from_the_time_index_not_from_every_vector() -> None:
+    conn = sqlite3.connect(":memory:")
+    for script in migrations.MIGRATIONS:
+        conn.executescript(script)
+    vector = bytes(4 * 4)
+    rows = [(f"m{i}", TYPES[i % 6], (START + timedelta(minutes=i)).timestamp()) for i in range(3000)]
+    conn.executemany(
+        "INSERT INTO memories(id, type, created_at, updated_at, occurred_at, fields, search_text) "
+        "VALUES (?, ?, ?, ?, ?, '{}', 'x')",
+        [(i, t, ts, ts, ts) for i, t, ts in rows],
+    )
+    conn.executemany(
+        "INSERT INTO embeddings(owner_id, owner_kind, model, vector, gen) VALUES (?, ?, 'mini', ?, ?)",
+        [(i, f"memory:{t}", vector, n) for n, (i, t, _ts) in enumerate(rows)],
+    )
+    recording = Recording(conn)
+    day = START + timedelta(days=1)
+    found = exact_nearest(recording, "mini", [1.0, 0, 0, 0], [*TYPES, "screen", "chat"], day, day + timedelta(days=1), 5)
+    assert found is not None and len(found) == 5
+    for sql, params in recording.statements:
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+        assert plan[0].startswith("SEARCH x USING INDEX"), plan  # the window's rows first, by time
+        assert "embeddings_keys" not in " ".join(plan), plan
