@@ -42,8 +42,8 @@ def test_a_day_window_is_read_from_the_time_index_not_from_every_vector() -> Non
         [(i, f"memory:{t}", vector, n) for n, (i, t, _ts) in enumerate(rows)],
     )
     recording = Recording(conn)
-    day = START + timedelta(days=1)
-    found = exact_nearest(recording, "mini", [1.0, 0, 0, 0], [*TYPES, "screen", "chat"], day, day + timedelta(days=1), 5)
+    day, kinds = START + timedelta(days=1), [*TYPES, "screen", "chat"]
+    found = exact_nearest(recording, "mini", [1.0, 0, 0, 0], kinds, day, day + timedelta(days=1), 5)
     assert found is not None and len(found) == 5
     for sql, params in recording.statements:
         plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
