@@ -7,7 +7,7 @@ whose default has changed since is taken as never chosen. Unknown keys are ignor
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -196,18 +196,20 @@ def load_settings(path: Path) -> Settings:
     return settings
 
 
-def _changed(value: dict[str, Any], default: dict[str, Any]) -> dict[str, Any]:
-    """What differs from the defaults, section by section."""
+def _changed(obj: Any, default: Any) -> dict[str, Any]:
+    """What differs from the defaults, section by section (the mirror of `_fill`: a value that is not a
+    settings section, a list say, is written whole)."""
     out: dict[str, Any] = {}
-    for key, v in value.items():
-        if isinstance(v, dict):
-            if sub := _changed(v, default[key]):
-                out[key] = sub
-        elif v != default[key]:
-            out[key] = v
+    for f in fields(obj):
+        value, default_value = getattr(obj, f.name), getattr(default, f.name)
+        if is_dataclass(value):
+            if section := _changed(value, default_value):
+                out[f.name] = section
+        elif value != default_value:
+            out[f.name] = value
     return out
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    data = {"format": FORMAT, **_changed(asdict(settings), asdict(Settings()))}
+    data = {"format": FORMAT, **_changed(settings, Settings())}
     write_atomic(path, tomli_w.dumps(data).encode("utf-8"))

@@ -12,10 +12,15 @@ def test_the_file_holds_only_the_values_the_user_changed(tmp_path: Path) -> None
     path = tmp_path / "config.toml"
     settings = Settings()
     settings.capture.interval_seconds = 7
+    settings.capture.excluded_apps = ["Signal"]
     settings.privacy.local_only = False
     save_settings(path, settings)
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert data == {"format": 2, "capture": {"interval_seconds": 7}, "privacy": {"local_only": False}}
+    assert data == {
+        "format": 2,
+        "capture": {"interval_seconds": 7, "excluded_apps": ["Signal"]},
+        "privacy": {"local_only": False},
+    }
     again = load_settings(path)
     assert again == settings
 
