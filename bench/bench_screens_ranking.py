@@ -36,14 +36,15 @@ STEPS: list[tuple[str, dict[str, list[Any]]]] = [
     ("screen captures before the memories made from them", {"source_first": [0.0, 0.5, 0.9, 0.99]}),
     ("word pairs in screen captures", {"phrase_weight": [0.0, 0.25, 0.5, 1.0]}),
     ("the nearest vectors of a large store", {"vector_share": [0.0, 0.01, 0.015, 0.02, 0.03]}),
+    ("the best window of each screen capture", {"passage_weight": [0.0, 0.25, 0.5, 1.0, 2.0]}),
 ]
 EXISTING: dict[str, list[Any]] = {
     "rrf_k": [3, 5, 8, 12],
     "vector_weight": [0.5, 0.7, 1.0, 1.3],
     "min_similarity": [0.25, 0.3, 0.35, 0.4],
 }
-BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0)
-GATHER = dataclasses.replace(FusionConfig(), phrase_weight=1.0, source_first=0.99)
+BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0, passage_weight=0.0)
+GATHER = dataclasses.replace(FusionConfig(), phrase_weight=1.0, source_first=0.99, passage_weight=1.0)
 
 
 def collect(screens: Path, cache: Path, tmp: Path) -> tuple[ScreenSet, list[Asked]]:

@@ -67,9 +67,9 @@ PARTS = (
     "hybrid_day",
     "hybrid_day_before",
 )
-# Fusion as it was before issue 15 (no vector share, word pairs, or screen-capture order): the *_before
+# Fusion as it was before issue 15 (no vector share, word pairs, screen windows, or screen-capture order): the *_before
 # parts run it on the same store, interleaved with their twins, as the baseline of the same run.
-BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0)
+BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0, passage_weight=0.0)
 
 
 def vocabulary(rng: random.Random) -> list[str]:

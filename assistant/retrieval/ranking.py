@@ -14,7 +14,7 @@ from typing import Literal
 from assistant.retrieval import routing
 from assistant.retrieval.fusion import rrf
 
-Source = Literal["bm25", "vector", "phrase"]
+Source = Literal["bm25", "vector", "phrase", "passage"]
 Scope = Literal["all", "window", "mention"]
 
 
@@ -59,6 +59,13 @@ class FusionConfig:
     # memories: short, their words are near each other anyway (LoCoMo dev recall@10 -0.6 with them).
     # Screen benchmark found@1, tuned on one half and scored on the other: 0.83 -> 0.85, 0.93 -> 0.96.
     phrase_weight: float = 0.5
+    # The screen captures full text found, by their best window (`proximity.best_window`: the most IDF
+    # of distinct question words within a few consecutive words), make one more ranked list, weighted
+    # so: a question's words scattered over a busy screen should not beat the row that holds them all.
+    # Screen benchmark found@1, tuned on one half and scored on the other: B 0.84 -> 0.89 (tuned on A:
+    # 0.25), A 0.92 -> 0.92 (tuned on B: 1.0); 0.5 lies between the two choices. Not for chat turns and
+    # memories, for the reason word pairs are not.
+    passage_weight: float = 0.5
     # A memory made from screen captures that are candidates too (an episode "Used Firefox: <title>"
     # and the capture it summarises) scores at most this share of the best of them: the capture holds
     # the whole text, the episode a cut of it, and ranked first it hid the capture as covered (0: off).
@@ -95,6 +102,7 @@ def list_weight(listed: Listed, config: FusionConfig) -> float:
         "bm25": config.bm25_weight,
         "vector": config.vector_weight,
         "phrase": config.phrase_weight,
+        "passage": config.passage_weight,
     }[listed.source]
     if listed.scope != "all":
         base *= config.window_weight

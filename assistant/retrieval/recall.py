@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
-from assistant.retrieval import routing
+from assistant.retrieval import proximity, routing
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.query import Query, read_query, word_pairs
 from assistant.retrieval.ranking import Candidates, FusionConfig, Listed, Scope, rank
@@ -231,6 +231,8 @@ class Recall:
         pairs = word_pairs(text)
         if pairs and self.config.phrase_weight and "screen" in kinds:
             lists.append(self._screen_pairs(pairs, since, until, depth))
+        if self.config.passage_weight and "screen" in kinds:
+            lists.append(self._screen_windows(text, lists))
         conn = self._db.reader()
         ids = list(dict.fromkeys(i for listed in lists for i, _ in listed.ranked))
         info = rows.type_and_time(conn, ids)
@@ -248,6 +250,21 @@ class Recall:
             conn, "\n".join(rare), kinds=["screen"], since=since, until=until, limit=depth, phrases=True
         )
         return Listed(found, "phrase")
+
+    def _screen_windows(self, text: str, lists: list[Listed]) -> Listed:
+        """The screen captures full text found, ranked by their best window of the question's words."""
+        conn = self._db.reader()
+        found = list(dict.fromkeys(i for listed in lists if listed.source == "bm25" for i, _ in listed.ranked))
+        texts = rows.screen_texts(conn, found)
+        if not texts:
+            return Listed([], "passage")
+        counts, total = fulltext.term_frequencies(conn, "raw_fts", "raw_events", text, self._term_counts)
+        weights: dict[str, float] = {}
+        for word, matching in counts.items():  # words sharing a stem keep the rarer one's weight
+            key = proximity.stem(word)
+            weights[key] = max(weights.get(key, 0.0), proximity.idf(matching, total))
+        scored = ((i, proximity.best_window(weights, body)) for i, body in texts.items())
+        return Listed(sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1]), "passage")
 
     def _speaker_names(self) -> dict[str, set[str]]:
         """name word -> speakers. Kept up to date incrementally: only events added since the last look are

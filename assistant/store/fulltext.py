@@ -107,19 +107,16 @@ def search_events(
     return _ranked(conn, "raw_fts", "raw_events", expr, clause + kind_clause, [*args, *kind_args], limit)
 
 
-def prune_common_terms(conn: Connection, fts: str, table: str, text: str, cache: TermCounts | None = None) -> str:
-    """The query's content words minus those in more than 0.5% of a large table's rows (the rarest kept).
-
-    BM25 must score every row that matches any word, so one common word costs ~40 ms per 200k rows;
-    such words weigh little in BM25 anyway (low IDF). Measured on 200k synthetic memories: p50 39 -> 17 ms,
-    81% of the top 10 unchanged. Tables of up to 2,000 rows keep every word (no extra queries). Counting
-    a word costs ~1 ms at 1M rows; `cache` keeps counts until the table has grown by a tenth.
-    """
+def _row_count_and_cap(conn: Connection, table: str) -> tuple[int, int]:
     rows = int(conn.execute(f"SELECT max(seq) FROM {table}").fetchone()[0] or 0)
-    cap = max(2000, rows // 200)
-    if rows <= cap:
-        return text
-    words = list(dict.fromkeys(w for w in lower_words(text) if w not in STOPWORDS))[:16]
+    return rows, max(2000, rows // 200)
+
+
+def _count_terms(
+    conn: Connection, fts: str, words: list[str], rows: int, cap: int, cache: TermCounts | None
+) -> dict[str, int]:
+    """How many rows match each word (counted up to cap + 1). Counting a word costs ~1 ms at 1M rows;
+    `cache` keeps counts until the table has grown by a tenth."""
     counts: dict[str, int] = {}
     for w in words:
         known = cache.get((fts, w)) if cache is not None else None
@@ -133,5 +130,30 @@ def prune_common_terms(conn: Connection, fts: str, table: str, text: str, cache:
         )
         if cache is not None:
             cache[(fts, w)] = (counts[w], rows)
+    return counts
+
+
+def prune_common_terms(conn: Connection, fts: str, table: str, text: str, cache: TermCounts | None = None) -> str:
+    """The query's content words minus those in more than 0.5% of a large table's rows (the rarest kept).
+
+    BM25 must score every row that matches any word, so one common word costs ~40 ms per 200k rows;
+    such words weigh little in BM25 anyway (low IDF). Measured on 200k synthetic memories: p50 39 -> 17 ms,
+    81% of the top 10 unchanged. Tables of up to 2,000 rows keep every word (no extra queries).
+    """
+    rows, cap = _row_count_and_cap(conn, table)
+    if rows <= cap:
+        return text
+    words = list(dict.fromkeys(w for w in lower_words(text) if w not in STOPWORDS))[:16]
+    counts = _count_terms(conn, fts, words, rows, cap, cache)
     kept = [w for w in words if counts[w] <= cap] or sorted(words, key=lambda w: counts[w])[:1]
     return " ".join(kept) if kept else text
+
+
+def term_frequencies(
+    conn: Connection, fts: str, table: str, text: str, cache: TermCounts | None = None
+) -> tuple[dict[str, int], int]:
+    """The query's content words -> how many rows match each (counts past 0.5% of a large table are
+    capped there), and the table's size: what an inverse document frequency needs."""
+    rows, cap = _row_count_and_cap(conn, table)
+    words = list(dict.fromkeys(w for w in lower_words(text) if w not in STOPWORDS))[:16]
+    return _count_terms(conn, fts, words, rows, cap, cache), rows

@@ -130,3 +130,13 @@ def session_turns(conn: Connection, ids: Sequence[str], prefix: str) -> set[str]
         )
     )
     return out
+
+
+def screen_texts(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    """id -> title and text, for the ids that are screen captures still in the store."""
+    found = rows_in(
+        conn,
+        "SELECT id, coalesce(title, ''), coalesce(text, '') FROM raw_events WHERE kind = 'screen' AND id IN ({marks})",
+        [i for i in ids if is_event_id(i)],
+    )
+    return {r[0]: f"{r[1]}\n{r[2]}" for r in found}

@@ -86,11 +86,11 @@ def test_the_screen_capture_ranks_before_the_episode_made_from_it(app: Assistant
         )
     )
     question = "Which database host does the quayside API use in production?"
-    # (word pairs off: they find the capture too, and this is about the order of the two)
-    off = FusionConfig(source_first=0.0, phrase_weight=0.0)
+    # (word pairs and windows off: they find the capture too, and this is about the order of the two)
+    off = FusionConfig(source_first=0.0, phrase_weight=0.0, passage_weight=0.0)
     before = Recall(app._core.store.db, config=off).search(question, now=NOW)
     assert [h.type for h in before] == ["episodic"]  # the capture it covers is not shown at all
-    for config in (FusionConfig(phrase_weight=0.0), FusionConfig()):
+    for config in (FusionConfig(phrase_weight=0.0, passage_weight=0.0), FusionConfig()):
         hits = Recall(app._core.store.db, config=config).search(question, now=NOW)
         assert hits[0].id == event.id and "pg-replica-03.internal" in hits[0].text
         assert [h.type for h in hits] == ["screen"]  # the episode repeats it, and is left out

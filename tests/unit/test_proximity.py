@@ -1,0 +1,82 @@
+"""The best window of a screen capture (issue 15): where the question's words come together."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from assistant.api import Assistant
+from assistant.retrieval import routing
+from assistant.retrieval.proximity import best_window, idf, stem
+from assistant.retrieval.ranking import Candidates, FusionConfig, Listed, rank
+from assistant.retrieval.recall import Recall
+from assistant.values import RawEvent
+
+NOW = datetime(2024, 11, 14, 18, 0, tzinfo=UTC)
+
+
+def test_stem_meets_plurals_and_tenses_but_keeps_short_words() -> None:
+    assert stem("payments") == stem("payment") == "payment"
+    assert stem("closes") == stem("closed") == stem("closing") == stem("close")
+    assert stem("nurseries") == stem("nursery") and stem("damages") == stem("damage")
+    assert stem("bus") == "bus" and stem("is") == "is" and stem("address") == "address"
+
+
+def test_idf_falls_as_more_rows_match() -> None:
+    assert idf(1, 1000) > idf(10, 1000) > idf(900, 1000) > 0
+
+
+def test_best_window_counts_distinct_words_found_together() -> None:
+    weights = {stem("water"): 2.0, stem("damage"): 3.0, stem("refund"): 1.0}
+    # Together in one row: all three; repeating a word does not add.
+    assert best_window(weights, "Harbour Mutual refund water damage refund +1,904.00") == pytest.approx(6.0)
+    # Apart by more than the window: the best single place.
+    apart = "water " + "word " * 20 + "damage " + "word " * 20 + "refunds"
+    assert best_window(weights, apart) == pytest.approx(3.0)
+    assert best_window(weights, apart, width=50) == pytest.approx(6.0)
+    assert best_window(weights, "nothing of the question here") == 0.0
+
+
+def _screen(text: str, minutes: int, title: str) -> RawEvent:
+    return RawEvent(kind="screen", occurred_at=NOW - timedelta(minutes=minutes), app="Calc", title=title, text=text)
+
+
+def test_the_window_list_ranks_the_screen_holding_the_question_words_together_first(app: Assistant) -> None:
+    rows = [f"2026-11-{d:02d} Card payment shop {d} -{d * 3}.50" for d in range(1, 20)]
+    rows.insert(11, "2026-11-18 Harbour Mutual insurer payout, water damage +1,904.00")
+    sheet = _screen("\n".join(rows), 10, "Checking account - GnuCash")
+    mail = _screen(
+        "Water damage claim: photos attached. The insurer asked for photos of the water damage in the "
+        "hall. Our insurer will send an assessor about the damage next week. Water got under the floor; "
+        "the damage to the wall is worse than we thought. Payout decisions take a month, the insurer says.",
+        5,
+        "Water damage claim - Thunderbird",
+    )
+    app.memories.add_events([sheet, mail])
+    question = "How much was the insurer's payout for the water damage?"
+    recall = Recall(app._core.store.db)
+    found = recall.find(recall.read(question, now=NOW))
+    assert isinstance(found, Candidates)
+    by_source = {listed.source: [i for i, _ in listed.ranked] for listed in found.lists if listed.ranked}
+    # BM25 prefers the mail, which says the words again and again, all over it; the window, the row.
+    assert by_source["bm25"] == [mail.id, sheet.id]
+    assert by_source["passage"] == [sheet.id, mail.id]
+    # Chat turns are short, their words near each other anyway: no window list for them.
+    said = RawEvent(kind="chat", occurred_at=NOW, text=mail.text, speaker="Ana", session="s")
+    app.memories.add_events([said])
+    chat = recall.find(recall.read(question, now=NOW), types=["chat"])
+    assert isinstance(chat, Candidates) and all(listed.source != "passage" for listed in chat.lists)
+
+
+def test_the_window_list_settles_what_full_text_and_vectors_disagree_on() -> None:
+    info = {"ev_sheet": ("screen", 1.0), "ev_mail": ("screen", 2.0)}
+    lists = [
+        Listed([("ev_mail", 9.0), ("ev_sheet", 7.0)], "bm25"),
+        Listed([("ev_sheet", 0.6), ("ev_mail", 0.5)], "vector"),
+        Listed([("ev_sheet", 5.2), ("ev_mail", 3.1)], "passage"),
+    ]
+    candidates = Candidates(lists, info, routing.NEUTRAL, 50, 2)
+    # Without it the two tie, and the more recent (the mail) goes first.
+    assert [i for i, _ in rank(candidates, FusionConfig(passage_weight=0.0))] == ["ev_mail", "ev_sheet"]
+    assert [i for i, _ in rank(candidates, FusionConfig())] == ["ev_sheet", "ev_mail"]
