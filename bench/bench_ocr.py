@@ -13,6 +13,7 @@ Per screen and in total:
     .venv/bin/python bench/bench_ocr.py --code /tmp/before    # another checkout's OCR, same screens
     .venv/bin/python bench/bench_ocr.py --psm 11 --repeat 3
     .venv/bin/python bench/bench_ocr.py --screens DIR   # a dir made by `assistant eval make-screens`
+    .venv/bin/python bench/bench_ocr.py --screens DIR --scale 1.5   # frames enlarged before OCR
 
 With --screens the truth is each screen's text in screens.json, element by element (a cell, a label,
 a line): "rows" then counts such elements of two words or more that come out whole on one line.
@@ -118,9 +119,16 @@ def main() -> None:
     parser.add_argument("--psm", type=int, default=3, help="tesseract page segmentation mode")
     parser.add_argument("--repeat", type=int, default=3, help="runs per screen (the median time is kept)")
     parser.add_argument("--screens", type=Path, help="measure on this `assistant eval make-screens` dir instead")
+    parser.add_argument("--scale", type=float, default=1.0, help="enlarge each frame so much before OCR (Lanczos)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     screens = eval_screens(args.screens) if args.screens else render_all()
+    if args.scale != 1.0:
+        from PIL import Image
+
+        for screen in screens:
+            size = (round(screen.image.width * args.scale), round(screen.image.height * args.scale))
+            screen.image = screen.image.resize(size, Image.Resampling.LANCZOS)
     result = run(args.code, args.psm, args.repeat, screens)
     if args.json:
         print(json.dumps(result, indent=2))

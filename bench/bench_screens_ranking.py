@@ -10,6 +10,10 @@ judges: found@1 when the top hit is one of the screen's captures, or a memory ma
 the answer. Each change (STEPS) is tuned on half A and scored on half B, then the other way round
 (assistant/eval/rerank.py), next to the settings before issue 15 and the defaults. Writes
 screens-ranking.md and .json into --out (default bench/results).
+
+--vector-passages: also the defaults with each item's vector score taken from its best passage (overlapping
+runs of PASSAGE_WORDS words, each embedded; the score of the best) instead of its one vector, which sees a
+screen's first 256 tokens only; the vector lists are recomputed exactly over every item, as search's are.
 """
 
 from __future__ import annotations
@@ -44,10 +48,17 @@ EXISTING: dict[str, list[Any]] = {
     "min_similarity": [0.25, 0.3, 0.35, 0.4],
 }
 BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0, passage_weight=0.0)
+BEFORE_WINDOWS = FusionConfig(passage_weight=0.0)
 GATHER = dataclasses.replace(FusionConfig(), phrase_weight=1.0, source_first=0.99, passage_weight=1.0)
 
 
-def collect(screens: Path, cache: Path, tmp: Path) -> tuple[ScreenSet, list[Asked]]:
+PASSAGE_WORDS = 180  # ~240 tokens of screen text, under the embedder's 256
+PASSAGE_OVERLAP = 24
+
+
+def collect(
+    screens: Path, cache: Path, tmp: Path, *, passages: bool = False
+) -> tuple[ScreenSet, list[Asked], list[Asked] | None]:
     """The benchmark, and each question searched once (grouped by half; its target: the screen's capture
     events and the answer), on the store `assistant eval screens --capture-cache` keeps, consolidated here."""
     from assistant.api import Assistant
@@ -80,7 +91,7 @@ def collect(screens: Path, cache: Path, tmp: Path) -> tuple[ScreenSet, list[Aske
     try:
         recall, index = recall_for(store.db, embedder, GATHER)
         try:
-            return bench, [
+            asked = [
                 ask(
                     recall,
                     q.half,
@@ -91,6 +102,11 @@ def collect(screens: Path, cache: Path, tmp: Path) -> tuple[ScreenSet, list[Aske
                 )
                 for q in bench.questions
             ]
+            by_passage = None
+            if passages and embedder is not None:
+                texts = [recall.read(q.question, now=bench.now).search_text for q in bench.questions]
+                by_passage = best_passage_lists(asked, texts, recall, embedder)
+            return bench, asked, by_passage
         finally:
             if index is not None:
                 index.close()
@@ -98,6 +114,51 @@ def collect(screens: Path, cache: Path, tmp: Path) -> tuple[ScreenSet, list[Aske
         store.close()
         if embedder is not None:
             embedder.close()
+
+
+def _passages(text: str) -> list[str]:
+    words = text.split()
+    step = PASSAGE_WORDS - PASSAGE_OVERLAP
+    return [" ".join(words[i : i + PASSAGE_WORDS]) for i in range(0, max(len(words) - PASSAGE_OVERLAP, 1), step)]
+
+
+def best_passage_lists(asked: list[Asked], questions: list[str], recall: Any, embedder: Any) -> list[Asked]:
+    """The questions again, their vector lists over every item scored by its best passage."""
+    import numpy as np
+
+    from assistant.retrieval.indexer import memory_embed_text
+    from assistant.retrieval.search import load_hits
+    from assistant.store import events as event_repo
+    from assistant.store import memories as memory_repo
+
+    conn = recall.db.reader()
+    items: dict[str, tuple[str, float, str]] = {}  # id -> (kind, time, text embedded)
+    for ev in event_repo.list_events(conn, limit=1_000_000):
+        items[ev.id] = (ev.kind, ev.occurred_at.timestamp(), ev.display_text())
+    for m in memory_repo.list_memories(conn, limit=1_000_000):
+        fields = {k: v for k, v in vars(m).items() if isinstance(v, str)}
+        when = (m.occurred_at or m.created_at).timestamp()
+        items[m.id] = (m.type, when, memory_embed_text(m.type, fields, m.search_text()))
+    owners = [(i, p) for i, (_, _, text) in items.items() if text.strip() for p in _passages(text)]
+    matrix = np.asarray(embedder.embed([p for _, p in owners]), dtype=np.float32)
+    scores = np.asarray(embedder.embed(questions), dtype=np.float32) @ matrix.T
+    hits = {h.id: h for h in load_hits(conn, [(i, 0.0) for i in items])}
+    out: list[Asked] = []
+    for n, a in enumerate(asked):
+        if isinstance(a.found, list):
+            out.append(a)
+            continue
+        best: dict[str, float] = {}
+        for (owner, _), score in zip(owners, scores[n], strict=True):
+            best[owner] = max(best.get(owner, -1.0), float(score))
+        ranked = sorted(best.items(), key=lambda x: -x[1])[: a.found.depth]
+        lists = [
+            dataclasses.replace(x, ranked=ranked) if x.source == "vector" and x.scope == "all" else x
+            for x in a.found.lists
+        ]
+        info = {**{i: (items[i][0], items[i][1]) for i, _ in ranked}, **a.found.info}
+        out.append(dataclasses.replace(a, found=dataclasses.replace(a.found, lists=lists, info=info), hits=hits))
+    return out
 
 
 def found_at(k: int) -> Any:
@@ -118,11 +179,12 @@ def main() -> None:
         help="the store as captured (`assistant eval screens --capture-cache`); captured here when missing",
     )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--vector-passages", action="store_true", help="also score items by their best passage")
     args = parser.parse_args()
     os.environ.setdefault("ASSISTANT_TESTING", "1")  # cheap key derivation for the throwaway store
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-screens-") as tmp:
-        bench, asked = collect(args.screens, args.capture_cache, Path(tmp))
+        bench, asked, by_passage = collect(args.screens, args.capture_cache, Path(tmp), passages=args.vector_passages)
     off = mismatches(asked, GATHER)
     scores, at5 = Scores(asked, found_at(1)), Scores(asked, found_at(5))
     halves = scores.groups
@@ -139,6 +201,16 @@ def main() -> None:
         return f"| {label} | " + " | ".join(cells) + f" | {scores.mean(config, halves):.2f} |"
 
     lines += [row("before issue 15's ranking changes", BEFORE), row("the defaults now", FusionConfig())]
+    if by_passage is not None:
+        passage_scores, passage_at5 = Scores(by_passage, found_at(1)), Scores(by_passage, found_at(5))
+        for label, config in (("the defaults", FusionConfig()), ("without the window list", BEFORE_WINDOWS)):
+            cells = [f"{passage_scores.mean(config, [h]):.2f} ({passage_at5.mean(config, [h]):.2f})" for h in halves]
+            lines.append(
+                f"| {label}, vectors by best passage | "
+                + " | ".join(cells)
+                + f" | {passage_scores.mean(config, halves):.2f} |"
+            )
+        lines.append(row("the defaults without the window list", BEFORE_WINDOWS))
     lines += [
         "",
         "Tuned on one half, scored on the other (found@1):",

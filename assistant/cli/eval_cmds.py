@@ -77,6 +77,7 @@ def cmd_screens(args: argparse.Namespace) -> int:
         embedder=not args.no_embedder,
         progress=progress,
         capture_cache=Path(args.capture_cache) if args.capture_cache else None,
+        one_window=args.one_window,
     )
     emit(args, report.as_dict(), format_report(report))
     return 0
@@ -128,6 +129,11 @@ def register(sub: Any) -> None:
         metavar="CACHE",
         help="keep the captured store in CACHE and reuse it next time (skips showing and OCR; delete CACHE "
         "after changing capture, OCR or redaction)",
+    )
+    p.add_argument(
+        "--one-window",
+        action="store_true",
+        help="show every screen in one image viewer window, so that no app or window title tells them apart",
     )
     add_json_flag(p)
     p.set_defaults(func=cmd_screens)

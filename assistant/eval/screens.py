@@ -43,11 +43,13 @@ def evaluate_screens(
     embedder: bool = True,
     progress: Callable[[str, int, int], None] | None = None,
     capture_cache: Path | None = None,
+    one_window: bool = False,
 ) -> ScreensReport:
     """Run the benchmark in `root`; `display` is an X display to show the screens on (None: a private
     Xvfb). `embedder`: prepare the bundled embedding model offline (hybrid search) when it is installed.
     `capture_cache`: reuse the store captured by an earlier run from there, or keep this run's capture
-    there (see screens_capture.py)."""
+    there (see screens_capture.py). `one_window`: show every screen in one image viewer window, as a user
+    paging through pictures would, so that no app or title tells the screens apart."""
     if k < 1:
         raise AssistantError("--k must be at least 1")
     bench = load_screen_set(root)
@@ -56,7 +58,7 @@ def evaluate_screens(
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="screens-eval-") as tmp:
         data = Path(tmp) / "data"
-        cached = load_cache(capture_cache, bench, data) if capture_cache is not None else None
+        cached = load_cache(capture_cache, bench, data, one_window=one_window) if capture_cache is not None else None
         app = Assistant(data)
         t0 = time.perf_counter()
         if cached is None:
@@ -71,9 +73,10 @@ def evaluate_screens(
                     bench,
                     shown_on,
                     _step(progress, "capture", len(bench.screens)),
+                    one_window=one_window,
                 )
             if capture_cache is not None:
-                save_cache(capture_cache, bench, data, passphrase, storage)
+                save_cache(capture_cache, bench, data, passphrase, storage, one_window=one_window)
         else:
             passphrase, storage = cached
         capture_s = time.perf_counter() - t0
@@ -100,6 +103,7 @@ def evaluate_screens(
         vectors=vectors,
         storage=storage,
         reused_capture=cached is not None,
+        one_window=one_window,
         seconds={
             "capture": capture_s,
             "consolidate": consolidate_s,

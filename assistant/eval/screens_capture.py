@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from assistant.store.opened import OpenedStore
 
 CACHE_FORMAT = "assistant-screens-capture"
+VIEWER = "Image Viewer"  # the app and title suffix of --one-window
 
 
 @contextlib.contextmanager
@@ -67,8 +68,11 @@ def capture_all(
     bench: ScreenSet,
     display: str,
     progress: Progress,
+    *,
+    one_window: bool = False,
 ) -> Storage:
-    """Show and capture every screen into the (closed) store at `paths`; what the screens cost on disk."""
+    """Show and capture every screen into the (closed) store at `paths`; what the screens cost on disk.
+    `one_window`: every screen in the same image viewer window, whose app and title say nothing of it."""
     from assistant.capture.factory import build_pipeline
     from assistant.capture.writer import FrameWriter
     from assistant.eval.screen_window import ScreenWindow
@@ -94,7 +98,10 @@ def capture_all(
             with ScreenWindow(display) as window:
                 for done, screen in enumerate(bench.screens, 1):
                     clock[0] = screen.shown_at
-                    window.show(str(screen.image), screen.title, screen.wm_class)
+                    if one_window:
+                        window.show(str(screen.image), f"screen-{done:02d}.png - {VIEWER}", VIEWER)
+                    else:
+                        window.show(str(screen.image), screen.title, screen.wm_class)
                     pipeline.capture_once()
                     progress(done, len(bench.screens))
         finally:
@@ -142,7 +149,7 @@ def _key(bench: ScreenSet) -> str:
     return hashlib.sha256((bench.root / "screens.json").read_bytes()).hexdigest()
 
 
-def load_cache(cache: Path, bench: ScreenSet, data: Path) -> tuple[str, Storage] | None:
+def load_cache(cache: Path, bench: ScreenSet, data: Path, *, one_window: bool = False) -> tuple[str, Storage] | None:
     """Copy the cached store into `data`: its passphrase and storage figures; None when there is no cache."""
     meta_path = cache / "capture.json"
     if not meta_path.is_file():
@@ -156,6 +163,11 @@ def load_cache(cache: Path, bench: ScreenSet, data: Path) -> tuple[str, Storage]
         raise AssistantError(f"{cache} is not a usable capture cache: delete it and run again")
     if meta["benchmark"] != _key(bench):
         raise AssistantError(f"the capture cache {cache} was made from another screens.json: delete it and run again")
+    if bool(meta.get("one_window")) != one_window:
+        shown = "in one window" if meta.get("one_window") else "each in its own window"
+        raise AssistantError(
+            f"the capture cache {cache} was made with the screens shown {shown}: delete it or give another"
+        )
     try:
         storage = Storage(**meta["storage"])
     except TypeError:  # made by an older version of this command
@@ -164,11 +176,19 @@ def load_cache(cache: Path, bench: ScreenSet, data: Path) -> tuple[str, Storage]
     return str(meta["passphrase"]), storage
 
 
-def save_cache(cache: Path, bench: ScreenSet, data: Path, passphrase: str, storage: Storage) -> None:
+def save_cache(
+    cache: Path, bench: ScreenSet, data: Path, passphrase: str, storage: Storage, *, one_window: bool = False
+) -> None:
     """Keep the store as captured (closed, not yet consolidated) in `cache`."""
     cache.mkdir(parents=True, exist_ok=True)
     shutil.copytree(data, cache / "data", dirs_exist_ok=True)
-    meta = {"format": CACHE_FORMAT, "benchmark": _key(bench), "passphrase": passphrase, "storage": asdict(storage)}
+    meta = {
+        "format": CACHE_FORMAT,
+        "benchmark": _key(bench),
+        "passphrase": passphrase,
+        "storage": asdict(storage),
+        "one_window": one_window,
+    }
     path = cache / "capture.json"
     path.write_text(json.dumps(meta, indent=1), encoding="utf-8")
     path.chmod(0o600)

@@ -60,6 +60,7 @@ class ScreensReport:
     search: str
     vectors: int  # memories and events embedded for search (0: full text only)
     reused_capture: bool  # the store came from the capture cache: no screen was shown or read this run
+    one_window: bool  # every screen was shown in the same image viewer window (no app or title to go by)
     screens: int
     questions: int
     overall: dict[str, float]  # "found@1" -> share of questions
@@ -92,6 +93,7 @@ def build_report(
     search: str,
     vectors: int,
     reused_capture: bool,
+    one_window: bool = False,
     storage: Storage,
     seconds: dict[str, float],
 ) -> ScreensReport:
@@ -108,6 +110,7 @@ def build_report(
         search=search,
         vectors=vectors,
         reused_capture=reused_capture,
+        one_window=one_window,
         screens=len(bench.screens),
         questions=n,
         overall=_found(results, ks),
@@ -153,7 +156,8 @@ def format_report(report: ScreensReport) -> str:
         f"Screen recall: {report.screens} screens, {report.questions} questions, {report.search} "
         f"({report.vectors} vectors), "
         f"{report.seconds['total']:.0f} s (capture {report.seconds['capture']:.0f} s"
-        f"{' from the cache' if report.reused_capture else ''}, consolidation and "
+        f"{' from the cache' if report.reused_capture else ''}"
+        f"{', every screen in one image viewer window' if report.one_window else ''}, consolidation and "
         f"embedding {report.seconds['consolidate']:.0f} s)",
         line(head),
         *[line(r) for r in rows],

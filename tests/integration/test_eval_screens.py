@@ -20,7 +20,11 @@ from assistant.eval.screengen import apps
 from assistant.eval.screengen.build import write_screen_set
 from assistant.eval.screengen.spec import Spec
 from assistant.eval.screens import evaluate_screens
+from assistant.eval.screens_capture import VIEWER, load_cache
 from assistant.llm.convert_bert import PACKAGED_MINILM
+from assistant.paths import DataPaths
+from assistant.store import events as event_repo
+from assistant.store import opened
 
 pytestmark = pytest.mark.integration
 
@@ -157,3 +161,27 @@ def test_hybrid_search_embeds_the_captured_screens(tmp_path: Path) -> None:
     assert report.search == "search: hybrid (all-MiniLM-L6-v2)"
     assert report.vectors >= 3 + 1  # the three screen events and at least their episode
     assert {r.id: r.rank for r in report.results}["s3#1"] == 1
+
+
+def test_eval_screens_in_one_window_gives_search_no_app_or_title(tmp_path: Path) -> None:
+    if shutil.which("Xvfb") is None or shutil.which("tesseract") is None:
+        pytest.skip("Xvfb and tesseract-ocr needed (Linux; scripts/setup.sh installs both)")
+    write_screen_set(tmp_path / "set", three_screens(), NOW)
+    cache = tmp_path / "cache"
+    report = evaluate_screens(tmp_path / "set", embedder=False, capture_cache=cache, one_window=True)
+    assert report.one_window is True and report.storage.events == 3
+    assert all(r.captured for r in report.results)
+    # What was stored names the viewer, never the screen's own app or title.
+    data = tmp_path / "data"
+    loaded = load_cache(cache, load_screen_set(tmp_path / "set"), data, one_window=True)
+    assert loaded is not None
+    store = opened.open_existing(DataPaths(data), loaded[0])
+    try:
+        stored = event_repo.list_events(store.db.reader(), kind="screen")
+    finally:
+        store.close()
+    assert {ev.app for ev in stored} == {VIEWER}
+    assert sorted(ev.title for ev in stored) == [f"screen-{n:02d}.png - {VIEWER}" for n in (1, 2, 3)]
+    # A cache holds one way of showing: asked for the other, it says so instead of mixing them.
+    with pytest.raises(AssistantError, match="shown in one window: delete it"):
+        evaluate_screens(tmp_path / "set", embedder=False, capture_cache=cache)
