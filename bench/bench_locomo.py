@@ -75,7 +75,7 @@ EXISTING_SPACE: dict[str, list[Any]] = {
 NEW_SPACE: dict[str, list[Any]] = {"vector_share": [0.0, 0.01, 0.015, 0.02, 0.03]}
 # The settings before issue 15 (the baseline of every comparison) and what collecting must gather so
 # that every setting tried can be re-ranked (lists and lookups whose weight is 0 are left out of fusion).
-BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0)
+BEFORE = FusionConfig(vector_share=0.0, phrase_weight=0.0, source_first=0.0, passage_weight=0.0)
 GATHER = dataclasses.replace(FusionConfig(), phrase_weight=1.0, source_first=0.99)
 
 

@@ -11,6 +11,9 @@ the answer. Each change (STEPS) is tuned on half A and scored on half B, then th
 (assistant/eval/rerank.py), next to the settings before issue 15 and the defaults. Writes
 screens-ranking.md and .json into --out (default bench/results).
 
+The CPU time of a whole search with the window list and without (median per question, in turns on the
+same store) goes to stderr.
+
 --vector-passages: also the defaults with each item's vector score taken from its best passage (overlapping
 runs of PASSAGE_WORDS words, each embedded; the score of the best) instead of its one vector, which sees a
 screen's first 256 tokens only; the vector lists are recomputed exactly over every item, as search's are.
@@ -102,6 +105,12 @@ def collect(
                 )
                 for q in bench.questions
             ]
+            cost = search_cost(recall, [q.question for q in bench.questions], bench.now)
+            print(
+                f"CPU per search, median of {len(bench.questions)} questions: "
+                + ", ".join(f"{label} {ms:.2f} ms" for label, ms in cost.items()),
+                file=sys.stderr,
+            )
             by_passage = None
             if passages and embedder is not None:
                 texts = [recall.read(q.question, now=bench.now).search_text for q in bench.questions]
@@ -114,6 +123,26 @@ def collect(
         store.close()
         if embedder is not None:
             embedder.close()
+
+
+def search_cost(recall: Any, questions: list[str], now: Any, repeat: int = 5) -> dict[str, float]:
+    """The median CPU time of a whole search (`Recall.search`, 10 hits) with the window list and without,
+    timed in turns on the same store, each question searched once before (so neither pays for
+    embedding it)."""
+    import statistics
+
+    configs = {"with the window list": FusionConfig(), "without": BEFORE_WINDOWS}
+    times: dict[str, list[float]] = {label: [] for label in configs}
+    for question in questions:
+        recall.search(question, now=now, limit=10)  # untimed: the question's vector is cached after it
+        for label, config in configs.items():
+            recall.config = config
+            start = time.process_time()
+            for _ in range(repeat):
+                recall.search(question, now=now, limit=10)
+            times[label].append((time.process_time() - start) / repeat * 1000)
+    recall.config = GATHER
+    return {label: statistics.median(values) for label, values in times.items()}
 
 
 def _passages(text: str) -> list[str]:

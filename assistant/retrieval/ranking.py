@@ -59,7 +59,7 @@ class FusionConfig:
     # memories: short, their words are near each other anyway (LoCoMo dev recall@10 -0.6 with them).
     # Screen benchmark found@1, tuned on one half and scored on the other: 0.83 -> 0.85, 0.93 -> 0.96.
     phrase_weight: float = 0.5
-    # The screen captures full text found, by their best window (`proximity.best_window`: the most IDF
+    # The screen captures full text found, by their best window (`proximity.Window`: the most IDF
     # of distinct question words within a few consecutive words), make one more ranked list, weighted
     # so: a question's words scattered over a busy screen should not beat the row that holds them all.
     # Screen benchmark found@1, tuned on one half and scored on the other: B 0.84 -> 0.89 (tuned on A:

@@ -263,7 +263,8 @@ class Recall:
         for word, matching in counts.items():  # words sharing a stem keep the rarer one's weight
             key = proximity.stem(word)
             weights[key] = max(weights.get(key, 0.0), proximity.idf(matching, total))
-        scored = ((i, proximity.best_window(weights, body)) for i, body in texts.items())
+        window = proximity.Window(weights)
+        scored = ((i, window.score(body)) for i, body in texts.items())
         return Listed(sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1]), "passage")
 
     def _speaker_names(self) -> dict[str, set[str]]:

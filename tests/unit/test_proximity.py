@@ -8,7 +8,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.retrieval import routing
-from assistant.retrieval.proximity import best_window, idf, stem
+from assistant.retrieval.proximity import Window, idf, stem
 from assistant.retrieval.ranking import Candidates, FusionConfig, Listed, rank
 from assistant.retrieval.recall import Recall
 from assistant.values import RawEvent
@@ -27,15 +27,18 @@ def test_idf_falls_as_more_rows_match() -> None:
     assert idf(1, 1000) > idf(10, 1000) > idf(900, 1000) > 0
 
 
-def test_best_window_counts_distinct_words_found_together() -> None:
-    weights = {stem("water"): 2.0, stem("damage"): 3.0, stem("refund"): 1.0}
-    # Together in one row: all three; repeating a word does not add.
-    assert best_window(weights, "Harbour Mutual refund water damage refund +1,904.00") == pytest.approx(6.0)
+def test_a_window_counts_distinct_question_words_found_together() -> None:
+    window = Window({stem("water"): 2.0, stem("damage"): 3.0, stem("refund"): 1.0})
+    # Together in one row: all three, whatever their case; repeating a word does not add.
+    assert window.score("Harbour Mutual REFUND, water damage refund +1,904.00") == pytest.approx(6.0)
     # Apart by more than the window: the best single place.
-    apart = "water " + "word " * 20 + "damage " + "word " * 20 + "refunds"
-    assert best_window(weights, apart) == pytest.approx(3.0)
-    assert best_window(weights, apart, width=50) == pytest.approx(6.0)
-    assert best_window(weights, "nothing of the question here") == 0.0
+    apart = "water " + "word " * 30 + "damages " + "word " * 30 + "refunds"
+    assert window.score(apart) == pytest.approx(3.0)
+    assert Window(window.weights, width=400).score(apart) == pytest.approx(6.0)
+    # A word counts from its start only ("underwater" is not "water"); a plural or tense of it does.
+    assert window.score("underwater refunded") == pytest.approx(1.0)
+    assert window.score("nothing of the question here") == 0.0
+    assert Window({}).score("water") == 0.0
 
 
 def _screen(text: str, minutes: int, title: str) -> RawEvent:
