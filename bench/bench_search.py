@@ -2,11 +2,13 @@
 
     .venv/bin/python bench/bench_search.py [--sizes 10000,100000,1000000] [--queries 200] [--out DIR]
                                            [--store-dir DIR] [--add EARLIER/search.json ...]
-                                           [--embedder PATH.gguf] [--threads N]
+                                           [--embedder PATH.gguf] [--threads N] [--screen-share F]
 
 For each size, a fresh encrypted store gets that many synthetic memories (Zipf-distributed pseudo-words,
 so full-text queries hit common and rare words as real text does) and a random 384-d unit vector each,
-written to the store's embeddings table. Timed: rebuilding the in-memory chroma index from the store
+written to the store's embeddings table; with --screen-share F that share of the items are screen
+captures (ten lines of such text under a title) instead, so that the screen-only lists (word pairs,
+best windows) have work to do. Timed: rebuilding the in-memory chroma index from the store
 (`index_rebuild_s`, the unlock of the former default; only up to --baseline-max), filling the embedded
 index from the store (`embedded_fill_s`: what a missing or damaged snapshot costs), writing its
 encrypted snapshot (`snapshot_s`), and `unlock_s`: the store closed, then opened again with its
@@ -47,10 +49,11 @@ from assistant.retrieval.ranking import FusionConfig
 from assistant.retrieval.recall import Recall
 from assistant.retrieval.vector_index import VectorIndex
 from assistant.retrieval.vector_retriever import EmbeddingRetriever
+from assistant.store import events as event_repo
 from assistant.store import fulltext
 from assistant.store import memories as memory_repo
 from assistant.store.vectors import stored_count
-from assistant.values import EpisodicMemory, Memory, ProceduralMemory, SemanticMemory
+from assistant.values import EpisodicMemory, Memory, ProceduralMemory, RawEvent, SemanticMemory
 
 DIM = 384
 MODEL = "synthetic-384"
@@ -135,8 +138,25 @@ BUILD_BATCH = 50_000
 BUILD_CACHE_KIB = 512 * 1024
 
 
-def build(app: Assistant, size: int, seed: int, log: Callable[[str], None]) -> None:
-    """`size` memories with a vector each, written through the store's write lane and memory repository."""
+def synthetic_screens(texts: Texts, numbers: list[int], t0: float) -> list[RawEvent]:
+    """Screen captures at the places of memories `numbers`: ten lines of 10-30 words under a title."""
+    said = iter(texts.sentences(10 * len(numbers)))
+    return [
+        RawEvent(
+            kind="screen",
+            occurred_at=_dt(t0 - n * 60.0),
+            app="firefox",
+            title=" ".join(texts.draw(3)),
+            text="\n".join(next(said) for _ in range(10)),
+        )
+        for n in numbers
+    ]
+
+
+def build(app: Assistant, size: int, seed: int, log: Callable[[str], None], screen_share: float = 0.0) -> None:
+    """`size` items with a vector each, written through the store's write lane and repositories: memories,
+    and with `screen_share` that share of screen captures in their place (every item n with n % 100 below
+    share x 100)."""
     texts = Texts(seed)
     rng = np.random.default_rng(seed)
     t0 = time.time()
@@ -146,16 +166,26 @@ def build(app: Assistant, size: int, seed: int, log: Callable[[str], None]) -> N
         conn.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
     try:
         for start in range(0, size, BUILD_BATCH):
-            memories = synthetic_memories(texts, start, min(BUILD_BATCH, size - start), t0)
-            vectors = unit_rows(rng, len(memories))
+            count = min(BUILD_BATCH, size - start)
+            screens = [n for n in range(start, start + count) if n % 100 < screen_share * 100]
+            taken = set(screens)
+            memories = [
+                m
+                for n, m in zip(range(start, start + count), synthetic_memories(texts, start, count, t0), strict=True)
+                if n not in taken
+            ]
+            events = synthetic_screens(texts, screens, t0)
+            owners = [(m.id, "memory") for m in memories] + [(e.id, "event") for e in events]
+            vectors = unit_rows(rng, len(owners))
             with app._core.store.db.write() as conn:
                 for memory in memories:
                     memory_repo.insert(conn, memory)
+                event_repo.add_events(conn, [(e, None) for e in events])
                 conn.executemany(
                     "INSERT INTO embeddings (owner_id, owner_kind, model, vector) VALUES (?,?,?,?)",
-                    [(m.id, "memory", MODEL, v.tobytes()) for m, v in zip(memories, vectors, strict=True)],
+                    [(i, kind, MODEL, v.tobytes()) for (i, kind), v in zip(owners, vectors, strict=True)],
                 )
-            log(f"  {start + len(memories):,} memories ({time.perf_counter() - started:.0f} s)")
+            log(f"  {start + count:,} items ({len(events)} screens; {time.perf_counter() - started:.0f} s)")
     finally:
         with app._core.store.db.write() as conn:
             conn.execute(f"PRAGMA cache_size = {int(before)}")
@@ -269,8 +299,10 @@ def run_size(
     log: Callable[[str], None],
     store_dir: Path | None = None,
     baseline_max: int = 100_000,
+    screen_share: float = 0.0,
 ) -> dict[str, object]:
-    keep = contextlib.nullcontext(str(store_dir / str(size))) if store_dir else None
+    name = f"{size}-screens{screen_share:g}" if screen_share else str(size)
+    keep = contextlib.nullcontext(str(store_dir / name)) if store_dir else None
     with keep or tempfile.TemporaryDirectory(prefix=f"bench-search-{size}-") as tmp:
         data, marker = Path(tmp) / "data", Path(tmp) / "built.json"
         if marker.exists():  # --store-dir: measure again on the store built by an earlier run
@@ -282,7 +314,7 @@ def run_size(
             app = Assistant(data)
             app.init(PASSPHRASE)
             started, started_cpu = time.perf_counter(), time.process_time()
-            build(app, size, seed, log)
+            build(app, size, seed, log, screen_share)
             built = {
                 "build_s": round(time.perf_counter() - started, 1),
                 "build_cpu_s": round(time.process_time() - started_cpu, 1),
@@ -353,6 +385,7 @@ def run_size(
         app.close()
     out: dict[str, object] = {
         "size": size,
+        "screen_share": screen_share,
         **built,
         **rebuild,
         "query_load": query_load,
@@ -462,6 +495,12 @@ def main() -> None:
     )
     parser.add_argument("--store-dir", type=Path, help="keep the built stores here and reuse them on the next run")
     parser.add_argument(
+        "--screen-share",
+        type=float,
+        default=0.0,
+        help="this share of the items are screen captures (ten lines of text each) instead of memories",
+    )
+    parser.add_argument(
         "--add",
         type=Path,
         nargs="*",
@@ -487,7 +526,9 @@ def main() -> None:
         results += json.loads(earlier.read_text())["results"]
     for size in sizes:
         log(f"{size:,} memories")
-        results.append(run_size(size, args.queries, args.seed, log, args.store_dir, args.baseline_max))
+        results.append(
+            run_size(size, args.queries, args.seed, log, args.store_dir, args.baseline_max, args.screen_share)
+        )
         log(json.dumps(results[-1]))
     results.sort(key=lambda r: int(r["size"]))  # type: ignore[call-overload]
     embed = query_embedding_latency(args.embedder, args.threads) if args.embedder else None

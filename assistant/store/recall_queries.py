@@ -121,9 +121,11 @@ def session_turns(conn: Connection, ids: Sequence[str], prefix: str) -> set[str]
         r[0]
         for r in rows_in(
             conn,
+            # `+m.type`: without it SQLite (no ANALYZE statistics) may drive the join from the type index,
+            # reading every episode (~100 ms at 35k episodes) instead of the candidates' sources by key.
             "SELECT s.memory_id FROM memory_sources s JOIN memories m ON m.id = s.memory_id "
             "JOIN raw_events e ON e.id = s.event_id "
-            "WHERE s.memory_id IN ({marks}) AND m.type = 'episodic' GROUP BY s.memory_id "
+            "WHERE s.memory_id IN ({marks}) AND +m.type = 'episodic' GROUP BY s.memory_id "
             "HAVING min(coalesce(substr(e.session, 1, ?) = ?, 0)) = 1",
             ids,
             after=head,
