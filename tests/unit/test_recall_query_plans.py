@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
 
 from assistant.store import migrations
 from assistant.store.recall_queries import session_turns
-
-
-class Recording:
-    """A connection that remembers the statements run through it."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.statements: list[tuple[str, Sequence[Any]]] = []
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        self.statements.append((sql, params))
-        return self.conn.execute(sql, params)
+from tests.recording_connection import Recording
 
 
 def test_ask_turns_are_looked_up_by_the_candidates_ids_not_by_memory_type() -> None:

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from assistant.store import migrations
 from assistant.store.vectors import exact_nearest
+from tests.recording_connection import Recording
 
 TYPES = ("core", "episodic", "semantic", "procedural", "resource", "vault")
 START = datetime(2026, 11, 2, tzinfo=UTC)
-
-
-class Recording:
-    """A connection that remembers the statements run through it."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.statements: list[tuple[str, Sequence[Any]]] = []
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        self.statements.append((sql, params))
-        return self.conn.execute(sql, params)
 
 
 def test_a_day_window_is_read_from_the_time_index_not_from_every_vector() -> None:
