@@ -3,12 +3,15 @@
     .venv/bin/python bench/bench_search.py [--sizes 10000,100000,1000000] [--queries 200] [--out DIR]
                                            [--store-dir DIR] [--add EARLIER/search.json ...]
                                            [--embedder PATH.gguf] [--threads N] [--screen-share F]
+                                           [--settings-cost]
 
 For each size, a fresh encrypted store gets that many synthetic memories (Zipf-distributed pseudo-words,
 so full-text queries hit common and rare words as real text does) and a random 384-d unit vector each,
 written to the store's embeddings table; with --screen-share F that share of the items are screen
 captures (ten lines of such text under a title) instead, so that the screen-only lists (word pairs,
-best windows) have work to do. Timed: rebuilding the in-memory chroma index from the store
+best windows) have work to do; --settings-cost also times hybrid search with each of issue 15's fusion
+settings turned off alone, in shuffled order per query (what each one costs).
+Timed: rebuilding the in-memory chroma index from the store
 (`index_rebuild_s`, the unlock of the former default; only up to --baseline-max), filling the embedded
 index from the store (`embedded_fill_s`: what a missing or damaged snapshot costs), writing its
 encrypted snapshot (`snapshot_s`), and `unlock_s`: the store closed, then opened again with its
@@ -300,6 +303,7 @@ def run_size(
     store_dir: Path | None = None,
     baseline_max: int = 100_000,
     screen_share: float = 0.0,
+    settings_cost: bool = False,
 ) -> dict[str, object]:
     name = f"{size}-screens{screen_share:g}" if screen_share else str(size)
     keep = contextlib.nullcontext(str(store_dir / name)) if store_dir else None
@@ -381,6 +385,7 @@ def run_size(
                     if i >= 10:  # the first queries warm caches
                         samples[name].append(result)
         query_load = os.getloadavg()[0]
+        costs = issue15_costs(app, index, fixed, texts, vectors, queries, rng) if settings_cost else None
         index.close()
         app.close()
     out: dict[str, object] = {
@@ -389,6 +394,7 @@ def run_size(
         **built,
         **rebuild,
         "query_load": query_load,
+        **({"issue15_setting_saves_ms": costs} if costs is not None else {}),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
     for part, values in samples.items():
@@ -402,6 +408,52 @@ def run_size(
             "mean": round(statistics.fmean(wall), 2),
         }
     return out
+
+
+# Issue 15's fusion settings, each turned off alone (--settings-cost): what a hybrid search saves.
+ISSUE15_OFF = {
+    "vector_share": FusionConfig(vector_share=0.0),
+    "phrase_weight": FusionConfig(phrase_weight=0.0),
+    "passage_weight": FusionConfig(passage_weight=0.0),
+    "source_first": FusionConfig(source_first=0.0),
+}
+
+
+def issue15_costs(
+    app: Assistant,
+    index: EmbeddedIndex,
+    fixed: FixedEmbedder,
+    texts: Texts,
+    vectors: np.ndarray,
+    queries: int,
+    rng: np.random.Generator,
+) -> dict[str, float]:
+    """Wall ms a hybrid search saves with each of issue 15's settings off (the median over queries of the
+    difference to the defaults for that same query): every
+    query runs under each configuration, in an order shuffled per query (so no configuration always
+    reads pages the others decrypted)."""
+    db = app._core.store.db
+    configs = {"defaults": FusionConfig(), **ISSUE15_OFF}
+    recalls = {
+        name: Recall(db, EmbeddingRetriever(fixed, index, db, cache_size=0), config=c) for name, c in configs.items()
+    }
+    times: dict[str, list[float]] = {name: [] for name in configs}
+    order = random.Random(int(rng.integers(1 << 30)))
+    for i in range(queries + 10):
+        q = " ".join(texts.draw(int(rng.integers(2, 5)), skip_top=50)) + f" cost{i}"
+        near = vectors[i % len(vectors)] + rng.standard_normal(DIM).astype(np.float32) * 0.05
+        fixed.vectors[q] = (near / np.linalg.norm(near)).tolist()
+        names = list(configs)
+        order.shuffle(names)
+        for name in names:
+            wall, _ = timed(lambda name=name, q=q: recalls[name].search(q, limit=10, parse_time=False))  # type: ignore[misc]
+            if i >= 10:
+                times[name].append(wall)
+    # The median of each query's own difference: queries differ far more from each other than the settings.
+    return {
+        name: round(statistics.median(d - o for d, o in zip(times["defaults"], times[name], strict=True)), 3)
+        for name in ISSUE15_OFF
+    }
 
 
 def query_embedding_latency(model: Path, threads: int | None) -> dict[str, float]:
@@ -495,6 +547,11 @@ def main() -> None:
     )
     parser.add_argument("--store-dir", type=Path, help="keep the built stores here and reuse them on the next run")
     parser.add_argument(
+        "--settings-cost",
+        action="store_true",
+        help="also time hybrid search with each of issue 15's fusion settings off (issue15_setting_saves_ms)",
+    )
+    parser.add_argument(
         "--screen-share",
         type=float,
         default=0.0,
@@ -527,7 +584,16 @@ def main() -> None:
     for size in sizes:
         log(f"{size:,} memories")
         results.append(
-            run_size(size, args.queries, args.seed, log, args.store_dir, args.baseline_max, args.screen_share)
+            run_size(
+                size,
+                args.queries,
+                args.seed,
+                log,
+                args.store_dir,
+                args.baseline_max,
+                args.screen_share,
+                args.settings_cost,
+            )
         )
         log(json.dumps(results[-1]))
     results.sort(key=lambda r: int(r["size"]))  # type: ignore[call-overload]

@@ -26,9 +26,10 @@ from assistant.values import ASK_SESSION_PREFIX, MEMORY_TYPES, SearchHit, to_ts,
 
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
 # The screen captures of each full-text list given a best window (the first so many): one ranked lower
-# seldom reaches the first hits. Screen benchmark: the same found@1 for the first 10, 20, 30 or all,
-# CPU per search +0.5, +0.7, +0.9, +0.8 ms (bench/bench_screens_ranking.py).
-WINDOW_CANDIDATES = 20
+# seldom reaches the first hits. Screen benchmark: the same found@1 for the first 10, 20, 30 or all. At
+# 100k items, 30% of them screen captures, the list costs ~0.35 ms a search with 20 (bench_search
+# --settings-cost): reading and scanning each capture's text is most of it.
+WINDOW_CANDIDATES = 10
 
 
 class Recall:
