@@ -9,6 +9,7 @@ scanning the screen would point at.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -38,6 +39,7 @@ def idf(matching: int, total: int) -> float:
 
 
 _TAIL = re.compile(r"\w*")
+_WORD_CHAR = re.compile(r"\w")
 
 
 class Window:
@@ -50,18 +52,18 @@ class Window:
         # match, and str.find skips to them (tokenising whole screens cost 3 ms a search, a regex 0.5).
         self._heads = {key[:3] for key in self.weights if key}
 
-    def _words(self, text: str) -> list[tuple[int, str]]:
-        """(offset, stem) of the words of `text` that are question words, in order."""
+    def _words(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, stem) of the words of `text` that are question words, in order."""
         low = text.lower()
-        found: list[tuple[int, str]] = []
+        found: list[tuple[int, int, str]] = []
         for head in self._heads:
             at = low.find(head)
             while at >= 0:
                 if at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_"):  # a word starts here
                     word = _TAIL.match(low, at)
                     stemmed = stem(word.group()) if word else ""
-                    if stemmed in self.weights:
-                        found.append((at, stemmed))
+                    if word and stemmed in self.weights:
+                        found.append((at, word.end(), stemmed))
                 at = low.find(head, at + 1)
         found.sort()
         return found
@@ -69,13 +71,26 @@ class Window:
     def score(self, text: str) -> float:
         """The largest sum of weights of distinct question words found within `width` characters of
         each other in `text`; 0.0 when none is there."""
+        return self.scores(text)[0]
+
+    def scores(self, text: str, pairs: frozenset[tuple[str, str]] = frozenset()) -> tuple[float, float]:
+        """The best window's score, and the weight of the distinct `pairs` (stemmed question words that
+        follow each other in the question) found next to each other in `text`, nothing but spaces and
+        punctuation between them."""
         hits = self._words(text)
+        low = text.lower() if pairs else ""
+        together = {
+            (a, b)
+            for (_, end, a), (start, _, b) in itertools.pairwise(hits)
+            if (a, b) in pairs and not _WORD_CHAR.search(low, end, start)
+        }
+        paired = sum(self.weights[a] + self.weights[b] for a, b in together)
         best = 0.0
-        for start, (first, _) in enumerate(hits):
+        for start, (first, _, _) in enumerate(hits):
             seen: set[str] = set()
-            for position, word in hits[start:]:
+            for position, _, word in hits[start:]:
                 if position - first >= self.width:
                     break
                 seen.add(word)
             best = max(best, sum(self.weights[w] for w in seen))
-        return best
+        return best, paired

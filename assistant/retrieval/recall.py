@@ -233,11 +233,8 @@ class Recall:
             lists += self.ranked_lists(f"{text} {' '.join(mentions)}", mem_types, kinds, since, until, depth, "mention")
         if "chat" in kinds and any(self.config.neighbour_weights):
             lists += self._neighbour_lists(lists, since, until)
-        pairs = word_pairs(text)
-        if pairs and self.config.phrase_weight and "screen" in kinds:
-            lists.append(self._screen_pairs(pairs, since, until, depth))
-        if self.config.passage_weight and "screen" in kinds:
-            lists.append(self._screen_windows(text, lists))
+        if (self.config.passage_weight or self.config.phrase_weight) and "screen" in kinds:
+            lists += self._screen_windows(text, lists)
         conn = self._db.reader()
         ids = list(dict.fromkeys(i for listed in lists for i, _ in listed.ranked))
         info = rows.type_and_time(conn, ids)
@@ -245,33 +242,35 @@ class Recall:
         sources = rows.screen_sources(conn, ids) if self.config.source_first else {}
         return Candidates(lists, info, rt, depth, rows.item_count(conn), frozenset(said), sources)
 
-    def _screen_pairs(self, pairs: list[str], since: datetime | None, until: datetime | None, depth: int) -> Listed:
-        """The screen captures holding the question's word pairs, by BM25: pairs of words full text keeps
-        anyway (a pair of rare words is rare; common words would cost a score per matching row)."""
-        conn = self._db.reader()
-        kept = set(lower_words(prune_common_terms(conn, "raw_fts", "raw_events", " ".join(pairs), self._term_counts)))
-        rare = [p for p in pairs if kept.issuperset(p.split())]
-        found = fulltext.search_events(
-            conn, "\n".join(rare), kinds=["screen"], since=since, until=until, limit=depth, phrases=True
-        )
-        return Listed(found, "phrase")
-
-    def _screen_windows(self, text: str, lists: list[Listed]) -> Listed:
-        """The screen captures full text found, ranked by their best window of the question's words."""
+    def _screen_windows(self, text: str, lists: list[Listed]) -> list[Listed]:
+        """The screen captures full text found, ranked by their best window of the question's words, and
+        those holding two words that follow each other in the question next to each other (a pair of
+        words full text keeps: common words pair with everything), ranked by the pairs' weight."""
         conn = self._db.reader()
         heads = (listed.ranked[:WINDOW_CANDIDATES] for listed in lists if listed.source == "bm25")
         found = list(dict.fromkeys(i for head in heads for i, _ in head))
         texts = rows.screen_texts(conn, found)
         if not texts:
-            return Listed([], "passage")
+            return []
         counts, total = fulltext.term_frequencies(conn, "raw_fts", "raw_events", text, self._term_counts)
         weights: dict[str, float] = {}
         for word, matching in counts.items():  # words sharing a stem keep the rarer one's weight
             key = proximity.stem(word)
             weights[key] = max(weights.get(key, 0.0), proximity.idf(matching, total))
+        kept = set(lower_words(prune_common_terms(conn, "raw_fts", "raw_events", text, self._term_counts)))
+        pairs = frozenset(
+            (proximity.stem(a), proximity.stem(b))
+            for a, b in (p.split() for p in word_pairs(text))
+            if a in kept and b in kept
+        )
         window = proximity.Window(weights)
-        scored = ((i, window.score(body)) for i, body in texts.items())
-        return Listed(sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1]), "passage")
+        scored = {i: window.scores(body, pairs) for i, body in texts.items()}
+
+        def ranked(n: int) -> list[tuple[str, float]]:
+            return sorted(((i, s[n]) for i, s in scored.items() if s[n] > 0), key=lambda x: -x[1])
+
+        out = [Listed(ranked(0), "passage")] if self.config.passage_weight else []
+        return out + ([Listed(ranked(1), "phrase")] if self.config.phrase_weight else [])
 
     def _speaker_names(self) -> dict[str, set[str]]:
         """name word -> speakers. Kept up to date incrementally: only events added since the last look are

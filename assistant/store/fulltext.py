@@ -21,13 +21,6 @@ def match_expression(query: str) -> str | None:
     return " OR ".join(f'"{w}"' for w in unique) if unique else None
 
 
-def phrase_expression(phrases: list[str]) -> str | None:
-    """A safe FTS5 MATCH string: each phrase's words in a row, the phrases OR-ed."""
-    quoted = [" ".join(lower_words(p)).replace('"', "") for p in phrases]
-    unique = list(dict.fromkeys(q for q in quoted if q))[:16]
-    return " OR ".join(f'"{q}"' for q in unique) if unique else None
-
-
 def _time_clause(column: str, since: datetime | None, until: datetime | None) -> tuple[str, list[Any]]:
     clause, args = "", []
     if since is not None:
@@ -96,10 +89,8 @@ def search_events(
     since: datetime | None,
     until: datetime | None,
     limit: int,
-    phrases: bool = False,
 ) -> list[tuple[str, float]]:
-    """`phrases`: `query` is phrases, one a line, matched as such (else its content words, OR-ed)."""
-    expr = phrase_expression(query.splitlines()) if phrases else match_expression(query)
+    expr = match_expression(query)
     if expr is None:
         return []
     clause, args = _time_clause("x.occurred_at", since, until)

@@ -41,6 +41,17 @@ def test_a_window_counts_distinct_question_words_found_together() -> None:
     assert Window({}).score("water") == 0.0
 
 
+def test_pairs_count_where_the_two_words_stand_next_to_each_other() -> None:
+    window = Window({stem("maintenance"): 2.0, stem("window"): 1.0, stem("close"): 3.0})
+    pairs = frozenset({(stem("maintenance"), stem("window")), (stem("window"), stem("close"))})
+    # Punctuation and case between them do not matter; each pair counts once.
+    assert window.scores("MAINTENANCE - window closes at 23:00. Maintenance window.", pairs)[1] == pytest.approx(7.0)
+    # A word between them, or the other order, is not the pair.
+    assert window.scores("maintenance of the window and close it", pairs)[1] == 0.0
+    assert window.scores("window maintenance", pairs)[1] == 0.0
+    assert window.scores("maintenance window", frozenset())[1] == 0.0
+
+
 def _screen(text: str, minutes: int, title: str) -> RawEvent:
     return RawEvent(kind="screen", occurred_at=NOW - timedelta(minutes=minutes), app="Calc", title=title, text=text)
 
