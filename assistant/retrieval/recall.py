@@ -25,10 +25,10 @@ from assistant.text import STOPWORDS, has_content_words, lower_words, words
 from assistant.values import ASK_SESSION_PREFIX, MEMORY_TYPES, SearchHit, to_ts, utcnow
 
 _VECTOR_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recall-vectors")
-# The screen captures of each full-text list given a best window (the first so many): one ranked lower
-# seldom reaches the first hits. Screen benchmark: the same found@1 for the first 10, 20, 30 or all. At
-# 100k items, 30% of them screen captures, the list costs ~0.35 ms a search with 20 (bench_search
-# --settings-cost): reading and scanning each capture's text is most of it.
+# The screen captures of each full-text list read for the window and word-pair lists (the first so many):
+# one ranked lower seldom reaches the first hits. Screen benchmark: the same found@1 for the first 10, 20,
+# 30 or all. At 100k items, 30% of them screen captures, the window list cost ~0.35 ms a search with 20,
+# ~0.2 with 10 (bench_search --settings-cost): reading and scanning each capture's text is most of it.
 WINDOW_CANDIDATES = 10
 
 
